@@ -1,0 +1,1 @@
+"""Access control: permissions registered by core and plugins, roles, assignments, one guard."""

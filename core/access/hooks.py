@@ -1,0 +1,32 @@
+"""Core's own permissions and built-in roles, registered through the same hooks plugins use."""
+
+from __future__ import annotations
+
+from core.access.registry import BUILTIN_ROLES
+from core.plugins.markers import hookimpl
+from core.plugins.types import Permission, RoleSpec
+
+STAFF = ("operator", "tenant_admin")
+ADMIN = ("tenant_admin",)
+
+CORE_PERMISSIONS = (
+    Permission("cabinet.use", "Use the subscriber cabinet", ("subscriber",)),
+    Permission("subscribers.view", "See subscribers", STAFF),
+    Permission("subscribers.manage", "Create, block subscribers and reset their passwords", STAFF),
+    Permission("staff.manage", "Manage staff and their roles", ADMIN),
+    Permission("tenant.settings", "Edit branding, contacts and details", ADMIN),
+    Permission("plugins.manage", "Enable and configure plugins", ADMIN),
+    Permission("audit.view", "Read the audit log", ADMIN),
+    Permission("outbox.view", "Read the outgoing mail", ADMIN),
+    Permission("platform.tenants", "Manage the tenants of the platform", ("platform_admin",)),
+)
+
+
+@hookimpl(trylast=True)
+def register_permissions() -> list[Permission]:
+    return list(CORE_PERMISSIONS)
+
+
+@hookimpl(trylast=True)
+def register_roles() -> list[RoleSpec]:
+    return list(BUILTIN_ROLES)

@@ -1,0 +1,136 @@
+"""Public access service: who may do what, and changing role assignments (audited)."""
+
+from __future__ import annotations
+
+from flask import current_app, g
+from sqlalchemy import select
+
+from core.access.models import Role, RoleAssignment
+from core.access.registry import AccessRegistry
+from core.audit.service import record as audit
+from core.db import session
+from core.identity.models import Organization, User
+from core.plugins.state import enabled_plugins
+from core.tenants.models import Tenant
+
+PLATFORM_PREFIX = "platform."
+
+
+class RoleError(ValueError):
+    """A role cannot be assigned: unknown, not assignable here, or organization scope mismatch."""
+
+
+def registry() -> AccessRegistry:
+    return current_app.extensions["abonent.access"]
+
+
+def ensure_roles(tenant: Tenant, sources: set[str]) -> None:
+    """Create the tenant's rows for built-in roles and the roles of the given plugins (idempotent)."""
+    existing = set(session.scalars(select(Role.code)))
+    for spec in registry().roles_for(sources | {"core"}):
+        if spec.code == "platform_admin" and not tenant.is_platform:
+            continue
+        if spec.code not in existing:
+            session.add(
+                Role(
+                    code=spec.code,
+                    title=spec.title,
+                    source=registry().role_source[spec.code],
+                    organization_scoped=spec.organization_scoped,
+                    extra_permissions=[],
+                )
+            )
+    session.flush()
+
+
+def _role_permissions(role: Role, enabled: frozenset[str], tenant: Tenant) -> set[str]:
+    if role.source != "core" and role.source not in enabled:
+        return set()
+    reg = registry()
+    granted = set(reg.default_permissions(role.code)) | set(role.extra_permissions or [])
+    granted = {p for p in granted if reg.permission_source.get(p, "core") in enabled | {"core"}}
+    if not tenant.is_platform:
+        granted = {p for p in granted if not p.startswith(PLATFORM_PREFIX)}
+    return granted
+
+
+def _assignments(user: User) -> list[RoleAssignment]:
+    cache = g.setdefault("role_assignments", {})
+    if user.id not in cache:
+        cache[user.id] = list(session.scalars(select(RoleAssignment).where(RoleAssignment.user_id == user.id)))
+    return cache[user.id]
+
+
+def _organization_chain(organization_id: int) -> set[int]:
+    chain: set[int] = set()
+    current: int | None = organization_id
+    while current is not None and current not in chain:
+        chain.add(current)
+        current = session.scalar(select(Organization.parent_id).where(Organization.id == current))
+    return chain
+
+
+def user_permissions(user: User, organization_id: int | None = None) -> frozenset[str]:
+    """Every permission ``user`` holds tenant-wide, plus inside ``organization_id`` if given."""
+    tenant = g.tenant
+    enabled = enabled_plugins(tenant)
+    scope = _organization_chain(organization_id) if organization_id is not None else set()
+    granted: set[str] = set()
+    for assignment in _assignments(user):
+        if assignment.organization_id is None or assignment.organization_id in scope:
+            granted |= _role_permissions(assignment.role, enabled, tenant)
+    return frozenset(granted)
+
+
+def has_permission(user: User | None, permission: str, organization_id: int | None = None) -> bool:
+    """True when an active ``user`` holds ``permission`` (inside ``organization_id`` if given)."""
+    if user is None or not user.is_active:
+        return False
+    return permission in user_permissions(user, organization_id)
+
+
+def user_roles(user: User) -> list[RoleAssignment]:
+    """The user's role assignments (tenant-wide and per organization)."""
+    return _assignments(user)
+
+
+def assign_role(user: User, role_code: str, organization_id: int | None = None) -> RoleAssignment:
+    """Give ``user`` a role (in an organization for organization-scoped roles). Audited; idempotent."""
+    role = session.scalar(select(Role).where(Role.code == role_code))
+    if role is None:
+        raise RoleError(f"unknown role {role_code!r}")
+    if role.organization_scoped != (organization_id is not None):
+        raise RoleError(f"role {role_code!r} must {'' if role.organization_scoped else 'not '}name an organization")
+    existing = session.scalar(
+        select(RoleAssignment).where(
+            RoleAssignment.user_id == user.id,
+            RoleAssignment.role_id == role.id,
+            RoleAssignment.organization_id.is_(None)
+            if organization_id is None
+            else RoleAssignment.organization_id == organization_id,
+        )
+    )
+    if existing is not None:
+        return existing
+    assignment = RoleAssignment(user_id=user.id, role_id=role.id, organization_id=organization_id, role=role)
+    session.add(assignment)
+    audit("role.assign", "user", user.id, None, {"role": role_code, "organization_id": organization_id})
+    g.pop("role_assignments", None)
+    return assignment
+
+
+def revoke_role(user: User, role_code: str, organization_id: int | None = None) -> bool:
+    """Take a role away from ``user``. Audited. Returns whether anything was removed."""
+    for assignment in _assignments(user):
+        if assignment.role.code == role_code and assignment.organization_id == organization_id:
+            session.delete(assignment)
+            audit("role.revoke", "user", user.id, {"role": role_code, "organization_id": organization_id}, None)
+            g.pop("role_assignments", None)
+            return True
+    return False
+
+
+def assignable_roles(tenant: Tenant) -> list[Role]:
+    """Roles of this tenant, in a stable order, for admin screens."""
+    enabled = enabled_plugins(tenant) | {"core"}
+    return [r for r in session.scalars(select(Role).order_by(Role.id)) if r.source in enabled]

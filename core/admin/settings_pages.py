@@ -1,0 +1,86 @@
+"""Site settings: branding, contacts, legal and bank details (checked like tenant files), logo."""
+
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+
+from core.access.guard import require
+from core.admin.blueprint import blueprint
+from core.admin.forms import EmptyForm
+from core.admin.schema_form import form_fields, raw_from_form
+from core.audit.service import record as audit
+from core.db import session
+from core.tenants.schemas import BankSchema, BrandingSchema, ContactsSchema, LegalSchema
+
+SECTIONS = {
+    "branding": BrandingSchema,
+    "contacts": ContactsSchema,
+    "legal": LegalSchema,
+    "bank": BankSchema,
+}
+LOGO_MAX_BYTES = 512 * 1024
+LOGO_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def sniff_logo(data: bytes) -> str | None:
+    """The logo's type judged by its content (never by its file name), or ``None`` if not allowed."""
+    for signature, mime in LOGO_SIGNATURES.items():
+        if data.startswith(signature):
+            return mime
+    head = data[:512].lstrip().lower()
+    if (head.startswith(b"<svg") or head.startswith(b"<?xml")) and b"<svg" in data[:2048].lower():
+        if b"<script" in data.lower() or b"javascript:" in data.lower():
+            return None
+        return "image/svg+xml"
+    return None
+
+
+def _sections(values: dict[str, dict]) -> dict:
+    return {
+        name: form_fields(
+            schema(exclude=("logo",)) if name == "branding" else schema(), values.get(name, {}), f"{name}."
+        )
+        for name, schema in SECTIONS.items()
+    }
+
+
+@blueprint.route("/settings", methods=["GET", "POST"])
+@require("tenant.settings")
+def settings():
+    tenant = g.tenant
+    current = {name: dict(getattr(tenant, name) or {}) for name in SECTIONS}
+    errors: dict = {}
+    status = 200
+    if request.method == "POST" and EmptyForm().validate_on_submit():
+        loaded: dict[str, dict] = {}
+        submitted: dict[str, dict] = {}
+        for name, schema_cls in SECTIONS.items():
+            schema = schema_cls(exclude=("logo",)) if name == "branding" else schema_cls()
+            raw = raw_from_form(schema, request.form, f"{name}.")
+            submitted[name] = raw
+            try:
+                loaded[name] = schema.load(raw)
+            except ValidationError as error:
+                errors[name] = error.messages_dict
+        upload = request.files.get("logo")
+        logo = upload.read(LOGO_MAX_BYTES + 1) if upload and upload.filename else None
+        logo_mime = sniff_logo(logo) if logo else None
+        if logo is not None and (len(logo) > LOGO_MAX_BYTES or logo_mime is None):
+            errors["logo"] = [_("The logo must be an SVG, PNG or JPEG image of at most 512 KB.")]
+        if errors:
+            current, status = {**current, **submitted}, 400
+        else:
+            before = {name: current[name] for name in SECTIONS}
+            for name in SECTIONS:
+                if name == "branding":
+                    loaded[name]["logo"] = current["branding"].get("logo", "")
+                setattr(tenant, name, loaded[name])
+            if logo is not None:
+                tenant.logo, tenant.logo_mime = logo, logo_mime
+            audit("tenant.settings", "tenant", tenant.slug, before, loaded)
+            session.commit()
+            flash(_("Settings saved."), "info")
+            return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", sections=_sections(current), errors=errors, form=EmptyForm()), status

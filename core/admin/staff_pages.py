@@ -1,0 +1,87 @@
+"""Staff and roles: who works in the tenant's admin area and with which roles (every change audited)."""
+
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from core.access.guard import require
+from core.access.models import Role, RoleAssignment
+from core.access.service import assign_role, assignable_roles, revoke_role, user_roles
+from core.admin.blueprint import blueprint
+from core.admin.forms import EmptyForm, NewStaffForm
+from core.db import session
+from core.db.queries import get_or_404
+from core.identity import service
+from core.identity.forms import login_label
+from core.identity.models import User
+
+STAFF_ROLE_EXCLUDED = {"subscriber"}
+
+
+def _staff_roles() -> list[Role]:
+    return [r for r in assignable_roles(g.tenant) if r.code not in STAFF_ROLE_EXCLUDED and not r.organization_scoped]
+
+
+@blueprint.get("/staff")
+@require("staff.manage")
+def staff():
+    staff_role_ids = [r.id for r in _staff_roles()]
+    users = list(
+        session.scalars(
+            select(User)
+            .where(User.id.in_(select(RoleAssignment.user_id).where(RoleAssignment.role_id.in_(staff_role_ids))))
+            .order_by(User.login)
+        )
+    )
+    roles_by_user: dict[int, list[str]] = {}
+    for assignment in session.scalars(select(RoleAssignment).where(RoleAssignment.user_id.in_([u.id for u in users]))):
+        roles_by_user.setdefault(assignment.user_id, []).append(assignment.role.title)
+    return render_template("admin/staff.html", users=users, roles_by_user=roles_by_user)
+
+
+@blueprint.route("/staff/new", methods=["GET", "POST"])
+@require("staff.manage")
+def new_staff():
+    form = NewStaffForm()
+    form.login.label.text = login_label(g.tenant.login_identifier)
+    form.role.choices = [(r.code, r.title) for r in _staff_roles()]
+    if form.validate_on_submit():
+        try:
+            user, password = service.create_user(
+                g.tenant,
+                form.login.data,
+                full_name=form.full_name.data or "",
+                email=form.email.data or None,
+                phone=form.phone.data or "",
+                roles=(form.role.data,),
+            )
+        except service.IdentityError as error:
+            session.rollback()
+            getattr(form, error.field, form.login).errors.append(error.message)
+        else:
+            session.commit()
+            return render_template("admin/credentials.html", user=user, password=password)
+    return render_template("admin/staff_new.html", form=form)
+
+
+@blueprint.route("/staff/<int:user_id>", methods=["GET", "POST"])
+@require("staff.manage")
+def staff_member(user_id: int):
+    user = get_or_404(User, user_id)
+    roles = _staff_roles()
+    form = EmptyForm()
+    if form.validate_on_submit():
+        wanted = set(request.form.getlist("roles"))
+        held = {a.role.code for a in user_roles(user) if a.organization_id is None}
+        for role in roles:
+            if role.code in wanted and role.code not in held:
+                assign_role(user, role.code)
+            elif role.code not in wanted and role.code in held:
+                revoke_role(user, role.code)
+        session.commit()
+        flash(_("Roles saved."), "info")
+        return redirect(url_for("admin.staff_member", user_id=user.id))
+    held = {a.role.code for a in user_roles(user) if a.organization_id is None}
+    return render_template("admin/staff_member.html", user=user, roles=roles, held=held, form=form)

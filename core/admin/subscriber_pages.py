@@ -1,0 +1,103 @@
+"""Subscribers: list and search, create with a printable credentials sheet, block, reset password."""
+
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from core.access.guard import require
+from core.access.models import Role, RoleAssignment
+from core.admin.blueprint import blueprint
+from core.admin.forms import EmptyForm, NewUserForm
+from core.db import session
+from core.db.queries import get_or_404
+from core.identity import service
+from core.identity.forms import login_label
+from core.identity.models import USER_ACTIVE, USER_BLOCKED, User
+
+PAGE_SIZE = 50
+
+
+def subscribers_query(q: str):
+    stmt = (
+        select(User)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .join(Role, Role.id == RoleAssignment.role_id)
+        .where(Role.code == "subscriber")
+    )
+    if q:
+        like = f"%{q.strip().casefold()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(User.login).like(like),
+                func.lower(User.full_name).like(like),
+                func.lower(User.email).like(like),
+            )
+        )
+    return stmt.order_by(User.id.desc())
+
+
+@blueprint.get("/subscribers")
+@require("subscribers.view")
+def subscribers():
+    q = request.args.get("q", "")
+    page = max(int(request.args.get("page", "1") or 1), 1)
+    rows = list(session.scalars(subscribers_query(q).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
+    return render_template(
+        "admin/subscribers.html", users=rows[:PAGE_SIZE], q=q, page=page, has_next=len(rows) > PAGE_SIZE
+    )
+
+
+@blueprint.route("/subscribers/new", methods=["GET", "POST"])
+@require("subscribers.manage")
+def new_subscriber():
+    form = NewUserForm()
+    form.login.label.text = login_label(g.tenant.login_identifier)
+    if form.validate_on_submit():
+        try:
+            user, password = service.create_user(
+                g.tenant,
+                form.login.data,
+                full_name=form.full_name.data or "",
+                email=form.email.data or None,
+                phone=form.phone.data or "",
+            )
+        except service.IdentityError as error:
+            session.rollback()
+            getattr(form, error.field, form.login).errors.append(error.message)
+        else:
+            session.commit()
+            return render_template("admin/credentials.html", user=user, password=password)
+    return render_template("admin/subscriber_new.html", form=form)
+
+
+@blueprint.get("/subscribers/<int:user_id>")
+@require("subscribers.view")
+def subscriber(user_id: int):
+    user = get_or_404(User, user_id)
+    return render_template("admin/subscriber.html", user=user, form=EmptyForm())
+
+
+@blueprint.post("/subscribers/<int:user_id>/status")
+@require("subscribers.manage")
+def subscriber_status(user_id: int):
+    user = get_or_404(User, user_id)
+    if EmptyForm().validate_on_submit():
+        status = request.form.get("status")
+        if status in (USER_ACTIVE, USER_BLOCKED):
+            service.set_status(user, status)
+            session.commit()
+            flash(_("Blocked.") if status == USER_BLOCKED else _("Unblocked."), "info")
+    return redirect(url_for("admin.subscriber", user_id=user.id))
+
+
+@blueprint.post("/subscribers/<int:user_id>/password")
+@require("subscribers.manage")
+def subscriber_password(user_id: int):
+    user = get_or_404(User, user_id)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("admin.subscriber", user_id=user.id))
+    password = service.reset_password_by_operator(user)
+    session.commit()
+    return render_template("admin/credentials.html", user=user, password=password)

@@ -1,0 +1,63 @@
+"""The public surface for plugins: import from here, never from core's inner modules.
+
+Everything named here is kept stable across core's minor versions (CKAN's ``toolkit`` idea), so a
+plugin written against it survives refactoring inside core.
+"""
+
+from core import __version__ as core_version
+from core.access.guard import can, current_principal, public, require
+from core.access.service import assign_role, has_permission, revoke_role, user_permissions
+from core.audit.service import record as audit
+from core.db import Base, TenantOwned, cross_tenant, current_tenant_id, session, tenant_scope, utcnow
+from core.db.queries import get_or_404
+from core.identity.models import Organization, User
+from core.mail.outbox import queue_mail
+from core.plugins.enablement import tenants_with_plugin
+from core.plugins.markers import hookimpl
+from core.plugins.state import enabled_plugins, plugin_settings
+from core.plugins.types import Job, MenuItem, Permission, PluginInfo, RoleSpec, Widget
+from core.tenants.models import Tenant
+
+
+def current_tenant() -> Tenant:
+    """The tenant of the current request."""
+    from flask import g
+
+    return g.tenant
+
+
+__all__ = [
+    "Base",
+    "Job",
+    "MenuItem",
+    "Organization",
+    "Permission",
+    "PluginInfo",
+    "RoleSpec",
+    "Tenant",
+    "TenantOwned",
+    "User",
+    "Widget",
+    "assign_role",
+    "audit",
+    "can",
+    "core_version",
+    "cross_tenant",
+    "current_principal",
+    "current_tenant",
+    "current_tenant_id",
+    "enabled_plugins",
+    "get_or_404",
+    "has_permission",
+    "hookimpl",
+    "plugin_settings",
+    "public",
+    "queue_mail",
+    "require",
+    "revoke_role",
+    "session",
+    "tenant_scope",
+    "tenants_with_plugin",
+    "user_permissions",
+    "utcnow",
+]

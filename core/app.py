@@ -1,0 +1,118 @@
+"""The application factory. Everything app-wide (db, plugin host, registries) lives on the app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_smorest import Api
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from core.access import hooks as access_hooks
+from core.access.setup import build_registry
+from core.config import load_config
+from core.db.session import Database, close_session
+from core.extensions import babel, csrf, login_manager
+from core.jobs import hooks as jobs_hooks
+from core.jobs.registry import build_jobs
+from core.plugins.manager import PluginHost
+from core.web import hooks as web_hooks
+
+CORE_DIR = Path(__file__).resolve().parent
+API_DESCRIPTION = (
+    "Abonent subscriber API. Authenticate with POST /api/v1/auth/login, then send `Authorization: Bearer <token>`."
+)
+
+
+def create_app(
+    config: dict[str, Any] | None = None,
+    *,
+    plugins: Iterable[object] = (),
+    discover: bool = True,
+) -> Flask:
+    """Build an Abonent app.
+
+    ``config`` overrides settings read from ``ABONENT_*`` variables. ``plugins`` are registered in
+    addition to the ones found through the ``abonent.plugins`` entry points (``discover=False``
+    registers only the given ones, which tests use to stay isolated).
+    """
+    settings = load_config(config)
+    app = Flask("core", instance_path=settings["INSTANCE_DIR"], instance_relative_config=False)
+    app.config.update(settings)
+    Path(settings["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
+
+    from core.tenants.resolution import TenantPathPrefix
+
+    if settings["TRUSTED_PROXIES"]:
+        n = settings["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+    app.wsgi_app = TenantPathPrefix(app.wsgi_app)  # type: ignore[method-assign]
+
+    app.extensions["abonent.db"] = Database(settings["DATABASE_URL"])
+    app.teardown_appcontext(close_session)
+
+    host = PluginHost()
+    app.plugins = host  # type: ignore[attr-defined]
+    host.register_core("access", access_hooks)
+    host.register_core("jobs", jobs_hooks)
+    host.register_core("web", web_hooks)
+    if discover:
+        host.discover()
+    for plugin in plugins:
+        if getattr(plugin, "plugin_info", None) and plugin.plugin_info.name not in host.infos:
+            host.register(plugin)
+    app.extensions["abonent.access"] = build_registry(host)
+    app.extensions["abonent.jobs"] = build_jobs(host)
+
+    _init_extensions(app, host)
+    _register_web(app, host)
+    _register_api(app, host)
+    host.hook.register_commands(cli=app.cli)
+    return app
+
+
+def _init_extensions(app: Flask, host: PluginHost) -> None:
+    from core.web.i18n import select_locale, select_timezone
+
+    directories = [str(CORE_DIR / "translations")]
+    directories += [str(info.translations) for info in host.infos.values() if info.translations]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(directories)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+
+def _register_web(app: Flask, host: PluginHost) -> None:
+    from core.web import setup as web_setup
+
+    web_setup.init_web(app)
+    owners: dict[str, str] = {}
+    for plugin_name, blueprints in host.call_each("register_blueprints"):
+        for blueprint in blueprints or []:
+            app.register_blueprint(blueprint)
+            owners[blueprint.name] = plugin_name
+    app.extensions["abonent.blueprint_owner"] = owners
+
+
+def _register_api(app: Flask, host: PluginHost) -> None:
+    from core.rest import errors as api_errors
+    from core.rest import resources
+
+    api = Api(
+        app,
+        spec_kwargs={"info": {"description": API_DESCRIPTION}},
+    )
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    app.extensions["abonent.api"] = api
+    for blueprint in resources.blueprints():
+        api.register_blueprint(blueprint)
+        csrf.exempt(blueprint)
+    owners = app.extensions["abonent.blueprint_owner"]
+    for plugin_name, blueprints in host.call_each("register_api"):
+        for blueprint in blueprints or []:
+            api.register_blueprint(blueprint)
+            csrf.exempt(blueprint)
+            owners[blueprint.name] = plugin_name
+    api_errors.init_api_errors(app)

@@ -1,0 +1,1 @@
+"""Audit log: who did what to which object, before and after, from where and when."""

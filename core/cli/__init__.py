@@ -1,0 +1,1 @@
+"""The ``abonent`` command line."""

@@ -1,0 +1,52 @@
+"""``abonent db``: schema migrations."""
+
+from __future__ import annotations
+
+import click
+from alembic import command
+from flask import current_app
+from flask.cli import AppGroup
+
+from core.migrate import MIGRATIONS_DIR, alembic_config, grant_app_role, upgrade
+
+db = AppGroup("db", help="Database schema.")
+
+
+@db.command("upgrade")
+@click.option("--revision", default="heads", show_default=True, help="Target revision (core and every plugin).")
+@click.option("--grant-to", default="", help="PostgreSQL role of the application to grant table access to.")
+def upgrade_command(revision: str, grant_to: str) -> None:
+    """Apply migrations of core and every installed plugin."""
+    upgrade(current_app, revision)
+    if grant_to:
+        grant_app_role(current_app, grant_to)
+    click.echo("database is up to date")
+
+
+@db.command("revision")
+@click.option("-m", "--message", required=True)
+@click.option("--plugin", default=None, help="Write into this plugin's branch instead of core's.")
+@click.option("--initial", is_flag=True, help="Start the branch (its first revision).")
+def revision_command(message: str, plugin: str | None, initial: bool) -> None:
+    """Autogenerate a migration from the models of core or of one plugin (for developers)."""
+    config = alembic_config(current_app)
+    if plugin:
+        info = current_app.plugins.infos[plugin]
+        module = current_app.plugins.pm.get_plugin(plugin).__name__
+        config.attributes["autogenerate_prefix"] = module + "."
+        path, label = str(info.migrations), plugin
+    else:
+        config.attributes["autogenerate_prefix"] = "core."
+        path, label = str(MIGRATIONS_DIR / "versions"), "core"
+    if initial:
+        command.revision(
+            config,
+            message=message,
+            autogenerate=True,
+            head="base",
+            branch_label=label,
+            version_path=path,
+            depends_on=None if not plugin else "core@head",
+        )
+    else:
+        command.revision(config, message=message, autogenerate=True, head=f"{label}@head", version_path=path)

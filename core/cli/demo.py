@@ -1,0 +1,116 @@
+"""``abonent demo`` and ``abonent serve``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from werkzeug.serving import run_simple
+
+from core.db import cross_tenant, session, tenant_scope
+from core.identity import service
+from core.identity.passwords import hash_password
+from core.jobs.registry import start_embedded_worker
+from core.migrate import upgrade
+from core.tenants import files
+from core.tenants.platform import ensure_platform_tenant
+
+REPO_TENANTS = Path(__file__).resolve().parents[2] / "tenants"
+PLATFORM_ADMIN = {
+    "login": "admin@abonent.localhost",
+    "password": "platform-demo-2026",
+    "roles": ["platform_admin"],
+    "full_name": "Platform administrator",
+    "email": "admin@abonent.localhost",
+}
+
+
+def _ensure_user(tenant, spec: dict) -> None:
+    with tenant_scope(tenant.id):
+        user = service.find_user(tenant, spec["login"])
+        if user is None:
+            service.create_user(
+                tenant,
+                spec["login"],
+                full_name=spec.get("full_name", ""),
+                email=spec.get("email"),
+                roles=tuple(spec.get("roles", ["subscriber"])),
+                password=spec["password"],
+            )
+        else:
+            user.password_hash = hash_password(spec["password"])
+            user.status = "active"
+
+
+def prepare_demo(folder: Path) -> list[tuple]:
+    """Upgrade the database, apply the demo tenants, create demo users. Idempotent."""
+    upgrade(current_app)
+    with cross_tenant():
+        platform = ensure_platform_tenant()
+        definitions = files.load_definitions(folder)
+        files.apply(files.plan(definitions))
+        session.commit()
+    _ensure_user(platform, PLATFORM_ADMIN)
+    session.commit()
+    listing = [(platform, [PLATFORM_ADMIN])]
+    for definition in definitions:
+        with cross_tenant():
+            tenant = files.tenant_for(definition)
+        for spec in definition.data["demo"]["users"]:
+            _ensure_user(tenant, spec)
+        session.commit()
+        listing.append((tenant, definition.data["demo"]["users"]))
+    return listing
+
+
+def _print_listing(listing: list[tuple], host: str, port: int) -> None:
+    click.echo("\nAbonent demo is running. Open a tenant's site and log in:\n")
+    for tenant, users in listing:
+        if tenant.is_platform:
+            click.echo(f"  Platform administration: http://{host}:{port}/login")
+        else:
+            click.echo(f"  {tenant.name}:")
+            click.echo(f"    http://{tenant.slug}.localhost:{port}/   (or http://{host}:{port}/t/{tenant.slug}/)")
+        for user in users:
+            roles = ", ".join(user.get("roles", ["subscriber"]))
+            click.echo(f"      login {user['login']!s:<28} password {user['password']:<20} ({roles})")
+    click.echo("\nMail is kept in each site's admin area (Outgoing mail). Stop with Ctrl+C.\n")
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--tenants", "folder", default=None, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--no-serve", is_flag=True, help="Prepare the database and exit.")
+@with_appcontext
+def demo(host: str, port: int, folder: Path | None, no_serve: bool) -> None:
+    """Create/upgrade the demo database, apply demo tenants, create demo users, and serve."""
+    folder = folder or (Path.cwd() / "tenants" if (Path.cwd() / "tenants").is_dir() else REPO_TENANTS)
+    try:
+        listing = prepare_demo(folder)
+    except files.TenantFilesError as error:
+        for problem in error.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(1)
+    _print_listing(listing, host, port)
+    if no_serve:
+        return
+    app = current_app._get_current_object()
+    start_embedded_worker(app)
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--jobs/--no-jobs", default=True, help="Run the embedded job worker in this process.")
+@with_appcontext
+def serve(host: str, port: int, jobs: bool) -> None:
+    """Serve the app with the development server (use gunicorn in production, see README)."""
+    app = current_app._get_current_object()
+    if jobs:
+        start_embedded_worker(app)
+    run_simple(host, port, app, threaded=True, use_reloader=False)

@@ -1,0 +1,73 @@
+"""Configuration from the environment (``ABONENT_*``), with safe demo defaults.
+
+A production config (``ABONENT_ENV=production``) refuses to start without a real secret key.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+DEMO_SECRET = "abonent-demo-secret-not-for-production"
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete; the app refuses to start."""
+
+
+def _csv(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def load_config(overrides: dict[str, Any] | None = None, instance_path: str | None = None) -> dict[str, Any]:
+    """Read ``ABONENT_*`` variables into a Flask config mapping and check it is safe to run."""
+    env = os.environ
+    instance = Path(instance_path or env.get("ABONENT_INSTANCE_PATH", "instance")).resolve()
+    mode = env.get("ABONENT_ENV", "development")
+    config: dict[str, Any] = {
+        "ABONENT_ENV": mode,
+        "INSTANCE_DIR": str(instance),
+        "SECRET_KEY": env.get("ABONENT_SECRET_KEY", DEMO_SECRET),
+        "DATABASE_URL": env.get("ABONENT_DATABASE_URL", f"sqlite:///{instance / 'abonent.db'}"),
+        "SMTP_URL": env.get("ABONENT_SMTP_URL", ""),
+        "MAIL_FROM": env.get("ABONENT_MAIL_FROM", "Abonent <no-reply@abonent.localhost>"),
+        "BASE_DOMAIN": env.get("ABONENT_BASE_DOMAIN", "localhost"),
+        "PLATFORM_HOSTS": _csv(env.get("ABONENT_PLATFORM_HOSTS", "127.0.0.1,localhost,[::1]")),
+        "PUBLIC_URL_SCHEME": env.get("ABONENT_URL_SCHEME", "http"),
+        "PASSWORD_RESET_TTL_MINUTES": int(env.get("ABONENT_PASSWORD_RESET_TTL_MINUTES", "60")),
+        "SESSION_TTL_HOURS": int(env.get("ABONENT_SESSION_TTL_HOURS", "12")),
+        "API_TOKEN_TTL_DAYS": int(env.get("ABONENT_API_TOKEN_TTL_DAYS", "90")),
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(env.get("ABONENT_LOGIN_MAX_FAILURES_PER_ACCOUNT", "5")),
+        "LOGIN_MAX_FAILURES_PER_IP": int(env.get("ABONENT_LOGIN_MAX_FAILURES_PER_IP", "30")),
+        "LOGIN_LOCK_MINUTES": int(env.get("ABONENT_LOGIN_LOCK_MINUTES", "15")),
+        "TRUSTED_PROXIES": int(env.get("ABONENT_TRUSTED_PROXIES", "0")),
+        "BABEL_DEFAULT_LOCALE": "ru",
+        "LANGUAGES": ["ru", "en"],
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": mode == "production",
+        "SESSION_COOKIE_NAME": "abonent_session",
+        "REMEMBER_COOKIE_DURATION": 0,
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "API_TITLE": "Abonent API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "JOBS_EMBEDDED": env.get("ABONENT_JOBS_EMBEDDED", "0") == "1",
+    }
+    if overrides:
+        config.update(overrides)
+    check_config(config)
+    return config
+
+
+def check_config(config: dict[str, Any]) -> None:
+    """Refuse unsafe production settings."""
+    if config["ABONENT_ENV"] != "production":
+        return
+    secret = config.get("SECRET_KEY") or ""
+    if secret == DEMO_SECRET or len(secret) < 32:
+        raise ConfigError("ABONENT_SECRET_KEY must be set to a random value of at least 32 characters in production")

@@ -1,0 +1,81 @@
+"""Engine and session per Flask app, stored on the app (never a module global).
+
+``session`` is a proxy to the session of the current app context; it is closed when the app
+context ends. Code outside Flask (benchmarks, scripts) uses :class:`Database` directly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, g
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.local import LocalProxy
+
+from core.db import tenancy
+
+
+class Database:
+    """One engine and session factory, with the tenant guard installed on every session."""
+
+    def __init__(self, url: str, **engine_options: Any) -> None:
+        self.url = url
+        self.engine: Engine = make_engine(url, **engine_options)
+        self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
+        tenancy.install_guard(self.sessionmaker)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def new_session(self) -> Session:
+        """A fresh session with the tenant guard; the caller closes it."""
+        return self.sessionmaker()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def make_engine(url: str, **options: Any) -> Engine:
+    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout so several workers share it."""
+    if url.startswith("sqlite"):
+        options.setdefault("connect_args", {}).setdefault("timeout", 30)
+        engine = create_engine(url, **options)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record) -> None:
+            # Let SQLAlchemy (not pysqlite) emit BEGIN, so BEGIN IMMEDIATE works for row locks.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            if ":memory:" not in url and url not in ("sqlite://", "sqlite:///"):
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn) -> None:
+            conn.exec_driver_sql("BEGIN")
+
+        return engine
+    options.setdefault("pool_pre_ping", True)
+    return create_engine(url, **options)
+
+
+def get_session() -> Session:
+    """The session bound to the current app context, created on first use."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["abonent.db"].new_session()
+    return g.db_session
+
+
+def close_session(_exc: BaseException | None = None) -> None:
+    """Close the app context's session (registered as an app-context teardown)."""
+    db_session = g.pop("db_session", None)
+    if db_session is not None:
+        db_session.close()
+
+
+session: Session = LocalProxy(get_session)  # type: ignore[assignment]

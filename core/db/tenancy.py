@@ -1,0 +1,163 @@
+"""The one mechanism that scopes every query to a tenant (layer 1 of tenant isolation).
+
+* Every ORM statement that touches a :class:`~core.db.base.TenantOwned` model is filtered to the
+  current tenant (``with_loader_criteria``), including relationship and ORM UPDATE/DELETE.
+* New tenant-owned rows are stamped with the current tenant; writing another tenant's row raises.
+* With no tenant set, touching a tenant-owned table raises :class:`TenantScopeError` (fail closed),
+  unless the code opened an explicit :func:`cross_tenant` scope (CLI, platform admin, jobs).
+* On PostgreSQL the same scope is passed to row-level security (layer 2) per transaction with
+  ``set_config('app.tenant_id', …, true)``.
+
+The scope lives in context variables, so it works the same in requests, CLI commands and jobs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from sqlalchemy import event, text
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
+
+from core.db.base import TenantOwned
+
+_tenant_id: ContextVar[int | None] = ContextVar("abonent_tenant_id", default=None)
+_cross_tenant: ContextVar[bool] = ContextVar("abonent_cross_tenant", default=False)
+
+PG_SCOPE_KEY = "abonent_pg_scope"
+
+
+class TenantScopeError(RuntimeError):
+    """A tenant-owned table was touched with no tenant set, or a row of another tenant was written."""
+
+
+def current_tenant_id() -> int | None:
+    """The tenant the current code runs for, or ``None``."""
+    return _tenant_id.get()
+
+
+def is_cross_tenant() -> bool:
+    """True inside an explicit :func:`cross_tenant` scope."""
+    return _cross_tenant.get()
+
+
+@contextmanager
+def tenant_scope(tenant_id: int) -> Iterator[int]:
+    """Run the block for one tenant: queries are filtered to it and new rows stamped with it."""
+    token_t = _tenant_id.set(tenant_id)
+    token_c = _cross_tenant.set(False)
+    try:
+        yield tenant_id
+    finally:
+        _cross_tenant.reset(token_c)
+        _tenant_id.reset(token_t)
+
+
+@contextmanager
+def cross_tenant() -> Iterator[None]:
+    """Run the block across all tenants (CLI, platform admin, jobs). Say so explicitly: it is audited code."""
+    token_t = _tenant_id.set(None)
+    token_c = _cross_tenant.set(True)
+    try:
+        yield
+    finally:
+        _cross_tenant.reset(token_c)
+        _tenant_id.reset(token_t)
+
+
+def enter_tenant(tenant_id: int | None):
+    """Set the tenant for the rest of a request; returns tokens for :func:`leave_tenant`."""
+    return _tenant_id.set(tenant_id), _cross_tenant.set(False)
+
+
+def leave_tenant(tokens) -> None:
+    token_t, token_c = tokens
+    _cross_tenant.reset(token_c)
+    _tenant_id.reset(token_t)
+
+
+def _touches_tenant_table(state: ORMExecuteState) -> bool:
+    return any(issubclass(m.class_, TenantOwned) for m in state.all_mappers)
+
+
+def _scope_statement(state: ORMExecuteState) -> None:
+    _sync_postgres_scope(state.session)
+    if _cross_tenant.get():
+        return
+    if not (state.is_select or state.is_update or state.is_delete or state.is_insert):
+        return
+    if state.is_column_load or state.is_relationship_load:
+        return  # criteria added to the parent statement propagate to these loads
+    if not _touches_tenant_table(state):
+        return
+    tenant_id = _tenant_id.get()
+    if tenant_id is None:
+        names = sorted(m.class_.__name__ for m in state.all_mappers if issubclass(m.class_, TenantOwned))
+        raise TenantScopeError(f"query on tenant-owned {', '.join(names)} with no tenant set")
+    if state.is_insert:
+        return  # bulk inserts carry tenant_id explicitly; RLS checks it on PostgreSQL
+    state.statement = state.statement.options(
+        with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
+    )
+
+
+def _stamp_on_add(_session: Session, obj) -> None:
+    """Stamp the tenant when a row is added, so it belongs to the scope it was created in."""
+    if isinstance(obj, TenantOwned) and obj.tenant_id is None:
+        obj.tenant_id = _tenant_id.get()
+
+
+def _check_before_flush(session: Session, _flush_context, _instances) -> None:
+    _sync_postgres_scope(session)
+    tenant_id = _tenant_id.get()
+    cross = _cross_tenant.get()
+    for obj in session.new:
+        if not isinstance(obj, TenantOwned):
+            continue
+        if obj.tenant_id is None:
+            if tenant_id is None:
+                raise TenantScopeError(f"new {type(obj).__name__} with no tenant set")
+            obj.tenant_id = tenant_id
+        elif not cross and tenant_id is not None and obj.tenant_id != tenant_id:
+            raise TenantScopeError(f"new {type(obj).__name__} for another tenant")
+    for obj in session.dirty:
+        if isinstance(obj, TenantOwned) and not cross and tenant_id is not None and obj.tenant_id != tenant_id:
+            raise TenantScopeError(f"{type(obj).__name__} of another tenant changed")
+
+
+def _scope_value() -> tuple[str, str]:
+    tenant_id = _tenant_id.get()
+    return ("" if tenant_id is None else str(tenant_id), "on" if _cross_tenant.get() else "off")
+
+
+def _apply_postgres_scope(connection, scope: tuple[str, str]) -> None:
+    connection.execute(
+        text("SELECT set_config('app.tenant_id', :t, true), set_config('app.cross_tenant', :c, true)"),
+        {"t": scope[0], "c": scope[1]},
+    )
+    connection.info[PG_SCOPE_KEY] = scope
+
+
+def _on_begin(_session: Session, _transaction, connection) -> None:
+    if connection.dialect.name == "postgresql":
+        _apply_postgres_scope(connection, _scope_value())
+
+
+def _sync_postgres_scope(session: Session) -> None:
+    """Re-send the scope when it changed inside an open transaction (e.g. a CLI loop over tenants)."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql" or not session.in_transaction():
+        return
+    connection = session.connection()
+    scope = _scope_value()
+    if connection.info.get(PG_SCOPE_KEY) != scope:
+        _apply_postgres_scope(connection, scope)
+
+
+def install_guard(factory: sessionmaker) -> None:
+    """Install the tenant guard on every session the factory makes."""
+    event.listen(factory, "do_orm_execute", _scope_statement)
+    event.listen(factory, "transient_to_pending", _stamp_on_add)
+    event.listen(factory, "before_flush", _check_before_flush)
+    event.listen(factory, "after_begin", _on_begin)

@@ -1,0 +1,1 @@
+"""Identity: users of a tenant, sessions and API tokens, passwords, login throttling, profile."""

@@ -1,0 +1,274 @@
+"""Public identity service: logging in, creating subscribers, passwords, profile and user status.
+
+Every function works in the current tenant (``g.tenant``/``tenant_scope``) and leaves committing
+to the caller, so a view's whole change lands in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from core.access.service import assign_role
+from core.audit.service import record as audit
+from core.db import session, utcnow
+from core.identity import throttle
+from core.identity.identifiers import LOGIN_EMAIL, is_valid_email, normalize_email, normalize_login
+from core.identity.models import USER_ACTIVE, USER_DELETED, USER_STATUSES, User
+from core.identity.passwords import (
+    generate_password,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
+from core.identity.sessions import revoke_all
+from core.identity.tokens import EMAIL_CHANGE, PASSWORD_RESET, issue_token, use_token
+from core.mail.outbox import queue_mail
+from core.tenants.models import Tenant
+
+
+class IdentityError(ValueError):
+    """Input refused; ``field`` names the form field, the message says why."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """The outcome of a login attempt. ``error`` is ``None``, ``"invalid"``, ``"locked"`` or ``"blocked"``."""
+
+    user: User | None
+    error: str | None = None
+    locked_until: datetime | None = None
+
+
+def find_user(tenant: Tenant, raw_login: str) -> User | None:
+    """The user of ``tenant`` with this login identifier (normalised per the tenant's policy)."""
+    login = normalize_login(tenant.login_identifier, raw_login)
+    if not login:
+        return None
+    return session.scalar(select(User).where(User.login == login))
+
+
+def authenticate(tenant: Tenant, raw_login: str, password: str, ip: str) -> LoginResult:
+    """Check a login and password, counting failures per account and per IP across all workers.
+
+    A locked account or IP is refused before the password is checked. A blocked user learns it only
+    after giving the right password.
+    """
+    login = normalize_login(tenant.login_identifier, raw_login)
+    keys = [throttle.account_key(tenant.id, login), throttle.ip_key(ip)]
+    locked = throttle.locked_until(keys)
+    if locked is not None:
+        return LoginResult(None, "locked", locked)
+    user = find_user(tenant, raw_login)
+    usable = user is not None and user.status != USER_DELETED
+    if not verify_password(user.password_hash if usable else None, password):
+        per_account, per_ip = throttle.policies()
+        throttle.register_failure(keys[0], per_account)
+        throttle.register_failure(keys[1], per_ip)
+        return LoginResult(None, "invalid")
+    assert user is not None
+    if user.status != USER_ACTIVE:
+        return LoginResult(None, "blocked")
+    throttle.clear(keys[0])
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return LoginResult(user)
+
+
+def create_user(
+    tenant: Tenant,
+    login: str,
+    *,
+    full_name: str = "",
+    email: str | None = None,
+    phone: str = "",
+    roles: tuple[str, ...] = ("subscriber",),
+    password: str | None = None,
+) -> tuple[User, str]:
+    """Create a user with a random password (unless given); returns the user and the password.
+
+    Raises :class:`IdentityError` for an empty or taken login or a malformed e-mail.
+    """
+    normalized = normalize_login(tenant.login_identifier, login)
+    if not normalized:
+        raise IdentityError("login", str(_l("Enter the login.")))
+    if tenant.login_identifier == LOGIN_EMAIL and not is_valid_email(normalized):
+        raise IdentityError("login", str(_l("The login must be an e-mail address.")))
+    if session.scalar(select(User.id).where(User.login == normalized)) is not None:
+        raise IdentityError("login", str(_l("This login is already taken.")))
+    email_value = normalize_email(email) if email else (normalized if tenant.login_identifier == LOGIN_EMAIL else None)
+    if email_value and not is_valid_email(email_value):
+        raise IdentityError("email", str(_l("Enter a valid e-mail address.")))
+    secret = password or generate_password()
+    user = User(
+        login=normalized,
+        full_name=full_name.strip(),
+        email=email_value,
+        email_confirmed=False,
+        phone=phone.strip(),
+        password_hash=hash_password(secret),
+        status=USER_ACTIVE,
+    )
+    session.add(user)
+    session.flush()
+    for role in roles:
+        assign_role(user, role)
+    audit("user.create", "user", user.id, None, {"login": user.login, "roles": list(roles)})
+    return user, secret
+
+
+def set_status(user: User, status: str) -> None:
+    """Activate, block or delete a user; blocking and deleting end every session and token at once."""
+    if status not in USER_STATUSES:
+        raise IdentityError("status", f"unknown status {status!r}")
+    before = user.status
+    user.status = status
+    if status != USER_ACTIVE:
+        revoke_all(user)
+    audit("user.status", "user", user.id, {"status": before}, {"status": status})
+
+
+def reset_password_by_operator(user: User) -> str:
+    """Give ``user`` a new random password (for a new credentials sheet); ends their sessions."""
+    secret = generate_password()
+    user.password_hash = hash_password(secret)
+    user.password_changed_at = utcnow()
+    revoke_all(user)
+    audit("user.password_reset_by_operator", "user", user.id)
+    return secret
+
+
+def change_password(user: User, current: str, new: str, keep=None) -> None:
+    """Change the password after re-checking the current one; ends every other session."""
+    if not verify_password(user.password_hash, current):
+        raise IdentityError("current_password", str(_l("The current password is wrong.")))
+    _set_new_password(user, new)
+    revoke_all(user, keep=keep)
+    audit("user.password_change", "user", user.id)
+
+
+def _set_new_password(user: User, new: str) -> None:
+    problem = password_problem(new)
+    if problem:
+        raise IdentityError("new_password", str(_l("The password needs %(what)s.", what=problem)))
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+
+
+def request_password_reset(tenant: Tenant, raw_login: str, link_for) -> None:
+    """Mail a reset link (or, by tenant option, a new password) if the login exists and has an e-mail.
+
+    Always returns the same way and sends nothing from the request itself, so the answer and its
+    timing do not reveal whether the account exists. ``link_for(secret)`` builds the absolute link.
+    """
+    user = find_user(tenant, raw_login)
+    if user is None or not user.email or user.status != USER_ACTIVE:
+        return
+    locale = user.locale or tenant.locale
+    if tenant.password_reset == "new_password":
+        secret = generate_password()
+        user.password_hash = hash_password(secret)
+        user.password_changed_at = utcnow()
+        revoke_all(user)
+        queue_mail(
+            user.email,
+            _l("Your new password"),
+            "new_password",
+            kind="password_reset",
+            locale=locale,
+            tenant=tenant,
+            user=user,
+            password=secret,
+        )
+    else:
+        ttl = timedelta(minutes=current_app.config["PASSWORD_RESET_TTL_MINUTES"])
+        secret = issue_token(user, PASSWORD_RESET, ttl)
+        queue_mail(
+            user.email,
+            _l("Password reset"),
+            "password_reset",
+            kind="password_reset",
+            locale=locale,
+            tenant=tenant,
+            user=user,
+            link=link_for(secret),
+            ttl_minutes=int(ttl.total_seconds() // 60),
+        )
+    audit("user.password_reset_requested", "user", user.id)
+
+
+def reset_password_with_token(secret: str, new_password: str) -> User:
+    """Set a new password from a mailed link (single use); ends every session of the user."""
+    problem = password_problem(new_password)
+    if problem:
+        raise IdentityError("new_password", str(_l("The password needs %(what)s.", what=problem)))
+    token = use_token(secret, PASSWORD_RESET)
+    if token is None:
+        raise IdentityError("token", str(_l("This link has expired or was already used. Request a new one.")))
+    user = session.get(User, token.user_id)
+    assert user is not None
+    _set_new_password(user, new_password)
+    revoke_all(user)
+    audit("user.password_reset", "user", user.id)
+    return user
+
+
+def update_profile(user: User, *, full_name: str, phone: str) -> None:
+    """Change the name and phone of ``user`` (audited)."""
+    before = {"full_name": user.full_name, "phone": user.phone}
+    user.full_name = full_name.strip()
+    user.phone = phone.strip()
+    audit("user.profile", "user", user.id, before, {"full_name": user.full_name, "phone": user.phone})
+
+
+def request_email_change(tenant: Tenant, user: User, password: str, new_email: str, link_for) -> None:
+    """Mail a confirmation link to ``new_email`` after re-checking the password; the change waits for it."""
+    if not verify_password(user.password_hash, password):
+        raise IdentityError("password", str(_l("The password is wrong.")))
+    email = normalize_email(new_email)
+    if not is_valid_email(email):
+        raise IdentityError("email", str(_l("Enter a valid e-mail address.")))
+    ttl = timedelta(hours=24)
+    secret = issue_token(user, EMAIL_CHANGE, ttl, {"email": email})
+    queue_mail(
+        email,
+        _l("Confirm your e-mail address"),
+        "confirm_email",
+        kind="email_change",
+        locale=user.locale or tenant.locale,
+        tenant=tenant,
+        user=user,
+        link=link_for(secret),
+    )
+    audit("user.email_change_requested", "user", user.id, None, {"email": email})
+
+
+def confirm_email_change(tenant: Tenant, secret: str) -> User:
+    """Apply a pending e-mail change from its link (single use). Where the login is the e-mail, it follows."""
+    token = use_token(secret, EMAIL_CHANGE)
+    if token is None:
+        raise IdentityError("token", str(_l("This link has expired or was already used.")))
+    user = session.get(User, token.user_id)
+    assert user is not None
+    before = user.email
+    email = token.payload["email"]
+    if tenant.login_identifier == LOGIN_EMAIL:
+        taken = session.scalar(select(User.id).where(User.login == email, User.id != user.id))
+        if taken is not None:
+            raise IdentityError("email", str(_l("This e-mail is already used by another account.")))
+        user.login = email
+    user.email = email
+    user.email_confirmed = True
+    audit("user.email_change", "user", user.id, {"email": before}, {"email": email})
+    return user

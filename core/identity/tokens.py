@@ -1,0 +1,54 @@
+"""Single-use, expiring tokens sent by e-mail (password reset, e-mail confirmation)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+
+from core.db import session, utcnow
+from core.identity.models import OneTimeToken, User
+from core.identity.sessions import token_hash
+
+PASSWORD_RESET = "password_reset"
+EMAIL_CHANGE = "email_change"
+
+
+def issue_token(user: User, purpose: str, ttl: timedelta, payload: dict[str, Any] | None = None) -> str:
+    """Create a token for ``user``; returns the secret to put in a link (only its hash is stored)."""
+    secret = secrets.token_urlsafe(32)
+    session.add(
+        OneTimeToken(
+            user_id=user.id,
+            purpose=purpose,
+            token_hash=token_hash(secret),
+            payload=payload or {},
+            expires_at=utcnow() + ttl,
+        )
+    )
+    return secret
+
+
+def peek_token(secret: str, purpose: str) -> OneTimeToken | None:
+    """The live token for ``secret`` (unused, unexpired, of this purpose), without using it."""
+    row = session.scalar(select(OneTimeToken).where(OneTimeToken.token_hash == token_hash(secret or "")))
+    if row is None or row.purpose != purpose or row.used_at is not None or row.expires_at <= utcnow():
+        return None
+    return row
+
+
+def use_token(secret: str, purpose: str) -> OneTimeToken | None:
+    """Mark the token used and return it, or ``None`` if it is unknown, used or expired."""
+    row = peek_token(secret, purpose)
+    if row is None:
+        return None
+    # A conditional update, so two requests racing with one link cannot both use it.
+    result = session.execute(
+        update(OneTimeToken)
+        .where(OneTimeToken.id == row.id, OneTimeToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    return row if result.rowcount == 1 else None

@@ -1,0 +1,190 @@
+"""Login, logout, password reset and profile pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+
+from core.access.guard import current_principal, public, require
+from core.db import session
+from core.identity import service
+from core.identity.forms import (
+    EmailChangeForm,
+    LoginForm,
+    NewPasswordForm,
+    PasswordChangeForm,
+    ProfileForm,
+    ResetRequestForm,
+    login_label,
+)
+from core.identity.sessions import WEB, open_session, revoke
+from core.identity.tokens import PASSWORD_RESET, peek_token
+from core.web.urls import safe_next
+
+blueprint = Blueprint("identity", __name__)
+
+
+def _apply_errors(form, error: service.IdentityError) -> None:
+    field = getattr(form, error.field, None)
+    if field is not None:
+        field.errors = [*list(field.errors), error.message]
+    else:
+        flash(error.message, "error")
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    form = LoginForm()
+    form.login.label.text = login_label(g.tenant.login_identifier)
+    error = None
+    if form.validate_on_submit():
+        result = service.authenticate(g.tenant, form.login.data, form.password.data, request.remote_addr or "")
+        if result.user is not None:
+            ttl = timedelta(hours=current_app.config["SESSION_TTL_HOURS"])
+            token, _row = open_session(result.user, WEB, ttl)
+            result.user.session_token = token
+            session.commit()
+            login_user(result.user)
+            return redirect(safe_next(request.args.get("next")))
+        session.commit()
+        error = {
+            "locked": _("Too many failed attempts. Try again in a few minutes or reset your password."),
+            "blocked": _("Your account is blocked. Please contact the provider."),
+        }.get(result.error or "", _("Wrong login or password."))
+    return render_template("identity/login.html", form=form, error=error), 200 if error is None else 401
+
+
+@blueprint.post("/logout")
+@require()
+def logout():
+    row = g.get("auth_session")
+    if row is not None:
+        revoke(row)
+        session.commit()
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("identity.login"))
+
+
+@blueprint.route("/password/reset", methods=["GET", "POST"])
+@public
+def reset_request():
+    form = ResetRequestForm()
+    form.login.label.text = login_label(g.tenant.login_identifier)
+    if form.validate_on_submit():
+        service.request_password_reset(
+            g.tenant,
+            form.login.data,
+            link_for=lambda secret: url_for("identity.reset_password", token=secret, _external=True),
+        )
+        session.commit()
+        return render_template("identity/reset_sent.html")
+    return render_template("identity/reset_request.html", form=form)
+
+
+@blueprint.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    if peek_token(token, PASSWORD_RESET) is None:
+        return render_template("identity/reset_invalid.html"), 410
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.reset_password_with_token(token, form.new_password.data)
+        except service.IdentityError as error:
+            session.rollback()
+            _apply_errors(form, error)
+        else:
+            session.commit()
+            flash(_("Your password is changed. Log in with the new password."), "info")
+            return redirect(url_for("identity.login"))
+    return render_template("identity/reset_form.html", form=form)
+
+
+@blueprint.route("/profile", methods=["GET", "POST"])
+@require()
+def profile():
+    user = current_principal()
+    form = ProfileForm(obj=user)
+    if form.validate_on_submit():
+        service.update_profile(user, full_name=form.full_name.data or "", phone=form.phone.data or "")
+        session.commit()
+        flash(_("Profile saved."), "info")
+        return redirect(url_for("identity.profile"))
+    return render_template(
+        "identity/profile.html",
+        form=form,
+        password_form=PasswordChangeForm(prefix="pw"),
+        email_form=EmailChangeForm(prefix="em"),
+    )
+
+
+@blueprint.post("/profile/password")
+@require()
+def change_password():
+    user = current_principal()
+    form = PasswordChangeForm(prefix="pw")
+    if form.validate_on_submit():
+        try:
+            service.change_password(
+                user, form.current_password.data, form.new_password.data, keep=g.get("auth_session")
+            )
+        except service.IdentityError as error:
+            session.rollback()
+            _apply_errors(form, error)
+        else:
+            session.commit()
+            flash(_("Password changed. Your other sessions have been logged out."), "info")
+            return redirect(url_for("identity.profile"))
+    return render_template(
+        "identity/profile.html", form=ProfileForm(obj=user), password_form=form, email_form=EmailChangeForm(prefix="em")
+    ), 400
+
+
+@blueprint.post("/profile/email")
+@require()
+def change_email():
+    user = current_principal()
+    form = EmailChangeForm(prefix="em")
+    if form.validate_on_submit():
+        try:
+            service.request_email_change(
+                g.tenant,
+                user,
+                form.password.data,
+                form.email.data,
+                link_for=lambda secret: url_for("identity.confirm_email", token=secret, _external=True),
+            )
+        except service.IdentityError as error:
+            session.rollback()
+            _apply_errors(form, error)
+        else:
+            session.commit()
+            flash(
+                _("We sent a confirmation link to the new address. The change takes effect when you open it."), "info"
+            )
+            return redirect(url_for("identity.profile"))
+    return render_template(
+        "identity/profile.html",
+        form=ProfileForm(obj=user),
+        password_form=PasswordChangeForm(prefix="pw"),
+        email_form=form,
+    ), 400
+
+
+@blueprint.get("/profile/email/confirm/<token>")
+@public
+def confirm_email(token: str):
+    try:
+        service.confirm_email_change(g.tenant, token)
+    except service.IdentityError as error:
+        session.rollback()
+        return render_template("identity/message.html", title=_("E-mail not confirmed"), message=error.message), 410
+    session.commit()
+    return render_template(
+        "identity/message.html", title=_("E-mail confirmed"), message=_("Your e-mail address is changed.")
+    )

@@ -1,0 +1,19 @@
+"""Core's own jobs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.mail.outbox import deliver_due
+from core.plugins.markers import hookimpl
+from core.plugins.types import Job
+
+
+def deliver_mail(now: datetime) -> dict[str, int]:
+    """Deliver the outbox (retries included)."""
+    return deliver_due()
+
+
+@hookimpl(trylast=True)
+def register_jobs() -> list[Job]:
+    return [Job("core.mail.deliver", deliver_mail, every_seconds=10)]

@@ -1,0 +1,1 @@
+"""The platform administrator's area (on the platform tenant's site): every tenant, suspend/activate."""

@@ -1,0 +1,1 @@
+"""Plugin machinery: hookspecs, discovery, per-tenant enablement and settings."""

@@ -1,0 +1,126 @@
+"""Public service: enable, disable and configure a plugin for one tenant (validated, audited)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from core.access.service import ensure_roles
+from core.audit.service import record as audit
+from core.db import cross_tenant, session, tenant_scope
+from core.plugins.models import TenantPlugin
+from core.plugins.state import enabled_plugins, forget_cached_state
+from core.tenants.models import TENANT_ACTIVE, Tenant
+
+
+class PluginSettingsError(ValueError):
+    """Settings were refused; ``messages`` maps each field to its reasons. Nothing was saved."""
+
+    def __init__(self, plugin: str, messages: dict[str, Any]) -> None:
+        super().__init__(f"invalid settings for {plugin}: {messages}")
+        self.plugin = plugin
+        self.messages = messages
+
+
+class UnknownPluginError(LookupError):
+    """No installed plugin has this name."""
+
+
+def _info(name: str):
+    try:
+        return current_app.plugins.infos[name]
+    except KeyError:
+        raise UnknownPluginError(f"no installed plugin is named {name!r}") from None
+
+
+def validate_settings(name: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """Check ``raw`` against the plugin's schema; return the settings as stored (JSON-ready)."""
+    info = _info(name)
+    if info.settings_schema is None:
+        if raw:
+            raise PluginSettingsError(name, {"_schema": ["this plugin has no settings"]})
+        return {}
+    schema = info.settings_schema()
+    try:
+        loaded = schema.load(raw)
+    except ValidationError as error:
+        raise PluginSettingsError(name, error.messages_dict) from None
+    return schema.dump(loaded)
+
+
+def _row(name: str) -> TenantPlugin:
+    row = session.scalar(select(TenantPlugin).where(TenantPlugin.plugin == name))
+    if row is None:
+        row = TenantPlugin(plugin=name, enabled=False, settings={})
+        session.add(row)
+    return row
+
+
+def enable_plugin(tenant: Tenant, name: str, settings: dict[str, Any] | None = None) -> TenantPlugin:
+    """Turn plugin ``name`` on for ``tenant`` (optionally with new settings); calls ``on_plugin_enabled``.
+
+    Raises :class:`PluginSettingsError` (nothing saved) or :class:`UnknownPluginError`. The caller commits.
+    """
+    with tenant_scope(tenant.id):
+        row = _row(name)
+        stored = validate_settings(name, settings if settings is not None else dict(row.settings or {}))
+        was = {"enabled": row.enabled, "settings": dict(row.settings or {})}
+        if was == {"enabled": True, "settings": stored}:
+            return row
+        row.enabled = True
+        row.settings = stored
+        session.flush()
+        forget_cached_state()
+        ensure_roles(tenant, set(enabled_plugins(tenant)))
+        if not was["enabled"]:
+            current_app.plugins.call_one(name, "on_plugin_enabled", tenant=tenant, settings=stored)
+        audit("plugin.enable", "plugin", name, was, {"enabled": True, "settings": stored})
+        return row
+
+
+def disable_plugin(tenant: Tenant, name: str) -> TenantPlugin:
+    """Turn plugin ``name`` off for ``tenant``; its data stays. Calls ``on_plugin_disabled``."""
+    _info(name)
+    with tenant_scope(tenant.id):
+        row = _row(name)
+        was_enabled = row.enabled
+        row.enabled = False
+        session.flush()
+        forget_cached_state()
+        if was_enabled:
+            current_app.plugins.call_one(name, "on_plugin_disabled", tenant=tenant)
+            audit("plugin.disable", "plugin", name, {"enabled": True}, {"enabled": False})
+        return row
+
+
+def configure_plugin(tenant: Tenant, name: str, raw: dict[str, Any]) -> TenantPlugin:
+    """Replace the tenant's settings for ``name`` after validation (field errors, nothing saved)."""
+    stored = validate_settings(name, raw)
+    with tenant_scope(tenant.id):
+        row = _row(name)
+        before = dict(row.settings or {})
+        row.settings = stored
+        session.flush()
+        forget_cached_state()
+        audit("plugin.configure", "plugin", name, before, stored)
+        return row
+
+
+def tenants_with_plugin(name: str) -> list[Tenant]:
+    """Every active tenant that has enabled plugin ``name`` (for jobs and CLI loops)."""
+    with cross_tenant():
+        tenant_ids = set(
+            session.scalars(
+                select(TenantPlugin.tenant_id).where(TenantPlugin.plugin == name, TenantPlugin.enabled.is_(True))
+            )
+        )
+    if not tenant_ids:
+        return []
+    return list(
+        session.scalars(
+            select(Tenant).where(Tenant.id.in_(tenant_ids), Tenant.status == TENANT_ACTIVE).order_by(Tenant.slug)
+        )
+    )

@@ -1,0 +1,128 @@
+"""Every hook Abonent calls, in one flat module. The hook reference in the docs is generated from here.
+
+Conventions:
+
+* Start-up hooks (``register_*``) are called once per app for **every installed plugin**; core records
+  which plugin returned what, so a plugin's routes answer 404 for tenants that have not enabled it.
+* Per-tenant hooks (``menu_items``, ``dashboard_widgets``, ``on_plugin_*``) are called only on the
+  plugins enabled for that tenant: use ``current_app.plugins.for_tenant(tenant).<hook>(…)``.
+* Hooks that collect things return a list (or ``None``); core flattens the results.
+* Core's own defaults are hookimpls marked ``trylast``, so a plugin can come before them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from core.plugins.markers import hookspec
+
+if TYPE_CHECKING:
+    import click
+    from flask import Blueprint
+    from flask_smorest import Blueprint as ApiBlueprint
+
+    from core.identity.models import User
+    from core.plugins.types import Job, MenuItem, Permission, RoleSpec, Widget
+    from core.tenants.models import Tenant
+
+
+@hookspec
+def register_blueprints() -> list[Blueprint] | None:
+    """Return the Flask blueprints of the web UI this plugin adds.
+
+    Called once at start-up, for every installed plugin. Core registers each blueprint and, for a
+    plugin's blueprints, answers 404 on every route of it for tenants where the plugin is disabled.
+    Give each blueprint a ``url_prefix`` (e.g. ``/faq``); templates are looked up in the blueprint's
+    ``template_folder`` after core's, so a plugin can also ship static files with ``static_folder``.
+
+    Example::
+
+        @hookimpl
+        def register_blueprints():
+            return [faq_views.blueprint]
+    """
+
+
+@hookspec
+def register_api() -> list[ApiBlueprint] | None:
+    """Return flask-smorest blueprints to mount under ``/api/v1``.
+
+    Called once at start-up. Endpoints appear in ``/api/v1/openapi.json``; like web blueprints they
+    answer 404 for tenants that have not enabled the plugin. Protect them with
+    ``core.api.require(permission)`` and read the caller from ``core.api.current_principal()``.
+    """
+
+
+@hookspec
+def register_commands(cli: click.Group) -> None:
+    """Add click commands or groups to the ``abonent`` command line.
+
+    Called once when the CLI starts. Use ``cli.add_command(group)``; name the group after the plugin
+    (``abonent faq …``). Commands run inside the app context; wrap tenant work in
+    ``core.api.tenant_scope(tenant.id)``.
+    """
+
+
+@hookspec
+def register_permissions() -> list[Permission] | None:
+    """Return the permissions this plugin checks, with the built-in roles that get each by default.
+
+    Called once at start-up. Permission names are dotted strings prefixed by the plugin name
+    (``faq.manage``). Built-in roles are ``subscriber``, ``operator``, ``tenant_admin`` and
+    ``platform_admin``.
+    """
+
+
+@hookspec
+def register_roles() -> list[RoleSpec] | None:
+    """Return extra roles this plugin adds (e.g. organization roles of a registry).
+
+    Called once at start-up. Roles are created in every tenant that enables the plugin.
+    ``RoleSpec.organization_scoped`` roles are assigned inside an organization, by whoever holds
+    ``RoleSpec.assignable_by`` there (an organization administrator, not only tenant staff).
+    """
+
+
+@hookspec
+def register_jobs() -> list[Job] | None:
+    """Return periodic jobs (billing runs, expiry, reminders, mail delivery).
+
+    Called once at start-up. Each job's ``run(now)`` must be idempotent: the scheduler may run it
+    twice, and ``abonent jobs run NAME`` runs it by hand. A job that works per tenant loops over the
+    tenants that enabled its plugin (``core.api.tenants_with_plugin(name)``) inside ``tenant_scope``.
+    """
+
+
+@hookspec
+def menu_items(tenant: Tenant, user: User | None) -> list[MenuItem] | None:
+    """Return navigation entries for this tenant and user (``user`` is ``None`` when logged out).
+
+    Called per request, only on plugins enabled for ``tenant``. Entries whose ``permission`` the
+    user lacks are dropped by core, so return them unconditionally where a permission decides.
+    """
+
+
+@hookspec
+def dashboard_widgets(tenant: Tenant, user: User) -> list[Widget] | None:
+    """Return cards for the subscriber's dashboard, rendered in ascending ``order``.
+
+    Called when the dashboard is shown, only on plugins enabled for ``tenant``. Render the card's
+    HTML with ``flask.render_template`` (autoescaped) and keep it cheap: it runs on every visit.
+    """
+
+
+@hookspec
+def on_plugin_enabled(tenant: Tenant, settings: dict[str, Any]) -> None:
+    """Called once, on this plugin only, right after it is enabled for ``tenant`` (same transaction).
+
+    Use it to create the tenant's initial rows (default catalogue entries, roles …). ``settings``
+    are the validated settings. Raising aborts the enablement.
+    """
+
+
+@hookspec
+def on_plugin_disabled(tenant: Tenant) -> None:
+    """Called once, on this plugin only, right after it is disabled for ``tenant``.
+
+    The plugin's data stays (re-enabling brings it back); stop anything scheduled for the tenant.
+    """

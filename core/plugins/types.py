@@ -1,0 +1,81 @@
+"""Values that cross the border between core and plugins."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from marshmallow import Schema
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    """What a plugin says about itself. A plugin module exposes one as ``plugin_info``.
+
+    ``requires_core`` is a version specifier (``">=0.1,<1"``) checked at start-up.
+    ``settings_schema`` is a marshmallow schema with ``unknown = RAISE`` and a default for every field.
+    ``migrations`` is the folder of the plugin's Alembic branch (``branch_labels=(name,)``).
+    ``translations`` is the folder with the plugin's gettext catalogues (``messages`` domain).
+    """
+
+    name: str
+    version: str
+    title: str
+    description: str = ""
+    requires_core: str = ">=0.1"
+    settings_schema: type[Schema] | None = None
+    migrations: Path | None = None
+    translations: Path | None = None
+
+
+@dataclass(frozen=True)
+class Permission:
+    """A permission string registered by core or a plugin, and the built-in roles that get it by default."""
+
+    name: str
+    title: str
+    default_roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    """A role a plugin (or core) adds. ``organization_scoped`` roles are assigned inside an organization."""
+
+    code: str
+    title: str
+    permissions: tuple[str, ...] = ()
+    organization_scoped: bool = False
+    assignable_by: str = "staff.manage"
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """An entry of the cabinet's navigation. ``endpoint`` is a Flask endpoint; lower ``order`` comes first."""
+
+    title: str
+    endpoint: str
+    order: int = 100
+    icon: str = ""
+    area: str = "cabinet"  # "cabinet" for subscribers, "admin" for the operator/admin area
+    permission: str | None = None
+    url_values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Widget:
+    """A dashboard card: a title and pre-rendered, escaped HTML (render it with ``render_template``)."""
+
+    title: str
+    html: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Job:
+    """A periodic job. ``run(now)`` must be idempotent; it runs every ``every_seconds`` seconds."""
+
+    name: str
+    run: Callable[..., Any]
+    every_seconds: int = 60

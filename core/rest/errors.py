@@ -1,0 +1,41 @@
+"""JSON errors for the API: ``{"code": 422, "status": "...", "message": "...", "errors": {field: [...]}}``."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    401: "authentication required: send Authorization: Bearer <token>",
+    403: "you do not have the permission for this",
+    404: "not found",
+}
+
+
+def json_message(code: int, message: str, errors: dict | None = None):
+    body: dict = {"code": code, "message": message}
+    if errors:
+        body["errors"] = errors
+    return jsonify(body)
+
+
+def json_error(error: HTTPException):
+    data = getattr(error, "data", None) or {}
+    errors = data.get("messages")
+    if isinstance(errors, dict) and len(errors) == 1 and next(iter(errors)) in ("json", "query", "form", "files"):
+        errors = next(iter(errors.values()))
+    message = MESSAGES.get(error.code or 500) or (error.description or error.name)
+    if errors:
+        message = "the request has invalid fields"
+    response = json_message(error.code or 500, message, errors)
+    response.status_code = error.code or 500
+    if error.code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="abonent"'
+    return response
+
+
+def init_api_errors(app: Flask) -> None:
+    """flask-smorest installs its own HTTP error handler; put back the shell's, which answers JSON under /api."""
+    from core.web.setup import handle_http_error
+
+    app.register_error_handler(HTTPException, handle_http_error)

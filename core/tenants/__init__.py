@@ -1,0 +1,1 @@
+"""Tenants: the providers hosted on one installation, their branding, contacts and domains."""

@@ -1,0 +1,250 @@
+"""Tenants as files: read ``tenants/*.toml``, show a plan (create / update / no change), apply it.
+
+Every file is validated before anything is written; one bad file means nothing is applied.
+Applying is idempotent: a second run finds no change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from core.access.service import ensure_roles
+from core.audit.service import record as audit
+from core.db import session, tenant_scope
+from core.plugins.enablement import PluginSettingsError, disable_plugin, enable_plugin, validate_settings
+from core.plugins.models import TenantPlugin
+from core.tenants.models import Tenant, TenantDomain
+from core.tenants.schemas import TenantFileSchema
+
+SCALAR_FIELDS = ("name", "status", "locale", "timezone", "login_identifier", "password_reset")
+SECTION_FIELDS = ("branding", "contacts", "legal", "bank")
+LOGO_TYPES = {"image/svg+xml", "image/png", "image/jpeg", "image/webp"}
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """Why a tenant file was refused: the file, the field (dotted path) and the reason."""
+
+    file: str
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.reason}"
+
+
+@dataclass
+class TenantDefinition:
+    """A validated tenant file."""
+
+    path: Path
+    data: dict[str, Any]
+    logo: bytes | None = None
+    logo_mime: str | None = None
+
+
+@dataclass
+class PlanItem:
+    slug: str
+    action: str  # "create", "update" or "no change"
+    changes: list[str] = field(default_factory=list)
+    definition: TenantDefinition | None = None
+
+
+class TenantFilesError(ValueError):
+    """One or more tenant files are invalid; nothing was applied."""
+
+    def __init__(self, problems: list[FileProblem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def _flatten(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
+    if isinstance(messages, dict):
+        out = []
+        for key, value in messages.items():
+            out.extend(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return [(prefix or "_schema", "; ".join(messages))]
+    if isinstance(messages, list):
+        return [item for m in messages for item in _flatten(m, prefix)]
+    return [(prefix or "_schema", str(messages))]
+
+
+def load_definitions(folder: Path) -> list[TenantDefinition]:
+    """Read and validate every ``*.toml`` in ``folder``; raise :class:`TenantFilesError` listing every problem."""
+    files = sorted(Path(folder).glob("*.toml"))
+    problems: list[FileProblem] = []
+    definitions: list[TenantDefinition] = []
+    if not files:
+        raise TenantFilesError([FileProblem(str(folder), "-", "no *.toml tenant files here")])
+    for path in files:
+        name = str(path)
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            problems.append(FileProblem(name, "-", f"not valid TOML: {error}"))
+            continue
+        try:
+            data = TenantFileSchema().load(raw)
+        except ValidationError as error:
+            problems.extend(FileProblem(name, f, r) for f, r in _flatten(error.messages))
+            continue
+        definition = TenantDefinition(path, data)
+        problems.extend(_check_plugins(name, data))
+        problems.extend(_load_logo(definition))
+        definitions.append(definition)
+    problems.extend(_check_unique(definitions))
+    if problems:
+        raise TenantFilesError(problems)
+    return definitions
+
+
+def _check_plugins(name: str, data: dict[str, Any]) -> list[FileProblem]:
+    problems = []
+    installed = current_app.plugins.infos
+    for plugin, entry in data["plugins"].items():
+        if plugin not in installed:
+            problems.append(FileProblem(name, f"plugins.{plugin}", "no such plugin is installed"))
+            continue
+        try:
+            entry["settings"] = validate_settings(plugin, entry["settings"])
+        except PluginSettingsError as error:
+            problems.extend(FileProblem(name, f"plugins.{plugin}.settings.{f}", r) for f, r in _flatten(error.messages))
+    return problems
+
+
+def _load_logo(definition: TenantDefinition) -> list[FileProblem]:
+    logo = definition.data["branding"].get("logo")
+    if not logo:
+        return []
+    path = (definition.path.parent / logo).resolve()
+    mime = mimetypes.guess_type(path.name)[0]
+    if not path.is_file():
+        return [FileProblem(str(definition.path), "branding.logo", f"file not found: {logo}")]
+    if mime not in LOGO_TYPES:
+        return [FileProblem(str(definition.path), "branding.logo", "must be SVG, PNG, JPEG or WebP")]
+    definition.logo = path.read_bytes()
+    definition.logo_mime = mime
+    return []
+
+
+def _check_unique(definitions: list[TenantDefinition]) -> list[FileProblem]:
+    problems = []
+    slugs: dict[str, str] = {}
+    hosts: dict[str, str] = {}
+    for d in definitions:
+        slug = d.data["slug"]
+        if slug in slugs:
+            problems.append(FileProblem(str(d.path), "slug", f"also used by {slugs[slug]}"))
+        slugs[slug] = str(d.path)
+        for host in d.data["domains"]:
+            if host in hosts:
+                problems.append(FileProblem(str(d.path), "domains", f"{host} also used by {hosts[host]}"))
+            hosts[host] = str(d.path)
+    owners = dict(session.execute(select(TenantDomain.host, Tenant.slug).join(Tenant)).all())
+    for d in definitions:
+        for host in d.data["domains"]:
+            owner = owners.get(host)
+            if owner is not None and owner != d.data["slug"]:
+                problems.append(FileProblem(str(d.path), "domains", f"{host} belongs to tenant {owner}"))
+    return problems
+
+
+def _current_state(tenant: Tenant) -> dict[str, Any]:
+    with tenant_scope(tenant.id):
+        plugins = {
+            row.plugin: {"enabled": row.enabled, "settings": row.settings}
+            for row in session.scalars(select(TenantPlugin))
+        }
+    state = {name: getattr(tenant, name) for name in SCALAR_FIELDS + SECTION_FIELDS}
+    state["domains"] = sorted(d.host for d in tenant.domains)
+    state["logo"] = hashlib.sha256(tenant.logo).hexdigest() if tenant.logo else None
+    state["plugins"] = plugins
+    return state
+
+
+def _desired_state(d: TenantDefinition, current_plugins: dict[str, Any]) -> dict[str, Any]:
+    state = {name: d.data[name] for name in SCALAR_FIELDS + SECTION_FIELDS}
+    state["domains"] = sorted(d.data["domains"])
+    state["logo"] = hashlib.sha256(d.logo).hexdigest() if d.logo else None
+    plugins = {name: dict(entry) for name, entry in current_plugins.items()}
+    plugins.update(
+        {name: {"enabled": e["enabled"], "settings": e["settings"]} for name, e in d.data["plugins"].items()}
+    )
+    state["plugins"] = plugins
+    return state
+
+
+def plan(definitions: list[TenantDefinition]) -> list[PlanItem]:
+    """What applying ``definitions`` would do, tenant by tenant (nothing is written)."""
+    items = []
+    for d in definitions:
+        tenant = session.scalar(select(Tenant).where(Tenant.slug == d.data["slug"]))
+        if tenant is None:
+            items.append(PlanItem(d.data["slug"], "create", ["new tenant"], d))
+            continue
+        current = _current_state(tenant)
+        desired = _desired_state(d, current["plugins"])
+        changes = [key for key in desired if desired[key] != current.get(key)]
+        if "plugins" in changes:
+            changes.remove("plugins")
+            changes += [
+                f"plugins.{name}"
+                for name in sorted(desired["plugins"])
+                if desired["plugins"][name] != current["plugins"].get(name)
+            ]
+        items.append(PlanItem(d.data["slug"], "update" if changes else "no change", changes, d))
+    return items
+
+
+def apply(items: list[PlanItem]) -> None:
+    """Write the plan in the current transaction (the caller commits; any error rolls all of it back)."""
+    for item in items:
+        if item.action == "no change" or item.definition is None:
+            continue
+        _apply_one(item.definition, created=item.action == "create")
+
+
+def _apply_one(d: TenantDefinition, created: bool) -> Tenant:
+    data = d.data
+    tenant = session.scalar(select(Tenant).where(Tenant.slug == data["slug"]))
+    if tenant is None:
+        tenant = Tenant(slug=data["slug"])
+        session.add(tenant)
+    before = None if created else {k: getattr(tenant, k) for k in SCALAR_FIELDS}
+    for name in SCALAR_FIELDS + SECTION_FIELDS:
+        setattr(tenant, name, data[name])
+    tenant.logo, tenant.logo_mime = d.logo, d.logo_mime
+    wanted_hosts = set(data["domains"])
+    tenant.domains = [dom for dom in tenant.domains if dom.host in wanted_hosts] + [
+        TenantDomain(host=host) for host in sorted(wanted_hosts - {dom.host for dom in tenant.domains})
+    ]
+    session.flush()
+    with tenant_scope(tenant.id):
+        ensure_roles(tenant, set())
+        for plugin, entry in data["plugins"].items():
+            if entry["enabled"]:
+                enable_plugin(tenant, plugin, entry["settings"])
+            else:
+                disable_plugin(tenant, plugin)
+        audit("tenant.apply", "tenant", tenant.slug, before, {k: getattr(tenant, k) for k in SCALAR_FIELDS})
+    return tenant
+
+
+def tenant_for(definition: TenantDefinition) -> Tenant:
+    """The tenant row a definition describes (after it was applied)."""
+    tenant = session.scalar(select(Tenant).where(Tenant.slug == definition.data["slug"]))
+    if tenant is None:
+        raise LookupError(f"tenant {definition.data['slug']} is not applied")
+    return tenant

@@ -1,0 +1,141 @@
+"""The shape of a tenant's definition (a TOML file in ``tenants/`` or the admin's settings form)."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
+
+from core.identity.identifiers import LOGIN_POLICIES, is_valid_email
+from core.tenants import requisites
+from core.tenants.resolution import SLUG_RE
+
+COLOR = validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="a colour like #1a2b3c")
+HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class BrandingSchema(_Strict):
+    primary_color = fields.String(load_default="#1f5fa8", validate=COLOR)
+    accent_color = fields.String(load_default="#f2a900", validate=COLOR)
+    logo = fields.String(load_default="")  # in files: a path relative to the file (SVG or PNG)
+    tagline = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class LinkSchema(_Strict):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    url = fields.Url(required=True, schemes={"http", "https"})
+
+
+class ContactsSchema(_Strict):
+    hotline = fields.List(fields.String(validate=validate.Length(min=3, max=40)), load_default=list)
+    support_email = fields.String(load_default="")
+    chat_url = fields.String(load_default="", validate=validate.Length(max=300))
+    feedback_url = fields.String(load_default="", validate=validate.Length(max=300))
+    address = fields.String(load_default="", validate=validate.Length(max=300))
+    office_hours = fields.String(load_default="", validate=validate.Length(max=200))
+    links = fields.List(fields.Nested(LinkSchema), load_default=list)
+
+    @validates("support_email")
+    def _email(self, value: str, **_kw) -> None:
+        if value and not is_valid_email(value):
+            raise ValidationError("not an e-mail address")
+
+
+class LegalSchema(_Strict):
+    full_name = fields.String(load_default="")
+    short_name = fields.String(load_default="")
+    inn = fields.String(load_default="")
+    kpp = fields.String(load_default="")
+    ogrn = fields.String(load_default="")
+    address = fields.String(load_default="")
+
+    @validates_schema
+    def _numbers(self, data: dict, **_kw) -> None:
+        errors = {}
+        if data.get("inn") and not requisites.inn_is_valid(data["inn"]):
+            errors["inn"] = ["INN check digits do not match"]
+        if data.get("kpp") and not requisites.kpp_is_valid(data["kpp"]):
+            errors["kpp"] = ["KPP must be 9 characters: 4 digits, 2 digits or letters, 3 digits"]
+        if data.get("ogrn") and not requisites.ogrn_is_valid(data["ogrn"]):
+            errors["ogrn"] = ["OGRN check digit does not match"]
+        if errors:
+            raise ValidationError(errors)
+
+
+class BankSchema(_Strict):
+    bank_name = fields.String(load_default="")
+    bic = fields.String(load_default="")
+    account = fields.String(load_default="")
+    corr_account = fields.String(load_default="")
+
+    @validates_schema
+    def _numbers(self, data: dict, **_kw) -> None:
+        errors = {}
+        bic = data.get("bic", "")
+        if bic and not requisites.bic_is_valid(bic):
+            errors["bic"] = ["BIC must be 9 digits starting with 04"]
+        elif data.get("account") and not requisites.settlement_account_is_valid(data["account"], bic):
+            errors["account"] = ["the account's key digit does not match the BIC"]
+        if (
+            bic
+            and data.get("corr_account")
+            and not requisites.correspondent_account_is_valid(data["corr_account"], bic)
+        ):
+            errors["corr_account"] = ["the correspondent account does not match the BIC"]
+        if errors:
+            raise ValidationError(errors)
+
+
+class PluginEntrySchema(_Strict):
+    enabled = fields.Boolean(load_default=True)
+    settings = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class DemoUserSchema(_Strict):
+    login = fields.String(required=True)
+    password = fields.String(required=True)
+    full_name = fields.String(load_default="")
+    email = fields.String(load_default=None, allow_none=True)
+    roles = fields.List(fields.String(), load_default=lambda: ["subscriber"])
+
+
+class DemoSchema(_Strict):
+    users = fields.List(fields.Nested(DemoUserSchema), load_default=list)
+
+
+class TenantFileSchema(_Strict):
+    """One tenant file. ``demo`` is read only by ``abonent demo``."""
+
+    slug = fields.String(required=True, validate=validate.Regexp(SLUG_RE, error="lowercase letters, digits, '-'"))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    status = fields.String(load_default="active", validate=validate.OneOf(["active", "suspended"]))
+    locale = fields.String(load_default="ru", validate=validate.OneOf(["ru", "en"]))
+    timezone = fields.String(load_default="Europe/Moscow")
+    login_identifier = fields.String(load_default="email", validate=validate.OneOf(LOGIN_POLICIES))
+    password_reset = fields.String(load_default="link", validate=validate.OneOf(["link", "new_password"]))
+    domains = fields.List(fields.String(), load_default=list)
+    branding = fields.Nested(BrandingSchema, load_default=lambda: BrandingSchema().load({}))
+    contacts = fields.Nested(ContactsSchema, load_default=lambda: ContactsSchema().load({}))
+    legal = fields.Nested(LegalSchema, load_default=lambda: LegalSchema().load({}))
+    bank = fields.Nested(BankSchema, load_default=lambda: BankSchema().load({}))
+    plugins = fields.Dict(keys=fields.String(), values=fields.Nested(PluginEntrySchema), load_default=dict)
+    demo = fields.Nested(DemoSchema, load_default=lambda: DemoSchema().load({}))
+
+    @validates("timezone")
+    def _tz(self, value: str, **_kw) -> None:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValidationError("unknown time zone") from None
+
+    @validates("domains")
+    def _domains(self, value: list[str], **_kw) -> None:
+        bad = [host for host in value if not HOST.match(host)]
+        if bad:
+            raise ValidationError(f"not host names: {', '.join(bad)}")

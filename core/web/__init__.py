@@ -1,0 +1,1 @@
+"""The server-rendered web shell: tenant-branded layout, navigation, dashboard, errors."""

@@ -1,0 +1,27 @@
+"""Core's own navigation entries, contributed through ``menu_items`` like any plugin's."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from core.plugins.markers import hookimpl
+from core.plugins.types import MenuItem
+
+
+@hookimpl(trylast=True)
+def menu_items(tenant, user) -> list[MenuItem]:
+    if user is None:
+        return []
+    items = [
+        MenuItem(_l("Home"), "web.dashboard", order=0),
+        MenuItem(_l("Profile"), "identity.profile", order=900),
+        MenuItem(_l("Subscribers"), "admin.subscribers", order=10, area="admin", permission="subscribers.view"),
+        MenuItem(_l("Staff"), "admin.staff", order=20, area="admin", permission="staff.manage"),
+        MenuItem(_l("Site settings"), "admin.settings", order=30, area="admin", permission="tenant.settings"),
+        MenuItem(_l("Plugins"), "admin.plugins", order=40, area="admin", permission="plugins.manage"),
+        MenuItem(_l("Audit log"), "admin.audit", order=50, area="admin", permission="audit.view"),
+        MenuItem(_l("Outgoing mail"), "admin.outbox", order=60, area="admin", permission="outbox.view"),
+    ]
+    if tenant.is_platform:
+        items.append(MenuItem(_l("Tenants"), "platform.tenants", order=5, area="admin", permission="platform.tenants"))
+    return items

@@ -1,0 +1,143 @@
+"""The request pipeline of the web shell: tenant → plugin guard → user; layout context; errors; headers."""
+
+from __future__ import annotations
+
+from flask import Flask, abort, current_app, g, redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from core.access.guard import can, current_principal, is_api_request
+from core.db import session
+from core.db.tenancy import enter_tenant, leave_tenant
+from core.extensions import login_manager
+from core.identity.sessions import WEB, find_session
+from core.plugins.manager import flatten
+from core.plugins.state import enabled_plugins, tenant_hooks
+from core.tenants.resolution import find_tenant_for_request
+
+TENANTLESS_ENDPOINTS = {"web.healthz", "static"}
+
+
+class TenantNotFound(HTTPException):
+    code = 404
+    description = "unknown tenant"
+
+
+class TenantSuspended(HTTPException):
+    code = 503
+    description = "tenant suspended"
+
+
+def resolve_tenant() -> None:
+    """Find the request's tenant and scope the database to it; 404 for unknown, 503 for suspended."""
+    if request.endpoint in TENANTLESS_ENDPOINTS:
+        return
+    tenant = find_tenant_for_request(session)
+    if tenant is None:
+        raise TenantNotFound()
+    g.tenant = tenant
+    g.tenant_tokens = enter_tenant(tenant.id)
+    if not tenant.is_active:
+        raise TenantSuspended()
+    owner = current_app.extensions["abonent.blueprint_owner"].get((request.blueprint or "").split(".")[0])
+    if owner is not None and owner not in enabled_plugins(tenant):
+        abort(404)
+
+
+def release_tenant(_exc: BaseException | None = None) -> None:
+    tokens = g.pop("tenant_tokens", None)
+    if tokens is not None:
+        leave_tenant(tokens)
+
+
+@login_manager.user_loader
+def load_user(token: str):
+    """Flask-Login stores the server-side session's secret; a revoked or foreign one logs nobody in."""
+    if g.get("tenant") is None:
+        return None
+    row = find_session(token, WEB)
+    if row is None:
+        return None
+    g.auth_session = row
+    row.user.session_token = token
+    return row.user
+
+
+def menu(area: str) -> list:
+    tenant = g.get("tenant")
+    if tenant is None:
+        return []
+    user = current_principal()
+    items = flatten(tenant_hooks(tenant).menu_items(tenant=tenant, user=user))
+    visible = [i for i in items if i.area == area and (i.permission is None or can(i.permission))]
+    return sorted(visible, key=lambda i: (i.order, str(i.title)))
+
+
+def layout_context() -> dict:
+    return {
+        "tenant": g.get("tenant"),
+        "principal": current_principal() if g.get("tenant") is not None else None,
+        "menu": menu,
+        "can": can,
+        "languages": current_app.config["LANGUAGES"],
+    }
+
+
+def security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+    )
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if g.get("principal") is not None:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def handle_http_error(error: HTTPException):
+    if is_api_request():
+        from core.rest.errors import json_error
+
+        return json_error(error)
+    if error.code == 401:
+        return redirect(url_for("identity.login", next=request.full_path.rstrip("?")))
+    if isinstance(error, TenantNotFound):
+        return render_template("errors/unknown_tenant.html"), 404
+    if isinstance(error, TenantSuspended):
+        return render_template("errors/suspended.html"), 503
+    template = {403: "errors/403.html", 404: "errors/404.html"}.get(error.code or 500, "errors/generic.html")
+    return render_template(template, error=error), error.code
+
+
+def handle_unexpected(error: Exception):
+    current_app.logger.exception("unhandled error", exc_info=error)
+    session.rollback()
+    if is_api_request():
+        from core.rest.errors import json_message
+
+        return json_message(500, "internal error"), 500
+    return render_template("errors/generic.html", error=None), 500
+
+
+def init_web(app: Flask) -> None:
+    from core.admin.views import blueprint as admin_blueprint
+    from core.identity.views import blueprint as identity_blueprint
+    from core.platform.views import blueprint as platform_blueprint
+    from core.web.shell import blueprint as shell_blueprint
+
+    login_manager.login_view = "identity.login"
+    login_manager.session_protection = "basic"
+    app.before_request(resolve_tenant)
+    app.teardown_request(release_tenant)
+    app.context_processor(layout_context)
+    app.after_request(security_headers)
+    app.register_error_handler(HTTPException, handle_http_error)
+    if not app.testing and not app.debug:
+        app.register_error_handler(Exception, handle_unexpected)
+    for blueprint in (shell_blueprint, identity_blueprint, admin_blueprint, platform_blueprint):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,71 @@
+"""Core pages of the shell: dashboard, language switch, tenant theme and logo, health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template, request
+from sqlalchemy import text
+
+from core.access.guard import current_principal, public, require
+from core.db import session
+from core.plugins.manager import flatten
+from core.plugins.state import tenant_hooks
+from core.web.i18n import LANG_COOKIE
+from core.web.urls import safe_next
+
+blueprint = Blueprint("web", __name__)
+
+
+@blueprint.get("/")
+@require()
+def dashboard():
+    tenant = g.tenant
+    user = current_principal()
+    widgets = sorted(flatten(tenant_hooks(tenant).dashboard_widgets(tenant=tenant, user=user)), key=lambda w: w.order)
+    return render_template("dashboard.html", widgets=widgets)
+
+
+@blueprint.post("/language")
+@public
+def set_language():
+    lang = request.form.get("lang", "")
+    response = redirect(safe_next(request.form.get("next")))
+    if lang in current_app.config["LANGUAGES"]:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+@blueprint.get("/theme.css")
+@public
+def theme_css():
+    branding = g.tenant.branding or {}
+    css = render_template(
+        "theme.css",
+        primary=branding.get("primary_color", "#1f5fa8"),
+        accent=branding.get("accent_color", "#f2a900"),
+    )
+    response = Response(css, mimetype="text/css")
+    response.cache_control.max_age = 300
+    return response
+
+
+@blueprint.get("/logo")
+@public
+def logo():
+    if not g.tenant.logo:
+        abort(404)
+    response = Response(g.tenant.logo, mimetype=g.tenant.logo_mime or "application/octet-stream")
+    response.cache_control.max_age = 3600
+    return response
+
+
+@blueprint.get("/healthz")
+@public
+def healthz():
+    try:
+        session.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception as error:
+        current_app.logger.warning("health check: database unavailable: %s", error)
+        database = "unavailable"
+    status = 200 if database == "ok" else 503
+    return jsonify(status="ok" if status == 200 else "degraded", database=database), status

@@ -1,0 +1,12 @@
+"""Safe redirects inside the current tenant's site."""
+
+from __future__ import annotations
+
+from flask import request, url_for
+
+
+def safe_next(target: str | None, default_endpoint: str = "web.dashboard") -> str:
+    """``target`` is a path inside this site (without the ``/t/<slug>`` prefix); anything else goes home."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return request.script_root + target
+    return url_for(default_endpoint)

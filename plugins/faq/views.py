@@ -1,0 +1,90 @@
+"""FAQ pages: the subscriber's list, and the operator's editor."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from core.api import get_or_404, plugin_settings, require, session
+from plugins.faq import service
+from plugins.faq.models import FaqEntry
+
+blueprint = Blueprint("faq", __name__, url_prefix="/faq", template_folder="templates")
+
+
+def _settings():
+    return plugin_settings(g.tenant, "faq")
+
+
+@blueprint.get("/")
+@require("faq.read")
+def index():
+    return render_template("faq/index.html", entries=service.published_entries(), settings=_settings())
+
+
+def _form_values() -> tuple[dict, dict]:
+    values = {
+        "question": request.form.get("question", "").strip(),
+        "answer": request.form.get("answer", "").strip(),
+        "position": request.form.get("position", "").strip(),
+        "published": "published" in request.form,
+    }
+    errors = {}
+    if not values["question"]:
+        errors["question"] = _("Enter the question.")
+    elif len(values["question"]) > service.MAX_QUESTION:
+        errors["question"] = _("At most 300 characters.")
+    if not values["answer"]:
+        errors["answer"] = _("Enter the answer.")
+    try:
+        values["position"] = int(values["position"] or 100)
+    except ValueError:
+        errors["position"] = _("Enter a whole number.")
+    return values, errors
+
+
+@blueprint.route("/manage", methods=["GET", "POST"])
+@require("faq.manage")
+def manage():
+    values, errors = {"question": "", "answer": "", "position": "", "published": True}, {}
+    if request.method == "POST":
+        values, errors = _form_values()
+        if not errors:
+            service.add_entry(values["question"], values["answer"], values["position"], values["published"])
+            session.commit()
+            flash(_("Question added."), "info")
+            return redirect(url_for("faq.manage"))
+    return render_template(
+        "faq/manage.html", entries=service.all_entries(), values=values, errors=errors, settings=_settings()
+    ), 400 if errors else 200
+
+
+@blueprint.route("/<int:entry_id>/edit", methods=["GET", "POST"])
+@require("faq.manage")
+def edit(entry_id: int):
+    entry = get_or_404(FaqEntry, entry_id)
+    values = {
+        "question": entry.question,
+        "answer": entry.answer,
+        "position": entry.position,
+        "published": entry.published,
+    }
+    errors: dict = {}
+    if request.method == "POST":
+        values, errors = _form_values()
+        if not errors:
+            service.update_entry(entry, values["question"], values["answer"], values["position"], values["published"])
+            session.commit()
+            flash(_("Saved."), "info")
+            return redirect(url_for("faq.manage"))
+    return render_template("faq/edit.html", entry=entry, values=values, errors=errors), 400 if errors else 200
+
+
+@blueprint.post("/<int:entry_id>/delete")
+@require("faq.manage")
+def delete(entry_id: int):
+    entry = get_or_404(FaqEntry, entry_id)
+    service.delete_entry(entry)
+    session.commit()
+    flash(_("Deleted."), "info")
+    return redirect(url_for("faq.manage"))
