@@ -6,6 +6,9 @@ context ends. Code outside Flask (benchmarks, scripts) uses :class:`Database` di
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import current_app, g
@@ -15,6 +18,30 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.local import LocalProxy
 
 from core.db import tenancy
+
+# On SQLite a transaction that reads first and writes later fails at once when another connection
+# wrote in between (a stale WAL snapshot cannot be upgraded). Transactions that may write therefore
+# start with BEGIN IMMEDIATE (they queue for the write lock); only plain page views read lazily.
+_read_only: ContextVar[bool] = ContextVar("abonent_sqlite_read_only", default=False)
+
+
+@contextmanager
+def read_only_transactions() -> Iterator[None]:
+    """Within the block, SQLite transactions begin DEFERRED (GET requests: many readers at once)."""
+    token = _read_only.set(True)
+    try:
+        yield
+    finally:
+        _read_only.reset(token)
+
+
+def mark_read_only(value: bool):
+    """Set the read-only hint for the rest of the current request; returns a token for :func:`reset_read_only`."""
+    return _read_only.set(value)
+
+
+def reset_read_only(token) -> None:
+    _read_only.reset(token)
 
 
 class Database:
@@ -57,7 +84,7 @@ def make_engine(url: str, **options: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn) -> None:
-            conn.exec_driver_sql("BEGIN")
+            conn.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")
 
         return engine
     options.setdefault("pool_pre_ping", True)

@@ -1,7 +1,8 @@
 """Login throttling per account and per IP, shared by all worker processes through the database.
 
-Each failure is counted with one atomic upsert in its own short transaction (so it is kept even
-when the request's own transaction rolls back, and several workers never lose an increment).
+Each failure is counted with one atomic upsert (``INSERT … ON CONFLICT DO UPDATE``), so several
+workers never lose an increment. The counters are written in the caller's transaction: the login
+views commit it on failure too.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from flask import current_app
 from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Connection
 
-from core.db import utcnow
+from core.db import session, utcnow
 from core.identity.models import LoginThrottle
 
 
@@ -34,23 +34,18 @@ def ip_key(ip: str) -> str:
     return f"ip:{ip}"
 
 
-def _engine():
-    return current_app.extensions["abonent.db"].engine
-
-
 def locked_until(keys: list[str]) -> datetime | None:
     """The latest lock among ``keys`` that is still in force, or ``None``."""
     now = utcnow()
-    with _engine().connect() as conn:
-        rows = conn.execute(
-            select(LoginThrottle.locked_until).where(LoginThrottle.key.in_(keys), LoginThrottle.locked_until > now)
-        ).scalars()
-        locks = [value for value in rows if value is not None]
+    rows = session.scalars(
+        select(LoginThrottle.locked_until).where(LoginThrottle.key.in_(keys), LoginThrottle.locked_until > now)
+    )
+    locks = [value for value in rows if value is not None]
     return max(locks) if locks else None
 
 
-def _upsert(conn: Connection, key: str, window: timedelta, now: datetime):
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+def _upsert(key: str, window: timedelta, now: datetime) -> None:
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     table = LoginThrottle.__table__
     expired = table.c.window_started_at < now - window
     stmt = insert(table).values(key=key, failures=1, window_started_at=now)
@@ -61,29 +56,27 @@ def _upsert(conn: Connection, key: str, window: timedelta, now: datetime):
             "window_started_at": case((expired, now), else_=table.c.window_started_at),
         },
     )
-    conn.execute(stmt)
+    session.execute(stmt)
 
 
 def register_failure(key: str, policy: ThrottlePolicy) -> bool:
     """Count a failed login for ``key``; lock it when the limit is reached. Returns True if now locked."""
     now = utcnow()
-    with _engine().begin() as conn:
-        _upsert(conn, key, policy.window, now)
-        failures = conn.execute(select(LoginThrottle.failures).where(LoginThrottle.key == key)).scalar_one()
-        if failures >= policy.max_failures:
-            conn.execute(
-                update(LoginThrottle)
-                .where(LoginThrottle.key == key)
-                .values(locked_until=now + policy.lock_for, failures=0, window_started_at=now)
-            )
-            return True
+    _upsert(key, policy.window, now)
+    failures = session.execute(select(LoginThrottle.failures).where(LoginThrottle.key == key)).scalar_one()
+    if failures >= policy.max_failures:
+        session.execute(
+            update(LoginThrottle)
+            .where(LoginThrottle.key == key)
+            .values(locked_until=now + policy.lock_for, failures=0, window_started_at=now)
+        )
+        return True
     return False
 
 
 def clear(key: str) -> None:
     """Forget the failures of ``key`` after a successful login."""
-    with _engine().begin() as conn:
-        conn.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
+    session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
 
 
 def policies() -> tuple[ThrottlePolicy, ThrottlePolicy]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import Flask, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
 from core.access.guard import can, current_principal, is_api_request
 from core.db import session
+from core.db.session import mark_read_only, reset_read_only
 from core.db.tenancy import enter_tenant, leave_tenant
 from core.extensions import login_manager
 from core.identity.sessions import WEB, find_session
@@ -15,6 +17,7 @@ from core.plugins.state import enabled_plugins, tenant_hooks
 from core.tenants.resolution import find_tenant_for_request
 
 TENANTLESS_ENDPOINTS = {"web.healthz", "static"}
+READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 class TenantNotFound(HTTPException):
@@ -29,6 +32,7 @@ class TenantSuspended(HTTPException):
 
 def resolve_tenant() -> None:
     """Find the request's tenant and scope the database to it; 404 for unknown, 503 for suspended."""
+    g.read_only_token = mark_read_only(request.method in READ_ONLY_METHODS)
     if request.endpoint in TENANTLESS_ENDPOINTS:
         return
     tenant = find_tenant_for_request(session)
@@ -47,6 +51,9 @@ def release_tenant(_exc: BaseException | None = None) -> None:
     tokens = g.pop("tenant_tokens", None)
     if tokens is not None:
         leave_tenant(tokens)
+    read_only = g.pop("read_only_token", None)
+    if read_only is not None:
+        reset_read_only(read_only)
 
 
 @login_manager.user_loader
@@ -79,6 +86,7 @@ def layout_context() -> dict:
         "menu": menu,
         "can": can,
         "languages": current_app.config["LANGUAGES"],
+        "get_locale": get_locale,
     }
 
 

@@ -1,0 +1,1 @@
+"""Test support for core and for plugin authors: a pytest plugin (``core.testing.fixtures``)."""

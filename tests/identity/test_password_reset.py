@@ -1,0 +1,102 @@
+"""Password reset end to end over a real SMTP server."""
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from core.jobs.registry import run_job
+from core.testing.fixtures import tenant_path
+
+LINK = re.compile(r"https?://\S+/password/reset/\S+")
+
+
+@pytest.fixture
+def app_config(app_config, smtp_server):
+    return {**app_config, "SMTP_URL": smtp_server.url}
+
+
+@pytest.fixture
+def isp(make_tenant):
+    return make_tenant("isp", login_identifier="contract", name="ISP")
+
+
+def _deliver(app):
+    return run_job(app, "core.mail.deliver")
+
+
+def _request_reset(client, tenant, login_value):
+    return client.submit(tenant_path(tenant, "/password/reset"), {"login": login_value})
+
+
+def test_reset_link_arrives_and_works_once(app, isp, make_user, smtp_server, client):
+    user = make_user(isp, "12345", email="ivanov@example.com", full_name="Иванов")
+    response = _request_reset(client, isp, " 123 45 ")  # typed with spaces: still the same contract
+    assert response.status_code == 200
+    assert _deliver(app)["sent"] == 1
+    [message] = smtp_server.sink.to("ivanov@example.com")
+    link = LINK.search(message.get_body(("plain",)).get_content()).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    path = "/" + path
+
+    form = client.get(path)
+    assert form.status_code == 200
+    done = client.submit(path, {"new_password": "NewPassw0rd", "confirm": "NewPassw0rd"})
+    assert done.status_code == 302
+    assert client.submit(tenant_path(isp, "/login"), {"login": "12345", "password": "NewPassw0rd"}).status_code == 302
+    assert client.submit(tenant_path(isp, "/login"), {"login": "12345", "password": user.password}).status_code == 401
+
+    again = client.get(path)
+    assert again.status_code == 410
+
+
+def test_unknown_login_gets_the_same_answer_and_no_mail(app, isp, make_user, smtp_server, client):
+    make_user(isp, "12345", email="ivanov@example.com")
+    known = _request_reset(client, isp, "12345")
+    unknown = _request_reset(client, isp, "99999")
+    assert known.status_code == unknown.status_code == 200
+    assert known.get_data(as_text=True) == unknown.get_data(as_text=True)
+    _deliver(app)
+    assert len(smtp_server.messages) == 1
+
+
+def test_reset_link_expires(app, isp, make_user, smtp_server, client, monkeypatch):
+    make_user(isp, "12345", email="ivanov@example.com")
+    _request_reset(client, isp, "12345")
+    _deliver(app)
+    body = smtp_server.messages[0].get_body(("plain",)).get_content()
+    path = "/" + LINK.search(body).group(0).split("://", 1)[1].split("/", 1)[1]
+
+    import core.identity.tokens as tokens
+
+    real_now = tokens.utcnow
+    monkeypatch.setattr(tokens, "utcnow", lambda: real_now() + timedelta(minutes=61))
+    assert client.get(path).status_code == 410
+
+
+def test_tenant_option_new_password_by_mail(app, make_tenant, make_user, smtp_server, client):
+    tenant = make_tenant("housing", login_identifier="email", password_reset="new_password")
+    make_user(tenant, "resident@example.com")
+    _request_reset(client, tenant, "Resident@Example.com")
+    _deliver(app)
+    body = smtp_server.messages[0].get_body(("plain",)).get_content()
+    password = re.search(r"(?:Пароль|Password): (\S+)", body).group(1)
+    response = client.submit(tenant_path(tenant, "/login"), {"login": "resident@example.com", "password": password})
+    assert response.status_code == 302
+
+
+def test_mail_waits_in_the_outbox_while_smtp_is_down(app, isp, make_user, smtp_server, client):
+    make_user(isp, "12345", email="ivanov@example.com")
+    smtp_server.stop()
+    _request_reset(client, isp, "12345")
+    assert _deliver(app)["retry"] == 1
+    smtp_server.start()
+    from core.db import cross_tenant, session
+    from core.mail.models import OutboxMessage
+
+    with app.app_context(), cross_tenant():
+        message = session.query(OutboxMessage).one()
+        message.next_attempt_at = message.created_at
+        session.commit()
+    assert _deliver(app)["sent"] == 1
+    assert len(smtp_server.messages) == 1

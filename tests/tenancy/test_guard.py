@@ -1,0 +1,81 @@
+"""Layer 1 of isolation: the ORM guard filters, stamps and fails closed."""
+
+import pytest
+from sqlalchemy import select, update
+
+from core.db import TenantScopeError, cross_tenant, session, tenant_scope
+from core.identity.models import User
+
+
+@pytest.fixture
+def two_tenants(make_tenant, make_user):
+    a, b = make_tenant("alpha"), make_tenant("beta")
+    make_user(a, "same@example.com", full_name="Alpha user")
+    make_user(b, "same@example.com", full_name="Beta user")
+    return a, b
+
+
+def test_query_without_tenant_raises(app, two_tenants):
+    with app.app_context(), pytest.raises(TenantScopeError, match="User"):
+        session.scalars(select(User)).all()
+
+
+def test_queries_see_only_the_current_tenant(app, two_tenants):
+    a, b = two_tenants
+    with app.app_context():
+        with tenant_scope(a.id):
+            assert [u.full_name for u in session.scalars(select(User))] == ["Alpha user"]
+        with tenant_scope(b.id):
+            assert [u.full_name for u in session.scalars(select(User))] == ["Beta user"]
+        with cross_tenant():
+            assert len(session.scalars(select(User)).all()) == 2
+
+
+def test_get_by_primary_key_of_another_tenant_finds_nothing(app, two_tenants):
+    a, b = two_tenants
+    with app.app_context():
+        with tenant_scope(b.id):
+            beta_id = session.scalar(select(User.id))
+        session.expunge_all()
+        with tenant_scope(a.id):
+            assert session.get(User, beta_id) is None
+
+
+def test_bulk_update_touches_only_the_current_tenant(app, two_tenants):
+    a, b = two_tenants
+    with app.app_context():
+        with tenant_scope(a.id):
+            session.execute(update(User).values(phone="+7 900 000-00-00"))
+            session.commit()
+        with cross_tenant():
+            phones = {u.full_name: u.phone for u in session.scalars(select(User))}
+    assert phones == {"Alpha user": "+7 900 000-00-00", "Beta user": ""}
+
+
+def test_new_rows_are_stamped_and_cannot_be_written_for_another_tenant(app, two_tenants):
+    a, b = two_tenants
+    with app.app_context():
+        with tenant_scope(a.id):
+            user = User(login="new@example.com", password_hash="x")
+            session.add(user)
+            session.flush()
+            assert user.tenant_id == a.id
+            session.add(User(login="intruder@example.com", password_hash="x", tenant_id=b.id))
+            with pytest.raises(TenantScopeError, match="another tenant"):
+                session.flush()
+            session.rollback()
+
+
+def test_new_row_without_tenant_raises(app, two_tenants):
+    with app.app_context():
+        session.add(User(login="orphan@example.com", password_hash="x"))
+        with pytest.raises(TenantScopeError, match="no tenant"):
+            session.flush()
+        session.rollback()
+
+
+def test_same_login_lives_independently_in_two_tenants(app, two_tenants, login):
+    a, b = two_tenants
+    # make_user gave both the same e-mail login with the same password: each logs into its own site only.
+    with app.app_context(), tenant_scope(a.id):
+        assert session.scalar(select(User.full_name)) == "Alpha user"
