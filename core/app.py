@@ -41,6 +41,7 @@ def create_app(
     settings = load_config(config)
     app = Flask("core", instance_path=settings["INSTANCE_DIR"], instance_relative_config=False)
     app.config.update(settings)
+    app.json.ensure_ascii = False  # Cyrillic stays readable in the API and in the audit log
     Path(settings["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
 
     from core.tenants.resolution import TenantPathPrefix

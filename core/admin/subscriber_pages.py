@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
 from core.access.guard import require
 from core.access.models import Role, RoleAssignment
@@ -26,15 +26,8 @@ def subscribers_query(q: str):
         .join(Role, Role.id == RoleAssignment.role_id)
         .where(Role.code == "subscriber")
     )
-    if q:
-        like = f"%{q.strip().casefold()}%"
-        stmt = stmt.where(
-            or_(
-                func.lower(User.login).like(like),
-                func.lower(User.full_name).like(like),
-                func.lower(User.email).like(like),
-            )
-        )
+    if q.strip():
+        stmt = stmt.where(User.search_text.contains(q.strip().casefold(), autoescape=True))
     return stmt.order_by(User.id.desc())
 
 

@@ -7,7 +7,7 @@ from flask.cli import AppGroup, ScriptInfo
 
 from core import __version__
 from core.app import create_app
-from core.cli import db_commands, demo, jobs_commands, plugin_commands, tenant_commands, user_commands
+from core.cli import db_commands, demo, docs_commands, jobs_commands, plugin_commands, tenant_commands, user_commands
 
 
 class AbonentGroup(AppGroup):
@@ -41,6 +41,7 @@ for group in (
     jobs_commands.jobs,
     demo.demo,
     demo.serve,
+    docs_commands.docs,
 ):
     cli.add_command(group)
 

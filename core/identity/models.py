@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db.base import Base, TenantOwned, utcnow
@@ -34,6 +34,8 @@ class User(TenantOwned, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Case-folded login, name and e-mail for search: SQLite's lower() does not fold Cyrillic.
+    search_text: Mapped[str] = mapped_column(String(800), default="")
 
     # Flask-Login protocol. The id kept in the session cookie is the server-side session's secret
     # (set by the login view and the user loader), so revoking that row logs the browser out.
@@ -54,6 +56,12 @@ class User(TenantOwned, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.login}@{self.tenant_id}>"
+
+
+@event.listens_for(User, "before_insert")
+@event.listens_for(User, "before_update")
+def _fill_search_text(_mapper, _connection, user: User) -> None:
+    user.search_text = " ".join(filter(None, (user.login, user.full_name, user.email, user.phone))).casefold()
 
 
 class AuthSession(TenantOwned, Base):

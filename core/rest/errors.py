@@ -24,7 +24,8 @@ def json_error(error: HTTPException):
     errors = data.get("messages")
     if isinstance(errors, dict) and len(errors) == 1 and next(iter(errors)) in ("json", "query", "form", "files"):
         errors = next(iter(errors.values()))
-    message = MESSAGES.get(error.code or 500) or (error.description or error.name)
+    custom = error.description if error.description != type(error).description else None
+    message = custom or MESSAGES.get(error.code or 500) or error.description or error.name
     if errors:
         message = "the request has invalid fields"
     response = json_message(error.code or 500, message, errors)

@@ -20,7 +20,13 @@ from sqlalchemy import select
 from core.access.service import ensure_roles
 from core.audit.service import record as audit
 from core.db import session, tenant_scope
-from core.plugins.enablement import PluginSettingsError, disable_plugin, enable_plugin, validate_settings
+from core.plugins.enablement import (
+    PluginSettingsError,
+    configure_plugin,
+    disable_plugin,
+    enable_plugin,
+    validate_settings,
+)
 from core.plugins.models import TenantPlugin
 from core.tenants.models import Tenant, TenantDomain
 from core.tenants.schemas import TenantFileSchema
@@ -237,6 +243,7 @@ def _apply_one(d: TenantDefinition, created: bool) -> Tenant:
             if entry["enabled"]:
                 enable_plugin(tenant, plugin, entry["settings"])
             else:
+                configure_plugin(tenant, plugin, entry["settings"])
                 disable_plugin(tenant, plugin)
         audit("tenant.apply", "tenant", tenant.slug, before, {k: getattr(tenant, k) for k in SCALAR_FIELDS})
     return tenant

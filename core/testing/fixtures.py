@@ -17,6 +17,7 @@ each test.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -318,7 +319,5 @@ def smtp_server() -> Iterator[SmtpServer]:
     controller.start()
     server = SmtpServer("127.0.0.1", port, sink, controller)
     yield server
-    try:
+    with contextlib.suppress(AssertionError, RuntimeError):  # already stopped by the test
         server.controller.stop()
-    except (AssertionError, RuntimeError):
-        pass  # already stopped by the test

@@ -42,7 +42,7 @@ def test_get_by_primary_key_of_another_tenant_finds_nothing(app, two_tenants):
 
 
 def test_bulk_update_touches_only_the_current_tenant(app, two_tenants):
-    a, b = two_tenants
+    a, _b = two_tenants
     with app.app_context():
         with tenant_scope(a.id):
             session.execute(update(User).values(phone="+7 900 000-00-00"))
@@ -54,16 +54,15 @@ def test_bulk_update_touches_only_the_current_tenant(app, two_tenants):
 
 def test_new_rows_are_stamped_and_cannot_be_written_for_another_tenant(app, two_tenants):
     a, b = two_tenants
-    with app.app_context():
-        with tenant_scope(a.id):
-            user = User(login="new@example.com", password_hash="x")
-            session.add(user)
+    with app.app_context(), tenant_scope(a.id):
+        user = User(login="new@example.com", password_hash="x")
+        session.add(user)
+        session.flush()
+        assert user.tenant_id == a.id
+        session.add(User(login="intruder@example.com", password_hash="x", tenant_id=b.id))
+        with pytest.raises(TenantScopeError, match="another tenant"):
             session.flush()
-            assert user.tenant_id == a.id
-            session.add(User(login="intruder@example.com", password_hash="x", tenant_id=b.id))
-            with pytest.raises(TenantScopeError, match="another tenant"):
-                session.flush()
-            session.rollback()
+        session.rollback()
 
 
 def test_new_row_without_tenant_raises(app, two_tenants):
@@ -74,8 +73,13 @@ def test_new_row_without_tenant_raises(app, two_tenants):
         session.rollback()
 
 
-def test_same_login_lives_independently_in_two_tenants(app, two_tenants, login):
-    a, b = two_tenants
-    # make_user gave both the same e-mail login with the same password: each logs into its own site only.
-    with app.app_context(), tenant_scope(a.id):
-        assert session.scalar(select(User.full_name)) == "Alpha user"
+def test_same_login_lives_independently_in_two_tenants(app, make_tenant, make_user, client):
+    from core.testing.fixtures import tenant_path
+
+    a, b = make_tenant("alpha"), make_tenant("beta")
+    make_user(a, "same@example.com", password="Alpha-pass-1")
+    make_user(b, "same@example.com", password="Beta-pass-1")
+    ok_a = client.submit(tenant_path(a, "/login"), {"login": "same@example.com", "password": "Alpha-pass-1"})
+    wrong_b = client.submit(tenant_path(b, "/login"), {"login": "same@example.com", "password": "Alpha-pass-1"})
+    ok_b = client.submit(tenant_path(b, "/login"), {"login": "same@example.com", "password": "Beta-pass-1"})
+    assert (ok_a.status_code, wrong_b.status_code, ok_b.status_code) == (302, 401, 302)

@@ -1,0 +1,1 @@
+"""Documentation generated from core's code (the hook reference: ``abonent docs hooks``)."""

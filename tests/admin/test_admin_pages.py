@@ -1,0 +1,157 @@
+"""The tenant admin area: subscribers with credentials sheets, staff roles, site settings, audit, outbox."""
+
+import io
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.identity.passwords import PASSWORD_ALPHABET, generate_password
+from core.testing.fixtures import tenant_path
+
+SHEET_PASSWORD = re.compile(r'data-testid="password">([^<]+)<')
+
+
+@pytest.fixture
+def isp(make_tenant):
+    return make_tenant("isp", name="ISP", login_identifier="contract", contacts={"hotline": ["8 800 100-00-00"]})
+
+
+@pytest.fixture
+def operator(isp, make_user, login):
+    return login(isp, make_user(isp, "operator", roles=("operator",)))
+
+
+@pytest.fixture
+def admin(isp, make_user, login):
+    return login(isp, make_user(isp, "boss", roles=("tenant_admin",)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=6, max_value=20))
+def test_generated_passwords_have_no_look_alikes(length):
+    password = generate_password(length)
+    assert len(password) == length
+    assert set(password) <= set(PASSWORD_ALPHABET)
+    assert not set(password) & set("0O1lI")
+    assert any(c.isdigit() for c in password) and any(c.isalpha() for c in password)
+
+
+def test_operator_creates_a_subscriber_and_prints_the_credentials_sheet(app, isp, operator):
+    response = operator.submit(
+        tenant_path(isp, "/admin/subscribers/new"), {"login": "77 001", "full_name": "Иванов И.И.", "email": ""}
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    password = SHEET_PASSWORD.search(html).group(1)
+    assert "77001" in html and "8 800 100-00-00" in html
+    login = app.test_client().submit(tenant_path(isp, "/login"), {"login": "77001", "password": password})
+    assert login.status_code == 302
+
+
+def test_duplicate_login_is_a_form_error(app, isp, operator, make_user):
+    make_user(isp, "77001")
+    response = operator.submit(tenant_path(isp, "/admin/subscribers/new"), {"login": "77001"})
+    assert response.status_code == 200 and 'aria-invalid="true"' in response.get_data(as_text=True)
+
+
+def test_operator_resets_a_password_and_the_old_one_stops_working(app, isp, operator, make_user):
+    user = make_user(isp, "77001", password="Old-passw0rd")
+    sheet = operator.submit(
+        tenant_path(isp, f"/admin/subscribers/{user.id}/password"),
+        form_url=tenant_path(isp, f"/admin/subscribers/{user.id}"),
+    )
+    new_password = SHEET_PASSWORD.search(sheet.get_data(as_text=True)).group(1)
+    client = app.test_client()
+    assert client.submit(tenant_path(isp, "/login"), {"login": "77001", "password": "Old-passw0rd"}).status_code == 401
+    assert client.submit(tenant_path(isp, "/login"), {"login": "77001", "password": new_password}).status_code == 302
+
+
+def test_subscriber_search(app, isp, operator, make_user):
+    make_user(isp, "77001", full_name="Иванов Иван")
+    make_user(isp, "77002", full_name="Петров Пётр")
+    page = operator.get(tenant_path(isp, "/admin/subscribers?q=петров")).get_data(as_text=True)
+    assert "77002" in page and "77001" not in page
+
+
+def test_staff_roles_are_changed_and_audited(app, isp, admin, make_user):
+    clerk = make_user(isp, "clerk", roles=("operator",))
+    url = tenant_path(isp, f"/admin/staff/{clerk.id}")
+    assert admin.submit(url, {"roles": ["operator", "tenant_admin"]}).status_code == 302
+    audit = admin.get(tenant_path(isp, "/admin/audit?action=role.")).get_data(as_text=True)
+    assert "role.assign" in audit and "tenant_admin" in audit
+    assert admin.submit(url, {"roles": ["tenant_admin"]}).status_code == 302
+    assert "role.revoke" in admin.get(tenant_path(isp, "/admin/audit")).get_data(as_text=True)
+
+
+def _settings_form(**changes):
+    data = {
+        "branding.primary_color": "#123456",
+        "branding.accent_color": "#abcdef",
+        "branding.tagline": "",
+        "contacts.hotline": "8 800 200-00-00\n+7 351 000-00-00",
+        "contacts.support_email": "help@isp.example",
+        "legal.inn": "7707083893",
+        "bank.bic": "044525225",
+        "bank.account": "40702810938000000001",
+        "bank.corr_account": "30101810400000000225",
+    }
+    data.update(changes)
+    return data
+
+
+def test_site_settings_are_saved_and_shown(app, isp, admin):
+    response = admin.submit(tenant_path(isp, "/admin/settings"), _settings_form())
+    assert response.status_code == 302
+    page = app.test_client().get(tenant_path(isp, "/login")).get_data(as_text=True)
+    assert "8 800 200-00-00" in page and "+7 351 000-00-00" in page
+    assert "#123456" in app.test_client().get(tenant_path(isp, "/theme.css")).get_data(as_text=True)
+
+
+def test_bad_bank_details_are_field_errors_and_nothing_is_saved(app, isp, admin):
+    response = admin.submit(
+        tenant_path(isp, "/admin/settings"),
+        _settings_form(**{"bank.account": "40702810000000000001", "legal.inn": "1234567890"}),
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "key digit does not match" in html and "INN check digits" in html
+    assert "8 800 200-00-00" not in app.test_client().get(tenant_path(isp, "/login")).get_data(as_text=True)
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_logo_is_checked_by_content_not_by_name(app, isp, admin):
+    url = tenant_path(isp, "/admin/settings")
+    disguised = admin.submit(
+        url,
+        {**_settings_form(), "logo": (io.BytesIO(b"MZ\x90\x00 not an image"), "logo.png")},
+        content_type="multipart/form-data",
+    )
+    assert disguised.status_code == 400
+    assert app.test_client().get(tenant_path(isp, "/logo")).status_code == 404
+    real = admin.submit(
+        url, {**_settings_form(), "logo": (io.BytesIO(PNG), "whatever.txt")}, content_type="multipart/form-data"
+    )
+    assert real.status_code == 302
+    logo = app.test_client().get(tenant_path(isp, "/logo"))
+    assert logo.status_code == 200 and logo.mimetype == "image/png"
+
+
+def test_svg_with_script_is_refused(app, isp, admin):
+    evil = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    response = admin.submit(
+        tenant_path(isp, "/admin/settings"),
+        {**_settings_form(), "logo": (io.BytesIO(evil), "l.svg")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+
+
+def test_outbox_shows_queued_mail_to_admins(app, isp, admin, make_user, client):
+    make_user(isp, "77001", email="ivanov@example.com")
+    client.submit(tenant_path(isp, "/password/reset"), {"login": "77001"})
+    page = admin.get(tenant_path(isp, "/admin/outbox")).get_data(as_text=True)
+    assert "ivanov@example.com" in page

@@ -1,0 +1,58 @@
+"""The JSON API for the mobile app: token login, me, tenant info, JSON errors, OpenAPI."""
+
+import pytest
+
+from core.testing.fixtures import tenant_path
+
+
+@pytest.fixture
+def tenant(make_tenant):
+    return make_tenant(
+        "acme",
+        name="Acme Telecom",
+        login_identifier="contract",
+        branding={"primary_color": "#112233", "accent_color": "#445566", "tagline": "Fast"},
+        contacts={"hotline": ["8 800 1"], "support_email": "help@acme.example"},
+    )
+
+
+def test_login_me_logout(app, tenant, make_user):
+    make_user(tenant, "12345", full_name="Ann", password="Passw0rd-1")
+    client = app.test_client()
+    login = client.post(tenant_path(tenant, "/api/v1/auth/login"), json={"login": "123 45", "password": "Passw0rd-1"})
+    assert login.status_code == 200
+    token = login.get_json()["token"]
+    me = client.get(tenant_path(tenant, "/api/v1/me"), headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert me["login"] == "12345" and me["full_name"] == "Ann" and me["roles"] == ["subscriber"]
+    assert "cabinet.use" in me["permissions"]
+
+
+def test_wrong_password_and_missing_fields_are_json_errors(app, tenant, make_user):
+    make_user(tenant, "12345", password="Passw0rd-1")
+    client = app.test_client()
+    wrong = client.post(tenant_path(tenant, "/api/v1/auth/login"), json={"login": "12345", "password": "nope"})
+    assert wrong.status_code == 401 and wrong.get_json()["message"] == "wrong login or password"
+    missing = client.post(tenant_path(tenant, "/api/v1/auth/login"), json={"login": "12345"})
+    assert missing.status_code == 422
+    assert missing.get_json()["errors"] == {"password": ["Missing data for required field."]}
+
+
+def test_tenant_info_is_public(app, tenant):
+    info = app.test_client().get(tenant_path(tenant, "/api/v1/tenant")).get_json()
+    assert info["name"] == "Acme Telecom"
+    assert info["branding"]["primary_color"] == "#112233"
+    assert info["contacts"]["hotline"] == ["8 800 1"]
+    assert info["login_identifier"] == "contract"
+
+
+def test_openapi_document_lists_the_endpoints(app, tenant):
+    spec = app.test_client().get(tenant_path(tenant, "/api/v1/openapi.json")).get_json()
+    paths = spec["paths"]
+    for path in ("/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/me", "/api/v1/tenant", "/api/v1/faq"):
+        assert path in paths, path
+    assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+
+
+def test_unknown_api_path_is_json_404(app, tenant):
+    response = app.test_client().get(tenant_path(tenant, "/api/v1/nothing"))
+    assert response.status_code == 404 and response.get_json()["code"] == 404
