@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.i18n import N_
 from core.plugins.types import Permission, RoleSpec
 
+# Titles are stored as these English msgids and translated where they are shown.
 BUILTIN_ROLES: tuple[RoleSpec, ...] = (
-    RoleSpec("subscriber", "Subscriber"),
-    RoleSpec("operator", "Operator"),
-    RoleSpec("tenant_admin", "Tenant administrator"),
-    RoleSpec("platform_admin", "Platform administrator"),
+    RoleSpec("subscriber", N_("Subscriber")),
+    RoleSpec("operator", N_("Operator")),
+    RoleSpec("tenant_admin", N_("Tenant administrator")),
+    RoleSpec("platform_admin", N_("Platform administrator")),
 )
 
 

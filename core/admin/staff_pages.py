@@ -37,7 +37,7 @@ def staff():
     )
     roles_by_user: dict[int, list[str]] = {}
     for assignment in session.scalars(select(RoleAssignment).where(RoleAssignment.user_id.in_([u.id for u in users]))):
-        roles_by_user.setdefault(assignment.user_id, []).append(assignment.role.title)
+        roles_by_user.setdefault(assignment.user_id, []).append(_(assignment.role.title))
     return render_template("admin/staff.html", users=users, roles_by_user=roles_by_user)
 
 
@@ -46,7 +46,7 @@ def staff():
 def new_staff():
     form = NewStaffForm()
     form.login.label.text = login_label(g.tenant.login_identifier)
-    form.role.choices = [(r.code, r.title) for r in _staff_roles()]
+    form.role.choices = [(r.code, _(r.title)) for r in _staff_roles()]
     if form.validate_on_submit():
         try:
             user, password = service.create_user(

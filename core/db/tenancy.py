@@ -109,7 +109,6 @@ def _stamp_on_add(_session: Session, obj) -> None:
 
 
 def _check_before_flush(session: Session, _flush_context, _instances) -> None:
-    _sync_postgres_scope(session)
     tenant_id = _tenant_id.get()
     cross = _cross_tenant.get()
     for obj in session.new:
@@ -124,6 +123,25 @@ def _check_before_flush(session: Session, _flush_context, _instances) -> None:
     for obj in session.dirty:
         if isinstance(obj, TenantOwned) and not cross and tenant_id is not None and obj.tenant_id != tenant_id:
             raise TenantScopeError(f"{type(obj).__name__} of another tenant changed")
+    _sync_postgres_scope(session, _flush_scope(session))
+
+
+def _flush_scope(session: Session) -> tuple[str, str] | None:
+    """The scope row-level security must see for this flush.
+
+    Rows stamped inside ``tenant_scope`` are often flushed by a commit after the block ended; they
+    are flushed under their own tenant (one tenant only: rows of several need an explicit scope).
+    """
+    if _cross_tenant.get() or _tenant_id.get() is not None:
+        return None
+    pending = {
+        obj.tenant_id
+        for obj in (*session.new, *session.dirty, *session.deleted)
+        if isinstance(obj, TenantOwned) and obj.tenant_id is not None
+    }
+    if len(pending) > 1:
+        raise TenantScopeError("rows of several tenants flushed with no tenant set; use cross_tenant()")
+    return (str(pending.pop()), "off") if pending else None
 
 
 def _scope_value() -> tuple[str, str]:
@@ -144,13 +162,13 @@ def _on_begin(_session: Session, _transaction, connection) -> None:
         _apply_postgres_scope(connection, _scope_value())
 
 
-def _sync_postgres_scope(session: Session) -> None:
+def _sync_postgres_scope(session: Session, scope: tuple[str, str] | None = None) -> None:
     """Re-send the scope when it changed inside an open transaction (e.g. a CLI loop over tenants)."""
     bind = session.get_bind()
-    if bind.dialect.name != "postgresql" or not session.in_transaction():
+    if bind.dialect.name != "postgresql" or (scope is None and not session.in_transaction()):
         return
-    connection = session.connection()
-    scope = _scope_value()
+    connection = session.connection()  # begins the transaction if needed (after_begin sends the scope)
+    scope = scope or _scope_value()
     if connection.info.get(PG_SCOPE_KEY) != scope:
         _apply_postgres_scope(connection, scope)
 

@@ -6,6 +6,7 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
 
 # Latin letters and digits without look-alikes (0/O/o, 1/l/I) so a password read from paper is typed right.
 PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
@@ -42,9 +43,9 @@ def needs_rehash(password_hash: str) -> bool:
 
 
 def password_problem(password: str) -> str | None:
-    """Why a new password is not acceptable, or ``None``."""
+    """Why a new password is not acceptable (a translated sentence), or ``None``."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"at least {MIN_PASSWORD_LENGTH} characters"
+        return str(_l("The password must be at least %(n)s characters long.", n=MIN_PASSWORD_LENGTH))
     if password.isdigit() or password.isalpha():
-        return "letters and digits"
+        return str(_l("The password must contain both letters and digits."))
     return None

@@ -161,7 +161,7 @@ def change_password(user: User, current: str, new: str, keep=None) -> None:
 def _set_new_password(user: User, new: str) -> None:
     problem = password_problem(new)
     if problem:
-        raise IdentityError("new_password", str(_l("The password needs %(what)s.", what=problem)))
+        raise IdentityError("new_password", problem)
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
 
@@ -212,7 +212,7 @@ def reset_password_with_token(secret: str, new_password: str) -> User:
     """Set a new password from a mailed link (single use); ends every session of the user."""
     problem = password_problem(new_password)
     if problem:
-        raise IdentityError("new_password", str(_l("The password needs %(what)s.", what=problem)))
+        raise IdentityError("new_password", problem)
     token = use_token(secret, PASSWORD_RESET)
     if token is None:
         raise IdentityError("token", str(_l("This link has expired or was already used. Request a new one.")))

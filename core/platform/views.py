@@ -10,6 +10,7 @@ from core.access.guard import require
 from core.admin.forms import EmptyForm
 from core.audit.service import record as audit
 from core.db import session
+from core.web.labels import status_label
 from core.tenants.models import PLATFORM_SLUG, TENANT_ACTIVE, TENANT_SUSPENDED, Tenant
 
 blueprint = Blueprint("platform", __name__, url_prefix="/platform")
@@ -40,5 +41,5 @@ def tenant_status(tenant_id: int):
         tenant.status = status
         audit("tenant.status", "tenant", tenant.slug, {"status": before}, {"status": status})
         session.commit()
-        flash(_("Tenant %(slug)s is now %(status)s.", slug=tenant.slug, status=status), "info")
+        flash(_("Tenant %(slug)s is now %(status)s.", slug=tenant.slug, status=status_label(status)), "info")
     return redirect(url_for("platform.tenants"))

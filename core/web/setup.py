@@ -15,6 +15,7 @@ from core.identity.sessions import WEB, find_session
 from core.plugins.manager import flatten
 from core.plugins.state import enabled_plugins, tenant_hooks
 from core.tenants.resolution import find_tenant_for_request
+from core.web.labels import status_label
 
 TENANTLESS_ENDPOINTS = {"web.healthz", "static"}
 READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -87,6 +88,7 @@ def layout_context() -> dict:
         "can": can,
         "languages": current_app.config["LANGUAGES"],
         "get_locale": get_locale,
+        "status_label": status_label,
     }
 
 

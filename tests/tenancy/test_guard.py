@@ -83,3 +83,26 @@ def test_same_login_lives_independently_in_two_tenants(app, make_tenant, make_us
     wrong_b = client.submit(tenant_path(b, "/login"), {"login": "same@example.com", "password": "Alpha-pass-1"})
     ok_b = client.submit(tenant_path(b, "/login"), {"login": "same@example.com", "password": "Beta-pass-1"})
     assert (ok_a.status_code, wrong_b.status_code, ok_b.status_code) == (302, 401, 302)
+
+
+def test_rows_made_in_a_scope_can_be_committed_after_it(app, two_tenants):
+    """Row-level security on PostgreSQL sees the rows' own tenant when the commit comes after the block."""
+    a, _b = two_tenants
+    with app.app_context():
+        with tenant_scope(a.id):
+            session.add(User(login="late@example.com", password_hash="x"))
+        session.commit()
+        with tenant_scope(a.id):
+            assert session.scalar(select(User.login).where(User.login == "late@example.com"))
+
+
+def test_rows_of_two_tenants_need_an_explicit_cross_tenant_scope(app, two_tenants):
+    a, b = two_tenants
+    with app.app_context():
+        with tenant_scope(a.id):
+            session.add(User(login="one@example.com", password_hash="x"))
+        with tenant_scope(b.id):
+            session.add(User(login="two@example.com", password_hash="x"))
+        with pytest.raises(TenantScopeError, match="several tenants"):
+            session.commit()
+        session.rollback()
