@@ -1,6 +1,6 @@
 """Marking strings for translation where they are stored or registered before a language is known."""
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention extractors look for
+def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it now; translate where it is shown."""
     return message

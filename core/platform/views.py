@@ -10,8 +10,8 @@ from core.access.guard import require
 from core.admin.forms import EmptyForm
 from core.audit.service import record as audit
 from core.db import session
-from core.web.labels import status_label
 from core.tenants.models import PLATFORM_SLUG, TENANT_ACTIVE, TENANT_SUSPENDED, Tenant
+from core.web.labels import status_label
 
 blueprint = Blueprint("platform", __name__, url_prefix="/platform")
 
