@@ -130,6 +130,20 @@ def revoke_role(user: User, role_code: str, organization_id: int | None = None) 
     return False
 
 
+def can_assign(actor: User, role_code: str, organization_id: int | None = None) -> bool:
+    """May ``actor`` give or take ``role_code`` (inside ``organization_id``)?
+
+    Tenant-wide roles need ``staff.manage``. An organization-scoped role needs the role's
+    ``assignable_by`` permission held in that organization (its administrator) or tenant-wide.
+    """
+    spec = registry().roles.get(role_code)
+    if spec is None:
+        return False
+    if not spec.organization_scoped:
+        return has_permission(actor, "staff.manage")
+    return organization_id is not None and has_permission(actor, spec.assignable_by, organization_id)
+
+
 def assignable_roles(tenant: Tenant) -> list[Role]:
     """Roles of this tenant, in a stable order, for admin screens."""
     enabled = enabled_plugins(tenant) | {"core"}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.access.guard import require
@@ -14,9 +14,14 @@ from core.db import session
 from core.db.queries import get_or_404
 from core.identity import service
 from core.identity.forms import login_label
-from core.identity.models import USER_ACTIVE, USER_BLOCKED, User
+from core.identity.models import USER_ACTIVE, USER_BLOCKED, USER_DELETED, User
 
 PAGE_SIZE = 50
+STATUS_MESSAGES = {
+    USER_ACTIVE: _l("Access to the cabinet is restored."),
+    USER_BLOCKED: _l("Access to the cabinet is blocked."),
+    USER_DELETED: _l("The account is deleted; its history is kept."),
+}
 
 
 def subscribers_query(q: str):
@@ -78,10 +83,10 @@ def subscriber_status(user_id: int):
     user = get_or_404(User, user_id)
     if EmptyForm().validate_on_submit():
         status = request.form.get("status")
-        if status in (USER_ACTIVE, USER_BLOCKED):
+        if status in (USER_ACTIVE, USER_BLOCKED, USER_DELETED):
             service.set_status(user, status)
             session.commit()
-            flash(_("Blocked.") if status == USER_BLOCKED else _("Unblocked."), "info")
+            flash(STATUS_MESSAGES[status], "info")
     return redirect(url_for("admin.subscriber", user_id=user.id))
 
 

@@ -9,7 +9,9 @@ from core.api import get_or_404, plugin_settings, require, session
 from plugins.faq import service
 from plugins.faq.models import FaqEntry
 
-blueprint = Blueprint("faq", __name__, url_prefix="/faq", template_folder="templates")
+blueprint = Blueprint(
+    "faq", __name__, url_prefix="/faq", template_folder="templates", static_folder="static", static_url_path="/static"
+)
 
 
 def _settings():

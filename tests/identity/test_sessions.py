@@ -80,3 +80,16 @@ def test_api_logout_revokes_the_token(app, tenant, make_user, api_token):
     client = app.test_client()
     assert client.post(tenant_path(tenant, "/api/v1/auth/logout"), headers=headers).status_code == 204
     assert client.get(tenant_path(tenant, "/api/v1/me"), headers=headers).status_code == 401
+
+
+def test_deleted_account_cannot_log_in_and_looks_like_a_wrong_password(app, tenant, make_user, login):
+    user = make_user(tenant, "100")
+    operator = login(tenant, make_user(tenant, "op", roles=("operator",)))
+    operator.submit(
+        tenant_path(tenant, f"/admin/subscribers/{user.id}/status"),
+        {"status": "deleted"},
+        form_url=tenant_path(tenant, f"/admin/subscribers/{user.id}"),
+    )
+    response = app.test_client().submit(tenant_path(tenant, "/login"), {"login": "100", "password": user.password})
+    assert response.status_code == 401
+    assert "blocked" not in response.get_data(as_text=True) and "заблокирован" not in response.get_data(as_text=True)

@@ -118,3 +118,12 @@ def test_cli_enable_configure_disable(app, tenants, monkeypatch):
     assert runner.invoke(cli, ["plugins", "disable", "faq", "--tenant", "alpha"]).exit_code == 0
     unknown = runner.invoke(cli, ["plugins", "enable", "nope", "--tenant", "alpha"])
     assert unknown.exit_code == 1 and "no installed plugin" in unknown.output
+
+
+def test_plugin_static_files_are_served_only_where_enabled(app, tenants, enable_plugin):
+    a, b, _users = tenants
+    enable_plugin(a, "faq")
+    client = app.test_client()
+    css = client.get(tenant_path(a, "/faq/static/faq.css"))
+    assert css.status_code == 200 and "details.faq" in css.get_data(as_text=True)
+    assert client.get(tenant_path(b, "/faq/static/faq.css")).status_code == 404
