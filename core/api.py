@@ -14,7 +14,7 @@ from core.identity.models import Organization, User
 from core.mail.outbox import queue_mail
 from core.plugins.enablement import tenants_with_plugin
 from core.plugins.markers import hookimpl
-from core.plugins.state import enabled_plugins, plugin_settings
+from core.plugins.state import enabled_plugins, plugin_settings, tenant_hooks
 from core.plugins.types import Job, MenuItem, Permission, PluginInfo, RoleSpec, Widget
 from core.tenants.models import Tenant
 
@@ -56,6 +56,7 @@ __all__ = [
     "require",
     "revoke_role",
     "session",
+    "tenant_hooks",
     "tenant_scope",
     "tenants_with_plugin",
     "user_permissions",

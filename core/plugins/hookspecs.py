@@ -4,8 +4,9 @@ Conventions:
 
 * Start-up hooks (``register_*``) are called once per app for **every installed plugin**; core records
   which plugin returned what, so a plugin's routes answer 404 for tenants that have not enabled it.
-* Per-tenant hooks (``menu_items``, ``dashboard_widgets``, ``on_plugin_*``) are called only on the
-  plugins enabled for that tenant: use ``current_app.plugins.for_tenant(tenant).<hook>(…)``.
+* Per-tenant hooks (``menu_items``, ``dashboard_widgets``, ``on_payment_posted`` …) are called only on
+  the plugins enabled for that tenant: core calls ``core.api.tenant_hooks(tenant).<hook>(…)``.
+  ``on_plugin_enabled``/``on_plugin_disabled`` are called on the one plugin concerned.
 * Hooks that collect things return a list (or ``None``); core flattens the results.
 * Core's own defaults are hookimpls marked ``trylast``, so a plugin can come before them.
 """
@@ -45,9 +46,10 @@ def register_blueprints() -> list[Blueprint] | None:
 
 @hookspec
 def register_api() -> list[ApiBlueprint] | None:
-    """Return flask-smorest blueprints to mount under ``/api/v1``.
+    """Return flask-smorest blueprints of the JSON API.
 
-    Called once at start-up. Endpoints appear in ``/api/v1/openapi.json``; like web blueprints they
+    Called once at start-up. Give each blueprint ``url_prefix="/api/v1/<plugin>"`` (core adds no
+    prefix), so the plugin's endpoints sit beside core's under ``/api/v1``. Endpoints appear in ``/api/v1/openapi.json``; like web blueprints they
     answer 404 for tenants that have not enabled the plugin. Protect them with
     ``core.api.require(permission)`` and read the caller from ``core.api.current_principal()``.
     """

@@ -90,13 +90,13 @@ class PluginHost:
         """Call a start-up hook on every plugin and say which plugin returned what."""
         results = []
         for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
-            results.append((impl.plugin_name, impl.function(**kwargs)))
+            results.append((impl.plugin_name, _call(impl, kwargs)))
         return results
 
     def call_one(self, plugin_name: str, hook_name: str, **kwargs: Any) -> list[Any]:
         """Call a hook on one plugin only (``on_plugin_enabled`` …)."""
         return [
-            impl.function(**kwargs)
+            _call(impl, kwargs)
             for impl in getattr(self.pm.hook, hook_name).get_hookimpls()
             if impl.plugin_name == plugin_name
         ]
@@ -118,6 +118,11 @@ class TenantHooks:
             caller = self._pm.subset_hook_caller(name, remove_plugins=self._disabled)
             self._callers[name] = caller
         return caller
+
+
+def _call(impl: pluggy.HookImpl, kwargs: dict[str, Any]) -> Any:
+    # Like pluggy itself: an implementation may accept only some of the hook's arguments.
+    return impl.function(*[kwargs[name] for name in impl.argnames])
 
 
 def flatten(results: Iterable[list[Any] | None]) -> list[Any]:

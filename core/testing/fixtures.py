@@ -3,7 +3,7 @@
 Use them in a plugin's own tests::
 
     def test_my_page(app, make_tenant, make_user, login, enable_plugin):
-        tenant = make_tenant("acme")
+        tenant = make_tenant("acme", login_identifier="contract")
         enable_plugin(tenant, "myplugin")
         user = make_user(tenant, "100", roles=("subscriber",))
         client = login(tenant, user)
