@@ -10,6 +10,7 @@ from flask import Flask
 from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from core import models as _models  # noqa: F401 - every core table in the metadata
 from core.access import hooks as access_hooks
 from core.access.setup import build_registry
 from core.config import load_config
@@ -17,6 +18,7 @@ from core.db.session import Database, close_session
 from core.extensions import babel, csrf, login_manager
 from core.jobs import hooks as jobs_hooks
 from core.jobs.registry import build_jobs
+from core.payments import settings as _payment_settings  # noqa: F401 - registers payments.* settings
 from core.plugins.manager import PluginHost
 from core.web import hooks as web_hooks
 

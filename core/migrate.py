@@ -48,6 +48,8 @@ def grant_app_role(app: Flask, role: str) -> None:
         conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {quoted}"))
         conn.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}"))
         conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}"))
+        # The ledger is append-only for the application, whatever its code does.
+        conn.execute(text(f"REVOKE UPDATE, DELETE ON postings, ledger_transactions FROM {quoted}"))
 
 
 def enable_row_level_security(op, table: str) -> None:

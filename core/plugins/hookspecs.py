@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from flask import Blueprint
     from flask_smorest import Blueprint as ApiBlueprint
 
+    from core.accounts.models import PersonalAccount
     from core.identity.models import User
+    from core.payments.models import Payment
     from core.plugins.types import Job, MenuItem, Permission, RoleSpec, Widget
     from core.tenants.models import Tenant
 
@@ -49,8 +51,9 @@ def register_api() -> list[ApiBlueprint] | None:
     """Return flask-smorest blueprints of the JSON API.
 
     Called once at start-up. Give each blueprint ``url_prefix="/api/v1/<plugin>"`` (core adds no
-    prefix), so the plugin's endpoints sit beside core's under ``/api/v1``. Endpoints appear in ``/api/v1/openapi.json``; like web blueprints they
-    answer 404 for tenants that have not enabled the plugin. Protect them with
+    prefix), so the plugin's endpoints sit beside core's under ``/api/v1``. Endpoints appear in
+    ``/api/v1/openapi.json``; like web blueprints they answer 404 for tenants that have not enabled
+    the plugin. Protect them with
     ``core.api.require(permission)`` and read the caller from ``core.api.current_principal()``.
     """
 
@@ -127,4 +130,35 @@ def on_plugin_disabled(tenant: Tenant) -> None:
     """Called once, on this plugin only, right after it is disabled for ``tenant``.
 
     The plugin's data stays (re-enabling brings it back); stop anything scheduled for the tenant.
+    """
+
+
+@hookspec
+def on_payment_posted(tenant: Tenant, account: PersonalAccount, payment: Payment) -> None:
+    """Called when a payment reaches a personal account, in the same database transaction.
+
+    Called on the plugins enabled for ``tenant`` right after the ledger posted the payment (card
+    notification, registry import, manual payment, or an operator moving it out of suspense), so a
+    plugin can act at once — e.g. unblock services the payment covers. ``account.balance`` is the new
+    balance. Raising aborts the payment's transaction; the gateway then retries.
+    """
+
+
+@hookspec(firstresult=True)
+def daily_cost(tenant: Tenant, account: PersonalAccount) -> int | None:
+    """Return what ``account`` costs per day in kopecks, or ``None`` if this plugin does not know.
+
+    ``firstresult``: the first plugin that answers decides. Core uses it for "enough for N days" and
+    "paid until" on the balance card; with no answer those lines are not shown.
+    """
+
+
+@hookspec
+def receipt_lines(tenant: Tenant, account: PersonalAccount, period: str) -> list[dict[str, Any]] | None:
+    """Return extra lines for the printed receipt of ``account`` for ``period`` (``"YYYY-MM"``).
+
+    Called on the plugins enabled for ``tenant`` when a receipt is built. Each line is a dict with
+    ``title`` (str) and ``amount`` (int kopecks) and optionally ``details`` (str: tariff, meter
+    readings, the calculation). Core lists charges from the ledger itself; return lines that add
+    information (e.g. a per-service breakdown), not money the ledger does not have.
     """

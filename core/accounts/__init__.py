@@ -1,0 +1,1 @@
+"""Personal accounts (лицевые счета): what a subscriber pays into; plugins attach their meaning."""

@@ -1,0 +1,116 @@
+"""Public accounts service: open personal accounts, give users access, find and search them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import select
+
+from core.accounts.models import ACCOUNT_OPEN, INDIVIDUAL, AccountAccess, PersonalAccount
+from core.audit.service import record as audit
+from core.db import session
+from core.identity.models import User
+from core.ledger.models import PERSONAL, LedgerAccount
+
+_SPACES = re.compile(r"\s+")
+
+
+class AccountError(ValueError):
+    """Input refused; ``field`` names the form field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def normalize_number(raw: str) -> str:
+    """Account numbers are typed from paper and bank apps: spaces and dashes do not count."""
+    return _SPACES.sub("", raw or "").replace("-", "").upper()
+
+
+def open_account(
+    number: str,
+    *,
+    holder_name: str = "",
+    holder_kind: str = INDIVIDUAL,
+    holder_inn: str = "",
+    address: str = "",
+    opened_on: date | None = None,
+) -> PersonalAccount:
+    """Open a personal account with its ledger account (balance 0). Raises :class:`AccountError`."""
+    normalized = normalize_number(number)
+    if not normalized:
+        raise AccountError("number", "Enter the account number.")
+    if find_account(normalized) is not None:
+        raise AccountError("number", "This account number is already used.")
+    ledger = LedgerAccount(code=f"personal:{normalized}", kind=PERSONAL, title=holder_name or normalized, balance=0)
+    session.add(ledger)
+    session.flush()
+    account = PersonalAccount(
+        number=normalized,
+        holder_name=holder_name.strip(),
+        holder_kind=holder_kind,
+        holder_inn=holder_inn.strip(),
+        address=address.strip(),
+        status=ACCOUNT_OPEN,
+        opened_on=opened_on or date.today(),
+        ledger_account_id=ledger.id,
+        ledger_account=ledger,
+    )
+    session.add(account)
+    session.flush()
+    audit("account.open", "account", account.number, None, {"holder": account.holder_name, "address": account.address})
+    return account
+
+
+def find_account(number: str) -> PersonalAccount | None:
+    """The current tenant's account with this number (spaces and dashes ignored)."""
+    return session.scalar(select(PersonalAccount).where(PersonalAccount.number == normalize_number(number)))
+
+
+def grant_access(user: User, account: PersonalAccount) -> None:
+    """Let ``user`` see and pay into ``account`` (idempotent)."""
+    exists = session.scalar(
+        select(AccountAccess.id).where(
+            AccountAccess.user_id == user.id, AccountAccess.personal_account_id == account.id
+        )
+    )
+    if exists is None:
+        session.add(AccountAccess(user_id=user.id, personal_account_id=account.id))
+        audit("account.access", "account", account.number, None, {"user": user.login})
+
+
+def accounts_of(user: User) -> list[PersonalAccount]:
+    """The accounts ``user`` may use, in a stable order."""
+    return list(
+        session.scalars(
+            select(PersonalAccount)
+            .join(AccountAccess, AccountAccess.personal_account_id == PersonalAccount.id)
+            .where(AccountAccess.user_id == user.id)
+            .order_by(PersonalAccount.number)
+        )
+    )
+
+
+def user_may_use(user: User, account_id: int) -> PersonalAccount | None:
+    """The account if ``user`` has access to it, else ``None`` (views answer 404)."""
+    return session.scalar(
+        select(PersonalAccount)
+        .join(AccountAccess, AccountAccess.personal_account_id == PersonalAccount.id)
+        .where(AccountAccess.user_id == user.id, PersonalAccount.id == account_id)
+    )
+
+
+def search_accounts(query: str, limit: int = 50) -> list[PersonalAccount]:
+    """Accounts whose number, holder or address contains ``query`` (case-insensitive, Cyrillic too)."""
+    stmt = select(PersonalAccount).order_by(PersonalAccount.number).limit(limit)
+    text = query.strip().casefold()
+    if text:
+        digits = normalize_number(query).casefold()
+        stmt = stmt.where(
+            PersonalAccount.search_text.contains(text, autoescape=True)
+            | PersonalAccount.number.contains(digits.upper(), autoescape=True)
+        )
+    return list(session.scalars(stmt))

@@ -1,0 +1,1 @@
+"""The double-entry ledger: integer kopecks, immutable postings, idempotent transactions."""

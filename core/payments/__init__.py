@@ -1,0 +1,1 @@
+"""Payments: card gateways (PayKeeper), bank registries, manual payments; all posted through the ledger."""

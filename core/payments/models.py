@@ -1,0 +1,85 @@
+"""Payments (card orders, registry lines, manual), registry imports and the gateway's notification log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db.base import Base, TenantOwned, utcnow
+
+CREATED = "created"  # a card order waiting for the gateway
+POSTED = "posted"  # money is on the personal account
+SUSPENSE = "suspense"  # money arrived for an account we do not know; on the suspense account
+MOVED = "moved"  # a suspense payment an operator moved to the right account
+
+CARD = "card"
+REGISTRY = "registry"
+MANUAL = "manual"
+
+
+class Payment(TenantOwned, Base):
+    """Money from a subscriber, by card, bank registry or at the office; posted through the ledger once."""
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "order_id"),
+        Index("ix_payments_account", "tenant_id", "personal_account_id", "created_at"),
+        Index("ix_payments_status", "tenant_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    provider: Mapped[str] = mapped_column(String(40), default="")
+    order_id: Mapped[str] = mapped_column(String(64))
+    external_id: Mapped[str] = mapped_column(String(100), default="")
+    personal_account_id: Mapped[int | None] = mapped_column(ForeignKey("personal_accounts.id"), nullable=True)
+    account_number: Mapped[str] = mapped_column(String(40), default="")
+    amount: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(20), default=CREATED)
+    payer: Mapped[str] = mapped_column(String(300), default="")
+    paid_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    posted_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    transaction_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_transactions.id"), nullable=True)
+    registry_import_id: Mapped[int | None] = mapped_column(ForeignKey("registry_imports.id"), nullable=True)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class RegistryImport(TenantOwned, Base):
+    """One imported bank registry file and its reconciliation figures."""
+
+    __tablename__ = "registry_imports"
+    __table_args__ = (Index("ix_registry_imports_tenant_sha", "tenant_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(260))
+    sha256: Mapped[str] = mapped_column(String(64))
+    provider: Mapped[str] = mapped_column(String(40))
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(260), default="")
+    lines: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(BigInteger, default=0)
+    matched: Mapped[int] = mapped_column(default=0)
+    matched_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    suspense: Mapped[int] = mapped_column(default=0)
+    suspense_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    duplicates: Mapped[int] = mapped_column(default=0)
+    duplicates_total: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class GatewayNotification(TenantOwned, Base):
+    """Every server-to-server notification a gateway sent, with what we did about it (secrets redacted)."""
+
+    __tablename__ = "gateway_notifications"
+    __table_args__ = (Index("ix_gateway_notifications_tenant_at", "tenant_id", "received_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(40))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    remote_addr: Mapped[str] = mapped_column(String(45), default="")
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    outcome: Mapped[str] = mapped_column(String(20))  # "posted", "duplicate", "refused"
+    reason: Mapped[str] = mapped_column(String(300), default="")

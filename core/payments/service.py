@@ -1,0 +1,146 @@
+"""Public payments service: put money on a personal account once, through the ledger.
+
+Every way money arrives (card notification, registry line, office cash, correction) ends in
+:func:`post_payment`, which posts ``clearing → personal account`` (or ``→ suspense`` when the account
+is unknown) under the payment's idempotency key and tells the tenant's plugins (``on_payment_posted``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask import g, has_request_context
+from sqlalchemy import select
+
+from core.accounts.models import PersonalAccount
+from core.audit.service import record as audit
+from core.db import session, utcnow
+from core.ledger import service as ledger
+from core.payments.models import CARD, CREATED, MANUAL, MOVED, POSTED, SUSPENSE, Payment
+from core.plugins.state import tenant_hooks
+
+
+class PaymentError(ValueError):
+    """A payment was refused; nothing was posted."""
+
+
+def new_order_id() -> str:
+    return secrets.token_hex(10)
+
+
+def create_card_order(account: PersonalAccount, amount: int, provider: str) -> Payment:
+    """A card payment waiting for the gateway's notification."""
+    if amount <= 0:
+        raise PaymentError("the amount must be positive")
+    payment = Payment(
+        channel=CARD,
+        provider=provider,
+        order_id=new_order_id(),
+        personal_account_id=account.id,
+        account_number=account.number,
+        amount=amount,
+        status=CREATED,
+    )
+    session.add(payment)
+    session.flush()
+    return payment
+
+
+def _notify_plugins(account: PersonalAccount, payment: Payment) -> None:
+    tenant = g.get("tenant") if has_request_context() else None
+    if tenant is None:
+        from core.db import current_tenant_id
+        from core.tenants.models import Tenant
+
+        tenant = session.get(Tenant, current_tenant_id())
+    session.refresh(account.ledger_account)
+    tenant_hooks(tenant).on_payment_posted(tenant=tenant, account=account, payment=payment)
+
+
+def post_payment(payment: Payment, key: str, *, occurred_at: datetime | None = None) -> Payment:
+    """Post ``payment`` (already added to the session) to its account or to suspense. Idempotent by ``key``."""
+    if payment.status in (POSTED, SUSPENSE, MOVED):
+        return payment
+    account = session.get(PersonalAccount, payment.personal_account_id) if payment.personal_account_id else None
+    target = account.ledger_account if account is not None else ledger.suspense_account()
+    transaction = ledger.transfer(
+        key,
+        "payment",
+        ledger.clearing_account(payment.provider or payment.channel),
+        target,
+        payment.amount,
+        memo=f"{payment.channel} {payment.external_id or payment.order_id}",
+        meta={"payment_order": payment.order_id, "account_number": payment.account_number},
+        occurred_at=occurred_at or payment.paid_at,
+    )
+    payment.transaction_id = transaction.id
+    payment.status = POSTED if account is not None else SUSPENSE
+    payment.posted_at = utcnow()
+    session.flush()
+    if account is not None:
+        _notify_plugins(account, payment)
+    return payment
+
+
+def manual_payment(account: PersonalAccount, amount: int, reason: str, key: str) -> Payment:
+    """Cash at the office or money found by an operator: posted at once, audited.
+
+    ``key`` comes from the form (a random value per form), so a double submit posts once.
+    """
+    if amount <= 0:
+        raise PaymentError("the amount must be positive")
+    existing = session.scalar(select(Payment).where(Payment.order_id == f"manual-{key}"))
+    if existing is not None:
+        return existing
+    payment = Payment(
+        channel=MANUAL,
+        provider="office",
+        order_id=f"manual-{key}",
+        personal_account_id=account.id,
+        account_number=account.number,
+        amount=amount,
+        status=CREATED,
+        paid_at=utcnow(),
+        meta={"reason": reason},
+    )
+    session.add(payment)
+    session.flush()
+    post_payment(payment, f"manual:{key}")
+    audit("payment.manual", "account", account.number, None, {"amount": amount, "reason": reason})
+    return payment
+
+
+def correction(account: PersonalAccount, amount: int, reason: str, key: str):
+    """Correct a balance by ``amount`` kopecks (negative takes money away), with a reason. Audited."""
+    if amount == 0:
+        raise PaymentError("a correction must change the balance")
+    if not reason.strip():
+        raise PaymentError("a correction needs a reason")
+    adjustment = ledger.system_account("adjustment", "adjustment", "Corrections")
+    source, target = (adjustment, account.ledger_account) if amount > 0 else (account.ledger_account, adjustment)
+    transaction = ledger.transfer(f"correction:{key}", "correction", source, target, abs(amount), memo=reason)
+    audit("ledger.correction", "account", account.number, None, {"amount": amount, "reason": reason})
+    return transaction
+
+
+def move_from_suspense(payment: Payment, account: PersonalAccount, reason: str) -> Payment:
+    """Move a payment that landed in suspense to the right account (audited; once)."""
+    if payment.status != SUSPENSE:
+        raise PaymentError("only a payment in suspense can be moved")
+    ledger.transfer(
+        f"suspense-move:{payment.id}",
+        "payment",
+        ledger.suspense_account(),
+        account.ledger_account,
+        payment.amount,
+        memo=reason or f"moved from suspense: {payment.external_id}",
+        meta={"payment_order": payment.order_id},
+    )
+    before = {"account_number": payment.account_number, "status": payment.status}
+    payment.personal_account_id = account.id
+    payment.status = MOVED
+    session.flush()
+    audit("payment.move_from_suspense", "payment", payment.id, before, {"account": account.number, "reason": reason})
+    _notify_plugins(account, payment)
+    return payment

@@ -1,0 +1,1 @@
+"""Per-tenant settings of core features (payment gateway, registry layout …), validated by schemas."""
