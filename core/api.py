@@ -12,6 +12,8 @@ from core.db import Base, TenantOwned, cross_tenant, current_tenant_id, session,
 from core.db.queries import get_or_404
 from core.identity.models import Organization, User
 from core.mail.outbox import queue_mail
+from core.notify.kinds import NotificationKind
+from core.notify.service import notify
 from core.plugins.enablement import tenants_with_plugin
 from core.plugins.markers import hookimpl
 from core.plugins.state import enabled_plugins, plugin_settings, tenant_hooks
@@ -30,6 +32,7 @@ __all__ = [
     "Base",
     "Job",
     "MenuItem",
+    "NotificationKind",
     "Organization",
     "Permission",
     "PluginInfo",
@@ -50,6 +53,7 @@ __all__ = [
     "get_or_404",
     "has_permission",
     "hookimpl",
+    "notify",
     "plugin_settings",
     "public",
     "queue_mail",

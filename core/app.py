@@ -20,6 +20,9 @@ from core.jobs import hooks as jobs_hooks
 from core.jobs.registry import build_jobs
 from core.payments import settings as _payment_settings  # noqa: F401 - registers payments.* settings
 from core.plugins.manager import PluginHost
+from core.money import hooks as money_hooks
+from core.notify import hooks as notify_hooks
+from core.notify.registry import build_kinds
 from core.web import hooks as web_hooks
 
 CORE_DIR = Path(__file__).resolve().parent
@@ -61,6 +64,8 @@ def create_app(
     host.register_core("access", access_hooks)
     host.register_core("jobs", jobs_hooks)
     host.register_core("web", web_hooks)
+    host.register_core("money", money_hooks)
+    host.register_core("notify", notify_hooks)
     if discover:
         host.discover()
     for plugin in plugins:
@@ -68,6 +73,7 @@ def create_app(
             host.register(plugin)
     app.extensions["abonent.access"] = build_registry(host)
     app.extensions["abonent.jobs"] = build_jobs(host)
+    app.extensions["abonent.notification_kinds"] = build_kinds(host)
 
     _init_extensions(app, host)
     _register_web(app, host)

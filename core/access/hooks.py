@@ -19,6 +19,12 @@ CORE_PERMISSIONS = (
     Permission("audit.view", "Read the audit log", ADMIN),
     Permission("outbox.view", "Read the outgoing mail", ADMIN),
     Permission("platform.tenants", "Manage the tenants of the platform", ("platform_admin",)),
+    Permission("payments.import", "Import bank payment registries", STAFF),
+    Permission("payments.suspense", "Move payments out of suspense to the right account", STAFF),
+    Permission("accounts.view", "See personal accounts and statements", STAFF),
+    Permission("accounts.manage", "Open personal accounts and link users to them", STAFF),
+    Permission("payments.manual", "Take payments at the office", STAFF),
+    Permission("ledger.correct", "Correct balances with a reason", ADMIN),
 )
 
 

@@ -45,6 +45,53 @@ def _ensure_user(tenant, spec: dict) -> None:
             user.status = "active"
 
 
+def _ensure_account(tenant, spec: dict) -> None:
+    """A demo personal account with a few months of payments and charges (idempotent keys)."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from core.accounts.service import find_account, grant_access, open_account
+    from core.ledger import service as ledger
+
+    with tenant_scope(tenant.id):
+        account = find_account(spec["number"]) or open_account(
+            spec["number"], holder_name=spec["holder_name"], holder_kind=spec["holder_kind"], address=spec["address"]
+        )
+        for login in spec["users"]:
+            user = service.find_user(tenant, login)
+            if user is not None:
+                grant_access(user, account)
+        tz = ZoneInfo(tenant.timezone)
+        today = date.today()
+        for back in range(3, 0, -1):
+            year, month = today.year, today.month - back
+            while month < 1:
+                year, month = year - 1, month + 12
+            period = f"{year:04d}-{month:02d}"
+            if spec["monthly_payment"]:
+                ledger.transfer(
+                    f"demo:pay:{account.number}:{period}",
+                    "payment",
+                    ledger.clearing_account("sberbank"),
+                    account.ledger_account,
+                    spec["monthly_payment"],
+                    occurred_at=datetime(year, month, 3, 12, tzinfo=tz),
+                    memo="Сбербанк Онлайн",
+                )
+            if spec["monthly_charge"]:
+                ledger.transfer(
+                    f"demo:charge:{account.number}:{period}",
+                    "charge",
+                    account.ledger_account,
+                    ledger.revenue_account(spec["service"]),
+                    spec["monthly_charge"],
+                    service=spec["service"],
+                    period=period,
+                    occurred_at=datetime(year, month, 1, 0, 5, tzinfo=tz),
+                    memo="Абонентская плата",
+                )
+
+
 def prepare_demo(folder: Path) -> list[tuple]:
     """Upgrade the database, apply the demo tenants, create demo users. Idempotent."""
     upgrade(current_app)
@@ -61,6 +108,9 @@ def prepare_demo(folder: Path) -> list[tuple]:
             tenant = files.tenant_for(definition)
         for spec in definition.data["demo"]["users"]:
             _ensure_user(tenant, spec)
+        session.commit()
+        for spec in definition.data["demo"]["accounts"]:
+            _ensure_account(tenant, spec)
         session.commit()
         listing.append((tenant, definition.data["demo"]["users"]))
     return listing

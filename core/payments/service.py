@@ -17,6 +17,7 @@ from core.accounts.models import PersonalAccount
 from core.audit.service import record as audit
 from core.db import session, utcnow
 from core.ledger import service as ledger
+from core.notify.service import notify
 from core.payments.models import CARD, CREATED, MANUAL, MOVED, POSTED, SUSPENSE, Payment
 from core.plugins.state import tenant_hooks
 
@@ -47,15 +48,45 @@ def create_card_order(account: PersonalAccount, amount: int, provider: str) -> P
     return payment
 
 
-def _notify_plugins(account: PersonalAccount, payment: Payment) -> None:
-    tenant = g.get("tenant") if has_request_context() else None
+def notify_payment_posted(account: PersonalAccount, payment: Payment, *, tenant=None, refresh: bool = True) -> None:
+    """Tell the tenant's plugins (``on_payment_posted``) that ``payment`` reached ``account``.
+
+    ``refresh=False`` when the caller has just loaded ``account.ledger_account`` with its new balance
+    (a registry import loads all its accounts in one query, then notifies every payment).
+    """
+    if tenant is None:
+        tenant = g.get("tenant") if has_request_context() else None
     if tenant is None:
         from core.db import current_tenant_id
         from core.tenants.models import Tenant
 
         tenant = session.get(Tenant, current_tenant_id())
-    session.refresh(account.ledger_account)
+    if refresh:
+        session.refresh(account.ledger_account)
+    _tell_holders(tenant, account, payment)
     tenant_hooks(tenant).on_payment_posted(tenant=tenant, account=account, payment=payment)
+
+
+def _tell_holders(tenant, account: PersonalAccount, payment: Payment) -> None:
+    """Every user of the account gets a "payment received" notification (once per payment)."""
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    from core.accounts.models import AccountAccess
+    from core.identity.models import User
+    from core.money.format import format_money
+
+    users = session.scalars(
+        select(User).join(AccountAccess, AccountAccess.user_id == User.id).where(
+            AccountAccess.personal_account_id == account.id
+        )
+    )
+    for user in users:
+        with force_locale(user.locale or tenant.locale):
+            title = _("Payment of %(amount)s received", amount=format_money(payment.amount))
+            body = _("Account %(number)s. Balance: %(balance)s.", number=account.number,
+                     balance=format_money(account.balance))
+        notify(user, "payment_received", title, body, dedupe_key=f"payment:{payment.id}", tenant=tenant)
 
 
 def post_payment(payment: Payment, key: str, *, occurred_at: datetime | None = None) -> Payment:
@@ -79,7 +110,7 @@ def post_payment(payment: Payment, key: str, *, occurred_at: datetime | None = N
     payment.posted_at = utcnow()
     session.flush()
     if account is not None:
-        _notify_plugins(account, payment)
+        notify_payment_posted(account, payment)
     return payment
 
 
@@ -142,5 +173,5 @@ def move_from_suspense(payment: Payment, account: PersonalAccount, reason: str) 
     payment.status = MOVED
     session.flush()
     audit("payment.move_from_suspense", "payment", payment.id, before, {"account": account.number, "reason": reason})
-    _notify_plugins(account, payment)
+    notify_payment_posted(account, payment)
     return payment

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from core.accounts.models import PersonalAccount
     from core.identity.models import User
     from core.payments.models import Payment
+    from core.notify.kinds import NotificationKind
     from core.plugins.types import Job, MenuItem, Permission, RoleSpec, Widget
     from core.tenants.models import Tenant
 
@@ -161,4 +162,14 @@ def receipt_lines(tenant: Tenant, account: PersonalAccount, period: str) -> list
     ``title`` (str) and ``amount`` (int kopecks) and optionally ``details`` (str: tariff, meter
     readings, the calculation). Core lists charges from the ledger itself; return lines that add
     information (e.g. a per-service breakdown), not money the ledger does not have.
+    """
+
+
+@hookspec
+def register_notification_kinds() -> list[NotificationKind] | None:
+    """Return the kinds of notification this plugin sends (``core.api.NotificationKind``).
+
+    Called once at start-up. Subscribers choose per kind whether they get it in the app and by
+    e-mail; ``email_default``/``in_app_default`` apply until they do. Send with
+    ``core.api.notify(user, kind_code, title, body, link, dedupe_key=…)``.
     """

@@ -105,8 +105,20 @@ class DemoUserSchema(_Strict):
     roles = fields.List(fields.String(), load_default=lambda: ["subscriber"])
 
 
+class DemoAccountSchema(_Strict):
+    number = fields.String(required=True)
+    holder_name = fields.String(load_default="")
+    holder_kind = fields.String(load_default="individual", validate=validate.OneOf(["individual", "legal"]))
+    address = fields.String(load_default="")
+    users = fields.List(fields.String(), load_default=list)
+    monthly_payment = fields.Integer(load_default=0, metadata={"description": "kopecks paid each past month"})
+    monthly_charge = fields.Integer(load_default=0, metadata={"description": "kopecks charged each past month"})
+    service = fields.String(load_default="internet")
+
+
 class DemoSchema(_Strict):
     users = fields.List(fields.Nested(DemoUserSchema), load_default=list)
+    accounts = fields.List(fields.Nested(DemoAccountSchema), load_default=list)
 
 
 class TenantFileSchema(_Strict):

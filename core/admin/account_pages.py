@@ -1,0 +1,177 @@
+"""Operator tools for personal accounts: search, open, statement, manual payment, correction, users."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from core.access.guard import can, require
+from core.accounts import service as account_service
+from core.accounts.models import INDIVIDUAL, LEGAL, PersonalAccount
+from core.admin.blueprint import blueprint
+from core.admin.forms import EmptyForm
+from core.db import session
+from core.db.queries import get_or_404
+from core.identity.service import find_user
+from core.ledger.service import LedgerError
+from core.money.figures import operations
+from core.money.format import AmountError, parse_rubles
+from core.payments import service as payments
+
+
+@blueprint.get("/accounts")
+@require("accounts.view")
+def accounts():
+    q = request.args.get("q", "")
+    return render_template("admin/accounts.html", rows=account_service.search_accounts(q), q=q)
+
+
+@blueprint.route("/accounts/new", methods=["GET", "POST"])
+@require("accounts.manage")
+def account_new():
+    errors: dict[str, str] = {}
+    values = {
+        k: request.form.get(k, "") for k in ("number", "holder_name", "holder_kind", "holder_inn", "address", "user")
+    }
+    if request.method == "POST" and EmptyForm().validate_on_submit():
+        user = None
+        if values["user"].strip():
+            user = find_user(g.tenant, values["user"])
+            if user is None:
+                errors["user"] = _("No user with this login.")
+        if values["holder_kind"] not in (INDIVIDUAL, LEGAL):
+            errors["holder_kind"] = _("Choose who holds the account.")
+        if not errors:
+            try:
+                account = account_service.open_account(
+                    values["number"],
+                    holder_name=values["holder_name"],
+                    holder_kind=values["holder_kind"],
+                    holder_inn=values["holder_inn"],
+                    address=values["address"],
+                )
+            except account_service.AccountError as error:
+                errors[error.field] = _(error.message)
+            else:
+                if user is not None:
+                    account_service.grant_access(user, account)
+                session.commit()
+                return redirect(url_for("admin.account", account_id=account.id))
+        session.rollback()
+    return render_template("admin/account_new.html", values=values, errors=errors, form=EmptyForm()), (
+        400 if errors else 200
+    )
+
+
+def _period_bounds(tz: ZoneInfo) -> tuple[date, date]:
+    today = datetime.now(tz).date()
+    start = request.args.get("from") or today.replace(day=1).isoformat()
+    end = request.args.get("to") or today.isoformat()
+    try:
+        return date.fromisoformat(start), date.fromisoformat(end)
+    except ValueError:
+        return today.replace(day=1), today
+
+
+@blueprint.get("/accounts/<int:account_id>")
+@require("accounts.view")
+def account(account_id: int):
+    acc = get_or_404(PersonalAccount, account_id)
+    tz = ZoneInfo(g.tenant.timezone)
+    start, end = _period_bounds(tz)
+    rows = operations(
+        acc,
+        datetime.combine(start, datetime.min.time(), tz),
+        datetime.combine(end + timedelta(days=1), datetime.min.time(), tz),
+        limit=1000,
+    )
+    return render_template(
+        "admin/account.html",
+        account=acc,
+        rows=rows,
+        start=start,
+        end=end,
+        form=EmptyForm(),
+        form_key=uuid.uuid4().hex,
+        users=_users_of(acc),
+        can=can,
+    )
+
+
+def _users_of(acc: PersonalAccount):
+    from sqlalchemy import select
+
+    from core.accounts.models import AccountAccess
+    from core.identity.models import User
+
+    return list(
+        session.scalars(
+            select(User)
+            .join(AccountAccess, AccountAccess.user_id == User.id)
+            .where(AccountAccess.personal_account_id == acc.id)
+        )
+    )
+
+
+@blueprint.post("/accounts/<int:account_id>/payment")
+@require("payments.manual")
+def account_payment(account_id: int):
+    acc = get_or_404(PersonalAccount, account_id)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("admin.account", account_id=acc.id))
+    try:
+        amount = parse_rubles(request.form.get("amount", ""))
+        payments.manual_payment(
+            acc, amount, request.form.get("reason", "").strip(), request.form.get("key") or uuid.uuid4().hex
+        )
+    except (AmountError, payments.PaymentError, LedgerError) as error:
+        session.rollback()
+        flash(_("Payment not taken: %(reason)s", reason=str(error)), "error")
+    else:
+        session.commit()
+        flash(_("Payment of %(amount)s taken.", amount=request.form.get("amount")), "info")
+    return redirect(url_for("admin.account", account_id=acc.id))
+
+
+@blueprint.post("/accounts/<int:account_id>/correction")
+@require("ledger.correct")
+def account_correction(account_id: int):
+    acc = get_or_404(PersonalAccount, account_id)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("admin.account", account_id=acc.id))
+    text = request.form.get("amount", "").strip()
+    negative = text.startswith("-")
+    try:
+        amount = parse_rubles(text.lstrip("+-"))
+        payments.correction(
+            acc,
+            -amount if negative else amount,
+            request.form.get("reason", ""),
+            request.form.get("key") or uuid.uuid4().hex,
+        )
+    except (AmountError, payments.PaymentError, LedgerError) as error:
+        session.rollback()
+        flash(_("Correction not made: %(reason)s", reason=str(error)), "error")
+    else:
+        session.commit()
+        flash(_("Correction made."), "info")
+    return redirect(url_for("admin.account", account_id=acc.id))
+
+
+@blueprint.post("/accounts/<int:account_id>/users")
+@require("accounts.manage")
+def account_users(account_id: int):
+    acc = get_or_404(PersonalAccount, account_id)
+    if EmptyForm().validate_on_submit():
+        user = find_user(g.tenant, request.form.get("login", ""))
+        if user is None:
+            flash(_("No user with this login."), "error")
+        else:
+            account_service.grant_access(user, acc)
+            session.commit()
+            flash(_("Access given."), "info")
+    return redirect(url_for("admin.account", account_id=acc.id))

@@ -1,0 +1,28 @@
+"""Stored files (attachments of support messages, visit photos, documents)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db.base import Base, TenantOwned, utcnow
+
+
+class StoredFile(TenantOwned, Base):
+    """A file in the tenant's storage under a generated name; ``owner`` says what it is attached to."""
+
+    __tablename__ = "stored_files"
+    __table_args__ = (Index("ix_stored_files_owner", "tenant_id", "owner_type", "owner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_type: Mapped[str] = mapped_column(String(40))
+    owner_id: Mapped[int] = mapped_column()
+    filename: Mapped[str] = mapped_column(String(200))
+    mime: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200))
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,1 @@
+"""The subscriber's money pages: balance, history, statistics, top-up by card, receipts."""

@@ -1,0 +1,34 @@
+"""Money as people read it: integer kopecks → "1 234,56 ₽" in the page's language."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import format_currency
+
+KOPECKS = Decimal(100)
+
+
+def rubles(kopecks: int) -> Decimal:
+    return Decimal(kopecks) / KOPECKS
+
+
+def format_money(kopecks: int | None) -> str:
+    """``123456`` → ``1 234,56 ₽`` (Russian) or ``₽1,234.56`` (English)."""
+    return format_currency(rubles(kopecks or 0), "RUB")
+
+
+class AmountError(ValueError):
+    """Not an amount of money in rubles with at most two decimals."""
+
+
+def parse_rubles(text: str) -> int:
+    """``"1 234,5"`` → ``123450`` kopecks. Accepts a comma or a dot; refuses more than two decimals."""
+    cleaned = (text or "").replace(" ", "").replace("\u00a0", "").replace(",", ".").replace("₽", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise AmountError("not a number") from None
+    if value.is_nan() or value.is_infinite() or value != value.quantize(Decimal("0.01")):
+        raise AmountError("at most two digits after the comma")
+    return int(value * KOPECKS)

@@ -1,0 +1,187 @@
+"""Subscriber pages: balance, history, statistics, top up by card, receipts, account switcher."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from core.access.guard import require
+from core.db import session
+from core.money.charts import bar_chart
+from core.money.current import choose_account, current_account, my_accounts
+from core.money.figures import balance_view, month_range, monthly_totals, operations
+from core.money.format import AmountError, parse_rubles
+
+blueprint = Blueprint("money", __name__, url_prefix="/money")
+
+HISTORY_PAGE = 50
+KINDS = ("charge", "payment", "correction", "reversal")
+
+
+def _today() -> date:
+    return datetime.now(ZoneInfo(g.tenant.timezone)).date()
+
+
+def _account_or_none_page():
+    account = current_account()
+    if account is None:
+        return None, (render_template("money/no_account.html"), 200)
+    return account, None
+
+
+def _parse_day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@blueprint.get("/")
+@require("cabinet.use")
+def overview():
+    account, page = _account_or_none_page()
+    if page:
+        return page
+    return render_template(
+        "money/overview.html",
+        account=account,
+        accounts=my_accounts(),
+        balance=balance_view(g.tenant, account, _today()),
+        recent=operations(account, limit=10),
+    )
+
+
+@blueprint.post("/switch")
+@require("cabinet.use")
+def switch():
+    choose_account(int(request.form.get("account_id", "0") or 0))
+    return redirect(request.form.get("next") or url_for("money.overview"))
+
+
+@blueprint.get("/history")
+@require("cabinet.use")
+def history():
+    account, page = _account_or_none_page()
+    if page:
+        return page
+    tz = ZoneInfo(g.tenant.timezone)
+    start_day, end_day = _parse_day(request.args.get("from")), _parse_day(request.args.get("to"))
+    kind = request.args.get("kind", "")
+    page_no = max(1, request.args.get("page", 1, type=int) or 1)
+    start = datetime.combine(start_day, datetime.min.time(), tz) if start_day else None
+    end = datetime.combine(end_day + timedelta(days=1), datetime.min.time(), tz) if end_day else None
+    rows = operations(
+        account,
+        start,
+        end,
+        [kind] if kind in KINDS else None,
+        limit=HISTORY_PAGE + 1,
+        offset=(page_no - 1) * HISTORY_PAGE,
+    )
+    return render_template(
+        "money/history.html",
+        account=account,
+        rows=rows[:HISTORY_PAGE],
+        has_next=len(rows) > HISTORY_PAGE,
+        page=page_no,
+        start=start_day,
+        end=end_day,
+        kind=kind,
+        kinds=KINDS,
+    )
+
+
+@blueprint.get("/stats")
+@require("cabinet.use")
+def stats():
+    account, page = _account_or_none_page()
+    if page:
+        return page
+    today = _today()
+    default_first = f"{today.year - 1:04d}-{today.month:02d}" if today.month != 12 else f"{today.year:04d}-01"
+    first = request.args.get("from") or default_first
+    last = request.args.get("to") or f"{today.year:04d}-{today.month:02d}"
+    try:
+        months = month_range(first, last)
+    except ValueError:
+        months, first, last = [], default_first, f"{today.year:04d}-{today.month:02d}"
+    totals = monthly_totals(g.tenant, account, months[0], months[-1]) if months else []
+    return render_template(
+        "money/stats.html",
+        account=account,
+        totals=totals,
+        chart=bar_chart(totals),
+        first=first,
+        last=last,
+        paid_total=sum(t.paid for t in totals),
+        charged_total=sum(t.charged for t in totals),
+    )
+
+
+@blueprint.route("/pay", methods=["GET", "POST"])
+@require("cabinet.use")
+def pay():
+    account, page = _account_or_none_page()
+    if page:
+        return page
+    error = None
+    amount_text = request.form.get("amount", "")
+    if request.method == "POST":
+        from core.payments.paykeeper import start_card_payment
+        from core.payments.service import PaymentError
+
+        try:
+            amount = parse_rubles(amount_text)
+            _payment, url = start_card_payment(account, amount)
+        except AmountError:
+            error = _("Enter the amount in rubles, for example 500 or 499,90.")
+        except PaymentError as refused:
+            error = str(refused)
+        else:
+            session.commit()
+            return redirect(url)
+    suggested = max(0, -account.balance)
+    return render_template(
+        "money/pay.html", account=account, error=error, amount_text=amount_text, suggested=suggested
+    ), (400 if error else 200)
+
+
+@blueprint.get("/receipt")
+@require("cabinet.use")
+def receipt():
+    account, page = _account_or_none_page()
+    if page:
+        return page
+    from core.receipts.model import build_receipt
+    from core.receipts.views import render_receipt_html
+
+    period = request.args.get("period") or _today().strftime("%Y-%m")
+    try:
+        data = build_receipt(g.tenant, account, period)
+    except ValueError:
+        abort(404)
+    return render_receipt_html(data)
+
+
+@blueprint.get("/receipt.pdf")
+@require("cabinet.use")
+def receipt_pdf():
+    account, page = _account_or_none_page()
+    if page:
+        return page
+    from core.receipts.model import build_receipt
+    from core.receipts.views import render_receipt_pdf
+
+    period = request.args.get("period") or _today().strftime("%Y-%m")
+    try:
+        data = build_receipt(g.tenant, account, period)
+    except ValueError:
+        abort(404)
+    return Response(
+        render_receipt_pdf(data),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="receipt-{account.number}-{period}.pdf"'},
+    )

@@ -1,0 +1,1 @@
+"""Provider news: published per tenant, important banners, audiences chosen by plugins, RSS/Atom."""

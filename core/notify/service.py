@@ -1,0 +1,131 @@
+"""Public notification service: tell a user something in the app and/or by e-mail, per their preferences.
+
+Plugins and core call :func:`notify`. The e-mail goes through the outbox (so a dead SMTP server
+loses nothing and the request never waits for it); ``dedupe_key`` makes a repeated event notify once.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from core.db import session, utcnow
+from core.identity.models import User
+from core.mail.outbox import queue_mail
+from core.notify.kinds import NotificationKind
+from core.notify.models import Notification, NotificationPreference
+
+
+def kinds() -> dict[str, NotificationKind]:
+    """Every registered notification kind (core's and the plugins')."""
+    return current_app.extensions["abonent.notification_kinds"]
+
+
+def wants(user: User, kind: str) -> tuple[bool, bool]:
+    """(in app, by e-mail) for ``user`` and ``kind``: their choice, else the kind's default."""
+    spec = kinds()[kind]
+    pref = session.scalar(
+        select(NotificationPreference).where(
+            NotificationPreference.user_id == user.id, NotificationPreference.kind == kind
+        )
+    )
+    if pref is None:
+        return spec.in_app_default, spec.email_default
+    return pref.in_app, pref.email
+
+
+def notify(
+    user: User,
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+    *,
+    dedupe_key: str | None = None,
+    tenant=None,
+) -> Notification | None:
+    """Notify ``user`` of ``kind`` (in the caller's transaction). Returns the in-app notice, if any.
+
+    With ``dedupe_key`` a second call for the same user and key does nothing (no second e-mail).
+    """
+    if kind not in kinds():
+        raise KeyError(f"unknown notification kind {kind!r}; register it with register_notification_kinds")
+    if dedupe_key is not None:
+        existing = session.scalar(
+            select(Notification).where(Notification.user_id == user.id, Notification.dedupe_key == dedupe_key)
+        )
+        if existing is not None:
+            return existing
+    in_app, by_email = wants(user, kind)
+    notice = None
+    if in_app or dedupe_key is not None:
+        notice = Notification(
+            user_id=user.id,
+            kind=kind,
+            title=title[:200],
+            body=body,
+            link=link,
+            dedupe_key=dedupe_key,
+            read_at=None if in_app else utcnow(),
+        )
+        session.add(notice)
+    if by_email and user.email:
+        queue_mail(
+            user.email,
+            title,
+            "notification",
+            kind=f"notify:{kind}",
+            locale=user.locale or (tenant.locale if tenant is not None else None),
+            tenant=tenant,
+            user=user,
+            title=title,
+            body=body,
+            link=link,
+        )
+    return notice
+
+
+def unread_count(user: User) -> int:
+    return (
+        session.scalar(
+            select(func.count(Notification.id)).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
+
+
+def recent(user: User, limit: int = 50) -> list[Notification]:
+    return list(
+        session.scalars(
+            select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc()).limit(limit)
+        )
+    )
+
+
+def mark_read(user: User, notification_id: int | None = None) -> int:
+    """Mark one (or, with ``None``, every) unread notification of ``user`` as read."""
+    stmt = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        stmt = stmt.where(Notification.id == notification_id)
+    return session.execute(stmt.values(read_at=utcnow()).execution_options(synchronize_session=False)).rowcount or 0
+
+
+def set_preference(user: User, kind: str, in_app: bool, email: bool) -> None:
+    """Store the user's choice for ``kind``."""
+    if kind not in kinds():
+        raise KeyError(kind)
+    pref = session.scalar(
+        select(NotificationPreference).where(
+            NotificationPreference.user_id == user.id, NotificationPreference.kind == kind
+        )
+    )
+    if pref is None:
+        pref = NotificationPreference(user_id=user.id, kind=kind)
+        session.add(pref)
+    pref.in_app, pref.email = in_app, email
+
+
+def kind_title(kind: str) -> str:
+    spec = kinds().get(kind)
+    return _(spec.title) if spec is not None else kind

@@ -1,0 +1,167 @@
+"""The subscriber's accounts in the API: balance, operations, monthly statistics, card top-up."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import abort, g
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from core.access.guard import require
+from core.db import session
+from core.money.current import account_or_404, my_accounts
+from core.money.figures import balance_view, month_range, monthly_totals, operations
+
+blueprint = Blueprint(
+    "api_accounts", __name__, url_prefix="/api/v1/accounts", description="Personal accounts and money"
+)
+BEARER = [{"bearer": []}]
+
+
+class AccountSchema(Schema):
+    id = fields.Integer()
+    number = fields.String()
+    holder_name = fields.String()
+    holder_kind = fields.String()
+    address = fields.String()
+    balance = fields.Integer(metadata={"description": "kopecks; negative = debt"})
+    debt = fields.Integer(metadata={"description": "kopecks"})
+    daily_cost = fields.Integer(allow_none=True, metadata={"description": "kopecks per day, if a plugin knows"})
+    days_left = fields.Integer(allow_none=True)
+    paid_until = fields.Date(allow_none=True)
+
+
+class OperationSchema(Schema):
+    id = fields.Integer()
+    occurred_at = fields.DateTime()
+    kind = fields.String(metadata={"description": "charge, payment, correction or reversal"})
+    amount = fields.Integer(metadata={"description": "kopecks added to the balance (negative = taken)"})
+    service = fields.String(allow_none=True)
+    period = fields.String(allow_none=True)
+    memo = fields.String()
+
+
+class OperationsQuery(Schema):
+    start = fields.Date(data_key="from", load_default=None)
+    end = fields.Date(data_key="to", load_default=None)
+    kind = fields.String(load_default=None, validate=validate.OneOf(["charge", "payment", "correction", "reversal"]))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="a month as YYYY-MM")
+
+
+class StatsQuery(Schema):
+    start = fields.String(
+        data_key="from", load_default=None, validate=MONTH, metadata={"description": "default: 11 months ago"}
+    )
+    end = fields.String(
+        data_key="to", load_default=None, validate=MONTH, metadata={"description": "default: this month"}
+    )
+
+
+class MonthSchema(Schema):
+    month = fields.String()
+    paid = fields.Integer()
+    charged = fields.Integer()
+
+
+class TopUpSchema(Schema):
+    amount = fields.Integer(required=True, validate=validate.Range(min=1), metadata={"description": "kopecks"})
+
+
+class TopUpResultSchema(Schema):
+    order_id = fields.String()
+    payment_url = fields.String(metadata={"description": "open it in a browser to pay"})
+
+
+def _today() -> date:
+    return datetime.now(ZoneInfo(g.tenant.timezone)).date()
+
+
+def _dump(account) -> dict:
+    view = balance_view(g.tenant, account, _today())
+    return {
+        "id": account.id,
+        "number": account.number,
+        "holder_name": account.holder_name,
+        "holder_kind": account.holder_kind,
+        "address": account.address,
+        "balance": view.balance,
+        "debt": view.debt,
+        "daily_cost": view.daily_cost,
+        "days_left": view.days_left,
+        "paid_until": view.paid_until,
+    }
+
+
+@blueprint.get("")
+@require("cabinet.use")
+@blueprint.response(200, AccountSchema(many=True))
+@blueprint.doc(security=BEARER)
+def list_accounts():
+    """The personal accounts of the logged-in user, with balances."""
+    return [_dump(a) for a in my_accounts()]
+
+
+@blueprint.get("/<int:account_id>")
+@require("cabinet.use")
+@blueprint.response(200, AccountSchema)
+@blueprint.doc(security=BEARER)
+def get_account(account_id: int):
+    """One account with its balance and, where known, how many days it lasts."""
+    return _dump(account_or_404(account_id))
+
+
+@blueprint.get("/<int:account_id>/operations")
+@require("cabinet.use")
+@blueprint.arguments(OperationsQuery, location="query")
+@blueprint.response(200, OperationSchema(many=True))
+@blueprint.doc(security=BEARER)
+def get_operations(query, account_id: int):
+    """Charges, payments and corrections, newest first, optionally for a period and of one kind."""
+    account = account_or_404(account_id)
+    tz = ZoneInfo(g.tenant.timezone)
+    start = datetime.combine(query["start"], datetime.min.time(), tz) if query["start"] else None
+    end = datetime.combine(query["end"] + timedelta(days=1), datetime.min.time(), tz) if query["end"] else None
+    kinds = [query["kind"]] if query["kind"] else None
+    return operations(account, start, end, kinds, limit=query["limit"], offset=query["offset"])
+
+
+@blueprint.get("/<int:account_id>/stats")
+@require("cabinet.use")
+@blueprint.arguments(StatsQuery, location="query")
+@blueprint.response(200, MonthSchema(many=True))
+@blueprint.doc(security=BEARER)
+def get_stats(query, account_id: int):
+    """Paid and charged per month from ``from`` to ``to`` (``YYYY-MM``), in the provider's time zone."""
+    account = account_or_404(account_id)
+    today = _today()
+    last = query["end"] or f"{today.year:04d}-{today.month:02d}"
+    first = query["start"] or month_range(f"{today.year - 1:04d}-{today.month:02d}", last)[1]
+    months = month_range(first, last)
+    if not months:
+        abort(422, description="'from' must not be after 'to'")
+    return monthly_totals(g.tenant, account, months[0], months[-1])
+
+
+@blueprint.post("/<int:account_id>/top-up")
+@require("cabinet.use")
+@blueprint.arguments(TopUpSchema)
+@blueprint.response(201, TopUpResultSchema)
+@blueprint.doc(security=BEARER)
+def top_up(payload, account_id: int):
+    """Start a card payment; open ``payment_url`` to pay. The balance grows when the bank confirms."""
+    from core.payments.paykeeper import start_card_payment
+    from core.payments.service import PaymentError
+
+    account = account_or_404(account_id)
+    try:
+        payment, url = start_card_payment(account, payload["amount"])
+    except PaymentError as error:
+        abort(422, description=str(error))
+    session.commit()
+    return {"order_id": payment.order_id, "payment_url": url}

@@ -1,0 +1,1 @@
+"""Support conversations (tickets) between subscribers and the provider's operators."""

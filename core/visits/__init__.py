@@ -1,0 +1,1 @@
+"""Technician visits ("вызов мастера"): requests, slots, scheduling, results and ratings."""
