@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,11 @@ from core.money.charts import bar_chart
 from core.money.current import choose_account, current_account, my_accounts
 from core.money.figures import balance_view, month_range, monthly_totals, operations
 from core.money.format import AmountError, parse_rubles
+from core.payments.paykeeper import start_card_payment
+from core.payments.service import PaymentError
+from core.receipts.model import build_receipt
+from core.receipts.views import receipt_css as render_receipt_css
+from core.receipts.views import render_receipt_html, render_receipt_pdf
 
 blueprint = Blueprint("money", __name__, url_prefix="/money")
 
@@ -130,9 +136,6 @@ def pay():
     error = None
     amount_text = request.form.get("amount", "")
     if request.method == "POST":
-        from core.payments.paykeeper import start_card_payment
-        from core.payments.service import PaymentError
-
         try:
             amount = parse_rubles(amount_text)
             _payment, url = start_card_payment(account, amount)
@@ -155,15 +158,32 @@ def receipt():
     account, page = _account_or_none_page()
     if page:
         return page
-    from core.receipts.model import build_receipt
-    from core.receipts.views import render_receipt_html
-
-    period = request.args.get("period") or _today().strftime("%Y-%m")
+    period = _period()
     try:
         data = build_receipt(g.tenant, account, period)
     except ValueError:
         abort(404)
-    return render_receipt_html(data)
+    return render_receipt_html(
+        data,
+        in_shell=True,
+        css_url=url_for("money.receipt_css"),
+        pdf_url=url_for("money.receipt_pdf", period=period),
+    )
+
+
+@blueprint.get("/receipt.css")
+@require("cabinet.use")
+def receipt_css():
+    response = Response(render_receipt_css(), mimetype="text/css")
+    response.cache_control.max_age = 3600
+    return response
+
+
+def _period() -> str:
+    period = request.args.get("period") or _today().strftime("%Y-%m")
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+        abort(404)
+    return period
 
 
 @blueprint.get("/receipt.pdf")
@@ -172,10 +192,7 @@ def receipt_pdf():
     account, page = _account_or_none_page()
     if page:
         return page
-    from core.receipts.model import build_receipt
-    from core.receipts.views import render_receipt_pdf
-
-    period = request.args.get("period") or _today().strftime("%Y-%m")
+    period = _period()
     try:
         data = build_receipt(g.tenant, account, period)
     except ValueError:

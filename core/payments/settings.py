@@ -25,7 +25,7 @@ class PayKeeperSettings(Schema):
         load_default="", validate=validate.Length(max=200), metadata={"title": "Secret", "secret": True}
     )
     sandbox = fields.Boolean(
-        load_default=True, metadata={"title": "Sandbox", "description": "Simulate payments locally (demo)."}
+        load_default=False, metadata={"title": "Sandbox", "description": "Simulate payments locally (demo)."}
     )
     service_name = fields.String(load_default="Оплата услуг связи", validate=validate.Length(min=1, max=100))
     min_amount = fields.Integer(

@@ -29,6 +29,8 @@ from core.plugins.enablement import (
 )
 from core.plugins.models import TenantPlugin
 from core.tenants.models import Tenant, TenantDomain
+from core.settings.models import TenantSettings
+from core.settings.service import save_settings, schema_for
 from core.tenants.schemas import TenantFileSchema
 
 SCALAR_FIELDS = ("name", "status", "locale", "timezone", "login_identifier", "password_reset")
@@ -108,6 +110,7 @@ def load_definitions(folder: Path) -> list[TenantDefinition]:
             continue
         definition = TenantDefinition(path, data)
         problems.extend(_check_plugins(name, data))
+        problems.extend(_check_settings(name, data))
         problems.extend(_load_logo(definition))
         definitions.append(definition)
     problems.extend(_check_unique(definitions))
@@ -127,6 +130,22 @@ def _check_plugins(name: str, data: dict[str, Any]) -> list[FileProblem]:
             entry["settings"] = validate_settings(plugin, entry["settings"])
         except PluginSettingsError as error:
             problems.extend(FileProblem(name, f"plugins.{plugin}.settings.{f}", r) for f, r in _flatten(error.messages))
+    return problems
+
+
+def _check_settings(name: str, data: dict[str, Any]) -> list[FileProblem]:
+    """``[settings."payments.paykeeper"]`` … : core features' settings, checked by their schemas."""
+    problems = []
+    for namespace, values in data["settings"].items():
+        try:
+            schema = schema_for(namespace)
+        except KeyError:
+            problems.append(FileProblem(name, f"settings.{namespace}", "no such settings namespace"))
+            continue
+        try:
+            data["settings"][namespace] = schema.dump(schema.load(values))
+        except ValidationError as error:
+            problems.extend(FileProblem(name, f"settings.{namespace}.{f}", r) for f, r in _flatten(error.messages))
     return problems
 
 
@@ -177,10 +196,16 @@ def _current_state(tenant: Tenant) -> dict[str, Any]:
     state["domains"] = sorted(d.host for d in tenant.domains)
     state["logo"] = hashlib.sha256(tenant.logo).hexdigest() if tenant.logo else None
     state["plugins"] = plugins
+    with tenant_scope(tenant.id):
+        state["settings"] = {
+            row.namespace: row.values for row in session.scalars(select(TenantSettings))
+        }
     return state
 
 
-def _desired_state(d: TenantDefinition, current_plugins: dict[str, Any]) -> dict[str, Any]:
+def _desired_state(
+    d: TenantDefinition, current_plugins: dict[str, Any], current_settings: dict[str, Any]
+) -> dict[str, Any]:
     state = {name: d.data[name] for name in SCALAR_FIELDS + SECTION_FIELDS}
     state["domains"] = sorted(d.data["domains"])
     state["logo"] = hashlib.sha256(d.logo).hexdigest() if d.logo else None
@@ -189,6 +214,7 @@ def _desired_state(d: TenantDefinition, current_plugins: dict[str, Any]) -> dict
         {name: {"enabled": e["enabled"], "settings": e["settings"]} for name, e in d.data["plugins"].items()}
     )
     state["plugins"] = plugins
+    state["settings"] = {**current_settings, **d.data["settings"]}
     return state
 
 
@@ -201,7 +227,7 @@ def plan(definitions: list[TenantDefinition]) -> list[PlanItem]:
             items.append(PlanItem(d.data["slug"], "create", ["new tenant"], d))
             continue
         current = _current_state(tenant)
-        desired = _desired_state(d, current["plugins"])
+        desired = _desired_state(d, current["plugins"], current["settings"])
         changes = [key for key in desired if desired[key] != current.get(key)]
         if "plugins" in changes:
             changes.remove("plugins")
@@ -245,6 +271,8 @@ def _apply_one(d: TenantDefinition, created: bool) -> Tenant:
             else:
                 configure_plugin(tenant, plugin, entry["settings"])
                 disable_plugin(tenant, plugin)
+        for namespace, values in data["settings"].items():
+            save_settings(namespace, values)
         audit("tenant.apply", "tenant", tenant.slug, before, {k: getattr(tenant, k) for k in SCALAR_FIELDS})
     return tenant
 

@@ -137,6 +137,7 @@ class TenantFileSchema(_Strict):
     legal = fields.Nested(LegalSchema, load_default=lambda: LegalSchema().load({}))
     bank = fields.Nested(BankSchema, load_default=lambda: BankSchema().load({}))
     plugins = fields.Dict(keys=fields.String(), values=fields.Nested(PluginEntrySchema), load_default=dict)
+    settings = fields.Dict(keys=fields.String(), values=fields.Dict(), load_default=dict)
     demo = fields.Nested(DemoSchema, load_default=lambda: DemoSchema().load({}))
 
     @validates("timezone")
