@@ -12,12 +12,15 @@ from core.db import Base, TenantOwned, cross_tenant, current_tenant_id, session,
 from core.db.queries import get_or_404
 from core.identity.models import Organization, User
 from core.mail.outbox import queue_mail
+from core.news.audiences import Audience
 from core.notify.kinds import NotificationKind
 from core.notify.service import notify
 from core.plugins.enablement import tenants_with_plugin
 from core.plugins.markers import hookimpl
 from core.plugins.state import enabled_plugins, plugin_settings, tenant_hooks
 from core.plugins.types import Job, MenuItem, Permission, PluginInfo, RoleSpec, Widget
+from core.support.categories import TicketCategory
+from core.support.service import open_ticket
 from core.tenants.models import Tenant
 
 
@@ -29,6 +32,7 @@ def current_tenant() -> Tenant:
 
 
 __all__ = [
+    "Audience",
     "Base",
     "Job",
     "MenuItem",
@@ -39,6 +43,7 @@ __all__ = [
     "RoleSpec",
     "Tenant",
     "TenantOwned",
+    "TicketCategory",
     "User",
     "Widget",
     "assign_role",
@@ -54,6 +59,7 @@ __all__ = [
     "has_permission",
     "hookimpl",
     "notify",
+    "open_ticket",
     "plugin_settings",
     "public",
     "queue_mail",

@@ -18,11 +18,12 @@ from core.db.session import Database, close_session
 from core.extensions import babel, csrf, login_manager
 from core.jobs import hooks as jobs_hooks
 from core.jobs.registry import build_jobs
-from core.payments import settings as _payment_settings  # noqa: F401 - registers payments.* settings
-from core.plugins.manager import PluginHost
 from core.money import hooks as money_hooks
 from core.notify import hooks as notify_hooks
 from core.notify.registry import build_kinds
+from core.payments import settings as _payment_settings  # noqa: F401 - registers payments.* settings
+from core.plugins.manager import PluginHost
+from core.support import hooks as support_hooks
 from core.web import hooks as web_hooks
 
 CORE_DIR = Path(__file__).resolve().parent
@@ -66,6 +67,7 @@ def create_app(
     host.register_core("web", web_hooks)
     host.register_core("money", money_hooks)
     host.register_core("notify", notify_hooks)
+    host.register_core("support", support_hooks)
     if discover:
         host.discover()
     for plugin in plugins:

@@ -25,6 +25,12 @@ CORE_PERMISSIONS = (
     Permission("accounts.manage", "Open personal accounts and link users to them", STAFF),
     Permission("payments.manual", "Take payments at the office", STAFF),
     Permission("ledger.correct", "Correct balances with a reason", ADMIN),
+    Permission("news.read", "Read the provider's news", ("subscriber", *STAFF)),
+    Permission("news.manage", "Publish, schedule and edit news", STAFF),
+    Permission("support.use", "Write to support and follow one's own requests", ("subscriber",)),
+    Permission("support.queue", "Work the support queue: answer, assign, merge, add internal notes", STAFF),
+    Permission("visits.request", "Call a technician and follow the visit", ("subscriber",)),
+    Permission("visits.manage", "Schedule technician visits and record their results", STAFF),
 )
 
 

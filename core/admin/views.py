@@ -1,6 +1,16 @@
 """Importing this module registers every admin page on the ``admin`` blueprint."""
 
-from core.admin import audit_pages, plugin_pages, settings_pages, staff_pages, subscriber_pages  # noqa: F401
+from core.admin import (  # noqa: F401
+    account_pages,
+    audit_pages,
+    news_pages,
+    plugin_pages,
+    registry_pages,
+    settings_pages,
+    staff_pages,
+    subscriber_pages,
+    visit_pages,
+)
 from core.admin.blueprint import blueprint
 
 __all__ = ["blueprint"]

@@ -7,7 +7,17 @@ from flask.cli import AppGroup, ScriptInfo
 
 from core import __version__
 from core.app import create_app
-from core.cli import db_commands, demo, docs_commands, jobs_commands, plugin_commands, tenant_commands, user_commands
+from core.cli import (
+    db_commands,
+    demo,
+    docs_commands,
+    jobs_commands,
+    ledger_commands,
+    plugin_commands,
+    tenant_commands,
+    user_commands,
+)
+from core.payments import registry_cli
 
 
 class AbonentGroup(AppGroup):
@@ -39,9 +49,11 @@ for group in (
     plugin_commands.plugins,
     user_commands.users,
     jobs_commands.jobs,
+    ledger_commands.ledger,
     demo.demo,
     demo.serve,
     docs_commands.docs,
+    registry_cli.payments,
 ):
     cli.add_command(group)
 

@@ -24,9 +24,11 @@ if TYPE_CHECKING:
 
     from core.accounts.models import PersonalAccount
     from core.identity.models import User
-    from core.payments.models import Payment
+    from core.news.audiences import Audience
     from core.notify.kinds import NotificationKind
+    from core.payments.models import Payment
     from core.plugins.types import Job, MenuItem, Permission, RoleSpec, Widget
+    from core.support.categories import TicketCategory
     from core.tenants.models import Tenant
 
 
@@ -172,4 +174,45 @@ def register_notification_kinds() -> list[NotificationKind] | None:
     Called once at start-up. Subscribers choose per kind whether they get it in the app and by
     e-mail; ``email_default``/``in_app_default`` apply until they do. Send with
     ``core.api.notify(user, kind_code, title, body, link, dedupe_key=…)``.
+    """
+
+
+@hookspec
+def register_ticket_categories() -> list[TicketCategory] | None:
+    """Return the topics of support conversations this plugin adds (``core.api.TicketCategory``).
+
+    Called once at start-up. A plugin's categories are offered to subscribers only on the sites that
+    enabled the plugin; a ``code`` must be unique across core and plugins (core's own are ``billing``,
+    ``technical`` and ``other``). ``response_hours`` and ``resolution_hours`` are the default deadlines
+    to the first reply and to the solution; each tenant may change them (settings namespace
+    ``support.deadlines``). To open a conversation from code, call ``core.api.open_ticket``.
+
+    Example::
+
+        @hookimpl
+        def register_ticket_categories():
+            return [TicketCategory("tariff_change", "Change of tariff (legal entities)", response_hours=8)]
+    """
+
+
+@hookspec
+def news_audiences(tenant: Tenant) -> list[Audience] | None:
+    """Return the audiences this plugin offers for news (``core.api.Audience``), e.g. one tariff's subscribers.
+
+    Called per request, only on plugins enabled for ``tenant``: when an operator writes news (each
+    ``choices`` pair becomes an option "title: label"), when a reader's news list, an item or the
+    important-news banner is shown, and by the ``core.news.notify`` job that notifies an item's
+    audience. The item stores ``{"filter": key, "value": value}``; core then calls
+    ``includes(user, value)`` to decide whether ``user`` sees the item and is notified, so keep it
+    cheap; it also runs outside a request (in the job), so take the tenant from ``user.tenant_id``
+    or the ``tenant`` argument, not from the request. Without any plugin answering, news is for
+    everyone. If the plugin is disabled later, its audiences match nobody (staff who manage news
+    still see the items).
+
+    Example::
+
+        @hookimpl
+        def news_audiences(tenant):
+            return [Audience("tariff", "Тариф", [("basic", "Базовый"), ("max", "Максимум")],
+                             includes=lambda user, value: tariff_of(user) == value)]
     """

@@ -91,4 +91,10 @@ def tenant_info():
 
 
 def blueprints() -> list[Blueprint]:
-    return [auth, me_blp, tenant_blp]
+    from core.news.api import blueprint as news_blp
+    from core.notify.api import blueprint as notifications_blp
+    from core.rest.money import blueprint as accounts_blp
+    from core.support.api import blueprint as tickets_blp
+    from core.visits.api import blueprint as visits_blp
+
+    return [auth, me_blp, tenant_blp, accounts_blp, visits_blp, tickets_blp, news_blp, notifications_blp]

@@ -28,9 +28,9 @@ from core.plugins.enablement import (
     validate_settings,
 )
 from core.plugins.models import TenantPlugin
-from core.tenants.models import Tenant, TenantDomain
 from core.settings.models import TenantSettings
 from core.settings.service import save_settings, schema_for
+from core.tenants.models import Tenant, TenantDomain
 from core.tenants.schemas import TenantFileSchema
 
 SCALAR_FIELDS = ("name", "status", "locale", "timezone", "login_identifier", "password_reset")
@@ -197,9 +197,7 @@ def _current_state(tenant: Tenant) -> dict[str, Any]:
     state["logo"] = hashlib.sha256(tenant.logo).hexdigest() if tenant.logo else None
     state["plugins"] = plugins
     with tenant_scope(tenant.id):
-        state["settings"] = {
-            row.namespace: row.values for row in session.scalars(select(TenantSettings))
-        }
+        state["settings"] = {row.namespace: row.values for row in session.scalars(select(TenantSettings))}
     return state
 
 

@@ -12,6 +12,7 @@ from core.db.session import mark_read_only, reset_read_only
 from core.db.tenancy import enter_tenant, leave_tenant
 from core.extensions import login_manager
 from core.identity.sessions import WEB, find_session
+from core.money.format import format_money
 from core.plugins.manager import flatten
 from core.plugins.state import enabled_plugins, tenant_hooks
 from core.tenants.resolution import find_tenant_for_request
@@ -81,6 +82,9 @@ def menu(area: str) -> list:
 
 
 def layout_context() -> dict:
+    from core.news.views import banner_news
+    from core.notify.views import header_unread_count
+
     return {
         "tenant": g.get("tenant"),
         "principal": current_principal() if g.get("tenant") is not None else None,
@@ -89,6 +93,8 @@ def layout_context() -> dict:
         "languages": current_app.config["LANGUAGES"],
         "get_locale": get_locale,
         "status_label": status_label,
+        "unread_notifications": header_unread_count,  # called by base.html: one COUNT per page
+        "important_news": banner_news,  # called by base.html: one query per page
     }
 
 
@@ -136,8 +142,16 @@ def handle_unexpected(error: Exception):
 
 def init_web(app: Flask) -> None:
     from core.admin.views import blueprint as admin_blueprint
+    from core.files.views import blueprint as files_blueprint
     from core.identity.views import blueprint as identity_blueprint
+    from core.money.views import blueprint as money_blueprint
+    from core.news.views import blueprint as news_blueprint
+    from core.notify.views import blueprint as notify_blueprint
+    from core.payments.gateway_views import blueprint as gateway_blueprint
     from core.platform.views import blueprint as platform_blueprint
+    from core.support.admin_views import blueprint as support_admin_blueprint
+    from core.support.views import blueprint as support_blueprint
+    from core.visits.views import blueprint as visits_blueprint
     from core.web.shell import blueprint as shell_blueprint
 
     login_manager.login_view = "identity.login"
@@ -149,5 +163,19 @@ def init_web(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     if not app.testing and not app.debug:
         app.register_error_handler(Exception, handle_unexpected)
-    for blueprint in (shell_blueprint, identity_blueprint, admin_blueprint, platform_blueprint):
+    app.add_template_filter(format_money, "money")
+    for blueprint in (
+        shell_blueprint,
+        identity_blueprint,
+        admin_blueprint,
+        platform_blueprint,
+        money_blueprint,
+        files_blueprint,
+    ):
         app.register_blueprint(blueprint)
+    app.register_blueprint(gateway_blueprint)
+    app.register_blueprint(support_blueprint)
+    app.register_blueprint(support_admin_blueprint)
+    app.register_blueprint(visits_blueprint)
+    app.register_blueprint(news_blueprint)
+    app.register_blueprint(notify_blueprint)

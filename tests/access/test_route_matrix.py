@@ -20,9 +20,14 @@ def _view(app, endpoint):
     return app.view_functions[endpoint]
 
 
+def _is_static(endpoint: str) -> bool:
+    # Static files (core's and each plugin blueprint's static folder) are public by nature.
+    return endpoint in SKIP_ENDPOINTS or endpoint.endswith(".static")
+
+
 def _rules(app, prefix_filter):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in SKIP_ENDPOINTS or not prefix_filter(rule):
+        if _is_static(rule.endpoint) or not prefix_filter(rule):
             continue
         yield rule
 
@@ -35,7 +40,7 @@ def test_every_route_is_guarded_or_explicitly_public(app):
     unguarded = [
         rule.rule
         for rule in app.url_map.iter_rules()
-        if rule.endpoint not in SKIP_ENDPOINTS
+        if not _is_static(rule.endpoint)
         and not rule.rule.startswith("/api/v1/openapi")
         and not getattr(_view(app, rule.endpoint), "requires_login", False)
         and not getattr(_view(app, rule.endpoint), "is_public", False)

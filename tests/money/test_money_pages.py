@@ -140,17 +140,30 @@ def test_operator_finds_an_account_takes_a_payment_once_and_corrects(app, isp, s
 
 def test_receipt_page_and_pdf(app, make_tenant, make_user, login):
     tenant = make_tenant(
-        "bank", login_identifier="contract",
+        "bank",
+        login_identifier="contract",
         legal={"full_name": "ООО «Ромашка»", "inn": "7707083893", "kpp": "773601001"},
-        bank={"bank_name": "ПАО Сбербанк", "bic": "044525225", "account": "40702810938000000001",
-              "corr_account": "30101810400000000225"},
+        bank={
+            "bank_name": "ПАО Сбербанк",
+            "bic": "044525225",
+            "account": "40702810938000000001",
+            "corr_account": "30101810400000000225",
+        },
     )
     user = make_user(tenant, "5")
     with app.app_context(), tenant_scope(tenant.id):
         account = open_account("5", holder_name="Петров П.П.")
         grant_access(session.get(User, user.id), account)
-        ledger.transfer("c", "charge", account.ledger_account, ledger.revenue_account("internet"), 45_000,
-                        service="internet", period="2026-10", occurred_at=datetime(2026, 10, 1, 6, tzinfo=UTC))
+        ledger.transfer(
+            "c",
+            "charge",
+            account.ledger_account,
+            ledger.revenue_account("internet"),
+            45_000,
+            service="internet",
+            period="2026-10",
+            occurred_at=datetime(2026, 10, 1, 6, tzinfo=UTC),
+        )
         session.commit()
     client = login(tenant, user)
     page = client.get(tenant_path(tenant, "/money/receipt?period=2026-10"))

@@ -8,7 +8,20 @@ from core.testing.fixtures import tenant_path
 from tests.tenancy.world import populate
 
 # URL parameters that name an object of a tenant; a new route with another parameter must be added here.
-OBJECT_PARAMS = {"user_id", "entry_id", "message_id"}
+OBJECT_PARAMS = {
+    "user_id",
+    "entry_id",
+    "message_id",
+    "account_id",
+    "order_id",
+    "import_id",
+    "payment_id",
+    "file_id",
+    "ticket_id",
+    "visit_id",
+    "news_id",
+    "notification_id",
+}
 # Parameters that are not a tenant's object: plugin names are global, tenant ids only on the platform site.
 NON_OBJECT_PARAMS = {"name", "filename", "tenant_id", "token"}
 
@@ -36,7 +49,7 @@ def _build(rule, ids) -> str:
 
 def test_web_routes_answer_404_for_another_tenants_objects(app, sites, login):
     alpha, beta = sites
-    client = login(alpha.tenant, alpha.users["tenant_admin"])
+    client = login(alpha.tenant, alpha.everyone)
     token = client.csrf_token(tenant_path(alpha.tenant, "/profile"))
     checked = []
     for rule in _rules_with_objects(app):
@@ -56,7 +69,7 @@ def test_web_routes_answer_404_for_another_tenants_objects(app, sites, login):
 
 def test_api_endpoints_answer_404_for_another_tenants_objects(app, sites, api_token):
     alpha, beta = sites
-    headers = {"Authorization": f"Bearer {api_token(alpha.tenant, alpha.users['tenant_admin'])}"}
+    headers = {"Authorization": f"Bearer {api_token(alpha.tenant, alpha.everyone)}"}
     client = app.test_client()
     checked = []
     for rule in _rules_with_objects(app):
@@ -67,8 +80,9 @@ def test_api_endpoints_answer_404_for_another_tenants_objects(app, sites, api_to
             assert response.status_code == 404, f"{method} {rule.rule} answered {response.status_code}"
             assert response.is_json and response.get_json()["code"] == 404
             checked.append(rule.rule)
-            own = client.open(tenant_path(alpha.tenant, _build(rule, alpha.ids)), method=method, headers=headers)
-            assert own.status_code == 200
+            if method == "GET":  # like the web probe: actions need a body or the object's owner
+                own = client.get(tenant_path(alpha.tenant, _build(rule, alpha.ids)), headers=headers)
+                assert own.status_code == 200, rule.rule
     assert checked, "no API endpoint takes an object id yet: the probe checked nothing"
 
 

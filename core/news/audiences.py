@@ -1,0 +1,75 @@
+"""Audiences of news: "everyone" by default, or a filter a plugin offers (``news_audiences`` hook).
+
+A news item stores its audience as ``{}`` (everyone) or ``{"filter": key, "value": value}``; the
+plugin that offered ``key`` answers whether a user belongs through :attr:`Audience.includes`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from flask import current_app, g, has_request_context
+
+from core.plugins.manager import flatten
+from core.plugins.state import tenant_hooks
+
+if TYPE_CHECKING:
+    from core.identity.models import User
+    from core.tenants.models import Tenant
+
+
+@dataclass(frozen=True)
+class Audience:
+    """A group of users news can be addressed to, offered by a plugin (e.g. the subscribers of a tariff).
+
+    ``key`` names the filter (``"tariff"``), ``title`` is shown to the operator, ``choices`` are the
+    ``(value, label)`` pairs to pick from (values are strings), and ``includes(user, value)`` answers
+    whether ``user`` belongs to the audience ``value`` (keep it cheap: it runs for each reader).
+    """
+
+    key: str
+    title: str
+    choices: Sequence[tuple[str, str]]
+    includes: Callable[[User, str], bool]
+
+
+def offered_audiences(tenant: Tenant) -> dict[str, Audience]:
+    """The audiences the tenant's enabled plugins offer, by key (cached per request)."""
+    cache = g.setdefault("news_audiences", {}) if has_request_context() else {}
+    if tenant.id not in cache:
+        found: dict[str, Audience] = {}
+        for audience in flatten(tenant_hooks(tenant).news_audiences(tenant=tenant)):
+            if audience.key in found:
+                current_app.logger.warning("news audience %r offered twice; the first one is used", audience.key)
+                continue
+            found[audience.key] = audience
+        cache[tenant.id] = found
+    return cache[tenant.id]
+
+
+def describe(audience: dict[str, Any], offered: dict[str, Audience]) -> str | None:
+    """``"Tariff: Basic"`` for an item's audience, ``None`` for everyone."""
+    if not audience:
+        return None
+    spec = offered.get(audience.get("filter", ""))
+    value = str(audience.get("value", ""))
+    if spec is None:
+        return f"{audience.get('filter')}: {value}"
+    label = dict((str(v), str(lbl)) for v, lbl in spec.choices).get(value, value)
+    return f"{spec.title}: {label}"
+
+
+def belongs(user: User, audience: dict[str, Any], offered: dict[str, Audience]) -> bool:
+    """Whether ``user`` is in ``audience``. A filter no enabled plugin offers any more matches nobody."""
+    if not audience:
+        return True
+    spec = offered.get(audience.get("filter", ""))
+    if spec is None:
+        return False
+    try:
+        return bool(spec.includes(user, str(audience.get("value", ""))))
+    except Exception:  # a plugin's bug must not break every page that shows news
+        current_app.logger.exception("news audience %r failed for user %s", spec.key, user.id)
+        return False

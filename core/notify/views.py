@@ -1,0 +1,85 @@
+"""The notification centre: the list with mark-read (one or all), and the settings per kind."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from core.access.guard import current_principal, is_api_request, require
+from core.db import session
+from core.notify import service
+from core.web.urls import safe_next
+
+blueprint = Blueprint("notify", __name__, url_prefix="/notifications")
+
+PAGE_SIZE = 50
+
+
+def header_unread_count() -> int:
+    """Unread notices of the logged-in user for the page header: one COUNT query, once per request."""
+    if "unread_notifications" not in g:
+        user = current_principal() if g.get("tenant") is not None and not is_api_request() else None
+        g.unread_notifications = service.unread_count(user) if user is not None else 0
+    return g.unread_notifications
+
+
+def link_href(link: str) -> str:
+    """A notice's link: a path inside the site gets the site's prefix; absolute URLs stay."""
+    if link.startswith("/") and not link.startswith("//"):
+        return safe_next(link)
+    return link if link.startswith(("https://", "http://")) else ""
+
+
+@blueprint.get("")
+@require()
+def index():
+    user = current_principal()
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    rows = service.visible(user, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+    return render_template(
+        "notify/index.html",
+        notices=rows[:PAGE_SIZE],
+        page=page,
+        has_next=len(rows) > PAGE_SIZE,
+        kind_title=service.kind_title,
+        link_href=link_href,
+    )
+
+
+@blueprint.post("/<int:notification_id>/read")
+@require()
+def read(notification_id: int):
+    user = current_principal()
+    notice = service.find(user, notification_id)
+    if notice is None:
+        abort(404)
+    service.mark_read(user, notice.id)
+    session.commit()
+    if request.form.get("open") and link_href(notice.link):
+        return redirect(link_href(notice.link))
+    return redirect(safe_next(request.form.get("next"), "notify.index"))
+
+
+@blueprint.post("/read-all")
+@require()
+def read_all():
+    marked = service.mark_read(current_principal())
+    session.commit()
+    if marked:
+        flash(_("All notifications are marked as read."), "success")
+    return redirect(url_for("notify.index"))
+
+
+@blueprint.route("/settings", methods=["GET", "POST"])
+@require()
+def settings():
+    user = current_principal()
+    if request.method == "POST":
+        in_app = set(request.form.getlist("in_app"))
+        email = set(request.form.getlist("email"))
+        for code in service.kinds():
+            service.set_preference(user, code, code in in_app, code in email)
+        session.commit()
+        flash(_("Notification settings are saved."), "success")
+        return redirect(url_for("notify.settings"))
+    return render_template("notify/settings.html", rows=service.preferences(user), user=user)

@@ -1,0 +1,406 @@
+"""What a printed receipt (квитанция) says, built from the tenant, the personal account and the ledger.
+
+Which money belongs to a period
+-------------------------------
+A receipt for ``"YYYY-MM"`` covers the month from its first to its last day in the **tenant's time
+zone** (``tenant.timezone``): ``[start, end)`` with ``start`` = the 1st at 00:00 local time.
+
+* The opening balance is the ledger balance just before ``start`` (:func:`core.ledger.service.balance_at`).
+* Every posting on the personal account that **occurred** in ``[start, end)`` is counted, and only
+  those: charges (kind ``charge``), payments (``payment``), reversals of either (they reduce the
+  charge of the same service, or the payments), and anything else (corrections, promised credit …)
+  as "other changes". The ``period`` tag of a posting does not move it between receipts; a charge
+  posted in November for October is a recalculation and is shown in November with "за 10.2026".
+  So ``closing = opening − charges + payments + other`` always holds, and one receipt's closing
+  balance is the next one's opening balance. A billing run that charges a month after it ends must
+  post with ``occurred_at`` inside that month for the charges to be on its receipt.
+* Amount due = ``max(0, −closing)``; a positive closing balance is an overpayment carried forward.
+
+Plugins add lines through the ``receipt_lines`` hook: information (tariffs, meter readings …) shown
+on the receipt, never added to the money above.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+
+from core.accounts.models import PersonalAccount
+from core.db import session, tenant_scope, utcnow
+from core.ledger import service as ledger
+from core.ledger.models import LedgerTransaction, Posting
+from core.plugins.manager import flatten
+from core.plugins.state import tenant_hooks
+from core.receipts import qr
+from core.receipts.format import month_label, period_digits
+from core.tenants import requisites
+from core.tenants.models import Tenant
+
+log = logging.getLogger(__name__)
+
+PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+DEFAULT_TIMEZONE = "Europe/Moscow"
+
+SERVICE_TITLES = {
+    "internet": "Интернет",
+    "tv": "Телевидение",
+    "iptv": "Телевидение",
+    "phone": "Телефония",
+    "telephony": "Телефония",
+    "mobile": "Мобильная связь",
+    "rent": "Аренда оборудования",
+    "equipment": "Аренда оборудования",
+    "maintenance": "Содержание и ремонт жилого помещения",
+    "heating": "Отопление",
+    "hot_water": "Горячее водоснабжение",
+    "cold_water": "Холодное водоснабжение",
+    "sewerage": "Водоотведение",
+    "electricity": "Электроснабжение",
+    "gas": "Газоснабжение",
+    "waste": "Обращение с ТКО",
+    "intercom": "Домофон",
+    "security": "Охрана",
+}
+OTHER_CHARGES = "Прочие начисления"
+
+
+class ReceiptError(ValueError):
+    """A receipt cannot be built (a malformed period, an account of another tenant)."""
+
+
+@dataclass(frozen=True)
+class Provider:
+    """The payee: the tenant's legal details (``brand`` is the site's name)."""
+
+    name: str
+    inn: str
+    kpp: str
+    ogrn: str
+    address: str
+    brand: str
+
+
+@dataclass(frozen=True)
+class BankDetails:
+    bank_name: str
+    bic: str
+    account: str
+    corr_account: str
+
+
+@dataclass(frozen=True)
+class Payer:
+    name: str
+    account_number: str
+    address: str
+    inn: str
+    is_legal: bool
+
+
+@dataclass(frozen=True)
+class ChargeLine:
+    """Charges of one service in the period, net of reversals; ``for_period`` is set for recalculations."""
+
+    service: str | None
+    title: str
+    amount: int
+    for_period: str | None = None
+
+
+@dataclass(frozen=True)
+class PaymentLine:
+    """A payment received (or, with a negative amount, a payment taken back) on ``day`` (local date)."""
+
+    day: date
+    amount: int
+    title: str
+
+
+@dataclass(frozen=True)
+class InfoLine:
+    """A line a plugin added (``receipt_lines``): information only, not part of the amount due."""
+
+    title: str
+    amount: int | None
+    details: str
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """Everything printed on one receipt. Money is integer kopecks; a balance below zero is a debt."""
+
+    period: str
+    first_day: date
+    last_day: date
+    timezone: str
+    issued_on: date
+    provider: Provider
+    bank: BankDetails
+    payer: Payer
+    opening_balance: int
+    charges: tuple[ChargeLine, ...]
+    charges_total: int
+    payments: tuple[PaymentLine, ...]
+    payments_total: int
+    other_total: int
+    closing_balance: int
+    amount_due: int
+    info_lines: tuple[InfoLine, ...]
+    requisite_problems: tuple[str, ...]
+    qr_payload: str | None
+
+    @property
+    def period_label(self) -> str:
+        """``"ноябрь 2026"``."""
+        return month_label(self.period)
+
+    @property
+    def overpayment(self) -> int:
+        """Money left on the account at the end of the period (carried forward)."""
+        return max(0, self.closing_balance)
+
+    @property
+    def can_be_paid_by_qr(self) -> bool:
+        return self.qr_payload is not None
+
+    @property
+    def purpose(self) -> str:
+        """The payment's purpose, as in the QR code."""
+        return payment_purpose(self.payer.account_number, self.period)
+
+
+def period_bounds(period: str, timezone: str) -> tuple[datetime, datetime]:
+    """``[start, end)`` of the month ``"YYYY-MM"`` as aware datetimes in ``timezone``."""
+    match = PERIOD.match(period or "")
+    if match is None:
+        raise ReceiptError(f"a period is 'YYYY-MM', got {period!r}")
+    year, month = int(match[1]), int(match[2])
+    zone = ZoneInfo(timezone)
+    start = datetime(year, month, 1, tzinfo=zone)
+    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
+    return start, end
+
+
+def _zone_name(tenant: Tenant) -> str:
+    name = tenant.timezone or DEFAULT_TIMEZONE
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        log.warning("tenant %s has an unknown time zone %r; using %s", tenant.slug, name, DEFAULT_TIMEZONE)
+        return DEFAULT_TIMEZONE
+    return name
+
+
+def _text(mapping: dict[str, Any] | None, key: str) -> str:
+    value = (mapping or {}).get(key)
+    return str(value).strip() if value is not None else ""
+
+
+def service_title(service: str | None) -> str:
+    if not service:
+        return OTHER_CHARGES
+    return SERVICE_TITLES.get(service, service)
+
+
+def requisite_problems(provider: Provider, bank: BankDetails) -> tuple[str, ...]:
+    """What keeps the tenant's details from making a payment QR code a bank app accepts (Russian, for people).
+
+    Details are checked when they are saved (``core.tenants.schemas``); they are checked again here
+    because tenants created before that, or in code, may have none or broken ones.
+    """
+    problems = []
+
+    def need(label: str, value: str, valid: bool, ending: str = "") -> None:
+        if not value:
+            problems.append(f"{label} — не указан{ending}")
+        elif not valid:
+            problems.append(f"{label} — указан{ending} с ошибкой")
+
+    need("наименование получателя", provider.name, True, ending="о")
+    need("ИНН получателя", provider.inn, requisites.inn_is_valid(provider.inn))
+    if provider.kpp or len(provider.inn) == 10:  # organizations have a KPP, individual entrepreneurs do not
+        need("КПП получателя", provider.kpp, requisites.kpp_is_valid(provider.kpp))
+    need("банк получателя", bank.bank_name, True)
+    need("БИК банка", bank.bic, requisites.bic_is_valid(bank.bic))
+    need("расчётный счёт", bank.account, requisites.settlement_account_is_valid(bank.account, bank.bic))
+    need(
+        "корреспондентский счёт",
+        bank.corr_account,
+        requisites.correspondent_account_is_valid(bank.corr_account, bank.bic),
+    )
+    return tuple(problems)
+
+
+def _payer_name_fields(payer: Payer) -> list[tuple[str, str]]:
+    """``LastName`` (and first and middle names when written out in full) of a person; nothing for a company."""
+    if payer.is_legal or not payer.name:
+        return []
+    words = payer.name.split()
+    if len(words) == 3 and "." not in payer.name:
+        return [("LastName", words[0]), ("FirstName", words[1]), ("MiddleName", words[2])]
+    return [("LastName", words[0])]
+
+
+def payment_purpose(account_number: str, period: str) -> str:
+    return f"Оплата услуг по л/с {account_number} за {period_digits(period, '.')}"
+
+
+def qr_payload_for(provider: Provider, bank: BankDetails, payer: Payer, period: str, amount_due: int) -> str:
+    """The GOST R 56042 payload of a receipt.
+
+    ``Sum`` is left out when nothing is due: the payer's bank app then asks for the amount (paying
+    ahead stays possible), where ``Sum=0`` would be refused or shown as a zero payment.
+    """
+    fields: list[tuple[str, object]] = [
+        ("Name", provider.name),
+        ("PersonalAcc", bank.account),
+        ("BankName", bank.bank_name),
+        ("BIC", bank.bic),
+        ("CorrespAcc", bank.corr_account),
+        ("PayeeINN", provider.inn),
+        ("KPP", provider.kpp),
+    ]
+    if amount_due > 0:
+        fields.append(("Sum", str(amount_due)))
+    fields += [
+        ("Purpose", payment_purpose(payer.account_number, period)),
+        ("PersAcc", payer.account_number),
+        *_payer_name_fields(payer),
+        ("PayerAddress", payer.address),
+        ("PayerINN", payer.inn),
+        ("PaymPeriod", period_digits(period)),
+    ]
+    return qr.build_payload(fields)
+
+
+def _reversed_kinds(postings: list[Posting]) -> dict[int, str]:
+    """For reversal postings: the kind of the transaction each one reverses, by the reversal's transaction id."""
+    reversal_ids = {p.transaction_id for p in postings if p.kind == "reversal"}
+    if not reversal_ids:
+        return {}
+    rows = session.execute(
+        select(LedgerTransaction.id, LedgerTransaction.reverses_id).where(LedgerTransaction.id.in_(reversal_ids))
+    ).all()
+    originals = {reverses for _id, reverses in rows if reverses is not None}
+    kinds = dict(
+        session.execute(
+            select(LedgerTransaction.id, LedgerTransaction.kind).where(LedgerTransaction.id.in_(originals))
+        ).all()
+    )
+    return {txn_id: kinds.get(reverses, "") for txn_id, reverses in rows}
+
+
+def _info_lines(tenant: Tenant, account: PersonalAccount, period: str) -> tuple[InfoLine, ...]:
+    results = tenant_hooks(tenant).receipt_lines(tenant=tenant, account=account, period=period)
+    lines = []
+    for item in flatten(results):
+        if not isinstance(item, dict) or not str(item.get("title") or "").strip():
+            log.warning("receipt_lines: a line without a title was left out: %r", item)
+            continue
+        amount = item.get("amount")
+        if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int)):
+            log.warning("receipt_lines: amounts are integer kopecks; line %r left out", item)
+            continue
+        lines.append(InfoLine(str(item["title"]).strip(), amount, str(item.get("details") or "").strip()))
+    return tuple(lines)
+
+
+def build_receipt(tenant: Tenant, account: PersonalAccount, period: str) -> Receipt:
+    """The receipt of ``account`` for ``period`` (``"YYYY-MM"``). Reads only; commits nothing.
+
+    Runs in ``tenant``'s scope (entered here) inside an app context.
+    """
+    zone_name = _zone_name(tenant)
+    start, end = period_bounds(period, zone_name)
+    zone = ZoneInfo(zone_name)
+    if account.tenant_id != tenant.id:
+        raise ReceiptError("the personal account belongs to another tenant")
+    legal, bank_data = tenant.legal or {}, tenant.bank or {}
+    provider = Provider(
+        name=_text(legal, "full_name") or _text(legal, "short_name"),
+        inn=_text(legal, "inn"),
+        kpp=_text(legal, "kpp"),
+        ogrn=_text(legal, "ogrn"),
+        address=_text(legal, "address"),
+        brand=tenant.name,
+    )
+    bank = BankDetails(
+        bank_name=_text(bank_data, "bank_name"),
+        bic=_text(bank_data, "bic"),
+        account=_text(bank_data, "account"),
+        corr_account=_text(bank_data, "corr_account"),
+    )
+    payer = Payer(
+        name=account.holder_name,
+        account_number=account.number,
+        address=account.address,
+        inn=account.holder_inn,
+        is_legal=account.is_legal,
+    )
+    with tenant_scope(tenant.id):
+        opening = ledger.balance_at(account.ledger_account, start)
+        postings = ledger.statement(account.ledger_account, start, end)
+        reversed_kinds = _reversed_kinds(postings)
+        charges: dict[tuple[str | None, str | None], int] = defaultdict(int)
+        payments: list[PaymentLine] = []
+        other = 0
+        for posting in sorted(postings, key=lambda p: (p.occurred_at, p.id)):
+            kind = posting.kind
+            if kind == "reversal":
+                kind = reversed_kinds.get(posting.transaction_id, "")
+                if kind not in ("charge", "payment"):
+                    other += posting.amount
+                    continue
+            if kind == "charge":
+                recalculated = posting.period if posting.period and posting.period != period else None
+                charges[(posting.service, recalculated)] -= posting.amount
+            elif kind == "payment":
+                title = "Оплата" if posting.amount > 0 else "Отмена оплаты"
+                payments.append(PaymentLine(posting.occurred_at.astimezone(zone).date(), posting.amount, title))
+            else:
+                other += posting.amount
+        info_lines = _info_lines(tenant, account, period)
+    charge_lines = tuple(
+        sorted(
+            (
+                ChargeLine(service, service_title(service), amount, recalculated)
+                for (service, recalculated), amount in charges.items()
+                if amount
+            ),
+            key=lambda line: (line.for_period or "", line.title),
+        )
+    )
+    charges_total = sum(line.amount for line in charge_lines)
+    payments_total = sum(line.amount for line in payments)
+    closing = opening - charges_total + payments_total + other
+    amount_due = max(0, -closing)
+    problems = requisite_problems(provider, bank)
+    payload = None if problems else qr_payload_for(provider, bank, payer, period, amount_due)
+    return Receipt(
+        period=period,
+        first_day=start.date(),
+        last_day=(end - timedelta(days=1)).date(),
+        timezone=zone_name,
+        issued_on=utcnow().astimezone(zone).date(),
+        provider=provider,
+        bank=bank,
+        payer=payer,
+        opening_balance=opening,
+        charges=charge_lines,
+        charges_total=charges_total,
+        payments=tuple(payments),
+        payments_total=payments_total,
+        other_total=other,
+        closing_balance=closing,
+        amount_due=amount_due,
+        info_lines=info_lines,
+        requisite_problems=problems,
+        qr_payload=payload,
+    )

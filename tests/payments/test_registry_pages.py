@@ -1,0 +1,150 @@
+"""Operator pages: upload a registry and read its reconciliation; move unidentified payments."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from core.accounts.service import find_account, open_account
+from core.audit.models import AuditEvent
+from core.db import session, tenant_scope
+from core.ledger import service as ledger
+from core.ledger.models import LedgerTransaction
+from core.payments.models import MOVED, SUSPENSE, Payment, RegistryImport
+from core.testing.fixtures import tenant_path
+
+SAMPLE = Path(__file__).parent / "data" / "sberbank_sample.txt"  # 100200, 100-201 and the unknown 555000
+REGISTRIES = "/admin/payments/registries"
+SUSPENSE_PAGE = "/admin/payments/suspense"
+
+
+@pytest.fixture
+def isp(app, make_tenant):
+    tenant = make_tenant("isp", name="ISP", login_identifier="contract")
+    with app.app_context(), tenant_scope(tenant.id):
+        open_account("100200", holder_name="Иванов")
+        open_account("100201", holder_name="Петрова")
+        session.commit()
+    return tenant
+
+
+@pytest.fixture
+def operator(isp, make_user, login):
+    client = login(isp, make_user(isp, "operator", roles=("operator",)))
+    client.submit(tenant_path(isp, "/language"), {"lang": "en", "next": "/"}, form_url=tenant_path(isp, "/login"))
+    return client
+
+
+def upload(client, tenant, data: bytes, name: str = "registry.txt"):
+    return client.submit(
+        tenant_path(tenant, REGISTRIES),
+        {"registry": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def counts(app, tenant) -> tuple[int, int, int]:
+    with app.app_context(), tenant_scope(tenant.id):
+        return tuple(
+            session.scalar(select(func.count()).select_from(model))
+            for model in (RegistryImport, Payment, LedgerTransaction)
+        )
+
+
+def test_a_good_registry_redirects_to_its_reconciliation_report(app, isp, operator):
+    response = upload(operator, isp, SAMPLE.read_bytes(), "sberbank_sample.txt")
+    assert response.status_code == 302
+    match = re.search(r"/admin/payments/registries/(\d+)$", response.headers["Location"])
+    assert match
+    page = operator.get(response.headers["Location"]).get_data(as_text=True)
+    report = page[page.index('data-testid="reconciliation"') :]
+    assert "sberbank_sample.txt" in page
+    for figure in ("2,450.50", "2,250.50", "200.00"):
+        assert figure in report, figure
+    assert "555000" in page  # the unidentified payment is listed
+    listing = operator.get(tenant_path(isp, REGISTRIES)).get_data(as_text=True)
+    assert f"/admin/payments/registries/{match.group(1)}" in listing and "sberbank_sample.txt" in listing
+    with app.app_context(), tenant_scope(isp.id):
+        assert find_account("100200").balance == 150_000
+        assert ledger.check() == []
+
+
+def test_the_same_registry_uploaded_twice_is_reported_as_duplicates(app, isp, operator):
+    upload(operator, isp, SAMPLE.read_bytes())
+    second = upload(operator, isp, SAMPLE.read_bytes())
+    assert second.status_code == 302
+    page = operator.get(second.headers["Location"]).get_data(as_text=True)
+    report = page[page.index('data-testid="reconciliation"') :]
+    assert re.search(r"Already imported before.*?>3<", report, re.S)
+    with app.app_context(), tenant_scope(isp.id):
+        assert find_account("100200").balance == 150_000
+    assert counts(app, isp) == (2, 3, 3)
+
+
+def test_a_bad_registry_lists_every_problem_by_line_and_imports_nothing(app, isp, operator):
+    lines = SAMPLE.read_bytes().decode("cp1251").splitlines()
+    lines[1] = lines[1].replace("750,50", "750,505")
+    lines[2] = lines[2].replace("123456791", "")
+    response = upload(operator, isp, "\r\n".join(lines).encode("cp1251"))
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Line 2: the amount 750,505 has more than 2 decimals" in page
+    assert "Line 3: the payment id is empty" in page
+    assert "nothing was posted" in page
+    assert counts(app, isp) == (0, 0, 0)
+
+
+def test_no_file_is_a_form_error(isp, operator):
+    response = operator.submit(tenant_path(isp, REGISTRIES), {}, content_type="multipart/form-data")
+    assert response.status_code == 400 and "Choose the registry file." in response.get_data(as_text=True)
+
+
+def test_subscribers_cannot_import(isp, make_user, login):
+    client = login(isp, make_user(isp, "100200", roles=("subscriber",)))
+    assert client.get(tenant_path(isp, REGISTRIES)).status_code == 403
+    assert client.get(tenant_path(isp, SUSPENSE_PAGE)).status_code == 403
+
+
+def test_an_operator_moves_an_unidentified_payment_to_its_account(app, isp, operator):
+    upload(operator, isp, SAMPLE.read_bytes())
+    with app.app_context(), tenant_scope(isp.id):
+        payment_id = session.scalar(select(Payment.id).where(Payment.status == SUSPENSE))
+    listing = operator.get(tenant_path(isp, SUSPENSE_PAGE)).get_data(as_text=True)
+    assert "555000" in listing and f"/admin/payments/suspense/{payment_id}/move" in listing
+    move = f"/admin/payments/suspense/{payment_id}/move"
+
+    wrong = operator.submit(
+        tenant_path(isp, move), {"account": "999 999", "reason": "typo"}, form_url=tenant_path(isp, SUSPENSE_PAGE)
+    )
+    assert wrong.status_code == 400
+    assert "There is no personal account with this number." in wrong.get_data(as_text=True)
+    empty_reason = operator.submit(
+        tenant_path(isp, move), {"account": "100201", "reason": ""}, form_url=tenant_path(isp, SUSPENSE_PAGE)
+    )
+    assert empty_reason.status_code == 400
+
+    moved = operator.submit(
+        tenant_path(isp, move),
+        {"account": "100-201", "reason": "the payer mistyped the account"},
+        form_url=tenant_path(isp, SUSPENSE_PAGE),
+    )
+    assert moved.status_code == 302
+    page = operator.get(moved.headers["Location"]).get_data(as_text=True)
+    assert "moved to the personal account 100201" in page and "No unidentified payments." in page
+    with app.app_context(), tenant_scope(isp.id):
+        assert find_account("100201").balance == 75_050 + 20_000
+        assert ledger.balance(ledger.suspense_account()) == 0
+        assert session.get(Payment, payment_id).status == MOVED
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "payment.move_from_suspense"))
+        assert event.actor == "operator" and event.after["account"] == "100201"
+        assert ledger.check() == []
+    again = operator.submit(
+        tenant_path(isp, move), {"account": "100200", "reason": "twice"}, form_url=tenant_path(isp, SUSPENSE_PAGE)
+    )
+    assert again.status_code == 302
+    with app.app_context(), tenant_scope(isp.id):
+        assert find_account("100200").balance == 150_000  # moved once only

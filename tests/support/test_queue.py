@@ -1,0 +1,105 @@
+"""The operators' queue: filters, pagination, and a constant number of SQL statements (no N+1)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+from sqlalchemy import event
+
+from core.db import session, tenant_scope, utcnow
+from core.identity.models import User
+from core.support.models import IN_PROGRESS, NEW, WAITING, Ticket, TicketMessage
+from tests.support.conftest import url
+
+
+def _add_tickets(app, site, count: int, *, start: int = 0) -> None:
+    """``count`` tickets by alternating subscribers, half assigned, each with two messages."""
+    now = utcnow()
+    with app.app_context(), tenant_scope(site.tenant.id):
+        authors = [site.subscriber.id, site.neighbour.id]
+        tickets = [
+            Ticket(
+                author_id=authors[i % 2],
+                category=("billing", "technical", "other")[i % 3],
+                subject=f"Question {start + i}",
+                status=(NEW, IN_PROGRESS, WAITING)[i % 3],
+                assignee_id=site.operator.id if i % 2 else None,
+                created_at=now - timedelta(hours=i),
+                updated_at=now,
+                response_due_at=now + timedelta(hours=4),
+                resolution_due_at=now + timedelta(hours=48),
+            )
+            for i in range(count)
+        ]
+        session.add_all(tickets)
+        session.flush()
+        session.add_all(
+            TicketMessage(ticket_id=t.id, author_id=author, body="text", created_at=now - timedelta(minutes=m))
+            for t in tickets
+            for author, m in ((t.author_id, 30), (site.operator.id, 5))
+        )
+        session.commit()
+
+
+@contextmanager
+def _counting(app):
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, _params, _context, _many):
+        statements.append(statement)
+
+    engine = app.extensions["abonent.db"].engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def _queue_statements(app, client, site, query: str) -> tuple[int, str]:
+    with _counting(app) as statements:
+        response = client.get(url(site, f"/admin/support/?{query}"))
+    assert response.status_code == 200
+    return len(statements), response.get_data(as_text=True)
+
+
+def test_queue_of_a_thousand_tickets_runs_as_many_statements_as_of_ten(app, site, login):
+    operator = login(site.tenant, site.operator)
+    query = "status=&per_page=1000"
+    _add_tickets(app, site, 10)
+    _queue_statements(app, operator, site, query)  # warm up (plugin state, caches)
+    small, page = _queue_statements(app, operator, site, query)
+    assert page.count('class="ticket-row') == 10
+
+    _add_tickets(app, site, 990, start=10)
+    large, page = _queue_statements(app, operator, site, query)
+    assert page.count('class="ticket-row') == 1000
+    assert "Question 999" in page and "Olga Operator" in page and "Petrov" in page
+    assert large == small, f"{small} statements for 10 tickets, {large} for 1,000"
+    assert large <= 20
+
+
+def test_filters_and_pagination(app, site, login):
+    _add_tickets(app, site, 30)
+    operator = login(site.tenant, site.operator)
+
+    def rows(query: str) -> int:
+        return operator.get(url(site, f"/admin/support/?{query}")).get_data(as_text=True).count('class="ticket-row')
+
+    assert rows("status=") == 30
+    assert rows("status=new") == 10
+    assert rows("status=open&category=billing") == 10
+    assert rows("assignee=none") == 15
+    assert rows(f"assignee={site.operator.id}") == 15
+    assert rows("assignee=me") == 15
+    assert rows("status=resolved") == 0
+    assert rows("overdue=1") == 0
+    first = operator.get(url(site, "/admin/support/?per_page=25")).get_data(as_text=True)
+    assert first.count('class="ticket-row') == 25 and "page=2" in first and "Requests found: 30." in first
+    second = operator.get(url(site, "/admin/support/?per_page=25&page=2")).get_data(as_text=True)
+    assert second.count('class="ticket-row') == 5
+    assert rows("per_page=7") == 30  # an unknown page size falls back to 50
+
+    with app.app_context(), tenant_scope(site.tenant.id):
+        assert session.get(User, site.operator.id) is not None
