@@ -35,6 +35,8 @@ class UTCDateTime(TypeDecorator):
     def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
         if value is None:
             return None
+        if value.tzinfo is UTC:
+            return value  # the common case (utcnow()): no conversion per row in bulk inserts
         if value.tzinfo is None:
             raise ValueError("naive datetimes are not stored; use core.db.utcnow()")
         return value.astimezone(UTC)

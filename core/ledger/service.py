@@ -140,8 +140,9 @@ def _post_chunk(tenant_id: int, specs: Sequence[TransactionSpec]) -> tuple[dict[
             repeated.append(spec)
         else:
             unique[spec.key] = spec
+    hashes = {key: spec.payload_hash() for key, spec in unique.items()}
     for spec in repeated:
-        if spec.payload_hash() != unique[spec.key].payload_hash():
+        if spec.payload_hash() != hashes[spec.key]:
             raise IdempotencyConflict(f"key {spec.key!r} used twice with different postings")
     now = utcnow()
     table = LedgerTransaction.__table__
@@ -150,7 +151,7 @@ def _post_chunk(tenant_id: int, specs: Sequence[TransactionSpec]) -> tuple[dict[
             "tenant_id": tenant_id,
             "idempotency_key": spec.key,
             "kind": spec.kind,
-            "payload_hash": spec.payload_hash(),
+            "payload_hash": hashes[spec.key],
             "memo": spec.memo[:300],
             "meta": spec.meta,
             "reverses_id": spec.reverses_id,
@@ -175,7 +176,7 @@ def _post_chunk(tenant_id: int, specs: Sequence[TransactionSpec]) -> tuple[dict[
             )
         ).all()
         for key, txn_id, payload_hash in found:
-            if payload_hash != unique[key].payload_hash():
+            if payload_hash != hashes[key]:
                 raise IdempotencyConflict(f"key {key!r} was already posted with different postings")
             ids[key] = txn_id
     postings = []
