@@ -11,7 +11,7 @@ from core.plugins.types import Job
 
 def deliver_mail(now: datetime) -> dict[str, int]:
     """Deliver the outbox (retries included)."""
-    return deliver_due()
+    return deliver_due(now=now)
 
 
 @hookimpl(trylast=True)

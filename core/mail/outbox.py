@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import smtplib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from urllib.parse import unquote, urlparse
@@ -22,8 +22,9 @@ from sqlalchemy import select
 from core.db import cross_tenant, session, utcnow
 from core.mail.models import MAIL_FAILED, MAIL_KEPT, MAIL_QUEUED, MAIL_SENT, OutboxMessage
 
-MAX_ATTEMPTS = 8
 RETRY_BASE = timedelta(seconds=30)
+RETRY_CAP = timedelta(hours=1)
+GIVE_UP_AFTER = timedelta(days=3)
 
 
 def queue_mail(
@@ -69,21 +70,40 @@ def _to_email(message: OutboxMessage, sender: str) -> EmailMessage:
     return email
 
 
-def deliver_due(limit: int = 100) -> dict[str, int]:
+def _retry_delay(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min … doubling, at most an hour between tries."""
+    return min(RETRY_BASE * (2 ** max(0, attempts - 1)), RETRY_CAP)
+
+
+def _postpone(message: OutboxMessage, error: str, now: datetime) -> str:
+    message.attempts += 1
+    message.last_error = error[:2000]
+    if now - message.created_at >= GIVE_UP_AFTER:
+        message.status = MAIL_FAILED
+        return "failed"
+    message.next_attempt_at = now + _retry_delay(message.attempts)
+    return "retry"
+
+
+def deliver_due(limit: int = 100, now: datetime | None = None) -> dict[str, int]:
     """Send queued messages whose time has come; failures are retried with back-off. Idempotent.
 
-    Each message is committed as sent right after the SMTP server accepts it; only a crash in that
-    instant can send one message twice (its stable Message-ID lets mail clients fold the copies).
-    Returns counts by outcome.
+    * A message is marked sent and committed right after the SMTP server accepts it; only a crash in
+      that instant can send it twice (its stable Message-ID lets mail clients fold the copies).
+    * When the server cannot be reached, the whole batch waits for the next try (one timeout, not one
+      per message); retries back off up to an hour and give up only after three days.
+    * A message the server refuses for good (5xx) or that cannot be built is marked failed, so it
+      never blocks the messages behind it.
     """
     url = current_app.config["SMTP_URL"]
     sender = current_app.config["MAIL_FROM"]
+    now = now or utcnow()
     counts = {"sent": 0, "retry": 0, "failed": 0, "kept": 0}
     with cross_tenant():
         due = list(
             session.scalars(
                 select(OutboxMessage)
-                .where(OutboxMessage.status == MAIL_QUEUED, OutboxMessage.next_attempt_at <= utcnow())
+                .where(OutboxMessage.status == MAIL_QUEUED, OutboxMessage.next_attempt_at <= now)
                 .order_by(OutboxMessage.id)
                 .limit(limit)
             )
@@ -97,21 +117,37 @@ def deliver_due(limit: int = 100) -> dict[str, int]:
         settings = _smtp_settings(url)
         client = None
         try:
-            for message in due:
+            for index, message in enumerate(due):
+                try:
+                    email = _to_email(message, sender)
+                except (ValueError, TypeError) as error:
+                    message.attempts += 1
+                    message.status = MAIL_FAILED
+                    message.last_error = f"cannot build the message: {error}"[:2000]
+                    counts["failed"] += 1
+                    session.commit()
+                    continue
                 try:
                     if client is None:
                         client = _connect(settings)
-                    client.send_message(_to_email(message, sender))
-                except (OSError, smtplib.SMTPException) as error:
-                    client = None
-                    message.attempts += 1
-                    message.last_error = f"{type(error).__name__}: {error}"[:2000]
-                    if message.attempts >= MAX_ATTEMPTS:
+                    client.send_message(email)
+                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as error:
+                    code = getattr(error, "smtp_code", None) or 0
+                    if 500 <= code < 600 or isinstance(error, smtplib.SMTPRecipientsRefused):
+                        message.attempts += 1
                         message.status = MAIL_FAILED
+                        message.last_error = f"{type(error).__name__}: {error}"[:2000]
                         counts["failed"] += 1
                     else:
-                        message.next_attempt_at = utcnow() + RETRY_BASE * (2 ** (message.attempts - 1))
-                        counts["retry"] += 1
+                        counts[_postpone(message, f"{type(error).__name__}: {error}", now)] += 1
+                except (OSError, smtplib.SMTPException) as error:
+                    # The server is unreachable or broke the session: this and the rest wait together.
+                    client = None
+                    reason = f"{type(error).__name__}: {error}"
+                    for waiting in due[index:]:
+                        counts[_postpone(waiting, reason, now)] += 1
+                    session.commit()
+                    break
                 else:
                     message.attempts += 1
                     message.status = MAIL_SENT

@@ -35,8 +35,8 @@ def clock(monkeypatch):
     return clock
 
 
-def _deliver(app) -> dict[str, int]:
-    return run_job(app, "core.mail.deliver")
+def _deliver(app, clock) -> dict[str, int]:
+    return run_job(app, "core.mail.deliver", now=clock.now)
 
 
 def _rows(app) -> list[OutboxMessage]:
@@ -59,26 +59,26 @@ def test_notifications_wait_while_smtp_is_down_and_arrive_once_when_it_is_back(
     assert [r.status for r in _rows(app)] == [MAIL_QUEUED] * 4
 
     # Server down: every message is tried, kept queued and scheduled for a retry with back-off.
-    assert _deliver(app) == {"sent": 0, "retry": 4, "failed": 0, "kept": 0}
+    assert _deliver(app, clock) == {"sent": 0, "retry": 4, "failed": 0, "kept": 0}
     rows = _rows(app)
     assert {(r.status, r.attempts) for r in rows} == {(MAIL_QUEUED, 1)}
     assert all(r.last_error and r.next_attempt_at == clock.now + outbox.RETRY_BASE for r in rows)
-    assert _deliver(app) == {"sent": 0, "retry": 0, "failed": 0, "kept": 0}  # not due yet: nothing is tried
+    assert _deliver(app, clock) == {"sent": 0, "retry": 0, "failed": 0, "kept": 0}  # not due yet: nothing is tried
 
     clock.advance(seconds=31)
-    assert _deliver(app)["retry"] == 4
+    assert _deliver(app, clock)["retry"] == 4
     rows = _rows(app)
     assert {(r.status, r.attempts) for r in rows} == {(MAIL_QUEUED, 2)}
     assert all(r.next_attempt_at == clock.now + 2 * outbox.RETRY_BASE for r in rows)
 
     # Back up: nothing is sent before the retry is due, then everything at once, and only once.
     smtp_server.start()
-    assert _deliver(app)["sent"] == 0 and smtp_server.messages == []
+    assert _deliver(app, clock)["sent"] == 0 and smtp_server.messages == []
     clock.advance(seconds=61)
-    assert _deliver(app) == {"sent": 4, "retry": 0, "failed": 0, "kept": 0}
-    assert _deliver(app) == {"sent": 0, "retry": 0, "failed": 0, "kept": 0}
+    assert _deliver(app, clock) == {"sent": 4, "retry": 0, "failed": 0, "kept": 0}
+    assert _deliver(app, clock) == {"sent": 0, "retry": 0, "failed": 0, "kept": 0}
     clock.advance(hours=1)
-    assert _deliver(app) == {"sent": 0, "retry": 0, "failed": 0, "kept": 0}
+    assert _deliver(app, clock) == {"sent": 0, "retry": 0, "failed": 0, "kept": 0}
 
     received = Counter(str(m["To"]) for m in smtp_server.messages)
     assert received == {"user0@example.com": 2, "user1@example.com": 1, "user2@example.com": 1}
