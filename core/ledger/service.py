@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -145,7 +145,6 @@ def _post_chunk(tenant_id: int, specs: Sequence[TransactionSpec]) -> tuple[dict[
         if spec.payload_hash() != hashes[spec.key]:
             raise IdempotencyConflict(f"key {spec.key!r} used twice with different postings")
     now = utcnow()
-    table = LedgerTransaction.__table__
     rows = [
         {
             "tenant_id": tenant_id,
@@ -161,12 +160,7 @@ def _post_chunk(tenant_id: int, specs: Sequence[TransactionSpec]) -> tuple[dict[
         }
         for spec in unique.values()
     ]
-    stmt = (
-        _insert()(table)
-        .on_conflict_do_nothing(index_elements=["tenant_id", "idempotency_key"])
-        .returning(table.c.id, table.c.idempotency_key)
-    )
-    inserted = {key: txn_id for txn_id, key in session.execute(stmt, rows).all()} if rows else {}
+    inserted = _insert_transactions(rows)
     existing_keys = [key for key in unique if key not in inserted]
     ids = dict(inserted)
     if existing_keys:
@@ -183,35 +177,113 @@ def _post_chunk(tenant_id: int, specs: Sequence[TransactionSpec]) -> tuple[dict[
     deltas: dict[int, int] = defaultdict(int)
     for key, txn_id in inserted.items():
         spec = unique[key]
+        occurred = spec.occurred_at or now
         for entry in spec.entries:
             postings.append(
-                {
-                    "tenant_id": tenant_id,
-                    "transaction_id": txn_id,
-                    "ledger_account_id": entry.account_id,
-                    "amount": entry.amount,
-                    "kind": spec.kind,
-                    "service": entry.service,
-                    "period": entry.period,
-                    "occurred_at": spec.occurred_at or now,
-                }
+                (tenant_id, txn_id, entry.account_id, entry.amount, spec.kind, entry.service, entry.period, occurred)
             )
             deltas[entry.account_id] += entry.amount
     if postings:
-        session.execute(Posting.__table__.insert(), postings)
+        _insert_postings(postings)
         _apply_deltas(deltas)
     return ids, set(existing_keys) | {s.key for s in repeated}
 
 
-def _apply_deltas(deltas: dict[int, int]) -> None:
-    accounts = LedgerAccount.__table__
-    stmt = (
-        update(accounts)
-        .where(accounts.c.id == bindparam("account_id"))
-        .values(balance=accounts.c.balance + bindparam("delta"))
+def _insert_transactions(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Insert the transactions whose key is new; returns ``{key: id}`` of those this call inserted.
+
+    The tenant's unique key index decides under concurrency: ``ON CONFLICT DO NOTHING RETURNING``
+    on PostgreSQL. On SQLite the transaction holds the database's write lock from its first
+    statement (BEGIN IMMEDIATE), so reading which keys exist and then inserting the rest is exact,
+    and lets the insert run as one plain executemany.
+    """
+    if not rows:
+        return {}
+    table = LedgerTransaction.__table__
+    if session.get_bind().dialect.name != "sqlite":
+        stmt = (
+            _insert()(table)
+            .on_conflict_do_nothing(index_elements=["tenant_id", "idempotency_key"])
+            .returning(table.c.id, table.c.idempotency_key)
+        )
+        return {key: txn_id for txn_id, key in session.execute(stmt, rows).all()}
+    keys = [row["idempotency_key"] for row in rows]
+    taken = set(
+        session.scalars(select(LedgerTransaction.idempotency_key).where(LedgerTransaction.idempotency_key.in_(keys)))
     )
+    fresh = [row for row in rows if row["idempotency_key"] not in taken]
+    if not fresh:
+        return {}
+    columns = list(fresh[0])
+    convert = _converters(table, columns)
+    _executemany(
+        f"INSERT INTO ledger_transactions ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        [tuple(convert[c](row[c]) for c in columns) for row in fresh],
+    )
+    fresh_keys = [row["idempotency_key"] for row in fresh]
+    return dict(
+        session.execute(
+            select(LedgerTransaction.idempotency_key, LedgerTransaction.id).where(
+                LedgerTransaction.idempotency_key.in_(fresh_keys)
+            )
+        ).all()
+    )
+
+
+POSTING_COLUMNS = (
+    "tenant_id",
+    "transaction_id",
+    "ledger_account_id",
+    "amount",
+    "kind",
+    "service",
+    "period",
+    "occurred_at",
+)
+
+
+def _insert_postings(rows: list[tuple]) -> None:
+    """One executemany at the driver: bulk inserts need no per-row ORM or type machinery."""
+    convert = _converters(Posting.__table__, POSTING_COLUMNS)["occurred_at"]
+    cache: dict[Any, Any] = {}
+    prepared = []
+    for row in rows:
+        moment = row[-1]
+        if moment not in cache:
+            cache[moment] = convert(moment)
+        prepared.append((*row[:-1], cache[moment]))
+    mark = _placeholder()
+    _executemany(
+        f"INSERT INTO postings ({', '.join(POSTING_COLUMNS)}) VALUES ({', '.join([mark] * len(POSTING_COLUMNS))})",
+        prepared,
+    )
+
+
+def _placeholder() -> str:
+    return "?" if session.get_bind().dialect.name == "sqlite" else "%s"
+
+
+def _converters(table, columns) -> dict[str, Any]:
+    """Each column's bind processor for this dialect (identity where the driver takes the value as is)."""
+    dialect = session.get_bind().dialect
+    converters = {}
+    for name in columns:
+        processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        converters[name] = processor or (lambda value: value)
+    return converters
+
+
+def _executemany(sql: str, rows: list[tuple]) -> None:
+    session.connection().exec_driver_sql(sql, rows)
+
+
+def _apply_deltas(deltas: dict[int, int]) -> None:
     # Ascending ids: concurrent writers take the row locks in the same order, so they cannot deadlock.
-    session.execute(stmt, [{"account_id": aid, "delta": d} for aid, d in sorted(deltas.items()) if d])
+    mark = _placeholder()
+    _executemany(
+        f"UPDATE ledger_accounts SET balance = balance + {mark} WHERE id = {mark}",
+        [(delta, account_id) for account_id, delta in sorted(deltas.items()) if delta],
+    )
     for account in session.identity_map.values():
         if isinstance(account, LedgerAccount) and account.id in deltas:
             session.expire(account, ["balance"])
