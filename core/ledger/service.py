@@ -16,7 +16,6 @@ Everything works in the current tenant and in the caller's transaction (the call
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -73,8 +72,9 @@ class TransactionSpec:
     reverses_id: int | None = None
 
     def payload_hash(self) -> str:
-        body = [self.kind, sorted((e.account_id, e.amount, e.service or "", e.period or "") for e in self.entries)]
-        return hashlib.sha256(json.dumps(body, separators=(",", ":")).encode()).hexdigest()
+        """A fingerprint of what the transaction moves (kind and postings, in any order)."""
+        lines = sorted(f"{e.account_id}:{e.amount}:{e.service or ''}:{e.period or ''}" for e in self.entries)
+        return hashlib.sha256(f"{self.kind}|{'|'.join(lines)}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -216,9 +216,20 @@ def _insert_transactions(rows: list[dict[str, Any]]) -> dict[str, int]:
         return {}
     columns = list(fresh[0])
     convert = _converters(table, columns)
+    cached = {name: {} for name in ("occurred_at", "created_at", "meta")}
+
+    def value(row: dict[str, Any], name: str) -> Any:
+        raw = row[name]
+        if name not in cached:
+            return convert[name](raw)
+        key = repr(raw) if name == "meta" else raw
+        if key not in cached[name]:
+            cached[name][key] = convert[name](raw)
+        return cached[name][key]
+
     _executemany(
         f"INSERT INTO ledger_transactions ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-        [tuple(convert[c](row[c]) for c in columns) for row in fresh],
+        [tuple(value(row, c) for c in columns) for row in fresh],
     )
     fresh_keys = [row["idempotency_key"] for row in fresh]
     return dict(
@@ -269,8 +280,12 @@ def _converters(table, columns) -> dict[str, Any]:
     converters = {}
     for name in columns:
         processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        converters[name] = processor or (lambda value: value)
+        converters[name] = processor or _same
     return converters
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _executemany(sql: str, rows: list[tuple]) -> None:
