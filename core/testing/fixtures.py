@@ -321,3 +321,16 @@ def smtp_server() -> Iterator[SmtpServer]:
     yield server
     with contextlib.suppress(AssertionError, RuntimeError):  # already stopped by the test
         server.controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _tenant_scope_does_not_leak():
+    """Fail the test that leaves a tenant scope open (the next test would silently run inside it)."""
+    from core.db import tenancy
+
+    yield
+    leaked = tenancy.current_tenant_id(), tenancy.is_cross_tenant()
+    if leaked != (None, False):
+        tenancy._tenant_id.set(None)
+        tenancy._cross_tenant.set(False)
+        pytest.fail(f"the test left a tenant scope open: tenant={leaked[0]} cross_tenant={leaked[1]}")

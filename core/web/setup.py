@@ -34,14 +34,16 @@ class TenantSuspended(HTTPException):
 
 def resolve_tenant() -> None:
     """Find the request's tenant and scope the database to it; 404 for unknown, 503 for suspended."""
-    g.read_only_token = mark_read_only(request.method in READ_ONLY_METHODS)
+    # Tokens go on the request (not on g): a request made from inside another one shares its app
+    # context, and each must restore exactly what it changed.
+    request.environ["abonent.read_only_token"] = mark_read_only(request.method in READ_ONLY_METHODS)
     if request.endpoint in TENANTLESS_ENDPOINTS:
         return
     tenant = find_tenant_for_request(session)
     if tenant is None:
         raise TenantNotFound()
     g.tenant = tenant
-    g.tenant_tokens = enter_tenant(tenant.id)
+    request.environ["abonent.tenant_tokens"] = enter_tenant(tenant.id)
     if not tenant.is_active:
         raise TenantSuspended()
     owner = current_app.extensions["abonent.blueprint_owner"].get((request.blueprint or "").split(".")[0])
@@ -50,10 +52,10 @@ def resolve_tenant() -> None:
 
 
 def release_tenant(_exc: BaseException | None = None) -> None:
-    tokens = g.pop("tenant_tokens", None)
+    tokens = request.environ.pop("abonent.tenant_tokens", None)
     if tokens is not None:
         leave_tenant(tokens)
-    read_only = g.pop("read_only_token", None)
+    read_only = request.environ.pop("abonent.read_only_token", None)
     if read_only is not None:
         reset_read_only(read_only)
 

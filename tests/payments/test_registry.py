@@ -10,12 +10,14 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import event, func, select
 
-from core.accounts.service import find_account, open_account
+from core.accounts.service import find_account, grant_access, open_account
 from core.audit.models import AuditEvent
 from core.cli.main import cli
 from core.db import session, tenant_scope
+from core.identity.models import User
 from core.ledger import service as ledger
 from core.ledger.models import LedgerTransaction
+from core.notify.models import Notification
 from core.payments.models import MOVED, POSTED, REGISTRY, SUSPENSE, Payment, RegistryImport
 from core.payments.registry import RegistryError, import_registry, parse_amount, parse_registry
 from core.payments.service import move_from_suspense
@@ -143,7 +145,16 @@ def test_totals_line_missing_or_wrong_sum():
     assert problems_of(b"") == [(1, "the totals line (starting with =) is missing")]
     wrong_sum = registry(("1", "100200", "100.00"), ("2", "100200", "50,50"), totals=(2, "150.00"))
     assert problems_of(wrong_sum) == [(3, "the totals line says 150.00; the payments add up to 150.50")]
+    bad_date_too = wrong_sum.replace(b"01-11-2026;10-15-00;8597;8597/0001;2;", b"01-13-2026;10-15-00;8597;8597/0001;2;")
+    assert [line for line, _reason in problems_of(bad_date_too)] == [2, 3]  # the sum is still checked
     assert problems_of(registry(totals=(0, "0.00"))) == []
+
+
+def test_a_line_that_is_not_text_at_all_is_named():
+    line = b"01-11-2026;10-15-00;8597;8597/0001;1;100200;A;B;1126;100.00;100.00;0.00\n"
+    data = line + b"x" * 200_000 + b"\n=1;100.00\n"
+    assert problems_of(data) == [(2, "the line cannot be read: field larger than field limit (131072)")]
+    assert [p.line for p in parse_registry(b"\x98" * 10, LAYOUT).problems] == [1]  # neither UTF-8 nor cp1251
 
 
 def test_layout_columns_delimiter_and_totals_prefix_are_the_tenants():
@@ -330,13 +341,14 @@ def test_moving_a_suspense_payment_updates_both_balances_and_is_audited(scope):
     assert ledger.check() == []
 
 
-def test_import_is_set_based_not_a_query_per_line(scope, monkeypatch):
+def test_import_is_set_based_not_a_query_per_line(scope, monkeypatch, enable_plugin):
     """The import's own statements do not grow with the number of lines (batches of 1000 aside).
 
     What ``notify_payment_posted`` does per payment (plugins, the holders' notices) is counted apart.
     """
     from core.payments import registry as registry_module
 
+    enable_plugin(scope, "payment_watcher")  # a plugin listens: every payment on an account is announced
     notified = []
     monkeypatch.setattr(registry_module, "notify_payment_posted", lambda account, payment, **_: notified.append(1))
 
@@ -361,6 +373,18 @@ def test_import_is_set_based_not_a_query_per_line(scope, monkeypatch):
     large = statements_for(1800, 10_000)
     assert large <= small + 10, (small, large)
     assert len(notified) == 4 + 1200  # every payment that reached an account, once
+
+
+def test_cabinet_users_hear_of_registry_payments_to_their_accounts(app, isp, make_user):
+    holder = make_user(isp, "ann@example.com", full_name="Ann")
+    with app.app_context(), tenant_scope(isp.id):
+        grant_access(session.get(User, holder.id), find_account("100200"))
+        session.commit()
+        import_registry(SAMPLE.read_bytes(), "sberbank_sample.txt", "tester")  # 100200, 100201 (nobody's), 555000
+        session.commit()
+        notices = list(session.scalars(select(Notification)))
+        assert [(n.user_id, n.dedupe_key) for n in notices] == [(holder.id, notices[0].dedupe_key)]
+        assert "1" in notices[0].title  # "Payment of 1 500,00 ₽ received"
 
 
 def test_two_imports_of_one_file_at_the_same_moment_post_it_once(app, isp, abonent_database, monkeypatch):

@@ -98,6 +98,18 @@ def test_a_bad_registry_lists_every_problem_by_line_and_imports_nothing(app, isp
     assert counts(app, isp) == (0, 0, 0)
 
 
+def test_the_problems_are_in_the_pages_language(app, isp, make_user, login):
+    from babel.messages.pofile import read_po
+
+    with (Path(app.root_path) / "translations" / "ru" / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        russian = read_po(po, locale="ru").get("the payment id is empty").string
+    client = login(isp, make_user(isp, "operator2", roles=("operator",)))  # Russian by default
+    response = upload(client, isp, b"01-11-2026;1;2;3;;100200;A;B;1;10.00;1;1\n=1;10.00\n")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert russian in page and "the payment id is empty" not in page
+
+
 def test_no_file_is_a_form_error(isp, operator):
     response = operator.submit(tenant_path(isp, REGISTRIES), {}, content_type="multipart/form-data")
     assert response.status_code == 400 and "Choose the registry file." in response.get_data(as_text=True)

@@ -1,0 +1,161 @@
+"""Bank payment registries: upload and reconciliation reports; unidentified payments (suspense) to move."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import format_currency
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
+
+from core.access.guard import current_principal, require
+from core.accounts.service import find_account
+from core.admin.blueprint import blueprint
+from core.admin.forms import EmptyForm
+from core.db import session
+from core.db.queries import get_or_404
+from core.payments.models import SUSPENSE, Payment, RegistryImport
+from core.payments.registry import Problem, RegistryError, import_registry
+from core.payments.service import PaymentError, move_from_suspense
+
+PAGE_SIZE = 50
+
+
+class MoveForm(FlaskForm):
+    account = StringField(_l("Personal account"), validators=[DataRequired(), Length(max=40)])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
+
+
+def money(kopecks: int) -> str:
+    """Kopecks as rubles in the page's language (``1 500,00 ₽``)."""
+    return format_currency(Decimal(kopecks) / 100, "RUB")
+
+
+def problem_text(problem: Problem) -> str:
+    """A registry problem in the page's language."""
+    return _(problem.message, **problem.params)
+
+
+def _page() -> int:
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+@blueprint.route("/payments/registries", methods=["GET", "POST"])
+@require("payments.import")
+def registries():
+    problems: list[Problem] = []
+    error = None
+    if request.method == "POST" and EmptyForm().validate_on_submit():
+        upload = request.files.get("registry")
+        if upload is None or not upload.filename:
+            error = _("Choose the registry file.")
+        else:
+            try:
+                imported = import_registry(upload.read(), upload.filename, current_principal().login)
+            except RegistryError as refused:
+                session.rollback()
+                problems = refused.problems
+            else:
+                session.commit()
+                flash(_("The registry is imported."), "info")
+                return redirect(url_for("admin.registry", import_id=imported.id))
+    page = _page()
+    rows = list(
+        session.scalars(
+            select(RegistryImport)
+            .order_by(RegistryImport.imported_at.desc(), RegistryImport.id.desc())
+            .limit(PAGE_SIZE + 1)
+            .offset((page - 1) * PAGE_SIZE)
+        )
+    )
+    return render_template(
+        "admin/registries.html",
+        imports=rows[:PAGE_SIZE],
+        page=page,
+        has_next=len(rows) > PAGE_SIZE,
+        problems=problems,
+        problem_text=problem_text,
+        error=error,
+        form=EmptyForm(),
+        money=money,
+    ), (400 if problems or error else 200)
+
+
+@blueprint.get("/payments/registries/<int:import_id>")
+@require("payments.import")
+def registry(import_id: int):
+    imported = get_or_404(RegistryImport, import_id)
+    unidentified = list(
+        session.scalars(
+            select(Payment)
+            .where(Payment.registry_import_id == imported.id, Payment.status == SUSPENSE)
+            .order_by(Payment.id)
+            .limit(PAGE_SIZE)
+        )
+    )
+    return render_template("admin/registries_report.html", imported=imported, unidentified=unidentified, money=money)
+
+
+def _suspense_page(errors: dict[int, dict[str, list[str]]] | None = None, values: dict[int, dict] | None = None):
+    page = _page()
+    rows = list(
+        session.scalars(
+            select(Payment)
+            .where(Payment.status == SUSPENSE)
+            .order_by(Payment.paid_at.desc(), Payment.id.desc())
+            .limit(PAGE_SIZE + 1)
+            .offset((page - 1) * PAGE_SIZE)
+        )
+    )
+    return render_template(
+        "admin/suspense.html",
+        payments=rows[:PAGE_SIZE],
+        page=page,
+        has_next=len(rows) > PAGE_SIZE,
+        errors=errors or {},
+        values=values or {},
+        form=EmptyForm(),
+        money=money,
+    ), (400 if errors else 200)
+
+
+@blueprint.get("/payments/suspense")
+@require("payments.suspense")
+def suspense():
+    return _suspense_page()
+
+
+@blueprint.post("/payments/suspense/<int:payment_id>/move")
+@require("payments.suspense")
+def suspense_move(payment_id: int):
+    payment = get_or_404(Payment, payment_id)
+    form = MoveForm()
+    if form.validate_on_submit():
+        account = find_account(form.account.data)
+        if account is None:
+            form.account.errors = [*form.account.errors, _("There is no personal account with this number.")]
+        else:
+            try:
+                move_from_suspense(payment, account, form.reason.data.strip())
+            except PaymentError:
+                session.rollback()
+                flash(_("This payment is no longer in suspense."), "error")
+            else:
+                session.commit()
+                flash(
+                    _(
+                        "%(amount)s moved to the personal account %(account)s.",
+                        amount=money(payment.amount),
+                        account=account.number,
+                    ),
+                    "info",
+                )
+            return redirect(url_for("admin.suspense"))
+    errors = {payment.id: {name: list(field.errors) for name, field in form._fields.items() if field.errors}}
+    values = {payment.id: {"account": form.account.data or "", "reason": form.reason.data or ""}}
+    return _suspense_page(errors, values)

@@ -1,0 +1,608 @@
+"""Bank payment registries: parse a daily registry file, then post every payment in it at once.
+
+A bank or aggregator (Sberbank Online, «Город» …) takes payments by personal-account number and sends
+a registry: one payment per line (columns per the tenant's ``payments.registry`` layout), then a
+totals line with the count and the sum. :func:`parse_registry` checks the whole file and names every
+problem with its line number; :func:`import_registry` refuses a file with any problem and otherwise
+posts all of it in the caller's transaction (all or nothing), with set-based statements:
+
+* each payment is one ledger transaction ``clearing:<provider> → personal account`` keyed
+  ``registry:<provider>:<payment id>``, so a payment is never posted twice (re-imported file, or a
+  later file repeating a payment) — those count as duplicates;
+* a payment for an unknown account goes to the suspense account (status ``suspense``) until an
+  operator moves it (:func:`core.payments.service.move_from_suspense`);
+* a :class:`~core.payments.models.RegistryImport` row keeps the reconciliation figures.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import String, any_, bindparam, func, insert, select
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from core.accounts.models import AccountAccess, PersonalAccount
+from core.accounts.service import normalize_number
+from core.audit.service import record as audit
+from core.db import current_tenant_id, session, utcnow
+from core.ledger import service as ledger
+from core.ledger.models import LedgerTransaction
+from core.ledger.service import Entry, TransactionSpec
+from core.payments.models import POSTED, REGISTRY, SUSPENSE, Payment, RegistryImport
+from core.payments.service import notify_payment_posted
+from core.plugins.state import tenant_hooks
+from core.settings.service import get_settings
+from core.tenants.models import Tenant
+
+SETTINGS = "payments.registry"
+MAX_PAYMENT_ID = 100  # Payment.external_id
+MAX_ACCOUNT = 40  # Payment.account_number, PersonalAccount.number
+MAX_RUBLE_DIGITS = 10  # up to 9 999 999 999.99 ₽ per line
+_AMOUNT = re.compile(r"\d+(?:[.,]\d+)?")
+_AMOUNT_OK = re.compile(rf"0*\d{{1,{MAX_RUBLE_DIGITS}}}(?:[.,]\d{{1,2}})?")
+
+
+def _(message: str) -> str:
+    """Mark ``message`` for the catalogue; it is translated where it is shown (``gettext(message) % params``)."""
+    return message
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a registry is refused: a 1-based line number and a reason.
+
+    ``message`` is the English text with ``%(name)s`` placeholders filled from ``params``; pages show
+    it translated, the CLI as :attr:`reason`.
+    """
+
+    line: int
+    message: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str:
+        return self.message % self.params
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+class AmountError(ValueError):
+    """Not a positive amount of rubles with at most two decimals."""
+
+    def __init__(self, message: str, value: str) -> None:
+        super().__init__(message % {"value": value})
+        self.message = message
+        self.value = value
+
+
+class RegistryError(ValueError):
+    """The registry was refused; ``problems`` lists every reason with its line. Nothing was imported."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: p.line)
+        super().__init__(f"{len(self.problems)} problem(s) in the registry; nothing imported")
+
+
+class RegistryLine(NamedTuple):
+    """One payment of the registry, checked."""
+
+    line: int
+    paid_on: date
+    payment_id: str
+    account: str  # as the bank gave it (stripped)
+    number: str  # the account number normalised (spaces and dashes do not count)
+    payer: str
+    amount: int  # kopecks, > 0
+
+
+@dataclass
+class ParsedRegistry:
+    """A registry file read with its layout: its payments, its totals, and every problem found."""
+
+    lines: list[RegistryLine] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    totals_count: int | None = None
+    totals_amount: int | None = None
+    encoding: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def total(self) -> int:
+        return sum(line.amount for line in self.lines)
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+def rubles_text(kopecks: int) -> str:
+    """``150000`` → ``"1500.00"`` (plain, for the CLI and problem messages)."""
+    sign = "-" if kopecks < 0 else ""
+    return f"{sign}{abs(kopecks) // 100}.{abs(kopecks) % 100:02d}"
+
+
+def parse_amount(text: str, *, allow_zero: bool = False) -> int:
+    """``"1500.00"`` or ``"1500,5"`` → kopecks, with :class:`~decimal.Decimal` (never float).
+
+    Raises :class:`AmountError` with the reason: negative, zero, not a number, more than 2 decimals.
+    """
+    value = text.strip()
+    if _AMOUNT_OK.fullmatch(value):
+        kopecks = int(Decimal(value.replace(",", ".")) * 100)
+        if kopecks > 0 or (allow_zero and kopecks == 0):
+            return kopecks
+        raise AmountError(_("the amount %(value)s is zero"), value)
+    if value.startswith("-"):
+        raise AmountError(_("the amount %(value)s is negative"), value)
+    if not _AMOUNT.fullmatch(value):
+        raise AmountError(_("the amount %(value)s is not a number"), value)
+    if len(value.replace(",", ".").partition(".")[2]) > 2:
+        raise AmountError(_("the amount %(value)s has more than 2 decimals"), value)
+    raise AmountError(_("the amount %(value)s is too large"), value)
+
+
+def _decode(data: bytes, encoding: str) -> tuple[str, str] | Problem:
+    """The file's text and the encoding used; ``auto`` is UTF-8 when it decodes, else cp1251."""
+    if data.startswith(codecs.BOM_UTF8):
+        data, encoding = data[len(codecs.BOM_UTF8) :], "utf-8"
+    candidates = ["utf-8", "cp1251"] if encoding == "auto" else [encoding]
+    error: UnicodeDecodeError | None = None
+    for candidate in candidates:
+        try:
+            return data.decode(candidate), candidate
+        except UnicodeDecodeError as failed:
+            error = failed
+    assert error is not None
+    line = data[: error.start].count(b"\n") + 1
+    return Problem(
+        line,
+        _("the file is not %(encoding)s text (byte %(byte)s)"),
+        {"encoding": candidates[-1], "byte": f"{error.object[error.start]:#04x}"},
+    )
+
+
+def parse_registry(data: bytes, layout: dict[str, Any]) -> ParsedRegistry:
+    """Read and check a whole registry file; every problem is collected with its 1-based line number.
+
+    ``layout`` is a loaded ``payments.registry`` settings dict (:class:`~core.payments.settings.RegistryLayout`).
+    """
+    parsed = ParsedRegistry()
+    decoded = _decode(data, layout["encoding"])
+    if isinstance(decoded, Problem):
+        parsed.problems.append(decoded)
+        return parsed
+    text, parsed.encoding = decoded
+    problems = parsed.problems
+    prefix = layout["totals_prefix"]
+    date_col, id_col = layout["date_column"], layout["payment_id_column"]
+    account_col, amount_col, payer_col = layout["account_column"], layout["amount_column"], layout["payer_column"]
+    needed = max(date_col, id_col, account_col, amount_col, payer_col) + 1
+    date_format = layout["date_format"]
+    dates: dict[str, date | None] = {}
+    seen_ids: dict[str, int] = {}
+    columns: int | None = None
+    payment_lines = 0
+    amounts_read, amounts_sum = 0, 0  # for the totals check, over every line whose amount could be read
+    totals_line = 0
+    last_line = 0
+
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=layout["delimiter"], quoting=csv.QUOTE_NONE)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:  # e.g. a field over csv's size limit: not a registry line
+            problems.append(Problem(reader.line_num, _("the line cannot be read: %(error)s"), {"error": str(error)}))
+            continue
+        number = reader.line_num
+        if not row or (not row[0].strip() and not "".join(row).strip()):
+            continue  # blank line
+        last_line = number
+        if totals_line:
+            problems.append(Problem(number, _("a line after the totals line")))
+            continue
+        if row[0].lstrip().startswith(prefix):
+            totals_line = number
+            _read_totals(parsed, number, [row[0].lstrip()[len(prefix) :], *row[1:]], layout)
+            continue
+        payment_lines += 1
+        if len(row) < needed:
+            problems.append(
+                Problem(
+                    number,
+                    _("%(found)s columns; the layout needs at least %(needed)s"),
+                    {"found": len(row), "needed": needed},
+                )
+            )
+            continue
+        if columns is None:
+            columns = len(row)
+        elif len(row) != columns:
+            problems.append(
+                Problem(
+                    number,
+                    _("%(found)s columns; the first payment line has %(expected)s"),
+                    {"found": len(row), "expected": columns},
+                )
+            )
+            continue
+        before = len(problems)
+
+        raw_date = row[date_col].strip()
+        if raw_date not in dates:
+            try:
+                dates[raw_date] = datetime.strptime(raw_date, date_format).date()
+            except ValueError:
+                dates[raw_date] = None
+        paid_on = dates[raw_date]
+        if paid_on is None:
+            problems.append(
+                Problem(
+                    number,
+                    _("the date %(value)s does not match %(format)s"),
+                    {"value": raw_date, "format": date_format},
+                )
+            )
+
+        payment_id = row[id_col].strip()
+        if not payment_id:
+            problems.append(Problem(number, _("the payment id is empty")))
+        elif len(payment_id) > MAX_PAYMENT_ID:
+            problems.append(
+                Problem(number, _("the payment id is longer than %(max)s characters"), {"max": MAX_PAYMENT_ID})
+            )
+        elif payment_id in seen_ids:
+            problems.append(
+                Problem(
+                    number,
+                    _("the payment id %(id)s repeats line %(line)s"),
+                    {"id": payment_id, "line": seen_ids[payment_id]},
+                )
+            )
+        else:
+            seen_ids[payment_id] = number
+
+        account = row[account_col].strip()
+        number_key = normalize_number(account)
+        if not number_key:
+            problems.append(Problem(number, _("the personal account is empty")))
+        elif len(account) > MAX_ACCOUNT:
+            problems.append(
+                Problem(number, _("the personal account is longer than %(max)s characters"), {"max": MAX_ACCOUNT})
+            )
+
+        try:
+            amount = parse_amount(row[amount_col])
+        except AmountError as error:
+            problems.append(Problem(number, error.message, {"value": error.value}))
+            amount = 0
+        else:
+            amounts_read += 1
+            amounts_sum += amount
+
+        if len(problems) == before:
+            payer = row[payer_col].strip()[:300] if payer_col >= 0 else ""
+            parsed.lines.append(RegistryLine(number, paid_on, payment_id, account, number_key, payer, amount))  # type: ignore[arg-type]
+
+    if not totals_line:
+        problems.append(
+            Problem(last_line + 1, _("the totals line (starting with %(prefix)s) is missing"), {"prefix": prefix})
+        )
+    else:
+        if parsed.totals_count is not None and parsed.totals_count != payment_lines:
+            problems.append(
+                Problem(
+                    totals_line,
+                    _("the totals line says %(count)s payments; the file has %(found)s"),
+                    {"count": parsed.totals_count, "found": payment_lines},
+                )
+            )
+        every_amount_read = amounts_read == payment_lines
+        if parsed.totals_amount is not None and every_amount_read and parsed.totals_amount != amounts_sum:
+            problems.append(
+                Problem(
+                    totals_line,
+                    _("the totals line says %(total)s; the payments add up to %(found)s"),
+                    {"total": rubles_text(parsed.totals_amount), "found": rubles_text(amounts_sum)},
+                )
+            )
+    problems.sort(key=lambda p: p.line)
+    return parsed
+
+
+def _read_totals(parsed: ParsedRegistry, number: int, cells: list[str], layout: dict[str, Any]) -> None:
+    count_col, amount_col = layout["totals_count_column"], layout["totals_amount_column"]
+    if len(cells) <= max(count_col, amount_col):
+        parsed.problems.append(
+            Problem(
+                number,
+                _("the totals line has %(found)s columns; it needs the count and the sum"),
+                {"found": len(cells)},
+            )
+        )
+        return
+    count = cells[count_col].strip()
+    if count.isdigit():
+        parsed.totals_count = int(count)
+    else:
+        parsed.problems.append(Problem(number, _("the totals count %(value)s is not a number"), {"value": count}))
+    try:
+        parsed.totals_amount = parse_amount(cells[amount_col], allow_zero=True)
+    except AmountError as error:
+        parsed.problems.append(Problem(number, error.message, {"value": error.value}))
+
+
+# -- importing -----------------------------------------------------------------------------------
+
+
+def payment_key(provider: str, payment_id: str) -> str:
+    """The ledger idempotency key of a registry payment."""
+    return f"registry:{provider}:{payment_id}"
+
+
+def _order_id(key: str) -> str:
+    """``Payment.order_id`` (64 characters, unique in the tenant): the key, or its hash when longer."""
+    return key if len(key) <= 64 else "registry:" + hashlib.sha256(key.encode()).hexdigest()[:55]
+
+
+def _one_of(column, values: list[str]):
+    """``column IN values`` with the whole list as one parameter: one query however long the file is."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam("registry_values", values, type_=ARRAY(String)))
+    each = func.json_each(bindparam("registry_values", json.dumps(values))).table_valued("value")
+    return column.in_(select(each.c.value))
+
+
+def _known_accounts(numbers: set[str]) -> dict[str, tuple[int, int, str]]:
+    """Normalised number → (account id, ledger account id, number) for the current tenant, in one query."""
+    if not numbers:
+        return {}
+    rows = session.execute(
+        select(PersonalAccount.number, PersonalAccount.id, PersonalAccount.ledger_account_id).where(
+            _one_of(PersonalAccount.number, sorted(numbers))
+        )
+    ).all()
+    return {number: (account_id, ledger_id, number) for number, account_id, ledger_id in rows}
+
+
+def _posted_before(keys: list[str]) -> dict[str, int | None]:
+    """Keys already in the ledger → the amount of the registry payment posted under it (``None`` if none)."""
+    if not keys:
+        return {}
+    found = list(
+        session.scalars(
+            select(LedgerTransaction.idempotency_key).where(_one_of(LedgerTransaction.idempotency_key, keys))
+        )
+    )
+    if not found:
+        return {}
+    orders = {_order_id(key): key for key in found}
+    amounts = dict(
+        session.execute(
+            select(Payment.order_id, Payment.amount).where(
+                Payment.channel == REGISTRY, _one_of(Payment.order_id, list(orders))
+            )
+        ).all()
+    )
+    return {key: amounts.get(order) for order, key in orders.items()}
+
+
+def _current_tenant() -> Tenant:
+    tenant_id = current_tenant_id()
+    if tenant_id is None:
+        raise RuntimeError("registries are imported inside a tenant scope")
+    tenant = session.get(Tenant, tenant_id)
+    assert tenant is not None
+    return tenant
+
+
+def import_registry(data: bytes, filename: str, actor: str, *, dry_run: bool = False) -> RegistryImport:
+    """Import a registry file for the current tenant in the caller's transaction (the caller commits).
+
+    Raises :class:`RegistryError` with every problem when the file is not right; then nothing is
+    written. Otherwise every new payment is posted (to its account, or to suspense when the number
+    is unknown), payments posted before count as duplicates, and the returned
+    :class:`RegistryImport` holds the reconciliation figures. With ``dry_run`` nothing is written
+    and the returned row is not added to the session.
+    """
+    tenant = _current_tenant()
+    layout = get_settings(SETTINGS)
+    parsed = parse_registry(data, layout)
+    if parsed.problems:
+        raise RegistryError(parsed.problems)
+    provider = layout["provider"]
+    keyed = [(line, payment_key(provider, line.payment_id)) for line in parsed.lines]
+    accounts = _known_accounts({line.number for line in parsed.lines})
+    before = _posted_before([key for _line, key in keyed])
+    conflicts = [
+        Problem(
+            line.line,
+            _("the payment id %(id)s was imported before with the amount %(amount)s"),
+            {"id": line.payment_id, "amount": rubles_text(before[key])},
+        )
+        for line, key in keyed
+        if before.get(key) not in (None, line.amount)
+    ]
+    if conflicts:
+        raise RegistryError(conflicts)
+
+    imported = RegistryImport(
+        filename=filename[:260],
+        sha256=hashlib.sha256(data).hexdigest(),
+        provider=provider,
+        imported_at=utcnow(),
+        actor=actor[:260],
+    )
+    fresh = [(line, key) for line, key in keyed if key not in before]
+    duplicates = [line for line, key in keyed if key in before]
+    if dry_run:
+        matched = [line for line, _key in fresh if line.number in accounts]
+        unknown = [line for line, _key in fresh if line.number not in accounts]
+        _set_figures(imported, parsed.lines, matched, unknown, duplicates)
+        return imported
+
+    try:
+        # All or nothing, even if the caller goes on with its transaction (a plugin's hook may raise too).
+        with session.begin_nested():
+            session.add(imported)
+            session.flush()
+            matched, unknown, raced = _post(tenant, imported, fresh, accounts, provider) if fresh else ([], [], [])
+            _set_figures(imported, parsed.lines, matched, unknown, duplicates + raced)
+            session.flush()
+            audit(
+                "payments.registry_import",
+                "registry_import",
+                imported.id,
+                None,
+                {"filename": imported.filename, "sha256": imported.sha256, **report_figures(imported)},
+                actor=actor or None,
+            )
+            if matched:
+                _notify(tenant, imported)
+    except ledger.IdempotencyConflict as conflict:  # another import posted the same payments meanwhile
+        raise RegistryError(
+            [Problem(0, _("another import posted some of these payments meanwhile; import the file again"))]
+        ) from conflict
+    return imported
+
+
+def _set_figures(
+    imported: RegistryImport,
+    lines: list[RegistryLine],
+    matched: list[RegistryLine],
+    unknown: list[RegistryLine],
+    duplicates: list[RegistryLine],
+) -> None:
+    imported.lines, imported.total = len(lines), sum(line.amount for line in lines)
+    imported.matched, imported.matched_total = len(matched), sum(line.amount for line in matched)
+    imported.suspense, imported.suspense_total = len(unknown), sum(line.amount for line in unknown)
+    imported.duplicates, imported.duplicates_total = len(duplicates), sum(line.amount for line in duplicates)
+
+
+def _post(
+    tenant: Tenant,
+    imported: RegistryImport,
+    fresh: list[tuple[RegistryLine, str]],
+    accounts: dict[str, tuple[int, int, str]],
+    provider: str,
+) -> tuple[list[RegistryLine], list[RegistryLine], list[RegistryLine]]:
+    """Post ``fresh`` lines with one batch and insert their payments with one statement.
+
+    Returns the lines posted to accounts, those posted to suspense, and those a concurrent import
+    posted first (duplicates after all).
+    """
+    clearing = ledger.clearing_account(provider).id
+    suspense = ledger.suspense_account().id
+    zone = ZoneInfo(tenant.timezone)
+    moments = {day: datetime.combine(day, time(), zone) for day in {line.paid_on for line, _key in fresh}}
+    targets = [accounts.get(line.number) for line, _key in fresh]
+    specs = [
+        TransactionSpec(
+            key,
+            "payment",
+            (Entry(suspense if account is None else account[1], line.amount), Entry(clearing, -line.amount)),
+            f"registry {provider} {line.payment_id}",
+            {"payment_order": _order_id(key), "account_number": line.account},
+            moments[line.paid_on],
+        )
+        for (line, key), account in zip(fresh, targets, strict=True)
+    ]
+    result = ledger.post_batch(specs)
+    now = utcnow()
+    rows = []
+    matched: list[RegistryLine] = []
+    unknown: list[RegistryLine] = []
+    raced: list[RegistryLine] = []
+    for (line, key), account in zip(fresh, targets, strict=True):
+        if key in result.duplicates:  # posted by a concurrent import after we looked
+            raced.append(line)
+            continue
+        (unknown if account is None else matched).append(line)
+        rows.append(
+            {
+                "tenant_id": tenant.id,
+                "channel": REGISTRY,
+                "provider": provider,
+                "order_id": _order_id(key),
+                "external_id": line.payment_id,
+                "personal_account_id": None if account is None else account[0],
+                "account_number": line.account if account is None else account[2],
+                "amount": line.amount,
+                "status": SUSPENSE if account is None else POSTED,
+                "payer": line.payer,
+                "paid_at": moments[line.paid_on],
+                "created_at": now,
+                "posted_at": now,
+                "transaction_id": result.ids[key],
+                "registry_import_id": imported.id,
+                "meta": {"line": line.line},
+            }
+        )
+    if rows:
+        session.execute(insert(Payment.__table__), rows)
+    return matched, unknown, raced
+
+
+def _notify(tenant: Tenant, imported: RegistryImport) -> None:
+    """:func:`~core.payments.service.notify_payment_posted` for every payment that reached an account.
+
+    It calls the plugins' ``on_payment_posted`` and notifies the account's cabinet users, a few
+    queries per payment. With no plugin listening it is skipped for accounts no user can see (it
+    would do nothing there), so a registry for accounts without cabinet users costs two queries
+    here, not two per line. The accounts carry their balances after the whole file.
+    """
+    posted = select(Payment).where(Payment.registry_import_id == imported.id, Payment.status == POSTED)
+    if not tenant_hooks(tenant).on_payment_posted.get_hookimpls():
+        posted = posted.where(Payment.personal_account_id.in_(select(AccountAccess.personal_account_id)))
+    accounts = {
+        account.id: account
+        for account in session.scalars(
+            select(PersonalAccount)
+            .where(PersonalAccount.id.in_(posted.with_only_columns(Payment.personal_account_id)))
+            .execution_options(populate_existing=True)
+        )
+    }
+    for payment in session.scalars(posted.order_by(Payment.id)):
+        notify_payment_posted(accounts[payment.personal_account_id], payment, tenant=tenant, refresh=False)
+
+
+def report_figures(imported: RegistryImport) -> dict[str, int]:
+    """The reconciliation figures of an import (counts and sums in kopecks)."""
+    return {
+        name: getattr(imported, name)
+        for name in (
+            "lines",
+            "total",
+            "matched",
+            "matched_total",
+            "suspense",
+            "suspense_total",
+            "duplicates",
+            "duplicates_total",
+        )
+    }
+
+
+def report_text(imported: RegistryImport) -> list[str]:
+    """The reconciliation report as plain lines (sums in rubles), for the CLI."""
+    return [
+        f"registry:   {imported.filename} ({imported.provider}, sha256 {imported.sha256[:12]}…)",
+        f"payments:   {imported.lines}, total {rubles_text(imported.total)}",
+        f"matched:    {imported.matched}, total {rubles_text(imported.matched_total)}",
+        f"suspense:   {imported.suspense}, total {rubles_text(imported.suspense_total)}",
+        f"duplicates: {imported.duplicates}, total {rubles_text(imported.duplicates_total)}",
+    ]
