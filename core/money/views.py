@@ -152,17 +152,24 @@ def pay():
     ), (400 if error else 200)
 
 
+def _receipt_or_page():
+    """The current account's receipt for the requested period, or the page to show instead."""
+    account, page = _account_or_none_page()
+    if page:
+        return None, page
+    try:
+        return build_receipt(g.tenant, account, _period()), None
+    except ValueError:
+        abort(404)
+
+
 @blueprint.get("/receipt")
 @require("cabinet.use")
 def receipt():
-    account, page = _account_or_none_page()
+    data, page = _receipt_or_page()
     if page:
         return page
     period = _period()
-    try:
-        data = build_receipt(g.tenant, account, period)
-    except ValueError:
-        abort(404)
     return render_receipt_html(
         data,
         in_shell=True,
@@ -189,16 +196,12 @@ def _period() -> str:
 @blueprint.get("/receipt.pdf")
 @require("cabinet.use")
 def receipt_pdf():
-    account, page = _account_or_none_page()
+    data, page = _receipt_or_page()
     if page:
         return page
-    period = _period()
-    try:
-        data = build_receipt(g.tenant, account, period)
-    except ValueError:
-        abort(404)
+    filename = f"receipt-{data.payer.account_number}-{_period()}.pdf"
     return Response(
         render_receipt_pdf(data),
         mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="receipt-{account.number}-{period}.pdf"'},
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
     )
