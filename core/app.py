@@ -77,6 +77,11 @@ def create_app(
     app.extensions["abonent.jobs"] = build_jobs(host)
     app.extensions["abonent.notification_kinds"] = build_kinds(host)
 
+    # The tenant is resolved first, before CSRF and form parsing, so every error page (even for a
+    # request too large to read) is the tenant's own, in the tenant's language.
+    from core.web.setup import resolve_tenant
+
+    app.before_request(resolve_tenant)
     _init_extensions(app, host)
     _register_web(app, host)
     _register_api(app, host)

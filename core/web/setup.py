@@ -158,7 +158,6 @@ def init_web(app: Flask) -> None:
 
     login_manager.login_view = "identity.login"
     login_manager.session_protection = "basic"
-    app.before_request(resolve_tenant)
     app.teardown_request(release_tenant)
     app.context_processor(layout_context)
     app.after_request(security_headers)
