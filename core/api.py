@@ -6,19 +6,25 @@ plugin written against it survives refactoring inside core.
 
 from core import __version__ as core_version
 from core.access.guard import can, current_principal, public, require
-from core.access.service import assign_role, has_permission, revoke_role, user_permissions
+from core.access.service import assign_role, can_assign, has_permission, revoke_role, user_permissions
+from core.accounts.models import PersonalAccount
+from core.accounts.service import accounts_of, find_account, grant_access, open_account
 from core.audit.service import record as audit
 from core.db import Base, TenantOwned, cross_tenant, current_tenant_id, session, tenant_scope, utcnow
 from core.db.queries import get_or_404
 from core.identity.models import Organization, User
+from core.ledger import service as ledger
+from core.ledger.service import Entry, IdempotencyConflict, LedgerError, TransactionSpec
 from core.mail.outbox import queue_mail
 from core.news.audiences import Audience
 from core.notify.kinds import NotificationKind
 from core.notify.service import notify
+from core.payments.service import PaymentError
 from core.plugins.enablement import tenants_with_plugin
 from core.plugins.markers import hookimpl
 from core.plugins.state import enabled_plugins, plugin_settings, tenant_hooks
 from core.plugins.types import Job, MenuItem, Permission, PluginInfo, RoleSpec, Widget
+from core.settings.service import get_settings
 from core.support.categories import TicketCategory
 from core.support.service import open_ticket
 from core.tenants.models import Tenant
@@ -34,31 +40,44 @@ def current_tenant() -> Tenant:
 __all__ = [
     "Audience",
     "Base",
+    "Entry",
+    "IdempotencyConflict",
     "Job",
+    "LedgerError",
     "MenuItem",
     "NotificationKind",
     "Organization",
+    "PaymentError",
     "Permission",
+    "PersonalAccount",
     "PluginInfo",
     "RoleSpec",
     "Tenant",
     "TenantOwned",
     "TicketCategory",
+    "TransactionSpec",
     "User",
     "Widget",
+    "accounts_of",
     "assign_role",
     "audit",
     "can",
+    "can_assign",
     "core_version",
     "cross_tenant",
     "current_principal",
     "current_tenant",
     "current_tenant_id",
     "enabled_plugins",
+    "find_account",
     "get_or_404",
+    "get_settings",
+    "grant_access",
     "has_permission",
     "hookimpl",
+    "ledger",
     "notify",
+    "open_account",
     "open_ticket",
     "plugin_settings",
     "public",
