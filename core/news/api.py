@@ -9,9 +9,9 @@ from marshmallow import Schema, fields, validate
 from core.access.guard import current_principal, require
 from core.db import session
 from core.news import service
+from core.rest.lookup import BEARER
 
 blueprint = Blueprint("api_news", __name__, url_prefix="/api/v1/news", description="The provider's news")
-BEARER = [{"bearer": []}]
 
 
 class NewsSchema(Schema):

@@ -10,11 +10,11 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from core.access.guard import current_principal, require
 from core.db import session
 from core.notify import service
+from core.rest.lookup import BEARER
 
 blueprint = Blueprint(
     "api_notifications", __name__, url_prefix="/api/v1/notifications", description="The notification centre"
 )
-BEARER = [{"bearer": []}]
 
 
 class NotificationSchema(Schema):

@@ -77,15 +77,18 @@ def _tell_holders(tenant, account: PersonalAccount, payment: Payment) -> None:
     from core.money.format import format_money
 
     users = session.scalars(
-        select(User).join(AccountAccess, AccountAccess.user_id == User.id).where(
-            AccountAccess.personal_account_id == account.id
-        )
+        select(User)
+        .join(AccountAccess, AccountAccess.user_id == User.id)
+        .where(AccountAccess.personal_account_id == account.id)
     )
     for user in users:
         with force_locale(user.locale or tenant.locale):
             title = _("Payment of %(amount)s received", amount=format_money(payment.amount))
-            body = _("Account %(number)s. Balance: %(balance)s.", number=account.number,
-                     balance=format_money(account.balance))
+            body = _(
+                "Account %(number)s. Balance: %(balance)s.",
+                number=account.number,
+                balance=format_money(account.balance),
+            )
         notify(user, "payment_received", title, body, dedupe_key=f"payment:{payment.id}", tenant=tenant)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from functools import wraps
 from zoneinfo import ZoneInfo
 
 from flask import abort, g
@@ -11,16 +10,17 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from core.access.guard import require
+from core.accounts.service import user_may_use
 from core.db import session
 from core.money.current import account_or_404, my_accounts
 from core.money.figures import balance_view, month_range, monthly_totals, operations
 from core.payments.paykeeper import start_card_payment
 from core.payments.service import PaymentError
+from core.rest.lookup import BEARER, found_first
 
 blueprint = Blueprint(
     "api_accounts", __name__, url_prefix="/api/v1/accounts", description="Personal accounts and money"
 )
-BEARER = [{"bearer": []}]
 
 
 class AccountSchema(Schema):
@@ -81,14 +81,8 @@ class TopUpResultSchema(Schema):
     payment_url = fields.String(metadata={"description": "open it in a browser to pay"})
 
 
-def own_account(view):
-    """Resolve ``account_id`` to the caller's account before the body is parsed: another's is 404, not 422."""
-
-    @wraps(view)
-    def wrapper(*args, account_id: int, **kwargs):
-        return view(*args, account=account_or_404(account_id), **kwargs)
-
-    return wrapper
+# The caller's account, resolved before the body is parsed (another's is 404, not 422).
+own_account = found_first("account_id", user_may_use, as_kwarg="account")
 
 
 def _today() -> date:

@@ -6,7 +6,6 @@ Internal notes never appear here. Another subscriber's or another tenant's ticke
 
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import quote
 
 from flask import Response, g, url_for
@@ -17,6 +16,7 @@ from core.access.guard import current_principal, require
 from core.accounts.service import user_may_use
 from core.db import session
 from core.files.storage import storage
+from core.rest.lookup import BEARER, found_first
 from core.support import service
 from core.support.access import USE_PERMISSION, authored_or_404, visible_or_404
 from core.support.categories import categories_for, category_title
@@ -24,7 +24,6 @@ from core.support.categories import categories_for, category_title
 blueprint = Blueprint(
     "api_tickets", __name__, url_prefix="/api/v1/tickets", description="Support conversations of the subscriber"
 )
-BEARER = [{"bearer": []}]
 
 
 class TicketCategorySchema(Schema):
@@ -93,20 +92,6 @@ class TicketRatingSchema(Schema):
 def _refuse(refused: service.TicketError):
     session.rollback()
     abort(422, messages={name: [message] for name, message in refused.errors.items()})
-
-
-def _ticket_first(lookup):
-    """Find the caller's ticket before flask-smorest reads the body: a foreign id answers 404, not 422."""
-
-    def decorate(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            lookup(current_principal(), kwargs["ticket_id"])
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorate
 
 
 def _dump(ticket, with_messages: bool = False) -> dict:
@@ -203,7 +188,7 @@ def get_ticket(ticket_id: int):
 
 @blueprint.post("/<int:ticket_id>/messages")
 @require(USE_PERMISSION)
-@_ticket_first(authored_or_404)
+@found_first("ticket_id", authored_or_404)
 @blueprint.arguments(TicketReplySchema)
 @blueprint.response(201, TicketDetailSchema)
 @blueprint.doc(security=BEARER)
@@ -237,7 +222,7 @@ def close(ticket_id: int):
 
 @blueprint.post("/<int:ticket_id>/rating")
 @require(USE_PERMISSION)
-@_ticket_first(authored_or_404)
+@found_first("ticket_id", authored_or_404)
 @blueprint.arguments(TicketRatingSchema)
 @blueprint.response(200, TicketSchema)
 @blueprint.doc(security=BEARER)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import wraps
 
 from flask import abort as http_abort
 from flask import g, url_for
@@ -12,13 +11,13 @@ from marshmallow import Schema, fields, validate
 
 from core.access.guard import current_principal, require
 from core.db import session
+from core.rest.lookup import BEARER, found_first
 from core.visits import service, slots
 from core.visits.settings import visit_settings
 
 blueprint = Blueprint(
     "api_visits", __name__, url_prefix="/api/v1/visits", description="Technician visits (вызов мастера)"
 )
-BEARER = [{"bearer": []}]
 
 
 class VisitSlotSchema(Schema):
@@ -124,20 +123,6 @@ def _refused(error: service.VisitError):
     abort(422, messages=error.errors)
 
 
-def own_visit_first(view):
-    """Find the caller's visit before the body is read: another's or unknown visit is 404, not 422."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        visit = service.own_visit(current_principal(), kwargs["visit_id"])
-        if visit is None:
-            http_abort(404)
-        g.visit = visit
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
 @blueprint.get("/slots")
 @require("visits.request")
 @blueprint.response(200, VisitSlotSchema(many=True))
@@ -205,14 +190,14 @@ def get_visit(visit_id: int):
 
 @blueprint.post("/<int:visit_id>/cancel")
 @require("visits.request")
-@own_visit_first
+@found_first("visit_id", service.own_visit, as_kwarg="visit")
 @blueprint.response(200, VisitSchema)
 @blueprint.alt_response(409, description="the visit can no longer be cancelled")
 @blueprint.doc(security=BEARER)
-def cancel_visit(visit_id: int):
+def cancel_visit(visit):
     """Cancel before the visit begins; a scheduled visit frees its slot."""
     try:
-        visit = service.cancel(g.tenant, g.visit)
+        visit = service.cancel(g.tenant, visit)
     except service.VisitStateError as error:
         session.rollback()
         http_abort(409, description=str(error))
@@ -222,15 +207,15 @@ def cancel_visit(visit_id: int):
 
 @blueprint.post("/<int:visit_id>/rate")
 @require("visits.request")
-@own_visit_first
+@found_first("visit_id", service.own_visit, as_kwarg="visit")
 @blueprint.arguments(VisitRateSchema)
 @blueprint.response(200, VisitSchema)
 @blueprint.alt_response(409, description="only a done visit can be rated, once")
 @blueprint.doc(security=BEARER)
-def rate_visit(payload, visit_id: int):
+def rate_visit(payload, visit):
     """Rate a done visit from 1 to 5, once."""
     try:
-        visit = service.rate(g.visit, payload["rating"], payload["comment"])
+        visit = service.rate(visit, payload["rating"], payload["comment"])
     except service.VisitError as error:
         session.rollback()
         _refused(error)
