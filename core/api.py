@@ -8,14 +8,24 @@ from core import __version__ as core_version
 from core.access.guard import can, current_principal, public, require
 from core.access.service import assign_role, can_assign, has_permission, revoke_role, user_permissions
 from core.accounts.models import PersonalAccount
-from core.accounts.service import accounts_of, find_account, grant_access, open_account
+from core.accounts.service import (
+    AccountError,
+    accounts_of,
+    find_account,
+    grant_access,
+    open_account,
+    users_of_account,
+)
 from core.audit.service import record as audit
 from core.db import Base, TenantOwned, cross_tenant, current_tenant_id, session, tenant_scope, utcnow
 from core.db.queries import get_or_404
 from core.identity.models import Organization, User
+from core.identity.service import IdentityError, create_user
 from core.ledger import service as ledger
 from core.ledger.service import Entry, IdempotencyConflict, LedgerError, TransactionSpec
 from core.mail.outbox import queue_mail
+from core.money.current import account_or_404, current_account, my_accounts
+from core.money.format import AmountError, format_money, parse_rubles
 from core.news.audiences import Audience
 from core.notify.kinds import NotificationKind
 from core.notify.service import notify
@@ -23,7 +33,7 @@ from core.payments.service import PaymentError
 from core.plugins.enablement import tenants_with_plugin
 from core.plugins.markers import hookimpl
 from core.plugins.state import enabled_plugins, plugin_settings, tenant_hooks
-from core.plugins.types import Job, MenuItem, Permission, PluginInfo, RoleSpec, Widget
+from core.plugins.types import Job, LoginVariant, MenuItem, Permission, PluginInfo, RoleSpec, Widget
 from core.settings.service import get_settings
 from core.support.categories import TicketCategory
 from core.support.service import open_ticket
@@ -38,12 +48,16 @@ def current_tenant() -> Tenant:
 
 
 __all__ = [
+    "AccountError",
+    "AmountError",
     "Audience",
     "Base",
     "Entry",
     "IdempotencyConflict",
+    "IdentityError",
     "Job",
     "LedgerError",
+    "LoginVariant",
     "MenuItem",
     "NotificationKind",
     "Organization",
@@ -58,27 +72,33 @@ __all__ = [
     "TransactionSpec",
     "User",
     "Widget",
+    "account_or_404",
     "accounts_of",
     "assign_role",
     "audit",
     "can",
     "can_assign",
     "core_version",
+    "create_user",
     "cross_tenant",
+    "current_account",
     "current_principal",
     "current_tenant",
     "current_tenant_id",
     "enabled_plugins",
     "find_account",
+    "format_money",
     "get_or_404",
     "get_settings",
     "grant_access",
     "has_permission",
     "hookimpl",
     "ledger",
+    "my_accounts",
     "notify",
     "open_account",
     "open_ticket",
+    "parse_rubles",
     "plugin_settings",
     "public",
     "queue_mail",
@@ -89,5 +109,6 @@ __all__ = [
     "tenant_scope",
     "tenants_with_plugin",
     "user_permissions",
+    "users_of_account",
     "utcnow",
 ]

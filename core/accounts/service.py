@@ -94,6 +94,18 @@ def accounts_of(user: User) -> list[PersonalAccount]:
     )
 
 
+def users_of_account(account: PersonalAccount) -> list[User]:
+    """The users who may use ``account`` (to notify them about it)."""
+    return list(
+        session.scalars(
+            select(User)
+            .join(AccountAccess, AccountAccess.user_id == User.id)
+            .where(AccountAccess.personal_account_id == account.id)
+            .order_by(User.id)
+        )
+    )
+
+
 def user_may_use(user: User, account_id: int) -> PersonalAccount | None:
     """The account if ``user`` has access to it, else ``None`` (views answer 404)."""
     return session.scalar(

@@ -92,6 +92,19 @@ def _ensure_account(tenant, spec: dict) -> None:
                 )
 
 
+def _load_plugin_demo_data(tenant, sections: dict[str, dict]) -> None:
+    """Each enabled plugin builds its own demo data (``load_demo_data``) from its section of the file."""
+    from core.plugins.state import enabled_plugins
+
+    enabled = enabled_plugins(tenant)
+    for name, data in sections.items():
+        if name not in enabled:
+            raise click.ClickException(f"{tenant.slug}: demo data for plugin {name!r}, which is not enabled")
+        with tenant_scope(tenant.id):
+            current_app.plugins.call_one(name, "load_demo_data", tenant=tenant, data=data)
+        session.commit()
+
+
 def prepare_demo(folder: Path) -> list[tuple]:
     """Upgrade the database, apply the demo tenants, create demo users. Idempotent."""
     upgrade(current_app)
@@ -112,6 +125,7 @@ def prepare_demo(folder: Path) -> list[tuple]:
         for spec in definition.data["demo"]["accounts"]:
             _ensure_account(tenant, spec)
         session.commit()
+        _load_plugin_demo_data(tenant, definition.data["demo"]["plugins"])
         listing.append((tenant, definition.data["demo"]["users"]))
     return listing
 

@@ -22,6 +22,8 @@ from core.identity.forms import (
 )
 from core.identity.sessions import WEB, open_session, revoke
 from core.identity.tokens import PASSWORD_RESET, peek_token
+from core.plugins.manager import flatten
+from core.plugins.state import tenant_hooks
 from core.web.urls import safe_next
 
 blueprint = Blueprint("identity", __name__)
@@ -35,14 +37,33 @@ def _apply_errors(form, error: service.IdentityError) -> None:
         flash(error.message, "error")
 
 
+def _login_variants() -> tuple[list, object | None]:
+    """The site's login forms (``login_variants`` hook) and the one chosen with ``?as=`` (None: not chosen)."""
+    variants = flatten(tenant_hooks(g.tenant).login_variants(tenant=g.tenant))
+    chosen = next((v for v in variants if v.code == request.args.get("as")), None)
+    return variants, chosen
+
+
 @blueprint.route("/login", methods=["GET", "POST"])
 @public
 def login():
     form = LoginForm()
     form.login.label.text = login_label(g.tenant.login_identifier)
+    variants, variant = _login_variants()
     error = None
     if form.validate_on_submit():
         result = service.authenticate(g.tenant, form.login.data, form.password.data, request.remote_addr or "")
+        if result.user is not None and variant is not None and not variant.accepts(result.user):
+            right = next((v for v in variants if v.accepts(result.user)), None)
+            session.commit()
+            error = (
+                _("This login is for another form: choose «%(title)s» above.", title=right.title)
+                if right is not None
+                else _("This login cannot be used here. Please contact the provider.")
+            )
+            return render_template(
+                "identity/login.html", form=form, error=error, variants=variants, variant=variant
+            ), 401
         if result.user is not None:
             ttl = timedelta(hours=current_app.config["SESSION_TTL_HOURS"])
             token, _row = open_session(result.user, WEB, ttl)
@@ -55,7 +76,9 @@ def login():
             "locked": _("Too many failed attempts. Try again in a few minutes or reset your password."),
             "blocked": _("Your account is blocked. Please contact the provider."),
         }.get(result.error or "", _("Wrong login or password."))
-    return render_template("identity/login.html", form=form, error=error), 200 if error is None else 401
+    return render_template("identity/login.html", form=form, error=error, variants=variants, variant=variant), (
+        200 if error is None else 401
+    )
 
 
 @blueprint.post("/logout")

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from core.news.audiences import Audience
     from core.notify.kinds import NotificationKind
     from core.payments.models import Payment
-    from core.plugins.types import Job, MenuItem, Permission, RoleSpec, Widget
+    from core.plugins.types import Job, LoginVariant, MenuItem, Permission, RoleSpec, Widget
     from core.support.categories import TicketCategory
     from core.tenants.models import Tenant
 
@@ -215,4 +215,34 @@ def news_audiences(tenant: Tenant) -> list[Audience] | None:
         def news_audiences(tenant):
             return [Audience("tariff", "Тариф", [("basic", "Базовый"), ("max", "Максимум")],
                              includes=lambda user, value: tariff_of(user) == value)]
+    """
+
+
+@hookspec
+def login_variants(tenant: Tenant) -> list[LoginVariant] | None:
+    """Return the login forms this plugin offers on ``tenant``'s site (``core.api.LoginVariant``).
+
+    Called per request of the login page, only on plugins enabled for ``tenant``. With no variant
+    the site has one login form. With variants, the page shows one tab per variant (``?as=<code>``)
+    (the first is shown by default) and a login through an explicitly chosen tab succeeds only when
+    its ``accepts(user)`` is true; a correct login through the wrong form is refused with the name of
+    the right one. A plain ``/login`` (no tab chosen) accepts every user. The API's token login is
+    not affected (a mobile app has no tabs).
+
+    Example::
+
+        @hookimpl
+        def login_variants(tenant):
+            return [LoginVariant("cable", "Cable internet", accepts=lambda u: category_of(u) == "cable"),
+                    LoginVariant("wifi", "Wi-Fi", accepts=lambda u: category_of(u) == "wifi")]
+    """
+
+
+@hookspec
+def load_demo_data(tenant: Tenant, data: dict[str, Any]) -> None:
+    """Create this plugin's demo data for ``tenant`` from the tenant file's ``[demo.plugins.<name>]`` table.
+
+    Called by ``abonent demo`` on the one plugin named, after core created the file's demo users and
+    accounts, inside the tenant's scope; the caller commits. ``data`` is the table as written (the
+    plugin validates it). Must be idempotent: the demo command runs on every start.
     """

@@ -79,3 +79,18 @@ class Job:
     name: str
     run: Callable[..., Any]
     every_seconds: int = 60
+
+
+@dataclass(frozen=True)
+class LoginVariant:
+    """One of several login forms on a site (an ISP's cable and Wi-Fi subscribers, say).
+
+    The login page shows one tab per variant (plain links, no JavaScript). A login through a variant
+    succeeds only if ``accepts(user)`` is true; otherwise the subscriber is told to use the right form.
+    ``hint`` is shown under the form (where the login and password are printed, for example).
+    """
+
+    code: str
+    title: str
+    accepts: Callable[[Any], bool]
+    hint: str = ""

@@ -119,6 +119,8 @@ class DemoAccountSchema(_Strict):
 class DemoSchema(_Strict):
     users = fields.List(fields.Nested(DemoUserSchema), load_default=list)
     accounts = fields.List(fields.Nested(DemoAccountSchema), load_default=list)
+    # Each enabled plugin's own demo data, handed to its ``load_demo_data`` hook as written.
+    plugins = fields.Dict(keys=fields.String(), values=fields.Dict(), load_default=dict)
 
 
 class TenantFileSchema(_Strict):

@@ -1,0 +1,3 @@
+"""(being written)"""
+
+from plugins.isp.api import blueprint  # noqa: F401

@@ -1,0 +1,7 @@
+"""(being written) Voluntary block."""
+
+from __future__ import annotations
+
+
+def jobs() -> list:
+    return []

@@ -1,0 +1,3 @@
+"""(being written)"""
+
+from plugins.isp.web import blueprint  # noqa: F401

@@ -1,0 +1,20 @@
+"""A test plugin with two login forms and demo data, for core's ``login_variants`` and ``load_demo_data``."""
+
+from core.api import LoginVariant, PluginInfo, hookimpl
+
+plugin_info = PluginInfo(name="variants", version="0.1", title="Variants", description="Test plugin.")
+
+demo_calls: list[tuple[str, dict]] = []
+
+
+@hookimpl
+def login_variants(tenant):
+    return [
+        LoginVariant("home", "Home internet", lambda user: not user.login.startswith("w"), "Home hint"),
+        LoginVariant("wifi", "Wi-Fi", lambda user: user.login.startswith("w"), "Wi-Fi hint"),
+    ]
+
+
+@hookimpl
+def load_demo_data(tenant, data):
+    demo_calls.append((tenant.slug, data))
