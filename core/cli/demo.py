@@ -92,17 +92,23 @@ def _ensure_account(tenant, spec: dict) -> None:
                 )
 
 
-def _load_plugin_demo_data(tenant, sections: dict[str, dict]) -> None:
-    """Each enabled plugin builds its own demo data (``load_demo_data``) from its section of the file."""
+def _load_plugin_demo_data(tenant, sections: dict[str, dict]) -> list[dict]:
+    """Each enabled plugin builds its own demo data (``load_demo_data``) from its section of the file.
+
+    Returns the logins the plugins created, to print with the file's own demo users.
+    """
+    from core.plugins.manager import flatten
     from core.plugins.state import enabled_plugins
 
     enabled = enabled_plugins(tenant)
+    logins: list[dict] = []
     for name, data in sections.items():
         if name not in enabled:
             raise click.ClickException(f"{tenant.slug}: demo data for plugin {name!r}, which is not enabled")
         with tenant_scope(tenant.id):
-            current_app.plugins.call_one(name, "load_demo_data", tenant=tenant, data=data)
+            logins += flatten(current_app.plugins.call_one(name, "load_demo_data", tenant=tenant, data=data))
         session.commit()
+    return logins
 
 
 def prepare_demo(folder: Path) -> list[tuple]:
@@ -125,8 +131,8 @@ def prepare_demo(folder: Path) -> list[tuple]:
         for spec in definition.data["demo"]["accounts"]:
             _ensure_account(tenant, spec)
         session.commit()
-        _load_plugin_demo_data(tenant, definition.data["demo"]["plugins"])
-        listing.append((tenant, definition.data["demo"]["users"]))
+        plugin_logins = _load_plugin_demo_data(tenant, definition.data["demo"]["plugins"])
+        listing.append((tenant, [*definition.data["demo"]["users"], *plugin_logins]))
     return listing
 
 
@@ -139,8 +145,8 @@ def _print_listing(listing: list[tuple], host: str, port: int) -> None:
             click.echo(f"  {tenant.name}:")
             click.echo(f"    http://{tenant.slug}.localhost:{port}/   (or http://{host}:{port}/t/{tenant.slug}/)")
         for user in users:
-            roles = ", ".join(user.get("roles", ["subscriber"]))
-            click.echo(f"      login {user['login']!s:<28} password {user['password']:<20} ({roles})")
+            about = user.get("note") or ", ".join(user.get("roles", ["subscriber"]))
+            click.echo(f"      login {user['login']!s:<28} password {user['password']:<20} ({about})")
     click.echo("\nMail is kept in each site's admin area (Outgoing mail). Stop with Ctrl+C.\n")
 
 

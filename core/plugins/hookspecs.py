@@ -239,10 +239,13 @@ def login_variants(tenant: Tenant) -> list[LoginVariant] | None:
 
 
 @hookspec
-def load_demo_data(tenant: Tenant, data: dict[str, Any]) -> None:
+def load_demo_data(tenant: Tenant, data: dict[str, Any]) -> list[dict[str, Any]] | None:
     """Create this plugin's demo data for ``tenant`` from the tenant file's ``[demo.plugins.<name>]`` table.
 
     Called by ``abonent demo`` on the one plugin named, after core created the file's demo users and
     accounts, inside the tenant's scope; the caller commits. ``data`` is the table as written (the
-    plugin validates it). Must be idempotent: the demo command runs on every start.
+    plugin validates it and raises ``click.ClickException`` with a clear message when it is wrong).
+    Must be idempotent: the demo command runs on every start. Return the logins it created, as dicts
+    with ``login``, ``password`` and ``note`` (e.g. "in debt, services blocked"): the demo prints them
+    with the site's other logins.
     """

@@ -45,7 +45,9 @@ def test_without_the_plugin_the_site_has_one_form(client, make_tenant, make_user
     make_user(tenant, "w3003", password="Plain-pass-1")
     page = client.get(tenant_path(tenant, "/login")).get_data(as_text=True)
     assert "Wi-Fi" not in page
-    assert client.submit(tenant_path(tenant, "/login"), {"login": "w3003", "password": "Plain-pass-1"}).status_code == 302
+    assert (
+        client.submit(tenant_path(tenant, "/login"), {"login": "w3003", "password": "Plain-pass-1"}).status_code == 302
+    )
 
 
 def test_a_plain_login_without_a_chosen_form_accepts_every_subscriber(client, site):

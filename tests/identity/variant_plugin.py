@@ -18,3 +18,4 @@ def login_variants(tenant):
 @hookimpl
 def load_demo_data(tenant, data):
     demo_calls.append((tenant.slug, data))
+    return [{"login": "demo-variant", "password": "Variant-pass-1", "note": "made by the plugin"}]

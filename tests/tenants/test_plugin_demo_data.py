@@ -26,13 +26,15 @@ def _prepare(tmp_path, enabled: str):
         plugins=[variant_plugin],
     )
     with app.app_context():
-        prepare_demo(folder)
+        return prepare_demo(folder)
 
 
 def test_each_enabled_plugin_gets_its_demo_table(tmp_path):
     variant_plugin.demo_calls.clear()
-    _prepare(tmp_path, "true")
+    listing = _prepare(tmp_path, "true")
     assert variant_plugin.demo_calls == [("demo-data-site", {"catalogue": ["basic", "max"]})]
+    printed = {user["login"]: user for tenant, users in listing for user in users}
+    assert printed["demo-variant"]["note"] == "made by the plugin"
 
 
 def test_demo_data_for_a_disabled_plugin_is_refused(tmp_path):
