@@ -168,6 +168,23 @@ def receipt_lines(tenant: Tenant, account: PersonalAccount, period: str) -> list
 
 
 @hookspec
+def service_titles(tenant: Tenant) -> dict[str, str] | None:
+    """Return printable names for the service codes this plugin charges under: ``{code: title}``.
+
+    Called on the plugins enabled for ``tenant`` when a receipt, a statement or the history of
+    charges is shown. Postings carry a short service code (``Entry.service``); without a name the
+    code itself is printed. Core names common codes (``internet``, ``tv``, ``heating`` …); a
+    plugin's names take precedence.
+
+    Example::
+
+        @hookimpl
+        def service_titles(tenant):
+            return {p.code: p.title for p in all_products()}
+    """
+
+
+@hookspec
 def register_notification_kinds() -> list[NotificationKind] | None:
     """Return the kinds of notification this plugin sends (``core.api.NotificationKind``).
 

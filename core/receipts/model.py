@@ -36,6 +36,7 @@ from core.accounts.models import PersonalAccount
 from core.db import session, tenant_scope, utcnow
 from core.ledger import service as ledger
 from core.ledger.models import LedgerTransaction, Posting
+from core.money.services import service_titles
 from core.plugins.manager import flatten
 from core.plugins.state import tenant_hooks
 from core.receipts import qr
@@ -48,26 +49,6 @@ log = logging.getLogger(__name__)
 PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 DEFAULT_TIMEZONE = "Europe/Moscow"
 
-SERVICE_TITLES = {
-    "internet": "Интернет",
-    "tv": "Телевидение",
-    "iptv": "Телевидение",
-    "phone": "Телефония",
-    "telephony": "Телефония",
-    "mobile": "Мобильная связь",
-    "rent": "Аренда оборудования",
-    "equipment": "Аренда оборудования",
-    "maintenance": "Содержание и ремонт жилого помещения",
-    "heating": "Отопление",
-    "hot_water": "Горячее водоснабжение",
-    "cold_water": "Холодное водоснабжение",
-    "sewerage": "Водоотведение",
-    "electricity": "Электроснабжение",
-    "gas": "Газоснабжение",
-    "waste": "Обращение с ТКО",
-    "intercom": "Домофон",
-    "security": "Охрана",
-}
 OTHER_CHARGES = "Прочие начисления"
 
 
@@ -203,10 +184,10 @@ def _text(mapping: dict[str, Any] | None, key: str) -> str:
     return str(value).strip() if value is not None else ""
 
 
-def service_title(service: str | None) -> str:
+def service_title(tenant: Tenant, service: str | None) -> str:
     if not service:
         return OTHER_CHARGES
-    return SERVICE_TITLES.get(service, service)
+    return service_titles(tenant).get(service, service)
 
 
 def requisite_problems(provider: Provider, bank: BankDetails) -> tuple[str, ...]:
@@ -370,7 +351,7 @@ def build_receipt(tenant: Tenant, account: PersonalAccount, period: str) -> Rece
     charge_lines = tuple(
         sorted(
             (
-                ChargeLine(service, service_title(service), amount, recalculated)
+                ChargeLine(service, service_title(tenant, service), amount, recalculated)
                 for (service, recalculated), amount in charges.items()
                 if amount
             ),

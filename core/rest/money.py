@@ -41,9 +41,18 @@ class OperationSchema(Schema):
     occurred_at = fields.DateTime()
     kind = fields.String(metadata={"description": "charge, payment, correction or reversal"})
     amount = fields.Integer(metadata={"description": "kopecks added to the balance (negative = taken)"})
-    service = fields.String(allow_none=True)
+    service = fields.String(allow_none=True, metadata={"description": "the service's code"})
+    service_title = fields.Method("_service_title", metadata={"description": "the service's name"})
     period = fields.String(allow_none=True)
     memo = fields.String()
+
+    def _service_title(self, operation) -> str:
+        from flask import g
+
+        from core.money.services import service_title
+
+        service = operation["service"] if isinstance(operation, dict) else operation.service
+        return service_title(g.get("tenant"), service)
 
 
 class OperationsQuery(Schema):

@@ -142,6 +142,12 @@ def handle_unexpected(error: Exception):
     return render_template("errors/generic.html", error=None), 500
 
 
+def _service_name(code: str | None) -> str:
+    from core.money.services import service_title
+
+    return service_title(g.get("tenant"), code)
+
+
 def init_web(app: Flask) -> None:
     from core.admin.views import blueprint as admin_blueprint
     from core.files.views import blueprint as files_blueprint
@@ -165,6 +171,7 @@ def init_web(app: Flask) -> None:
     if not app.testing and not app.debug:
         app.register_error_handler(Exception, handle_unexpected)
     app.add_template_filter(format_money, "money")
+    app.add_template_filter(_service_name, "service_name")
     for blueprint in (
         shell_blueprint,
         identity_blueprint,

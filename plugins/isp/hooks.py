@@ -140,6 +140,22 @@ def on_payment_posted(tenant, account, payment):
 
 
 @hookimpl
+def service_titles(tenant):
+    from sqlalchemy import select
+
+    from core.api import session
+    from plugins.isp.models import Product
+
+    titles = {
+        "promise_fee": str(_l("Promised payment fee")),
+        "freeze": str(_l("Voluntary block")),
+        "tariff_change": str(_l("Tariff change fee")),
+    }
+    titles.update(dict(session.execute(select(Product.code, Product.title)).all()))
+    return titles
+
+
+@hookimpl
 def login_variants(tenant):
     from plugins.isp.contracts import contracts_of_user
     from plugins.isp.models import CABLE, WIFI
@@ -188,4 +204,5 @@ __all__ = [
     "register_notification_kinds",
     "register_permissions",
     "register_ticket_categories",
+    "service_titles",
 ]

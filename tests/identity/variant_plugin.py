@@ -19,3 +19,8 @@ def login_variants(tenant):
 def load_demo_data(tenant, data):
     demo_calls.append((tenant.slug, data))
     return [{"login": "demo-variant", "password": "Variant-pass-1", "note": "made by the plugin"}]
+
+
+@hookimpl
+def service_titles(tenant):
+    return {"v100": "Variant 100 Mbit/s", "internet": "Internet by Variant"}

@@ -1,0 +1,48 @@
+"""Names of the services money is charged for: core's common ones, and each plugin's (``service_titles``).
+
+Postings carry a short service code (``internet``, a tariff's code, ``heating`` …); receipts and
+statements show its name instead.
+"""
+
+from __future__ import annotations
+
+from core.plugins.state import tenant_hooks
+from core.tenants.models import Tenant
+
+CORE_SERVICE_TITLES = {
+    "internet": "Интернет",
+    "tv": "Телевидение",
+    "iptv": "Телевидение",
+    "phone": "Телефония",
+    "telephony": "Телефония",
+    "mobile": "Мобильная связь",
+    "rent": "Аренда оборудования",
+    "equipment": "Аренда оборудования",
+    "maintenance": "Содержание и ремонт жилого помещения",
+    "heating": "Отопление",
+    "hot_water": "Горячее водоснабжение",
+    "cold_water": "Холодное водоснабжение",
+    "sewerage": "Водоотведение",
+    "electricity": "Электроснабжение",
+    "gas": "Газоснабжение",
+    "waste": "Обращение с ТКО",
+    "intercom": "Домофон",
+    "security": "Охрана",
+}
+
+
+def service_titles(tenant: Tenant | None) -> dict[str, str]:
+    """Every service code's printable name on ``tenant``'s site (plugins' names win over core's)."""
+    titles = dict(CORE_SERVICE_TITLES)
+    if tenant is None:
+        return titles
+    for answer in tenant_hooks(tenant).service_titles(tenant=tenant):
+        titles.update({str(code): str(title) for code, title in (answer or {}).items()})
+    return titles
+
+
+def service_title(tenant: Tenant | None, code: str | None) -> str:
+    """The name of service ``code`` (the code itself when nobody names it; empty for none)."""
+    if not code:
+        return ""
+    return service_titles(tenant).get(code, code)
