@@ -133,3 +133,33 @@ def as_utc(day: date, hour: int = 12) -> datetime:
     from datetime import UTC
 
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+
+@pytest.fixture
+def contract_from(app):
+    """``contract_from(tenant, number, starts_on, products=("inet100",), balance=0, **fields)`` opens a
+    contract whose services start on ``starts_on`` (a fixed date, not "N days ago"), with ``balance``
+    kopecks paid in. Returns a :class:`MadeContract`. (Charging and blocking tests.)"""
+    from core.api import ledger, session, tenant_scope
+    from plugins.isp.contracts import NewContract, open_contract
+
+    def factory(tenant, number: str, starts_on: date, products=("inet100",), balance: int = 0, **fields):
+        with app.app_context(), tenant_scope(tenant.id):
+            contract, user, password = open_contract(
+                tenant,
+                NewContract(
+                    number=number,
+                    holder_name=f"Holder {number}",
+                    products=tuple(products),
+                    starts_on=starts_on,
+                    **fields,
+                ),
+                today=starts_on,
+            )
+            if balance:
+                personal = contract.account.ledger_account
+                ledger.transfer(f"test:topup:{number}", "payment", ledger.clearing_account("test"), personal, balance)
+            session.commit()
+            return MadeContract(contract.id, contract.number, contract.account.id, user.id, user.login, password)
+
+    return factory
