@@ -12,6 +12,7 @@ blueprint = Blueprint("isp", __name__, url_prefix="/isp", template_folder="templ
 
 from plugins.isp import (  # noqa: E402,F401 - importing registers the routes
     admin_catalog,
+    admin_changes,
     admin_charges,
     admin_contracts,
     admin_freezes,
