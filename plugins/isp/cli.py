@@ -15,6 +15,7 @@ import time
 from datetime import date
 
 import click
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from core.api import Tenant, enabled_plugins, format_money, session, tenant_scope, utcnow
@@ -25,9 +26,7 @@ PAUSE_VARIABLE = "ABONENT_ISP_CHARGE_PAUSE"
 CLI_TRIGGER = "cli"
 
 
-@click.group("isp")
-def isp() -> None:
-    """ISP: charge runs and maintenance."""
+isp = AppGroup("isp", help="ISP: charge runs and maintenance.")
 
 
 def _tenant(slug: str) -> Tenant:
