@@ -131,6 +131,7 @@ class NewContract:
     phone: str = ""
     products: tuple[str, ...] = ()  # product codes
     starts_on: date | None = None
+    password: str | None = None  # None: a random one (the demo fixes it so its README can print it)
 
 
 def open_contract(tenant: Tenant, new: NewContract, today: date) -> tuple[Contract, User, str]:
@@ -175,7 +176,12 @@ def open_contract(tenant: Tenant, new: NewContract, today: date) -> tuple[Contra
         subscribe(contract, product, new.starts_on or today)
     try:
         user, password = create_user(
-            tenant, account.number, full_name=new.holder_name, email=new.email, phone=new.phone
+            tenant,
+            account.number,
+            full_name=new.holder_name,
+            email=new.email,
+            phone=new.phone,
+            password=new.password,
         )
     except IdentityError as error:
         raise ContractError(error.field if error.field != "login" else "number", error.message) from error

@@ -186,7 +186,7 @@ def news_audiences(tenant):
 def load_demo_data(tenant, data):
     from plugins.isp.demo import load
 
-    load(tenant, data)
+    return load(tenant, data)
 
 
 __all__ = [
