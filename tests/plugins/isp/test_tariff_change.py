@@ -202,3 +202,37 @@ def test_cancelling_without_an_ordered_change_is_refused_in_words(app, isp_tenan
     response = client.submit(tenant_path(tenant, "/isp/tariffs/cancel"), {})
     assert response.status_code == 302
     assert "no ordered tariff change" in client.get(tenant_path(tenant, "/isp/tariffs")).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("timing", ["next_period", "immediately"])
+def test_two_confirms_at_once_make_one_change_and_take_one_fee(app, isp_tenant, catalog, contract_from, timing):
+    import threading
+
+    tenant = isp_tenant(settings={"tariff_change_timing": timing, "tariff_change_fee_up": 5000})
+    catalog(tenant)
+    made = contract_from(tenant, "800700", START, products=("inet100",), balance=100_000)
+    now = as_utc(date(2025, 3, 10))
+    barrier = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def attempt() -> None:
+        with scope(app, tenant):
+            barrier.wait()
+            try:
+                changes.confirm_change(tenant, contract(made), product("inet300"), None, now)
+                session.commit()
+                outcomes.append("ok")
+            except Refused as refused:
+                session.rollback()
+                outcomes.append(refused.reasons[0].code)
+
+    threads = [threading.Thread(target=attempt) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes).count("ok") == 1, outcomes
+    assert balance(app, tenant, made) == 95_000
+    with scope(app, tenant):
+        assert len(session.scalars(select(TariffChange)).all()) == 1
+        assert sorted(s.product.code for s in contract(made).subscriptions) == ["inet100", "inet300"]
