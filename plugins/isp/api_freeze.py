@@ -56,7 +56,7 @@ class FreezeSchema(Schema):
     by_staff = fields.Boolean()
 
 
-class ReasonSchema(Schema):
+class FreezeReasonSchema(Schema):
     code = fields.String()
     message = fields.String()
 
@@ -64,7 +64,7 @@ class ReasonSchema(Schema):
 class FreezeStateSchema(Schema):
     freeze = fields.Nested(FreezeSchema, allow_none=True, metadata={"description": "planned or running block"})
     can_end = fields.Boolean(metadata={"description": "DELETE would end or cancel it now"})
-    end_refusal = fields.Nested(ReasonSchema, allow_none=True)
+    end_refusal = fields.Nested(FreezeReasonSchema, allow_none=True)
     earliest_start = fields.Date(metadata={"description": "first day a new block may start (cooldown)"})
     latest_start = fields.Date()
     rules = fields.Nested(RulesSchema)
@@ -99,13 +99,13 @@ class QuoteSchema(Schema):
     fee_charged_on = fields.Date(allow_none=True)
     services = fields.List(fields.Nested(ServiceSchema), metadata={"description": "services that stop"})
     services_cost = fields.Integer(metadata={"description": "what the services would cost for these days"})
-    reasons = fields.List(fields.Nested(ReasonSchema))
+    reasons = fields.List(fields.Nested(FreezeReasonSchema))
 
 
-class RefusedSchema(Schema):
+class FreezeRefusedSchema(Schema):
     code = fields.String()
     message = fields.String()
-    reasons = fields.List(fields.Nested(ReasonSchema))
+    reasons = fields.List(fields.Nested(FreezeReasonSchema))
 
 
 def _contract(query: dict) -> Contract:
@@ -202,7 +202,7 @@ def quote_freeze(query, period):
 @blueprint.arguments(AccountQuery, location="query")
 @blueprint.arguments(PeriodSchema)
 @blueprint.response(201, FreezeSchema)
-@blueprint.alt_response(409, schema=RefusedSchema, description="refused: the reasons say why")
+@blueprint.alt_response(409, schema=FreezeRefusedSchema, description="refused: the reasons say why")
 @blueprint.doc(security=BEARER)
 def start_freeze(query, period):
     """Start (or plan) the voluntary block; the rules are checked again."""
@@ -221,7 +221,7 @@ def start_freeze(query, period):
 @require("isp.use")
 @blueprint.arguments(AccountQuery, location="query")
 @blueprint.response(200, FreezeSchema)
-@blueprint.alt_response(409, schema=RefusedSchema, description="refused: the reasons say why")
+@blueprint.alt_response(409, schema=FreezeRefusedSchema, description="refused: the reasons say why")
 @blueprint.doc(security=BEARER)
 def end_freeze(query):
     """End the running block today (if allowed) or cancel the planned one."""

@@ -118,7 +118,9 @@ def test_one_open_block_at_a_time(app, world):
         assert codes(t, contract, TODAY + timedelta(days=20), TODAY + timedelta(days=29)) == [freezes.ALREADY_FROZEN]
         # Even staff cannot open a second one.
         with pytest.raises(Refused) as refused:
-            freezes.start(t, contract, None, TODAY + timedelta(days=20), TODAY + timedelta(days=29), TODAY, by_staff=True)
+            freezes.start(
+                t, contract, None, TODAY + timedelta(days=20), TODAY + timedelta(days=29), TODAY, by_staff=True
+            )
         assert refused.value.reasons[0].code == freezes.ALREADY_FROZEN
 
 
