@@ -21,11 +21,14 @@ BLOCKED = "blocked"
 UNBLOCKED = "unblocked"
 
 
-def refresh(tenant: Tenant, contract: Contract, now: datetime | None = None) -> str | None:
+def refresh(
+    tenant: Tenant, contract: Contract, now: datetime | None = None, *, grace_days: int | None = None
+) -> str | None:
     """Block or unblock ``contract`` by its balance and the tenant's policy; returns what changed.
 
     Returns ``"blocked"``, ``"unblocked"`` or ``None``. Subscribers are notified of either change.
-    Works in the caller's transaction; the caller commits.
+    Works in the caller's transaction; the caller commits. ``grace_days`` is the tenant's
+    ``block_grace_days`` setting, read here when not given (the charge run passes it for many contracts).
     """
     now = now or utcnow()
     today = tenant_today(tenant, now)
@@ -43,7 +46,7 @@ def refresh(tenant: Tenant, contract: Contract, now: datetime | None = None) -> 
         contract.negative_since = today
     if contract.blocked_since is not None:
         return None
-    grace = plugin_settings(tenant, "isp")["block_grace_days"]
+    grace = plugin_settings(tenant, "isp")["block_grace_days"] if grace_days is None else grace_days
     if (today - contract.negative_since).days < grace:
         return None
     contract.blocked_since = now

@@ -83,12 +83,15 @@ class ChargeResult:
     seconds: float = 0.0
     run_id: int | None = None
 
-    def add(self, service: str, amount: int) -> None:
-        line = self.by_service.setdefault(service, [0, 0])
-        line[0] += 1
-        line[1] += amount
-        self.charges += 1
-        self.total += amount
+    def merge(self, totals: dict[str, list[int]]) -> None:
+        """Add ``{service: [count, kopecks]}`` to the totals."""
+        for service, (count, amount) in totals.items():
+            if count:
+                line = self.by_service.setdefault(service, [0, 0])
+                line[0] += count
+                line[1] += amount
+                self.charges += count
+                self.total += amount
 
     def details(self) -> dict:
         return {
@@ -309,7 +312,7 @@ class _Chunk:
     """One chunk's transfers and what the run must remember of it."""
 
     transfers: list = field(default_factory=list)
-    services: list[str] = field(default_factory=list)  # service code of each transfer
+    totals: dict[str, list[int]] = field(default_factory=dict)  # service → [count, kopecks] of the transfers
     handled: list[int] = field(default_factory=list)  # subscription ids marked charged for the day
     # contract → [monthly fee of its charged services, balance after this chunk], for the reminders
     money: dict[int, list[int]] = field(default_factory=dict)
@@ -342,7 +345,6 @@ def _build_chunk(plan: _Plan, rows: list, result: ChargeResult) -> _Chunk:
                         plan.freeze_memo,
                     )
                 )
-                chunk.services.append(FREEZE_SERVICE)
             continue
         price = plan.prices[product_id]
         money = chunk.money.setdefault(contract_id, [0, balance])
@@ -363,18 +365,25 @@ def _build_chunk(plan: _Plan, rows: list, result: ChargeResult) -> _Chunk:
                 price.memo,
             )
         )
-        chunk.services.append(price.code)
+    totals = chunk.totals
+    for transfer in chunk.transfers:
+        line = totals.get(transfer.service)
+        if line is None:
+            line = totals[transfer.service] = [0, 0]
+        line[0] += 1
+        line[1] += transfer.amount
     return chunk
 
 
 def _post_chunk(plan: _Plan, chunk: _Chunk, result: ChargeResult) -> None:
     """Post the chunk's transfers and mark its subscriptions charged for the day (caller commits)."""
-    duplicates: frozenset[str] = frozenset()
     if chunk.transfers:
         duplicates = ledger.post_transfers(chunk.transfers).duplicates
-    for transfer, service in zip(chunk.transfers, chunk.services, strict=True):
-        if transfer.key not in duplicates:
-            result.add(service, transfer.amount)
+        for transfer in chunk.transfers if duplicates else ():  # posted before: not this run's charges
+            if transfer.key in duplicates:
+                chunk.totals[transfer.service][0] -= 1
+                chunk.totals[transfer.service][1] -= transfer.amount
+    result.merge(chunk.totals)
     _mark_charged(chunk.handled, plan.day)
 
 
@@ -460,6 +469,7 @@ def refresh_debtors(tenant: Tenant, now: datetime, chunk_size: int = CHUNK_SIZE)
     Set-based: one query per ``chunk_size`` contracts finds them, commits per chunk. Returns how
     many contracts were blocked.
     """
+    grace_days = plugin_settings(tenant, "isp")["block_grace_days"]
     blocked = 0
     last = 0
     while True:
@@ -478,7 +488,7 @@ def refresh_debtors(tenant: Tenant, now: datetime, chunk_size: int = CHUNK_SIZE)
         if not ids:
             return blocked
         for contract in session.scalars(select(Contract).where(Contract.id.in_(ids)).order_by(Contract.id)):
-            if blocking.refresh(tenant, contract, now) == blocking.BLOCKED:
+            if blocking.refresh(tenant, contract, now, grace_days=grace_days) == blocking.BLOCKED:
                 blocked += 1
         session.commit()
         last = ids[-1]
@@ -537,8 +547,7 @@ def charge_day(
             chunk = _build_chunk(plan, rows, result)
             result.chunks += 1
             if dry_run:
-                for transfer, service in zip(chunk.transfers, chunk.services, strict=True):
-                    result.add(service, transfer.amount)
+                result.merge(chunk.totals)
                 continue
             _post_chunk(plan, chunk, result)
             result.reminded += _remind_low_balances(tenant, plan, chunk)
