@@ -24,10 +24,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock
+from typing import NamedTuple
 
 from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, null, or_, select, text
+from sqlalchemy import and_, bindparam, func, null, or_, select, text
 
 from core.api import (
     Job,
@@ -124,8 +125,9 @@ def start_of_day(tenant: Tenant, day: date) -> datetime:
 # --- what one day needs to know -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Price:
+class _Price(NamedTuple):
+    """A product's price on the run's day (a tuple: the charge loop unpacks it)."""
+
     code: str  # the service code on the postings
     fee: int  # per month
     amount: int  # for this day
@@ -217,12 +219,14 @@ def _any_freeze_on(day: date) -> bool:
 
 def _due_chunks(day: date, product_ids: list[int], size: int) -> Iterator[list]:
     """Rows ``(contract id, subscription id, product id, ledger account id, balance, blocked since,
-    freeze id)`` of the subscriptions due on ``day``, about ``size`` at a time, one query per chunk.
+    freeze id)`` of the subscriptions due on ``day``, about ``size`` at a time, two queries per chunk.
 
     Ordered by contract; a full chunk leaves its last contract's rows to the next one, so all of a
     contract's services are charged in one chunk (its balance is final when the chunk is posted).
     Keyset pagination on the contract (a range of the ``(tenant, contract)`` index, whose order is
-    the query's): each chunk reads only its own rows, and nothing accumulates between chunks.
+    the query's): each chunk reads only its own rows, and nothing accumulates between chunks. The
+    chunk's contracts (account, balance, block, freeze) come from a second query over the same
+    range: a lookup per contract, not per subscription.
 
     The hot path of the run, so it is executed as plain SQL on the session's connection (no ORM
     row processing, half the time): the tenant conditions the ORM guard would add are written out.
@@ -230,34 +234,64 @@ def _due_chunks(day: date, product_ids: list[int], size: int) -> Iterator[list]:
     tenant = current_tenant_id()
     if tenant is None:
         raise RuntimeError("the charge run works inside a tenant scope")
+    subscriptions = (
+        select(Subscription.contract_id, Subscription.id, Subscription.product_id)
+        .where(Subscription.tenant_id == tenant, _due(day, product_ids))
+        .order_by(Subscription.contract_id, Subscription.id)
+        .limit(size)
+    )
+    # One statement object per query for the whole run: SQLAlchemy builds its cache key once.
+    next_chunk = subscriptions.where(Subscription.contract_id > bindparam("after"))
+    contracts = _contracts_query(tenant, day).where(Contract.id >= bindparam("first"), Contract.id <= bindparam("last"))
+
+    def execute(statement, params=None):  # the session's current transaction (it commits per chunk)
+        return session.connection().execute(statement, params)
+
+    def with_contracts(rows: list, first: int, last: int) -> list:
+        found = {row[0]: row[1:] for row in execute(contracts, {"first": first, "last": last})}
+        return [(*row, *found[row[0]]) for row in rows if row[0] in found]
+
+    after = 0
+    while True:
+        rows = execute(next_chunk, {"after": after}).all()
+        if not rows:
+            return
+        if len(rows) < size or rows[0][0] != rows[-1][0]:
+            if len(rows) == size:  # the last contract may go on past the limit: the next chunk has it
+                rows = [row for row in rows if row[0] != rows[-1][0]]
+            after = rows[-1][0]
+            yield with_contracts(rows, rows[0][0], after)
+            continue
+        # One contract with more due services than a chunk holds (never in practice): page by id.
+        contract_id = rows[0][0]
+        while rows:
+            yield with_contracts(rows, contract_id, contract_id)
+            page = subscriptions.where(Subscription.contract_id == contract_id, Subscription.id > rows[-1][1])
+            rows = execute(page).all()
+        after = contract_id
+
+
+def _contracts_query(tenant: int, day: date):
+    """Contracts with their ledger account, balance, debt block and the voluntary block on ``day``."""
     if _any_freeze_on(day):
         freeze = (
             select(Freeze.id)
             .where(
                 Freeze.tenant_id == tenant,
-                Freeze.contract_id == Subscription.contract_id,
+                Freeze.contract_id == Contract.id,
                 Freeze.status.in_((SCHEDULED, ACTIVE, FINISHED)),
                 Freeze.starts_on <= day,
                 func.coalesce(Freeze.ended_on, Freeze.ends_on) >= day,
             )
             .order_by(Freeze.id)
             .limit(1)
-            .correlate(Subscription)
+            .correlate(Contract)
             .scalar_subquery()
         )
     else:
         freeze = null()
-    query = (
-        select(
-            Subscription.contract_id,
-            Subscription.id,
-            Subscription.product_id,
-            PersonalAccount.ledger_account_id,
-            LedgerAccount.balance,
-            Contract.blocked_since,
-            freeze,
-        )
-        .join(Contract, and_(Contract.tenant_id == tenant, Contract.id == Subscription.contract_id))
+    return (
+        select(Contract.id, PersonalAccount.ledger_account_id, LedgerAccount.balance, Contract.blocked_since, freeze)
         .join(
             PersonalAccount,
             and_(PersonalAccount.tenant_id == tenant, PersonalAccount.id == Contract.personal_account_id),
@@ -266,31 +300,8 @@ def _due_chunks(day: date, product_ids: list[int], size: int) -> Iterator[list]:
             LedgerAccount,
             and_(LedgerAccount.tenant_id == tenant, LedgerAccount.id == PersonalAccount.ledger_account_id),
         )
-        .where(Subscription.tenant_id == tenant, _due(day, product_ids))
-        .order_by(Subscription.contract_id, Subscription.id)
-        .limit(size)
+        .where(Contract.tenant_id == tenant)
     )
-
-    def execute(statement):  # the connection of the session's current transaction (it commits per chunk)
-        return session.connection().execute(statement)
-
-    after = 0
-    while True:
-        rows = execute(query.where(Subscription.contract_id > after)).all()
-        if not rows:
-            return
-        if len(rows) < size or rows[0][0] != rows[-1][0]:
-            if len(rows) == size:  # the last contract may go on past the limit: the next chunk has it
-                rows = [row for row in rows if row[0] != rows[-1][0]]
-            after = rows[-1][0]
-            yield rows
-            continue
-        # One contract with more due services than a chunk holds (never in practice): page by id.
-        contract_id = rows[0][0]
-        while rows:
-            yield rows
-            rows = execute(query.where(Subscription.contract_id == contract_id, Subscription.id > rows[-1][1])).all()
-        after = contract_id
 
 
 def _daily_freeze_fees(freeze_ids: set[int]) -> dict[int, int]:
@@ -319,59 +330,67 @@ class _Chunk:
 
 
 def _build_chunk(plan: _Plan, rows: list, result: ChargeResult) -> _Chunk:
-    chunk = _Chunk()
+    """The chunk's transfers: a day's share per running service, the freeze fee per frozen contract.
+
+    The loop runs once per subscription of the tenant, so it binds what it uses to local names.
+    """
+    chunk = _Chunk(handled=[row[1] for row in rows])
     freeze_fees = _daily_freeze_fees({row[6] for row in rows if row[6] is not None and row[5] is None})
-    freezes_done: set[int] = set()
+    transfers = chunk.transfers
+    append = transfers.append
+    transfer = ledger.Transfer
+    money = chunk.money if plan.remind_days else None
+    prices = plan.prices
+    suffix, period, occurred_at = plan.key_suffix, plan.period, plan.occurred_at
+    counts: dict[int, int] = {}  # product → transfers
     for contract_id, sub_id, product_id, account_id, balance, blocked_since, freeze_id in rows:
-        chunk.handled.append(sub_id)
         if blocked_since is not None:  # blocked for debt: blocked days are not billed
             result.skipped_blocked += 1
             continue
         if freeze_id is not None:  # voluntary block: its daily fee (once per contract), no service fees
             result.frozen += 1
-            fee = freeze_fees.get(freeze_id)
-            if fee and freeze_id not in freezes_done:
-                freezes_done.add(freeze_id)
-                chunk.transfers.append(
-                    ledger.Transfer(
-                        freeze_key(freeze_id, plan.day),
+            fee = freeze_fees.pop(freeze_id, None)
+            if fee:
+                key = freeze_key(freeze_id, plan.day)
+                append(
+                    transfer(
+                        key,
                         KIND,
                         account_id,
                         plan.freeze_revenue_id,
                         fee,
                         FREEZE_SERVICE,
-                        plan.period,
-                        plan.occurred_at,
+                        period,
+                        occurred_at,
                         plan.freeze_memo,
                     )
                 )
+                line = chunk.totals.setdefault(FREEZE_SERVICE, [0, 0])
+                line[0] += 1
+                line[1] += fee
             continue
-        price = plan.prices[product_id]
-        money = chunk.money.setdefault(contract_id, [0, balance])
-        money[0] += price.fee
-        money[1] -= price.amount
-        if price.amount <= 0:
+        code, fee, amount, memo, revenue_id = prices[product_id]
+        if money is not None:
+            spent = money.get(contract_id)
+            if spent is None:
+                money[contract_id] = [fee, balance - amount]
+            else:
+                spent[0] += fee
+                spent[1] -= amount
+        if amount <= 0:
             continue  # a fee under a kopeck a day: some days cost nothing
-        chunk.transfers.append(
-            ledger.Transfer(
-                f"isp:charge:{sub_id}{plan.key_suffix}",  # charge_key(), without a call per charge
-                KIND,
-                account_id,
-                price.revenue_id,
-                price.amount,
-                price.code,
-                plan.period,
-                plan.occurred_at,
-                price.memo,
+        # the key is charge_key(), without a call per charge
+        append(
+            transfer(
+                f"isp:charge:{sub_id}{suffix}", KIND, account_id, revenue_id, amount, code, period, occurred_at, memo
             )
         )
-    totals = chunk.totals
-    for transfer in chunk.transfers:
-        line = totals.get(transfer.service)
-        if line is None:
-            line = totals[transfer.service] = [0, 0]
-        line[0] += 1
-        line[1] += transfer.amount
+        counts[product_id] = counts.get(product_id, 0) + 1
+    for product_id, count in counts.items():
+        price = prices[product_id]
+        line = chunk.totals.setdefault(price.code, [0, 0])
+        line[0] += count
+        line[1] += count * price.amount
     return chunk
 
 
@@ -394,13 +413,13 @@ def _mark_charged(subscription_ids: list[int], day: date) -> None:
         return
     if session.get_bind().dialect.name == "postgresql":
         params = {"t": current_tenant_id(), "day": day, "ids": subscription_ids}
-        chosen = "id = ANY(CAST(:ids AS integer[]))"
-    else:  # SQLite stores a date as its ISO text
+        chosen = "id = ANY(CAST(:ids AS integer[])) AND tenant_id = :t"
+    else:  # SQLite stores a date as its ISO text; "+tenant_id" keeps its planner on the primary key
         params = {"t": current_tenant_id(), "day": day.isoformat(), "ids": json.dumps(subscription_ids)}
-        chosen = "id IN (SELECT value FROM json_each(:ids))"
+        chosen = "id IN (SELECT value FROM json_each(:ids)) AND +tenant_id = :t"
     session.execute(
         text(
-            f"UPDATE isp_subscriptions SET charged_through = :day WHERE tenant_id = :t AND {chosen} "
+            f"UPDATE isp_subscriptions SET charged_through = :day WHERE {chosen} "
             "AND (charged_through IS NULL OR charged_through < :day)"
         ),
         params,

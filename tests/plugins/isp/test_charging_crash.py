@@ -60,13 +60,12 @@ def charge_counts(app, tenant) -> tuple[int, int]:
         transactions = session.scalar(
             select(func.count(LedgerTransaction.id)).where(LedgerTransaction.kind == "charge")
         )
-        per_day = (
-            select(func.count(Posting.id).label("n"))
+        per_day = session.scalars(
+            select(func.count(Posting.id))
             .where(Posting.kind == "charge", Posting.amount < 0)
             .group_by(Posting.ledger_account_id, Posting.service, Posting.occurred_at)
-            .subquery()
-        )
-        worst = session.scalar(select(func.max(per_day.c.n))) or 0
+        ).all()
+        worst = max(per_day, default=0)
         return transactions, worst
 
 
