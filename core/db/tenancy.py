@@ -17,10 +17,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from sqlalchemy import event, text
+from sqlalchemy import Alias, TableClause, event, text
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
+from sqlalchemy.sql import visitors
 
-from core.db.base import TenantOwned
+from core.db.base import Base, TenantOwned
 
 _tenant_id: ContextVar[int | None] = ContextVar("abonent_tenant_id", default=None)
 _cross_tenant: ContextVar[bool] = ContextVar("abonent_cross_tenant", default=False)
@@ -81,6 +82,41 @@ def _touches_tenant_table(state: ORMExecuteState) -> bool:
     return any(issubclass(m.class_, TenantOwned) for m in state.all_mappers)
 
 
+_tenant_tables: tuple[int, frozenset[str]] = (-1, frozenset())
+
+
+def _tenant_table_names() -> frozenset[str]:
+    """Names of the tenant-owned tables (recomputed when models are added, e.g. by a plugin import)."""
+    global _tenant_tables
+    mappers = Base.registry.mappers
+    if _tenant_tables[0] != len(mappers):
+        _tenant_tables = (len(mappers), frozenset(m.local_table.name for m in mappers if _is_tenant(m)))
+    return _tenant_tables[1]
+
+
+def _is_tenant(mapper) -> bool:
+    return issubclass(mapper.class_, TenantOwned) and "tenant_id" in mapper.local_table.c
+
+
+def _bare_tenant_froms(state: ORMExecuteState) -> list:
+    """Tenant tables a SELECT reads without naming their entity (``select(func.count()).select_from(M)``).
+
+    ``with_loader_criteria`` filters entities (and their eager joins, in the ON clause); a statement
+    with no entity at all names its tables only as FROMs, which are filtered here.
+    """
+    if state.all_mappers or not state.is_select or not hasattr(state.statement, "get_final_froms"):
+        return []
+    names = _tenant_table_names()
+    found = []
+    for from_ in state.statement.get_final_froms():
+        for element in visitors.iterate(from_):
+            table = element.element if isinstance(element, Alias) else element
+            is_new = all(element is not seen for seen in found)
+            if isinstance(table, TableClause) and table.name in names and is_new:
+                found.append(element)
+    return found
+
+
 def _scope_statement(state: ORMExecuteState) -> None:
     _sync_postgres_scope(state.session)
     if _cross_tenant.get():
@@ -89,17 +125,22 @@ def _scope_statement(state: ORMExecuteState) -> None:
         return
     if state.is_column_load or state.is_relationship_load:
         return  # criteria added to the parent statement propagate to these loads
-    if not _touches_tenant_table(state):
+    bare = _bare_tenant_froms(state)
+    if not _touches_tenant_table(state) and not bare:
         return
     tenant_id = _tenant_id.get()
     if tenant_id is None:
         names = sorted(m.class_.__name__ for m in state.all_mappers if issubclass(m.class_, TenantOwned))
+        names += sorted(f.name for f in bare)
         raise TenantScopeError(f"query on tenant-owned {', '.join(names)} with no tenant set")
     if state.is_insert:
         return  # bulk inserts carry tenant_id explicitly; RLS checks it on PostgreSQL
-    state.statement = state.statement.options(
+    statement = state.statement.options(
         with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
     )
+    if bare:
+        statement = statement.where(*(table.c.tenant_id == tenant_id for table in bare))
+    state.statement = statement
 
 
 def _stamp_on_add(_session: Session, obj) -> None:

@@ -1,7 +1,7 @@
 """Layer 1 of isolation: the ORM guard filters, stamps and fails closed."""
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from core.db import TenantScopeError, cross_tenant, session, tenant_scope
 from core.identity.models import User
@@ -29,6 +29,17 @@ def test_queries_see_only_the_current_tenant(app, two_tenants):
             assert [u.full_name for u in session.scalars(select(User))] == ["Beta user"]
         with cross_tenant():
             assert len(session.scalars(select(User)).all()) == 2
+
+
+def test_counts_over_a_tenant_table_see_only_the_current_tenant(app, two_tenants):
+    a, _b = two_tenants
+    with app.app_context():
+        with tenant_scope(a.id):
+            assert session.scalar(select(func.count()).select_from(User)) == 1
+            assert session.scalar(select(func.count(User.id))) == 1
+            assert session.query(User).count() == 1
+        with pytest.raises(TenantScopeError, match="users"):
+            session.scalar(select(func.count()).select_from(User))
 
 
 def test_get_by_primary_key_of_another_tenant_finds_nothing(app, two_tenants):
