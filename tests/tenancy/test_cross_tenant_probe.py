@@ -21,6 +21,8 @@ OBJECT_PARAMS = {
     "visit_id",
     "news_id",
     "notification_id",
+    "product_id",
+    "contract_id",
 }
 # Parameters that are not a tenant's object: plugin names are global, tenant ids only on the platform site.
 NON_OBJECT_PARAMS = {"name", "filename", "tenant_id", "token"}

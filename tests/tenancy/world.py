@@ -36,11 +36,12 @@ class Site:
 
 
 def populate(app, make_tenant, make_user, enable_plugin, slug: str) -> Site:
-    """A tenant with the FAQ plugin, one user per built-in role, and one object of each kind."""
+    """A tenant with the FAQ and ISP plugins, one user per built-in role, and one object of each kind."""
     from datetime import timedelta
 
     tenant = make_tenant(slug, login_identifier="email")
     enable_plugin(tenant, "faq")
+    enable_plugin(tenant, "isp")
     site = Site(tenant)
     for role in ROLES:
         site.users[role] = make_user(tenant, f"{role}@{slug}.example", roles=(role,), full_name=f"{role} {slug}")
@@ -77,4 +78,22 @@ def populate(app, make_tenant, make_user, enable_plugin, slug: str) -> Site:
             user_id=user.id, entry_id=entry.id, message_id=message.id, account_id=account.id, order_id=order.order_id
         )
         site.ids.update(import_id=registry.id, payment_id=unidentified.id, visit_id=visit.id)
+        site.ids.update(_isp_objects(account))
     return site
+
+
+def _isp_objects(account) -> dict:
+    """An isp catalogue product and a contract with it on the site's account."""
+    from datetime import date
+
+    from plugins.isp.contracts import subscribe
+    from plugins.isp.models import Contract, Product
+
+    product = Product(code="world-inet", kind="internet", title="World 100", monthly_fee=50_000, speed_mbps=100)
+    session.add(product)
+    contract = Contract(number=account.number, account=account, category="cable", signed_on=date(2026, 1, 1))
+    session.add(contract)
+    session.flush()
+    subscribe(contract, product, date(2026, 1, 1))
+    session.commit()
+    return {"product_id": product.id, "contract_id": contract.id}
