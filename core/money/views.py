@@ -24,7 +24,7 @@ from core.receipts.views import render_receipt_html, render_receipt_pdf
 blueprint = Blueprint("money", __name__, url_prefix="/money")
 
 HISTORY_PAGE = 50
-KINDS = ("charge", "payment", "correction", "reversal")
+KINDS = ("charge", "payment", "correction", "reversal", "promise")
 
 
 def _today() -> date:

@@ -39,7 +39,7 @@ class AccountSchema(Schema):
 class OperationSchema(Schema):
     id = fields.Integer()
     occurred_at = fields.DateTime()
-    kind = fields.String(metadata={"description": "charge, payment, correction or reversal"})
+    kind = fields.String(metadata={"description": "charge, payment, correction, reversal or promise (promised credit)"})
     amount = fields.Integer(metadata={"description": "kopecks added to the balance (negative = taken)"})
     service = fields.String(allow_none=True, metadata={"description": "the service's code"})
     service_title = fields.Method("_service_title", metadata={"description": "the service's name"})
@@ -58,7 +58,7 @@ class OperationSchema(Schema):
 class OperationsQuery(Schema):
     start = fields.Date(data_key="from", load_default=None)
     end = fields.Date(data_key="to", load_default=None)
-    kind = fields.String(load_default=None, validate=validate.OneOf(["charge", "payment", "correction", "reversal"]))
+    kind = fields.String(load_default=None, validate=validate.OneOf(["charge", "payment", "correction", "reversal", "promise"]))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
