@@ -1,4 +1,7 @@
-"""Benchmark 1: one charge to each of N personal accounts through ``ledger.post_batch``.
+"""Benchmark 1: one charge to each of N personal accounts through ``ledger.post_transfers``.
+
+Ours: what the daily charge run does, a :class:`~core.ledger.service.Transfer` per account, posted
+1000 at a time (idempotency keys, payload hashes checked against existing keys, postings, balances).
 
 Baseline: the same rows (one ledger transaction and two postings per account, the balances) written
 by three plain set-based statements, ``INSERT … SELECT`` from the accounts table, in one transaction.
@@ -49,19 +52,20 @@ def _account_chunks() -> Iterator[list[int]]:
         last = ids[-1]
 
 
-def charge_batches(revenue_id: int) -> Iterator[list[ledger.TransactionSpec]]:
+def charge_batches(revenue_id: int) -> Iterator[list[ledger.Transfer]]:
     """The charge run's transactions, built lazily one batch of 1000 at a time."""
     for chunk in _account_chunks():
         yield [
-            ledger.TransactionSpec(
-                key=f"charge:{account_id}:{SERVICE}:{PERIOD}",
-                kind="charge",
-                entries=(
-                    ledger.Entry(account_id, -AMOUNT, SERVICE, PERIOD),
-                    ledger.Entry(revenue_id, AMOUNT, SERVICE, PERIOD),
-                ),
-                memo=MEMO,
-                occurred_at=WHEN,
+            ledger.Transfer(
+                f"charge:{account_id}:{SERVICE}:{PERIOD}",
+                "charge",
+                account_id,
+                revenue_id,
+                AMOUNT,
+                SERVICE,
+                PERIOD,
+                WHEN,
+                MEMO,
             )
             for account_id in chunk
         ]
@@ -84,7 +88,7 @@ def run_service(db: BenchDatabase, count: int, revenue_id: int) -> tuple[float, 
         done = 0
         start = time.perf_counter()
         for batch in charge_batches(revenue_id):
-            ledger.post_batch(batch)
+            ledger.post_transfers(batch)
             done += len(batch)
             if early is None and done >= count // 10:
                 early = peak.growth()
@@ -169,9 +173,9 @@ def bench_charges(db: BenchDatabase, size: int) -> list[Result]:
     baseline, baseline_cpu = run_baseline(db, revenue_id)
     _check(db, size, revenue_id, "baseline")
     reset_ledger(db)
-    progress(f"{db.name}: post_batch of {size:,} charges")
+    progress(f"{db.name}: post_transfers of {size:,} charges")
     ours, ours_cpu, early, total = run_service(db, size, revenue_id)
-    _check(db, size, revenue_id, "post_batch")
+    _check(db, size, revenue_id, "post_transfers")
     ratio = ours / baseline
     memory_ratio = total / early if early else (1.0 if not total else float("inf"))
     flat = memory_ratio <= MEMORY_TARGET or total - early <= MEMORY_ALLOWANCE

@@ -11,20 +11,21 @@ Everything works in the current tenant and in the caller's transaction (the call
 * Balances are materialised on the ledger account and updated in the same database transaction
   with an atomic ``balance = balance + Δ`` (a row lock on PostgreSQL; SQLite serialises writers).
 * Postings are never changed: :func:`reverse` posts the opposite transaction, linked to the original.
+* Many transactions at once: :func:`post_batch`, or :func:`post_transfers` for plain two-posting
+  ones (a charge run, a registry): a few set-based statements per 1000 transactions.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+import json
+import operator
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from core.db import current_tenant_id, session, utcnow
@@ -103,10 +104,6 @@ def _check(spec: TransactionSpec) -> None:
         raise LedgerError("the idempotency key must be 1–200 characters")
 
 
-def _insert():
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-
-
 def _tenant() -> int:
     tenant_id = current_tenant_id()
     if tenant_id is None:
@@ -114,24 +111,82 @@ def _tenant() -> int:
     return tenant_id
 
 
+class Transfer(NamedTuple):
+    """One two-posting transaction for :func:`post_transfers`.
+
+    ``amount`` kopecks (a positive integer) move from ledger account ``from_account_id`` to
+    ``to_account_id``, whose balance grows. It is the same transaction as
+    ``TransactionSpec(key, kind, (Entry(to_account_id, amount, service, period),
+    Entry(from_account_id, -amount, service, period)), memo, meta or {}, occurred_at)``, with the
+    same payload fingerprint: a key posted one way is a duplicate (or a conflict) the other way too.
+    ``occurred_at`` defaults to now; ``memo`` is cut to 300 characters.
+    """
+
+    key: str
+    kind: str
+    from_account_id: int
+    to_account_id: int
+    amount: int
+    service: str | None = None
+    period: str | None = None
+    occurred_at: datetime | None = None
+    memo: str = ""
+    meta: Mapping[str, Any] | None = None
+
+
 def post_batch(specs: Sequence[TransactionSpec]) -> BatchResult:
-    """Post many transactions with set-based statements (the charge run and registry imports use it).
+    """Post many transactions with set-based statements (registry imports and corrections use it).
 
     Keys already posted with the same postings are skipped (reported in ``duplicates``); a key
     posted with different postings raises :class:`IdempotencyConflict` and nothing is posted.
+    For many plain two-posting transactions (a charge run), :func:`post_transfers` does the same
+    with less work per transaction.
     """
     tenant_id = _tenant()
     ids: dict[str, int] = {}
     duplicates: set[str] = set()
     for start in range(0, len(specs), BATCH_SIZE):
         chunk = specs[start : start + BATCH_SIZE]
-        chunk_ids, chunk_dups = _post_chunk(tenant_id, chunk)
+        chunk_ids, chunk_dups = _post_specs(tenant_id, chunk)
         ids.update(chunk_ids)
         duplicates |= chunk_dups
     return BatchResult(ids, frozenset(duplicates))
 
 
-def _post_chunk(tenant_id: int, specs: Sequence[TransactionSpec]) -> tuple[dict[str, int], set[str]]:
+def post_transfers(transfers: Sequence[Transfer]) -> BatchResult:
+    """Post many two-posting transactions (:class:`Transfer`), e.g. a day's charges, set-based.
+
+    The same contract as :func:`post_batch`, without a :class:`TransactionSpec` and two
+    :class:`Entry` objects per transaction. It works in the current tenant and the caller's
+    transaction (the caller commits). A key already posted with the same transfer, or repeated in
+    ``transfers``, is skipped and reported in ``duplicates``. A key posted with a different
+    transfer raises :class:`IdempotencyConflict`; an amount that is not a positive integer number
+    of kopecks, or a key that is not 1–200 characters, raises :class:`LedgerError`. After either
+    error the caller rolls back (or wraps the call in ``session.begin_nested()``): transactions are
+    written :data:`BATCH_SIZE` at a time, and batches before the failing one are in its transaction.
+    Balances are updated once per account and batch, in ascending account order.
+
+    Returns a :class:`BatchResult`: ``ids`` maps every key to its transaction id (the existing
+    one for duplicates).
+    """
+    tenant_id = _tenant()
+    ids: dict[str, int] = {}
+    duplicates: set[str] = set()
+    for start in range(0, len(transfers), BATCH_SIZE):
+        chunk = transfers[start : start + BATCH_SIZE]
+        chunk_ids, chunk_dups = _post_transfers(tenant_id, chunk)
+        ids.update(chunk_ids)
+        duplicates |= chunk_dups
+    return BatchResult(ids, frozenset(duplicates))
+
+
+# A transaction to write: (key, kind, payload hash, memo, meta, reverses id, occurred at, entries),
+# each entry (ledger account id, amount, service, period).
+_Entry = tuple[int, int, str | None, str | None]
+_Txn = tuple[str, str, str, str, Mapping[str, Any] | None, int | None, datetime, tuple[_Entry, ...]]
+
+
+def _post_specs(tenant_id: int, specs: Sequence[TransactionSpec]) -> tuple[dict[str, int], set[str]]:
     unique: dict[str, TransactionSpec] = {}
     repeated: list[TransactionSpec] = []
     for spec in specs:
@@ -145,160 +200,279 @@ def _post_chunk(tenant_id: int, specs: Sequence[TransactionSpec]) -> tuple[dict[
         if spec.payload_hash() != hashes[spec.key]:
             raise IdempotencyConflict(f"key {spec.key!r} used twice with different postings")
     now = utcnow()
-    rows = [
-        {
-            "tenant_id": tenant_id,
-            "idempotency_key": spec.key,
-            "kind": spec.kind,
-            "payload_hash": hashes[spec.key],
-            "memo": spec.memo[:300],
-            "meta": spec.meta,
-            "reverses_id": spec.reverses_id,
-            "occurred_at": spec.occurred_at or now,
-            "created_at": now,
-            "actor": "",
-        }
-        for spec in unique.values()
-    ]
-    inserted = _insert_transactions(rows)
-    existing_keys = [key for key in unique if key not in inserted]
-    ids = dict(inserted)
-    if existing_keys:
-        found = session.execute(
-            select(LedgerTransaction.idempotency_key, LedgerTransaction.id, LedgerTransaction.payload_hash).where(
-                LedgerTransaction.idempotency_key.in_(existing_keys)
-            )
-        ).all()
-        for key, txn_id, payload_hash in found:
-            if payload_hash != hashes[key]:
-                raise IdempotencyConflict(f"key {key!r} was already posted with different postings")
-            ids[key] = txn_id
-    postings = []
-    deltas: dict[int, int] = defaultdict(int)
-    for key, txn_id in inserted.items():
-        spec = unique[key]
-        occurred = spec.occurred_at or now
-        for entry in spec.entries:
-            postings.append(
-                (tenant_id, txn_id, entry.account_id, entry.amount, spec.kind, entry.service, entry.period, occurred)
-            )
-            deltas[entry.account_id] += entry.amount
-    if postings:
-        _insert_postings(postings)
-        _apply_deltas(deltas)
-    return ids, set(existing_keys) | {s.key for s in repeated}
-
-
-def _insert_transactions(rows: list[dict[str, Any]]) -> dict[str, int]:
-    """Insert the transactions whose key is new; returns ``{key: id}`` of those this call inserted.
-
-    The tenant's unique key index decides under concurrency: ``ON CONFLICT DO NOTHING RETURNING``
-    on PostgreSQL. On SQLite the transaction holds the database's write lock from its first
-    statement (BEGIN IMMEDIATE), so reading which keys exist and then inserting the rest is exact,
-    and lets the insert run as one plain executemany.
-    """
-    if not rows:
-        return {}
-    table = LedgerTransaction.__table__
-    if session.get_bind().dialect.name != "sqlite":
-        stmt = (
-            _insert()(table)
-            .on_conflict_do_nothing(index_elements=["tenant_id", "idempotency_key"])
-            .returning(table.c.id, table.c.idempotency_key)
+    txns: list[_Txn] = [
+        (
+            key,
+            spec.kind,
+            hashes[key],
+            spec.memo,
+            spec.meta,
+            spec.reverses_id,
+            spec.occurred_at or now,
+            tuple((e.account_id, e.amount, e.service, e.period) for e in spec.entries),
         )
-        return {key: txn_id for txn_id, key in session.execute(stmt, rows).all()}
-    keys = [row["idempotency_key"] for row in rows]
-    taken = set(
-        session.scalars(select(LedgerTransaction.idempotency_key).where(LedgerTransaction.idempotency_key.in_(keys)))
-    )
-    fresh = [row for row in rows if row["idempotency_key"] not in taken]
-    if not fresh:
-        return {}
-    columns = list(fresh[0])
-    convert = _converters(table, columns)
-    cached = {name: {} for name in ("occurred_at", "created_at", "meta")}
-
-    def value(row: dict[str, Any], name: str) -> Any:
-        raw = row[name]
-        if name not in cached:
-            return convert[name](raw)
-        key = repr(raw) if name == "meta" else raw
-        if key not in cached[name]:
-            cached[name][key] = convert[name](raw)
-        return cached[name][key]
-
-    _executemany(
-        f"INSERT INTO ledger_transactions ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-        [tuple(value(row, c) for c in columns) for row in fresh],
-    )
-    fresh_keys = [row["idempotency_key"] for row in fresh]
-    return dict(
-        session.execute(
-            select(LedgerTransaction.idempotency_key, LedgerTransaction.id).where(
-                LedgerTransaction.idempotency_key.in_(fresh_keys)
-            )
-        ).all()
-    )
+        for key, spec in unique.items()
+    ]
+    ids, existing = _write(tenant_id, txns, now)
+    return ids, existing | {spec.key for spec in repeated}
 
 
-POSTING_COLUMNS = (
-    "tenant_id",
-    "transaction_id",
-    "ledger_account_id",
-    "amount",
-    "kind",
-    "service",
-    "period",
-    "occurred_at",
-)
+def _post_transfers(tenant_id: int, transfers: Sequence[Transfer]) -> tuple[dict[str, int], set[str]]:
+    now = utcnow()
+    hashes: dict[str, str] = {}
+    repeated: set[str] = set()
+    txns: list[_Txn] = []
+    sha256 = hashlib.sha256
+    for key, kind, source, target, amount, service, period, occurred_at, memo, meta in transfers:
+        if type(amount) is not int or amount <= 0:
+            raise LedgerError(f"{key}: a transfer moves a positive integer number of kopecks, got {amount!r}")
+        if not key or len(key) > 200:
+            raise LedgerError("the idempotency key must be 1–200 characters")
+        # TransactionSpec.payload_hash of the two entries, without building them
+        tail = f":{service or ''}:{period or ''}"
+        credit, debit = f"{target}:{amount}{tail}", f"{source}:{-amount}{tail}"
+        digest = sha256(
+            f"{kind}|{credit}|{debit}".encode() if credit < debit else f"{kind}|{debit}|{credit}".encode()
+        ).hexdigest()
+        if key in hashes:
+            if hashes[key] != digest:
+                raise IdempotencyConflict(f"key {key!r} used twice with different postings")
+            repeated.add(key)
+            continue
+        hashes[key] = digest
+        entries = ((target, amount, service, period), (source, -amount, service, period))
+        txns.append((key, kind, digest, memo, meta, None, occurred_at or now, entries))
+    ids, existing = _write(tenant_id, txns, now)
+    return ids, existing | repeated
 
 
-def _insert_postings(rows: list[tuple]) -> None:
-    """One executemany at the driver: bulk inserts need no per-row ORM or type machinery."""
-    convert = _converters(Posting.__table__, POSTING_COLUMNS)["occurred_at"]
-    cache: dict[Any, Any] = {}
-    prepared = []
-    for row in rows:
-        moment = row[-1]
-        if moment not in cache:
-            cache[moment] = convert(moment)
-        prepared.append((*row[:-1], cache[moment]))
-    mark = _placeholder()
-    _executemany(
-        f"INSERT INTO postings ({', '.join(POSTING_COLUMNS)}) VALUES ({', '.join([mark] * len(POSTING_COLUMNS))})",
-        prepared,
-    )
+def _write(tenant_id: int, txns: list[_Txn], now: datetime) -> tuple[dict[str, int], set[str]]:
+    """Write the transactions whose key is new in the tenant, their postings and the balances.
+
+    ``txns`` have distinct keys. Raises :class:`IdempotencyConflict` when a key already exists with
+    another payload hash. Returns the ids of all keys, and the keys that existed already.
+    """
+    if not txns:
+        return {}, set()
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    stamp = _Stamps(sqlite)
+    if sqlite:
+        existing = _existing(tenant_id, [txn[0] for txn in txns], sqlite)
+        _refuse_conflicts(txns, existing)
+        new_ids = _insert_transactions_sqlite(tenant_id, txns, existing, now, stamp)
+    else:
+        new_ids = _insert_transactions_postgres(tenant_id, txns, now, stamp)
+        missing = [txn[0] for txn, txn_id in zip(txns, new_ids, strict=True) if txn_id is None]
+        existing = _existing(tenant_id, missing, sqlite) if missing else {}
+        _refuse_conflicts(txns, existing)
+    ids = {key: txn_id for key, (txn_id, _digest) in existing.items()}
+    rows: list[tuple] = []  # (transaction id, account, amount, kind, service, period, occurred at)
+    deltas: dict[int, int] = {}
+    delta = deltas.get
+    for txn, txn_id in zip(txns, new_ids, strict=True):
+        if txn_id is None:
+            continue
+        ids[txn[0]] = txn_id
+        kind, moment = txn[1], stamp(txn[6])
+        for account_id, amount, service, period in txn[7]:
+            rows.append((txn_id, account_id, amount, kind, service, period, moment))
+            deltas[account_id] = delta(account_id, 0) + amount
+    if rows:
+        _insert_postings(tenant_id, rows, sqlite)
+        _apply_deltas(deltas, sqlite)
+    return ids, set(existing)
 
 
-def _placeholder() -> str:
-    return "?" if session.get_bind().dialect.name == "sqlite" else "%s"
+def _refuse_conflicts(txns: list[_Txn], existing: dict[str, tuple[int, str]]) -> None:
+    if not existing:
+        return
+    for key, _kind, digest, *_rest in txns:
+        found = existing.get(key)
+        if found is not None and found[1] != digest:
+            raise IdempotencyConflict(f"key {key!r} was already posted with different postings")
 
 
-def _converters(table, columns) -> dict[str, Any]:
-    """Each column's bind processor for this dialect (identity where the driver takes the value as is)."""
-    dialect = session.get_bind().dialect
-    converters = {}
-    for name in columns:
-        processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        converters[name] = processor or _same
-    return converters
+class _Stamps:
+    """A timestamp as the statements take it, converted once per value: the column type's conversion
+    (UTC; SQLite's text format), and on PostgreSQL as text for an array literal."""
+
+    def __init__(self, sqlite: bool) -> None:
+        dialect = session.get_bind().dialect
+        self.convert = Posting.__table__.c.occurred_at.type.dialect_impl(dialect).bind_processor(dialect) or _same
+        self.text = not sqlite
+        self.cache: dict[datetime, Any] = {}
+
+    def __call__(self, moment: datetime) -> Any:
+        try:
+            return self.cache[moment]
+        except KeyError:
+            value = self.convert(moment)
+            value = self.cache[moment] = value.isoformat() if self.text else value
+            return value
+
+
+# PostgreSQL: column arrays go as array literals built here, one text parameter each; the driver's
+# adaptation of a list, element by element, costs more than the statement that inserts the rows.
+
+
+def _ints(values: Iterable[int | None]) -> str:
+    return "{" + ",".join(["NULL" if v is None else str(operator.index(v)) for v in values]) + "}"
+
+
+def _texts(values: Iterable[str | None]) -> str:
+    quoted = ['"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' if v is not None else "NULL" for v in values]
+    return "{" + ",".join(quoted) + "}"
 
 
 def _same(value: Any) -> Any:
     return value
 
 
-def _executemany(sql: str, rows: list[tuple]) -> None:
-    session.connection().exec_driver_sql(sql, rows)
+def _meta(meta: Mapping[str, Any] | None) -> str:
+    if not meta:
+        return "{}"
+    return json.dumps(meta if isinstance(meta, dict) else dict(meta))
 
 
-def _apply_deltas(deltas: dict[int, int]) -> None:
-    # Ascending ids: concurrent writers take the row locks in the same order, so they cannot deadlock.
-    mark = _placeholder()
-    _executemany(
-        f"UPDATE ledger_accounts SET balance = balance + {mark} WHERE id = {mark}",
-        [(delta, account_id) for account_id, delta in sorted(deltas.items()) if delta],
+def _existing(tenant_id: int, keys: list[str], sqlite: bool) -> dict[str, tuple[int, str]]:
+    """``{key: (id, payload hash)}`` of the keys already posted in the tenant (one query)."""
+    if sqlite:
+        found = (
+            session.connection()
+            .exec_driver_sql(
+                "SELECT idempotency_key, id, payload_hash FROM ledger_transactions "
+                "WHERE tenant_id = ? AND idempotency_key IN (SELECT value FROM json_each(?))",
+                (tenant_id, json.dumps(keys)),
+            )
+            .all()
+        )
+    else:
+        found = session.execute(
+            text(
+                "SELECT idempotency_key, id, payload_hash FROM ledger_transactions "
+                "WHERE tenant_id = :t AND idempotency_key = ANY(CAST(:keys AS text[]))"
+            ),
+            {"t": tenant_id, "keys": _texts(keys)},
+        ).all()
+    return {key: (txn_id, digest) for key, txn_id, digest in found}
+
+
+def _insert_transactions_sqlite(
+    tenant_id: int, txns: list[_Txn], existing: dict[str, Any], now: datetime, stamp: _Stamps
+) -> list[int | None]:
+    """Insert the new keys with ids numbered on from the largest; ids aligned with ``txns`` (``None``: existing).
+
+    The transaction holds SQLite's write lock from its first statement (BEGIN IMMEDIATE), so which
+    keys exist and the largest id cannot change before the insert, which is one plain executemany.
+    (Without the lock, SQLite refuses the write of a stale snapshot; a taken id fails the primary key.)
+    """
+    connection = session.connection()
+    next_id = connection.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM ledger_transactions").scalar_one()
+    created = stamp(now)
+    ids: list[int | None] = []
+    rows = []
+    for key, kind, digest, memo, meta, reverses_id, occurred_at, _entries in txns:
+        if key in existing:
+            ids.append(None)
+            continue
+        ids.append(next_id)
+        rows.append((next_id, key, kind, digest, memo[:300], _meta(meta), reverses_id, stamp(occurred_at), created))
+        next_id += 1
+    if rows:
+        connection.exec_driver_sql(
+            "INSERT INTO ledger_transactions (id, tenant_id, idempotency_key, kind, payload_hash, memo, meta, "
+            f"reverses_id, occurred_at, created_at, actor) VALUES (?, {tenant_id:d}, ?, ?, ?, ?, ?, ?, ?, ?, '')",
+            rows,
+        )
+    return ids
+
+
+def _insert_transactions_postgres(tenant_id: int, txns: list[_Txn], now: datetime, stamp: _Stamps) -> list[int | None]:
+    """One ``INSERT … SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING RETURNING``: the tenant's unique
+    key index decides under concurrency. Ids aligned with ``txns`` (``None``: the key was taken)."""
+    keys, kinds, digests, memos, metas, reverses, moments, _entries = zip(*txns, strict=True)
+    inserted = dict(
+        session.execute(
+            text(
+                "INSERT INTO ledger_transactions (tenant_id, idempotency_key, kind, payload_hash, memo, meta, "
+                "reverses_id, occurred_at, created_at, actor) "
+                "SELECT :t, u.k, u.kind, u.h, u.memo, CAST(u.meta AS json), u.rev, u.occ, "
+                "CAST(:now AS timestamptz), '' "
+                "FROM unnest(CAST(:keys AS text[]), CAST(:kinds AS text[]), CAST(:hashes AS text[]), "
+                "CAST(:memos AS text[]), CAST(:metas AS text[]), CAST(:revs AS integer[]), "
+                "CAST(:moments AS timestamptz[])) AS u(k, kind, h, memo, meta, rev, occ) "
+                "ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING idempotency_key, id"
+            ),
+            {
+                "t": tenant_id,
+                "now": stamp(now),
+                "keys": _texts(keys),
+                "kinds": _texts(kinds),
+                "hashes": _texts(digests),
+                "memos": _texts(memo[:300] for memo in memos),
+                "metas": _texts(_meta(meta) for meta in metas),
+                "revs": _ints(reverses),
+                "moments": _texts(stamp(moment) for moment in moments),
+            },
+        ).all()
     )
+    return [inserted.get(key) for key in keys]
+
+
+def _insert_postings(tenant_id: int, rows: list[tuple], sqlite: bool) -> None:
+    """Rows ``(transaction id, account, amount, kind, service, period, occurred_at)``: one statement.
+
+    (On SQLite a plain executemany: a multi-row ``VALUES`` is slower there with foreign keys on.)"""
+    insert = "INSERT INTO postings (tenant_id, transaction_id, ledger_account_id, amount, kind, service, period, "
+    if sqlite:
+        session.connection().exec_driver_sql(insert + f"occurred_at) VALUES ({tenant_id:d}, ?, ?, ?, ?, ?, ?, ?)", rows)
+        return
+    txn_ids, accounts, amounts, kinds, services, periods, moments = zip(*rows, strict=True)
+    session.execute(
+        text(
+            insert + "occurred_at) SELECT :t, u.* FROM unnest(CAST(:txns AS integer[]), CAST(:accounts AS integer[]), "
+            "CAST(:amounts AS bigint[]), CAST(:kinds AS text[]), CAST(:services AS text[]), "
+            "CAST(:periods AS text[]), CAST(:moments AS timestamptz[])) AS u"
+        ),
+        {
+            "t": tenant_id,
+            "txns": _ints(txn_ids),
+            "accounts": _ints(accounts),
+            "amounts": _ints(amounts),
+            "kinds": _texts(kinds),
+            "services": _texts(services),
+            "periods": _texts(periods),
+            "moments": _texts(moments),
+        },
+    )
+
+
+def _apply_deltas(deltas: dict[int, int], sqlite: bool) -> None:
+    """``balance = balance + Δ`` once per account, locking in ascending id order (no deadlocks between writers)."""
+    changes = sorted((account_id, delta) for account_id, delta in deltas.items() if delta)
+    if changes:
+        if sqlite:  # the transaction holds the database's write lock already
+            session.connection().exec_driver_sql(
+                "UPDATE ledger_accounts SET balance = balance + ? WHERE id = ?",
+                [(delta, account_id) for account_id, delta in changes],
+            )
+        else:
+            account_ids = _ints(account_id for account_id, _delta in changes)
+            # The lock an UPDATE takes (NO KEY: the postings' foreign keys share the rows), in id order.
+            session.execute(
+                text(
+                    "SELECT id FROM ledger_accounts WHERE id = ANY(CAST(:ids AS integer[])) "
+                    "ORDER BY id FOR NO KEY UPDATE"
+                ),
+                {"ids": account_ids},
+            )
+            session.execute(
+                text(
+                    "UPDATE ledger_accounts SET balance = balance + d.delta FROM unnest(CAST(:ids AS integer[]), "
+                    "CAST(:deltas AS bigint[])) AS d(id, delta) WHERE ledger_accounts.id = d.id"
+                ),
+                {"ids": account_ids, "deltas": _ints(delta for _account_id, delta in changes)},
+            )
     for account in session.identity_map.values():
         if isinstance(account, LedgerAccount) and account.id in deltas:
             session.expire(account, ["balance"])

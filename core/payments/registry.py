@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, any_, bindparam, func, insert, select
+from sqlalchemy import String, any_, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from core.accounts.models import AccountAccess, PersonalAccount
@@ -37,7 +37,6 @@ from core.audit.service import record as audit
 from core.db import current_tenant_id, session, utcnow
 from core.ledger import service as ledger
 from core.ledger.models import LedgerTransaction
-from core.ledger.service import Entry, TransactionSpec
 from core.payments.models import POSTED, REGISTRY, SUSPENSE, Payment, RegistryImport
 from core.payments.service import notify_payment_posted
 from core.plugins.state import tenant_hooks
@@ -510,18 +509,20 @@ def _post(
     zone = ZoneInfo(tenant.timezone)
     moments = {day: datetime.combine(day, time(), zone) for day in {line.paid_on for line, _key in fresh}}
     targets = [accounts.get(line.number) for line, _key in fresh]
-    specs = [
-        TransactionSpec(
+    transfers = [
+        ledger.Transfer(
             key,
             "payment",
-            (Entry(suspense if account is None else account[1], line.amount), Entry(clearing, -line.amount)),
-            f"registry {provider} {line.payment_id}",
-            {"payment_order": _order_id(key), "account_number": line.account},
-            moments[line.paid_on],
+            clearing,
+            suspense if account is None else account[1],
+            line.amount,
+            occurred_at=moments[line.paid_on],
+            memo=f"registry {provider} {line.payment_id}",
+            meta={"payment_order": _order_id(key), "account_number": line.account},
         )
         for (line, key), account in zip(fresh, targets, strict=True)
     ]
-    result = ledger.post_batch(specs)
+    result = ledger.post_transfers(transfers)
     now = utcnow()
     rows = []
     matched: list[RegistryLine] = []
@@ -533,28 +534,58 @@ def _post(
             continue
         (unknown if account is None else matched).append(line)
         rows.append(
-            {
-                "tenant_id": tenant.id,
-                "channel": REGISTRY,
-                "provider": provider,
-                "order_id": _order_id(key),
-                "external_id": line.payment_id,
-                "personal_account_id": None if account is None else account[0],
-                "account_number": line.account if account is None else account[2],
-                "amount": line.amount,
-                "status": SUSPENSE if account is None else POSTED,
-                "payer": line.payer,
-                "paid_at": moments[line.paid_on],
-                "created_at": now,
-                "posted_at": now,
-                "transaction_id": result.ids[key],
-                "registry_import_id": imported.id,
-                "meta": {"line": line.line},
-            }
+            (
+                _order_id(key),
+                line.payment_id,
+                None if account is None else account[0],
+                line.account if account is None else account[2],
+                line.amount,
+                SUSPENSE if account is None else POSTED,
+                line.payer,
+                moments[line.paid_on],
+                result.ids[key],
+                json.dumps({"line": line.line}),
+            )
         )
     if rows:
-        session.execute(insert(Payment.__table__), rows)
+        _insert_payments(tenant.id, provider, imported.id, now, rows)
     return matched, unknown, raced
+
+
+def _insert_payments(tenant_id: int, provider: str, import_id: int, now: datetime, rows: list[tuple]) -> None:
+    """Insert registry payments ``(order id, external id, account id, number, amount, status, payer,
+    paid at, transaction id, meta JSON)`` with one driver-level statement (no per-row type machinery)."""
+    dialect = session.get_bind().dialect
+    convert = Payment.__table__.c.paid_at.type.dialect_impl(dialect).bind_processor(dialect) or (lambda value: value)
+    stamps: dict[datetime, Any] = {}
+    for moment in {row[7] for row in rows} | {now}:
+        stamps[moment] = convert(moment)
+    columns = (
+        "order_id, external_id, personal_account_id, account_number, amount, status, payer, paid_at, "
+        "transaction_id, meta, tenant_id, channel, provider, registry_import_id, created_at, posted_at"
+    )
+    if dialect.name == "sqlite":
+        rows = [(*row[:7], stamps[row[7]], *row[8:]) for row in rows]
+        session.connection().exec_driver_sql(
+            f"INSERT INTO payments ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*row, tenant_id, REGISTRY, provider, import_id, stamps[now], stamps[now]) for row in rows],
+        )
+        return
+    names = ("orders", "externals", "accounts", "numbers", "amounts", "statuses", "payers", "paid", "txns", "metas")
+    params: dict[str, Any] = dict(zip(names, (list(column) for column in zip(*rows, strict=True)), strict=True))
+    params["paid"] = [stamps[moment] for moment in params["paid"]]
+    params |= {"t": tenant_id, "channel": REGISTRY, "provider": provider, "import": import_id, "now": stamps[now]}
+    session.execute(
+        text(
+            f"INSERT INTO payments ({columns}) SELECT u.o, u.e, u.a, u.n, u.amount, u.s, u.p, u.paid, u.txn, "
+            "CAST(u.meta AS json), :t, :channel, :provider, :import, :now, :now FROM unnest("
+            "CAST(:orders AS text[]), CAST(:externals AS text[]), CAST(:accounts AS integer[]), "
+            "CAST(:numbers AS text[]), CAST(:amounts AS bigint[]), CAST(:statuses AS text[]), "
+            "CAST(:payers AS text[]), CAST(:paid AS timestamptz[]), CAST(:txns AS integer[]), "
+            "CAST(:metas AS text[])) AS u(o, e, a, n, amount, s, p, paid, txn, meta)"
+        ),
+        params,
+    )
 
 
 def _notify(tenant: Tenant, imported: RegistryImport) -> None:
