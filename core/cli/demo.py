@@ -106,9 +106,20 @@ def _load_plugin_demo_data(tenant, sections: dict[str, dict]) -> list[dict]:
         if name not in enabled:
             raise click.ClickException(f"{tenant.slug}: demo data for plugin {name!r}, which is not enabled")
         with tenant_scope(tenant.id):
-            logins += flatten(current_app.plugins.call_one(name, "load_demo_data", tenant=tenant, data=data))
+            created = flatten(current_app.plugins.call_one(name, "load_demo_data", tenant=tenant, data=data))
+            for spec in created:
+                _reset_demo_password(tenant, spec)
         session.commit()
+        logins += created
     return logins
+
+
+def _reset_demo_password(tenant, spec: dict) -> None:
+    """The printed password works on every start, even after someone changed it in the demo."""
+    user = service.find_user(tenant, spec["login"])
+    if user is not None:
+        user.password_hash = hash_password(spec["password"])
+        user.status = "active"
 
 
 def prepare_demo(folder: Path) -> list[tuple]:

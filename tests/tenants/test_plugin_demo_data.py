@@ -5,11 +5,15 @@ import pytest
 
 from core.app import create_app
 from core.cli.demo import prepare_demo
+from core.db import session, tenant_scope
+from core.identity import service
+from core.identity.passwords import verify_password
 from tests.identity import variant_plugin
 
 TENANT = """
 slug = "demo-data-site"
 name = "Demo data site"
+login_identifier = "contract"
 [plugins.variants]
 enabled = {enabled}
 [demo.plugins.variants]
@@ -35,6 +39,25 @@ def test_each_enabled_plugin_gets_its_demo_table(tmp_path):
     assert variant_plugin.demo_calls == [("demo-data-site", {"catalogue": ["basic", "max"]})]
     printed = {user["login"]: user for tenant, users in listing for user in users}
     assert printed["demo-variant"]["note"] == "made by the plugin"
+
+
+def test_the_printed_password_of_a_plugin_login_works_again_after_a_restart(tmp_path):
+    folder = tmp_path / "tenants"
+    folder.mkdir()
+    (folder / "site.toml").write_text(TENANT.format(enabled="true"), encoding="utf-8")
+    app = create_app(
+        {"INSTANCE_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"},
+        plugins=[variant_plugin],
+    )
+    with app.app_context():
+        tenant = next(t for t, _users in prepare_demo(folder) if t.slug == "demo-data-site")
+        with tenant_scope(tenant.id):
+            service.create_user(tenant, "demo-variant", password="Changed-by-a-visitor-1")
+            session.commit()
+        prepare_demo(folder)
+        with tenant_scope(tenant.id):
+            user = service.find_user(tenant, "demo-variant")
+            assert verify_password(user.password_hash, "Variant-pass-1")
 
 
 def test_demo_data_for_a_disabled_plugin_is_refused(tmp_path):
