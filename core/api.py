@@ -22,7 +22,7 @@ from core.db.queries import get_or_404
 from core.identity.models import Organization, User
 from core.identity.service import IdentityError, create_user
 from core.ledger import service as ledger
-from core.ledger.service import Entry, IdempotencyConflict, LedgerError, TransactionSpec
+from core.ledger.service import Entry, IdempotencyConflict, LedgerError, TransactionSpec, Transfer
 from core.mail.outbox import queue_mail
 from core.money.current import account_or_404, current_account, my_accounts
 from core.money.format import AmountError, format_money, parse_rubles
@@ -70,6 +70,7 @@ __all__ = [
     "TenantOwned",
     "TicketCategory",
     "TransactionSpec",
+    "Transfer",
     "User",
     "Widget",
     "account_or_404",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext
 from marshmallow import Schema, fields, validate
 
 
@@ -40,8 +41,10 @@ def form_fields(schema: Schema, values: dict[str, Any], prefix: str = "") -> lis
         if kind == "textarea" and isinstance(value, list):
             value = "\n".join(str(v) for v in value)
         meta = field.metadata or {}
-        label = str(meta.get("title", name.replace("_", " ").capitalize()))
-        out.append(FormField(prefix + name, label, kind, value, choices, str(meta.get("description", ""))))
+        # Plugins mark titles and descriptions with N_; they are translated here, in the reader's language.
+        label = gettext(str(meta.get("title", name.replace("_", " ").capitalize())))
+        description = str(meta.get("description", ""))
+        out.append(FormField(prefix + name, label, kind, value, choices, gettext(description) if description else ""))
     return out
 
 

@@ -279,7 +279,7 @@ def _write(tenant_id: int, txns: list[_Txn], now: datetime) -> tuple[dict[str, i
             deltas[account_id] = delta(account_id, 0) + amount
     if rows:
         _insert_postings(tenant_id, rows, sqlite)
-        _apply_deltas(deltas, sqlite)
+        _apply_deltas(tenant_id, deltas, sqlite)
     return ids, set(existing)
 
 
@@ -447,32 +447,50 @@ def _insert_postings(tenant_id: int, rows: list[tuple], sqlite: bool) -> None:
     )
 
 
-def _apply_deltas(deltas: dict[int, int], sqlite: bool) -> None:
-    """``balance = balance + Δ`` once per account, locking in ascending id order (no deadlocks between writers)."""
+def _apply_deltas(tenant_id: int, deltas: dict[int, int], sqlite: bool) -> None:
+    """``balance = balance + Δ`` once per account, locking in ascending id order (no deadlocks between writers).
+
+    Every account must be the current tenant's: the statements are raw SQL, so they say so
+    themselves, and a posting to any other account raises :class:`LedgerError` (the caller rolls back).
+    """
     changes = sorted((account_id, delta) for account_id, delta in deltas.items() if delta)
+    unchanged = [account_id for account_id, delta in deltas.items() if not delta]
     if changes:
         if sqlite:  # the transaction holds the database's write lock already
-            session.connection().exec_driver_sql(
-                "UPDATE ledger_accounts SET balance = balance + ? WHERE id = ?",
-                [(delta, account_id) for account_id, delta in changes],
+            updated = (
+                session.connection()
+                .exec_driver_sql(
+                    f"UPDATE ledger_accounts SET balance = balance + ? WHERE id = ? AND tenant_id = {tenant_id:d}",
+                    [(delta, account_id) for account_id, delta in changes],
+                )
+                .rowcount
             )
         else:
             account_ids = _ints(account_id for account_id, _delta in changes)
             # The lock an UPDATE takes (NO KEY: the postings' foreign keys share the rows), in id order.
-            session.execute(
-                text(
-                    "SELECT id FROM ledger_accounts WHERE id = ANY(CAST(:ids AS integer[])) "
-                    "ORDER BY id FOR NO KEY UPDATE"
-                ),
-                {"ids": account_ids},
+            updated = len(
+                session.execute(
+                    text(
+                        "SELECT id FROM ledger_accounts WHERE id = ANY(CAST(:ids AS integer[])) AND tenant_id = :t "
+                        "ORDER BY id FOR NO KEY UPDATE"
+                    ),
+                    {"ids": account_ids, "t": tenant_id},
+                ).all()
             )
             session.execute(
                 text(
                     "UPDATE ledger_accounts SET balance = balance + d.delta FROM unnest(CAST(:ids AS integer[]), "
-                    "CAST(:deltas AS bigint[])) AS d(id, delta) WHERE ledger_accounts.id = d.id"
+                    "CAST(:deltas AS bigint[])) AS d(id, delta) WHERE ledger_accounts.id = d.id "
+                    "AND ledger_accounts.tenant_id = :t"
                 ),
-                {"ids": account_ids, "deltas": _ints(delta for _account_id, delta in changes)},
+                {"ids": account_ids, "deltas": _ints(delta for _account_id, delta in changes), "t": tenant_id},
             )
+        if updated != len(changes):
+            raise LedgerError("a posting names a ledger account that is not this tenant's; nothing may be posted")
+    if unchanged:
+        found = session.scalar(select(func.count()).select_from(LedgerAccount).where(LedgerAccount.id.in_(unchanged)))
+        if found != len(unchanged):
+            raise LedgerError("a posting names a ledger account that is not this tenant's; nothing may be posted")
     for account in session.identity_map.values():
         if isinstance(account, LedgerAccount) and account.id in deltas:
             session.expire(account, ["balance"])

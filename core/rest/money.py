@@ -58,7 +58,9 @@ class OperationSchema(Schema):
 class OperationsQuery(Schema):
     start = fields.Date(data_key="from", load_default=None)
     end = fields.Date(data_key="to", load_default=None)
-    kind = fields.String(load_default=None, validate=validate.OneOf(["charge", "payment", "correction", "reversal", "promise"]))
+    kind = fields.String(
+        load_default=None, validate=validate.OneOf(["charge", "payment", "correction", "reversal", "promise"])
+    )
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 

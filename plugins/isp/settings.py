@@ -7,6 +7,8 @@ before anything is committed. Amounts are integer kopecks.
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from core.i18n import N_
+
 KOPECKS_MAX = 10_000_000_00  # ten million roubles
 
 
@@ -14,7 +16,7 @@ def _kopecks(default: int, title: str, description: str = "") -> fields.Integer:
     return fields.Integer(
         load_default=default,
         validate=validate.Range(min=0, max=KOPECKS_MAX),
-        metadata={"title": title, "description": description or "In kopecks (10000 = 100 ₽)."},
+        metadata={"title": title, "description": description or N_("In kopecks (10000 = 100 ₽).")},
     )
 
 
@@ -34,91 +36,104 @@ class IspSettings(Schema):
 
     # Debt blocking and reminders
     block_grace_days = _days(
-        0, 0, 30, "Days of debt before blocking", "0 blocks services as soon as the balance falls below zero."
+        0, 0, 30, N_("Days of debt before blocking"), N_("0 blocks services as soon as the balance falls below zero.")
     )
-    low_balance_days = _days(3, 0, 30, "Warn when the balance is enough for this many days", "0 turns the warning off.")
+    low_balance_days = _days(
+        3, 0, 30, N_("Warn when the balance is enough for this many days"), N_("0 turns the warning off.")
+    )
 
     # Tariff change
     tariff_change_rule = fields.String(
         load_default="same_category",
         validate=validate.OneOf(["same_category", "matrix"]),
         metadata={
-            "title": "Which tariffs a subscriber may switch to",
-            "description": "same_category: any tariff of the same kind and category; "
-            "matrix: only those listed on the current tariff.",
+            "title": N_("Which tariffs a subscriber may switch to"),
+            "description": N_(
+                "same_category: any tariff of the same kind and category; "
+                "matrix: only those listed on the current tariff."
+            ),
         },
     )
     tariff_change_timing = fields.String(
         load_default="next_period",
         validate=validate.OneOf(["next_period", "immediately"]),
         metadata={
-            "title": "When a tariff change takes effect",
-            "description": "next_period: from the 1st of next month; immediately: from today, prorated by day.",
+            "title": N_("When a tariff change takes effect"),
+            "description": N_("next_period: from the 1st of next month; immediately: from today, prorated by day."),
         },
     )
-    tariff_change_fee_up = _kopecks(0, "Fee for a change to a dearer tariff")
-    tariff_change_fee_down = _kopecks(0, "Fee for a change to a cheaper tariff")
-    tariff_change_fee_same = _kopecks(0, "Fee for a change to a tariff of the same price")
+    tariff_change_fee_up = _kopecks(0, N_("Fee for a change to a dearer tariff"))
+    tariff_change_fee_down = _kopecks(0, N_("Fee for a change to a cheaper tariff"))
+    tariff_change_fee_same = _kopecks(0, N_("Fee for a change to a tariff of the same price"))
 
     # Promised payment
-    promise_enabled = fields.Boolean(load_default=True, metadata={"title": "Offer the promised payment"})
+    promise_enabled = fields.Boolean(load_default=True, metadata={"title": N_("Offer the promised payment")})
     promise_amount_kind = fields.String(
         load_default="monthly_fee",
         validate=validate.OneOf(["fixed", "monthly_fee"]),
         metadata={
-            "title": "Promised payment amount",
-            "description": "fixed: always the amount below; monthly_fee: the monthly fee of active services, "
-            "capped by the amount below.",
+            "title": N_("Promised payment amount"),
+            "description": N_(
+                "fixed: always the amount below; monthly_fee: the monthly fee of active services, "
+                "capped by the amount below."
+            ),
         },
     )
-    promise_amount = _kopecks(100000, "Promised payment: amount or cap")
-    promise_days = _days(3, 1, 30, "Promised payment lasts (days)")
-    promise_fee = _kopecks(0, "Fee for a promised payment")
+    promise_amount = _kopecks(100000, N_("Promised payment: amount or cap"))
+    promise_days = _days(3, 1, 30, N_("Promised payment lasts (days)"))
+    promise_fee = _kopecks(0, N_("Fee for a promised payment"))
     promise_frequency = fields.String(
         load_default="calendar_month",
         validate=validate.OneOf(["calendar_month", "days"]),
         metadata={
-            "title": "How often",
-            "description": "calendar_month: once per calendar month; days: once per the number of days below.",
+            "title": N_("How often"),
+            "description": N_("calendar_month: once per calendar month; days: once per the number of days below."),
         },
     )
-    promise_frequency_days = _days(30, 1, 365, "Days between promised payments (when 'days')")
+    promise_frequency_days = _days(30, 1, 365, N_("Days between promised payments (when 'days')"))
     promise_only_in_debt = fields.Boolean(
-        load_default=True, metadata={"title": "Only when services are blocked or the balance is below zero"}
+        load_default=True, metadata={"title": N_("Only when services are blocked or the balance is below zero")}
     )
     promise_max_debt_share = fields.Integer(
         load_default=100,
         validate=validate.Range(min=0, max=1000),
-        metadata={"title": "Largest debt allowed, % of the monthly fee", "description": "100 = one month's fee."},
+        metadata={
+            "title": N_("Largest debt allowed, percent of the monthly fee"),
+            "description": N_("100 = one month's fee."),
+        },
     )
-    promise_min_account_age_days = _days(30, 0, 3650, "Account must be at least this many days old")
-    promise_requires_repaid = fields.Boolean(load_default=True, metadata={"title": "The last promise must be repaid"})
+    promise_min_account_age_days = _days(30, 0, 3650, N_("Account must be at least this many days old"))
+    promise_requires_repaid = fields.Boolean(
+        load_default=True, metadata={"title": N_("The last promise must be repaid")}
+    )
 
     # Voluntary block (freeze)
-    freeze_enabled = fields.Boolean(load_default=True, metadata={"title": "Offer the voluntary block"})
-    freeze_min_days = _days(7, 1, 365, "Voluntary block: minimum days")
-    freeze_max_days = _days(90, 1, 365, "Voluntary block: maximum days")
+    freeze_enabled = fields.Boolean(load_default=True, metadata={"title": N_("Offer the voluntary block")})
+    freeze_min_days = _days(7, 1, 365, N_("Voluntary block: minimum days"))
+    freeze_max_days = _days(90, 1, 365, N_("Voluntary block: maximum days"))
     freeze_fee_kind = fields.String(
         load_default="none",
         validate=validate.OneOf(["none", "once", "daily"]),
         metadata={
-            "title": "Voluntary block fee",
-            "description": "none; once: the amount below when the block starts; "
-            "daily: the amount below per day instead of the services' fees.",
+            "title": N_("Voluntary block fee"),
+            "description": N_(
+                "none; once: the amount below when the block starts; "
+                "daily: the amount below per day instead of the services' fees."
+            ),
         },
     )
-    freeze_fee = _kopecks(0, "Voluntary block fee amount")
-    freeze_cooldown_days = _days(30, 0, 365, "Days between voluntary blocks")
+    freeze_fee = _kopecks(0, N_("Voluntary block fee amount"))
+    freeze_cooldown_days = _days(30, 0, 365, N_("Days between voluntary blocks"))
     freeze_min_balance = fields.Integer(
         load_default=0,
         validate=validate.Range(min=-KOPECKS_MAX, max=KOPECKS_MAX),
-        metadata={"title": "Lowest balance to start a voluntary block", "description": "In kopecks."},
+        metadata={"title": N_("Lowest balance to start a voluntary block"), "description": N_("In kopecks.")},
     )
     freeze_self_unfreeze = fields.Boolean(
-        load_default=True, metadata={"title": "Subscribers may end a voluntary block early"}
+        load_default=True, metadata={"title": N_("Subscribers may end a voluntary block early")}
     )
-    freeze_unfreeze_min_days = _days(1, 0, 365, "Earliest self-unblock, days after the start")
-    freeze_max_start_ahead_days = _days(30, 0, 365, "A voluntary block may be scheduled this many days ahead")
+    freeze_unfreeze_min_days = _days(1, 0, 365, N_("Earliest self-unblock, days after the start"))
+    freeze_max_start_ahead_days = _days(30, 0, 365, N_("A voluntary block may be scheduled this many days ahead"))
 
     @validates_schema
     def _ranges(self, data: dict, **_kw) -> None:

@@ -137,3 +137,26 @@ def test_more_than_one_batch_and_odd_text_round_trip(scope, monkeypatch):
     assert (txn.idempotency_key, txn.memo) == (transfers[5].key, memo)
     assert {p.service for p in txn.postings} == {None}
     assert ledger.check() == []
+
+
+def test_a_posting_to_another_tenants_account_is_refused_and_nothing_moves(app, make_tenant):
+    home, other = make_tenant("home-ledger"), make_tenant("other-ledger")
+    with app.app_context():
+        with tenant_scope(other.id):
+            stranger_id = open_account("900").ledger_account.id
+            session.commit()
+        with tenant_scope(home.id):
+            revenue_id = ledger.revenue_account("internet").id
+            own_id = open_account("100").ledger_account.id
+            session.commit()
+            for batch in (
+                [_charge(stranger_id, revenue_id)],
+                [_charge(own_id, revenue_id), _charge(stranger_id, revenue_id, key="second")],
+            ):
+                with pytest.raises(ledger.LedgerError, match="not this tenant"):
+                    ledger.post_transfers(batch)
+                session.rollback()
+            assert _count(Posting) == 0
+            assert session.get(ledger.LedgerAccount, own_id).balance == 0
+        with tenant_scope(other.id):
+            assert session.get(ledger.LedgerAccount, stranger_id).balance == 0

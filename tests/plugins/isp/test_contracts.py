@@ -13,7 +13,7 @@ def test_a_contract_has_its_services_and_a_login_by_contract_number(app, isp_ten
         contract = session.get(Contract, made.id)
         codes = sorted(s.product.code for s in contract.subscriptions)
         assert codes == ["inet100", "kids", "tvbase"]
-        bundled = [s for s in contract.subscriptions if s.product.code == "kids"][0]
+        bundled = next(s for s in contract.subscriptions if s.product.code == "kids")
         assert bundled.bundled_with_id is not None
         assert contract.account.balance == -5000
     response = client.submit(tenant_path(tenant, "/login"), {"login": "700100", "password": made.password})
