@@ -1,9 +1,8 @@
 """The voluntary block in the API: rules and current block, quote, start, end or cancel.
 
-``GET/POST/DELETE /api/v1/isp/freeze`` and ``POST /api/v1/isp/freeze/quote``. The contract is the
-one of ``?account_id=`` (one of the caller's personal accounts, like ``/api/v1/accounts/<id>``;
-another's answers 404), or of the caller's first account when it is left out. A refused action
-answers 409 ``{"code": "refused", "message", "reasons": [{"code", "message"}]}``.
+``GET/POST/DELETE /api/v1/isp/accounts/<account_id>/freeze`` and ``POST …/freeze/quote``. The
+account is in the path, as in core's accounts API (see :mod:`plugins.isp.api_scope`). A refused
+action answers 409 ``{"code": "refused", "message", "reasons": [{"code", "message"}]}``.
 """
 
 from __future__ import annotations
@@ -11,25 +10,26 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date, timedelta
 
-from flask import abort, g, jsonify
+from flask import g
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from core.api import account_or_404, current_account, current_principal, require, session
+from core.api import current_principal, require, session
 from plugins.isp import freeze as freezes
 from plugins.isp.api import blueprint
+from plugins.isp.api_scope import (
+    ACCOUNT_PATH,
+    BEARER,
+    NOT_FOUND,
+    ReasonSchema,
+    RefusedSchema,
+    account_parameter,
+    refused_response,
+    with_contract,
+)
 from plugins.isp.calendar import tenant_today
-from plugins.isp.contracts import contract_of
 from plugins.isp.models import Contract, Freeze
-from plugins.isp.refusals import Refusal, Refused
+from plugins.isp.refusals import Refused
 from plugins.isp.state import open_freeze
-
-BEARER = [{"bearer": []}]
-
-
-class AccountQuery(Schema):
-    account_id = fields.Integer(
-        load_default=None, metadata={"description": "one of your personal accounts; default: the first"}
-    )
 
 
 class RulesSchema(Schema):
@@ -56,15 +56,10 @@ class FreezeSchema(Schema):
     by_staff = fields.Boolean()
 
 
-class FreezeReasonSchema(Schema):
-    code = fields.String()
-    message = fields.String()
-
-
 class FreezeStateSchema(Schema):
     freeze = fields.Nested(FreezeSchema, allow_none=True, metadata={"description": "planned or running block"})
     can_end = fields.Boolean(metadata={"description": "DELETE would end or cancel it now"})
-    end_refusal = fields.Nested(FreezeReasonSchema, allow_none=True)
+    end_refusal = fields.Nested(ReasonSchema, allow_none=True)
     earliest_start = fields.Date(metadata={"description": "first day a new block may start (cooldown)"})
     latest_start = fields.Date()
     rules = fields.Nested(RulesSchema)
@@ -99,21 +94,7 @@ class QuoteSchema(Schema):
     fee_charged_on = fields.Date(allow_none=True)
     services = fields.List(fields.Nested(ServiceSchema), metadata={"description": "services that stop"})
     services_cost = fields.Integer(metadata={"description": "what the services would cost for these days"})
-    reasons = fields.List(fields.Nested(FreezeReasonSchema))
-
-
-class FreezeRefusedSchema(Schema):
-    code = fields.String()
-    message = fields.String()
-    reasons = fields.List(fields.Nested(FreezeReasonSchema))
-
-
-def _contract(query: dict) -> Contract:
-    account = account_or_404(query["account_id"]) if query.get("account_id") else current_account()
-    contract = contract_of(account)
-    if contract is None:
-        abort(404, description="no ISP contract on this account")
-    return contract
+    reasons = fields.List(fields.Nested(ReasonSchema))
 
 
 def _ends_on(period: dict) -> date:
@@ -133,26 +114,18 @@ def _dump_freeze(freeze: Freeze, today: date) -> dict:
     }
 
 
-def _refused(reasons: list[Refusal]):
-    response = jsonify(
-        {
-            "code": "refused",
-            "message": "; ".join(r.message for r in reasons),
-            "reasons": [r.as_json() for r in reasons],
-        }
-    )
-    response.status_code = 409
-    return response
-
-
-@blueprint.get("/freeze")
+@blueprint.get(ACCOUNT_PATH + "/freeze", parameters=account_parameter())
 @require("isp.use")
-@blueprint.arguments(AccountQuery, location="query")
+@with_contract
 @blueprint.response(200, FreezeStateSchema)
+@blueprint.alt_response(404, description=NOT_FOUND)
 @blueprint.doc(security=BEARER)
-def get_freeze(query):
-    """The planned or running voluntary block, whether it can be ended now, and the tenant's rules."""
-    contract = _contract(query)
+def get_freeze(contract: Contract):
+    """The voluntary block: the planned or running one, whether it can be ended now, and the rules.
+
+    ``earliest_start``/``latest_start`` bound the start day of a new block; ``rules`` are the
+    provider's (minimum and maximum days, fee, cooldown, minimum balance, self-unfreeze).
+    """
     today = tenant_today(g.tenant)
     rules = freezes.rules(g.tenant)
     current = open_freeze(contract)
@@ -169,15 +142,20 @@ def get_freeze(query):
     }
 
 
-@blueprint.post("/freeze/quote")
+@blueprint.post(ACCOUNT_PATH + "/freeze/quote", parameters=account_parameter())
 @require("isp.use")
-@blueprint.arguments(AccountQuery, location="query")
+@with_contract
 @blueprint.arguments(PeriodSchema)
 @blueprint.response(200, QuoteSchema)
+@blueprint.alt_response(404, description=NOT_FOUND)
 @blueprint.doc(security=BEARER)
-def quote_freeze(query, period):
-    """What a block from ``starts_on`` for ``days`` (or to ``ends_on``) would do, or why it is refused."""
-    contract = _contract(query)
+def quote_freeze(period: dict, contract: Contract):
+    """Quote a voluntary block: what it would do, or why it is refused.
+
+    Give ``starts_on`` and either ``days`` or ``ends_on`` (the last day, inclusive). The answer says
+    which services stop, when they resume, the fee and when it is charged; ``ok`` is false with
+    ``reasons`` when ``POST …/freeze`` would refuse it.
+    """
     quoted = freezes.quote(g.tenant, contract, period["starts_on"], _ends_on(period), tenant_today(g.tenant))
     return {
         "ok": quoted.ok,
@@ -197,40 +175,46 @@ def quote_freeze(query, period):
     }
 
 
-@blueprint.post("/freeze")
+@blueprint.post(ACCOUNT_PATH + "/freeze", parameters=account_parameter())
 @require("isp.use")
-@blueprint.arguments(AccountQuery, location="query")
+@with_contract
 @blueprint.arguments(PeriodSchema)
 @blueprint.response(201, FreezeSchema)
-@blueprint.alt_response(409, schema=FreezeRefusedSchema, description="refused: the reasons say why")
+@blueprint.alt_response(404, description=NOT_FOUND)
+@blueprint.alt_response(409, schema=RefusedSchema, description="refused: the reasons say why")
 @blueprint.doc(security=BEARER)
-def start_freeze(query, period):
-    """Start (or plan) the voluntary block; the rules are checked again."""
-    contract = _contract(query)
+def start_freeze(period: dict, contract: Contract):
+    """Start or plan the voluntary block (the same body as the quote).
+
+    The rules are checked again: 409 with the reasons if refused (e.g. ``already_frozen``).
+    """
     today = tenant_today(g.tenant)
     try:
         started = freezes.start(g.tenant, contract, current_principal(), period["starts_on"], _ends_on(period), today)
     except Refused as refused:
         session.rollback()
-        return _refused(refused.reasons)
+        return refused_response(refused.reasons)
     session.commit()
     return _dump_freeze(started, today)
 
 
-@blueprint.delete("/freeze")
+@blueprint.delete(ACCOUNT_PATH + "/freeze", parameters=account_parameter())
 @require("isp.use")
-@blueprint.arguments(AccountQuery, location="query")
+@with_contract
 @blueprint.response(200, FreezeSchema)
-@blueprint.alt_response(409, schema=FreezeRefusedSchema, description="refused: the reasons say why")
+@blueprint.alt_response(404, description=NOT_FOUND)
+@blueprint.alt_response(409, schema=RefusedSchema, description="refused: the reasons say why")
 @blueprint.doc(security=BEARER)
-def end_freeze(query):
-    """End the running block today (if allowed) or cancel the planned one."""
-    contract = _contract(query)
+def end_freeze(contract: Contract):
+    """End the running voluntary block today, or cancel the planned one.
+
+    409 with the reasons when there is none (``not_frozen``) or the rules forbid ending it yet.
+    """
     today = tenant_today(g.tenant)
     try:
         ended = freezes.end(g.tenant, contract, current_principal(), today)
     except Refused as refused:
         session.rollback()
-        return _refused(refused.reasons)
+        return refused_response(refused.reasons)
     session.commit()
     return _dump_freeze(ended, today)

@@ -1,30 +1,30 @@
-"""The promised payment in the API: ``GET /api/v1/isp/promise`` (quote) and ``POST`` (take it).
+"""The promised payment in the API: ``/api/v1/isp/accounts/<account_id>/promise``.
 
-The contract is the one of ``?account_id=`` (one of the caller's personal accounts, like
-``/api/v1/accounts/<id>``; another's answers 404), or of the caller's first account when it is left
-out. A refusal answers 409 ``{"code": "refused", "message", "reasons": [{"code", "message"}]}``.
+``GET`` quotes it, ``POST`` takes it. The account is in the path, as in core's accounts API (see
+:mod:`plugins.isp.api_scope`). A refusal answers 409
+``{"code": "refused", "message", "reasons": [{"code", "message"}]}``.
 """
 
 from __future__ import annotations
 
-from flask import abort, g, jsonify
+from flask import g
 from marshmallow import Schema, fields
 
-from core.api import account_or_404, current_account, current_principal, require, session, utcnow
+from core.api import current_principal, require, session, utcnow
 from plugins.isp import promise as promises
 from plugins.isp.api import blueprint
-from plugins.isp.contracts import contract_of
+from plugins.isp.api_scope import (
+    ACCOUNT_PATH,
+    BEARER,
+    NOT_FOUND,
+    RefusedSchema,
+    account_parameter,
+    refused_response,
+    with_contract,
+)
 from plugins.isp.models import Contract, Promise
 from plugins.isp.promise_rules import CODES
-from plugins.isp.refusals import Refusal, Refused
-
-BEARER = [{"bearer": []}]
-
-
-class PromiseAccountQuery(Schema):
-    account_id = fields.Integer(
-        load_default=None, metadata={"description": "one of your personal accounts; default: the first"}
-    )
+from plugins.isp.refusals import Refused
 
 
 class PromiseSchema(Schema):
@@ -53,18 +53,8 @@ class PromiseQuoteSchema(Schema):
     active = fields.Nested(PromiseSchema, allow_none=True, metadata={"description": "the active promise, if any"})
 
 
-class PromiseRefusedSchema(Schema):
-    code = fields.String()
-    message = fields.String()
-    reasons = fields.List(fields.Nested(PromiseReasonSchema))
-
-
-def _contract(query: dict) -> Contract:
-    account = account_or_404(query["account_id"]) if query.get("account_id") else current_account()
-    contract = contract_of(account)
-    if contract is None:
-        abort(404, description="no ISP contract on this account")
-    return contract
+class PromiseRefusedSchema(RefusedSchema):
+    reasons = fields.List(fields.Nested(PromiseReasonSchema), metadata={"description": "why it was refused"})
 
 
 def _dump(promise: Promise) -> dict:
@@ -79,22 +69,19 @@ def _dump(promise: Promise) -> dict:
     }
 
 
-def _refused(reasons: list[Refusal]):
-    response = jsonify(
-        {"code": "refused", "message": "; ".join(r.message for r in reasons), "reasons": [r.as_json() for r in reasons]}
-    )
-    response.status_code = 409
-    return response
-
-
-@blueprint.get("/promise")
+@blueprint.get(ACCOUNT_PATH + "/promise", parameters=account_parameter())
 @require("isp.use")
-@blueprint.arguments(PromiseAccountQuery, location="query")
+@with_contract
 @blueprint.response(200, PromiseQuoteSchema)
+@blueprint.alt_response(404, description=NOT_FOUND)
 @blueprint.doc(security=BEARER)
-def get_promise(query):
-    """What a promised payment would give now (amount, fee, until when, balance after) or why it is refused."""
-    contract = _contract(query)
+def get_promise(contract: Contract):
+    """Quote the promised payment: what it would give now, or why it is refused.
+
+    ``ok`` says whether ``POST`` would grant it; then ``amount``, ``fee``, ``until`` and
+    ``balance_after`` say what it gives. Otherwise ``reasons`` say why not. ``active`` is the running
+    promise, if any.
+    """
     quote = promises.quote(g.tenant, contract, utcnow())
     active = promises.active_promise(contract)
     return {
@@ -109,19 +96,23 @@ def get_promise(query):
     }
 
 
-@blueprint.post("/promise")
+@blueprint.post(ACCOUNT_PATH + "/promise", parameters=account_parameter())
 @require("isp.use")
-@blueprint.arguments(PromiseAccountQuery, location="query")
+@with_contract
 @blueprint.response(201, PromiseSchema)
+@blueprint.alt_response(404, description=NOT_FOUND)
 @blueprint.alt_response(409, schema=PromiseRefusedSchema, description="refused: the reasons say why")
 @blueprint.doc(security=BEARER)
-def take_promise(query):
-    """Take the promised payment: the rules are checked again; services unblock at once."""
-    contract = _contract(query)
+def take_promise(contract: Contract):
+    """Take the promised payment.
+
+    The rules are checked again (409 with the reasons if they now refuse it); the credit is posted
+    at once and services blocked for debt unblock.
+    """
     try:
         granted = promises.grant(g.tenant, contract, current_principal(), utcnow())
     except Refused as refused:
         session.rollback()
-        return _refused(refused.reasons)
+        return refused_response(refused.reasons)
     session.commit()
     return _dump(granted)

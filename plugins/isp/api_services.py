@@ -1,26 +1,19 @@
-"""The subscriber's services in the API: ``GET /api/v1/isp/services``.
+"""The subscriber's services in the API: ``GET /api/v1/isp/accounts/<account_id>/services``.
 
-The account is chosen as core's accounts API does: ``?account_id=`` names one of the caller's
-accounts (another's answers 404); without it, the caller's current (first) account.
+The account is in the path, as in core's accounts API (see :mod:`plugins.isp.api_scope`).
 """
 
 from __future__ import annotations
 
-from flask import abort, g
+from flask import g
 from marshmallow import Schema, fields
 
-from core.api import account_or_404, current_account, require
+from core.api import require
 from plugins.isp.api import blueprint
+from plugins.isp.api_scope import ACCOUNT_PATH, BEARER, NOT_FOUND, account_parameter, with_contract
 from plugins.isp.calendar import tenant_today
-from plugins.isp.contracts import contract_of
 from plugins.isp.models import Contract
 from plugins.isp.pages_services import overview
-
-BEARER = [{"bearer": []}]
-
-
-class AccountQuery(Schema):
-    account_id = fields.Integer(load_default=None, metadata={"description": "default: the caller's first account"})
 
 
 class IspServiceSchema(Schema):
@@ -48,23 +41,18 @@ class IspServicesSchema(Schema):
     services = fields.List(fields.Nested(IspServiceSchema))
 
 
-def contract_for_api(account_id: int | None) -> Contract:
-    """The caller's contract for an API request (``account_id`` or the current account); 404 without one."""
-    account = account_or_404(account_id) if account_id is not None else current_account()
-    contract = contract_of(account)
-    if contract is None:
-        abort(404, description="no ISP contract on this account")
-    return contract
-
-
-@blueprint.get("/services")
+@blueprint.get(ACCOUNT_PATH + "/services", parameters=account_parameter())
 @require("isp.use")
-@blueprint.arguments(AccountQuery, location="query")
+@with_contract
 @blueprint.response(200, IspServicesSchema)
+@blueprint.alt_response(404, description=NOT_FOUND)
 @blueprint.doc(security=BEARER)
-def get_services(query):
-    """The contract's services with their status codes and prices, its balance and block state."""
-    contract = contract_for_api(query["account_id"])
+def get_services(contract: Contract):
+    """The contract's services, balance and block state.
+
+    Each service has a status code and its words, its monthly fee (null when included in a tariff)
+    and its dates; ``blocked`` and ``frozen`` say whether services stop for debt or a voluntary block.
+    """
     view = overview(contract, tenant_today(g.tenant))
     return {
         "contract": contract.number,

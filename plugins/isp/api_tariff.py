@@ -1,70 +1,38 @@
 """Tariffs, add-ons and applications in the API: ``/api/v1/isp/accounts/<account_id>/…``.
 
-The account is chosen as in core's accounts API: an id of one of the caller's personal accounts
-(another user's or tenant's answers 404 before the body is read). A refused action answers 409
+The account is in the path, as in core's accounts API (see :mod:`plugins.isp.api_scope`: another
+user's or tenant's account answers 404 before the body is read). A refused action answers 409
 ``{"code": "refused", "message": …, "reasons": [{"code", "message"}]}``; a legal entity gets the
 reason ``legal_entity`` (apply in writing: ``POST …/application``).
 """
 
 from __future__ import annotations
 
-from functools import wraps
-
-from flask import abort, jsonify
+from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
-from core.api import account_or_404, current_principal, current_tenant, plugin_settings, require, session, utcnow
+from core.api import current_principal, current_tenant, plugin_settings, require, session, utcnow
 from plugins.isp import addons, applications, changes
 from plugins.isp.api import blueprint
+from plugins.isp.api_scope import (
+    ACCOUNT_PATH,
+    BEARER,
+    NOT_FOUND,
+    ReasonSchema,
+    RefusedSchema,
+    account_parameter,
+    refused_response,
+    with_contract,
+)
 from plugins.isp.calendar import tenant_today
-from plugins.isp.contracts import contract_of, subscriptions_on, upcoming
+from plugins.isp.contracts import subscriptions_on, upcoming
 from plugins.isp.refusals import Refusal, Refused
-
-BEARER = [{"bearer": []}]
-
-
-def with_contract(view):
-    """Resolve ``account_id`` to the caller's contract before the body is parsed (404 otherwise)."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        contract = contract_of(account_or_404(kwargs.pop("account_id")))
-        if contract is None:
-            abort(404, "this account has no ISP contract")
-        return view(*args, contract=contract, **kwargs)
-
-    return wrapped
-
-
-def refused_response(reasons: list[Refusal]):
-    """409 with the reasons in words (the reader's locale) and stable codes."""
-    response = jsonify(
-        {
-            "code": "refused",
-            "message": " ".join(r.message for r in reasons),
-            "reasons": [r.as_json() for r in reasons],
-        }
-    )
-    response.status_code = 409
-    return response
-
 
 # ---------------------------------------------------------------------------------------------
 # Schemas
 # ---------------------------------------------------------------------------------------------
-
-
-class ChangeReasonSchema(Schema):
-    code = fields.String()
-    message = fields.String()
-
-
-class ChangeRefusedSchema(Schema):
-    code = fields.String(metadata={"description": "always 'refused'"})
-    message = fields.String()
-    reasons = fields.List(fields.Nested(ChangeReasonSchema))
 
 
 class ProductSchema(Schema):
@@ -90,7 +58,7 @@ class ChangeSchema(Schema):
 class TariffOptionSchema(Schema):
     tariff = fields.Nested(ProductSchema)
     allowed = fields.Boolean(metadata={"description": "whether a change to it would be accepted now"})
-    reasons = fields.List(fields.Nested(ChangeReasonSchema))
+    reasons = fields.List(fields.Nested(ReasonSchema))
 
 
 class CurrentTariffSchema(Schema):
@@ -118,7 +86,7 @@ class TariffRequestSchema(Schema):
 
 class TariffQuoteSchema(Schema):
     allowed = fields.Boolean()
-    reasons = fields.List(fields.Nested(ChangeReasonSchema))
+    reasons = fields.List(fields.Nested(ReasonSchema))
     tariff = fields.Nested(ProductSchema)
     current_tariff = fields.Nested(ProductSchema, allow_none=True)
     timing = fields.String()
@@ -154,7 +122,7 @@ class AddonQuoteRequestSchema(AddonRequestSchema):
 
 class AddonQuoteSchema(Schema):
     allowed = fields.Boolean()
-    reasons = fields.List(fields.Nested(ChangeReasonSchema))
+    reasons = fields.List(fields.Nested(ReasonSchema))
     product = fields.Nested(ProductSchema)
     action = fields.String()
     starts_on = fields.Date(allow_none=True, metadata={"description": "connect: the first day"})
@@ -204,10 +172,11 @@ def _target(code: str):
     return target
 
 
-@blueprint.get("/accounts/<int:account_id>/tariffs")
+@blueprint.get(ACCOUNT_PATH + "/tariffs", parameters=account_parameter())
 @require("isp.use")
 @with_contract
 @blueprint.response(200, TariffsSchema)
+@blueprint.alt_response(404, description=NOT_FOUND)
 @blueprint.doc(security=BEARER)
 def get_tariffs(contract):
     """The tariffs, what each may change to (or why not now), the rules and a pending change."""
@@ -243,11 +212,12 @@ def get_tariffs(contract):
     }
 
 
-@blueprint.post("/accounts/<int:account_id>/tariffs/quote")
+@blueprint.post(ACCOUNT_PATH + "/tariffs/quote", parameters=account_parameter())
 @require("isp.use")
 @with_contract
 @blueprint.arguments(TariffRequestSchema)
 @blueprint.response(200, TariffQuoteSchema)
+@blueprint.alt_response(404, description=NOT_FOUND)
 @blueprint.doc(security=BEARER)
 def quote_tariff(body, contract):
     """What a change to ``tariff`` would do: new price, start day, money taken now — or the reasons it is refused."""
@@ -255,12 +225,13 @@ def quote_tariff(body, contract):
     return _quote_json(changes.quote_change(tenant, contract, _target(body["tariff"]), tenant_today(tenant)))
 
 
-@blueprint.post("/accounts/<int:account_id>/tariffs/change")
+@blueprint.post(ACCOUNT_PATH + "/tariffs/change", parameters=account_parameter())
 @require("isp.use")
 @with_contract
 @blueprint.arguments(TariffRequestSchema)
 @blueprint.response(201, ChangeSchema)
-@blueprint.alt_response(409, schema=ChangeRefusedSchema, description="refused, with the reasons")
+@blueprint.alt_response(404, description=NOT_FOUND)
+@blueprint.alt_response(409, schema=RefusedSchema, description="refused, with the reasons")
 @blueprint.doc(security=BEARER)
 def change_tariff(body, contract):
     """Order the change to ``tariff`` as quoted (takes the change fee). At most one pending change."""
@@ -274,11 +245,12 @@ def change_tariff(body, contract):
     return change
 
 
-@blueprint.delete("/accounts/<int:account_id>/tariffs/change")
+@blueprint.delete(ACCOUNT_PATH + "/tariffs/change", parameters=account_parameter())
 @require("isp.use")
 @with_contract
 @blueprint.response(200, ChangeSchema)
-@blueprint.alt_response(409, schema=ChangeRefusedSchema, description="nothing to cancel, or a legal entity")
+@blueprint.alt_response(404, description=NOT_FOUND)
+@blueprint.alt_response(409, schema=RefusedSchema, description="nothing to cancel, or a legal entity")
 @blueprint.doc(security=BEARER)
 def cancel_tariff_change(contract):
     """Cancel the pending change before it starts (its fee is returned)."""
@@ -319,10 +291,11 @@ def _addon_quote_json(quote: addons.AddonQuote) -> dict:
     }
 
 
-@blueprint.get("/accounts/<int:account_id>/addons")
+@blueprint.get(ACCOUNT_PATH + "/addons", parameters=account_parameter())
 @require("isp.use")
 @with_contract
 @blueprint.response(200, AddonsSchema)
+@blueprint.alt_response(404, description=NOT_FOUND)
 @blueprint.doc(security=BEARER)
 def get_addons(contract):
     """Connected add-ons and TV packages (bundled ones name their tariff) and the ones offered."""
@@ -347,11 +320,12 @@ def get_addons(contract):
     return {"connected": connected, "offered": [p for p in addons.catalogue_addons(contract) if p.id not in ids]}
 
 
-@blueprint.post("/accounts/<int:account_id>/addons/quote")
+@blueprint.post(ACCOUNT_PATH + "/addons/quote", parameters=account_parameter())
 @require("isp.use")
 @with_contract
 @blueprint.arguments(AddonQuoteRequestSchema)
 @blueprint.response(200, AddonQuoteSchema)
+@blueprint.alt_response(404, description=NOT_FOUND)
 @blueprint.doc(security=BEARER)
 def quote_addon(body, contract):
     """What connecting or disconnecting ``product`` would do, or the reasons it is refused."""
@@ -359,12 +333,13 @@ def quote_addon(body, contract):
     return _addon_quote_json(addons.quote_addon(contract, _addon(body["product"]), body["action"], today))
 
 
-@blueprint.post("/accounts/<int:account_id>/addons/connect")
+@blueprint.post(ACCOUNT_PATH + "/addons/connect", parameters=account_parameter())
 @require("isp.use")
 @with_contract
 @blueprint.arguments(AddonRequestSchema)
 @blueprint.response(201, AddonQuoteSchema)
-@blueprint.alt_response(409, schema=ChangeRefusedSchema, description="refused, with the reasons")
+@blueprint.alt_response(404, description=NOT_FOUND)
+@blueprint.alt_response(409, schema=RefusedSchema, description="refused, with the reasons")
 @blueprint.doc(security=BEARER)
 def connect_addon(body, contract):
     """Connect ``product`` from its start day (nothing is taken now; the daily charge does it)."""
@@ -382,12 +357,13 @@ def connect_addon(body, contract):
     return _addon_quote_json(quote)
 
 
-@blueprint.post("/accounts/<int:account_id>/addons/disconnect")
+@blueprint.post(ACCOUNT_PATH + "/addons/disconnect", parameters=account_parameter())
 @require("isp.use")
 @with_contract
 @blueprint.arguments(AddonRequestSchema)
 @blueprint.response(200, AddonQuoteSchema)
-@blueprint.alt_response(409, schema=ChangeRefusedSchema, description="refused, with the reasons (e.g. bundled)")
+@blueprint.alt_response(404, description=NOT_FOUND)
+@blueprint.alt_response(409, schema=RefusedSchema, description="refused, with the reasons (e.g. bundled)")
 @blueprint.doc(security=BEARER)
 def disconnect_addon(body, contract):
     """Disconnect ``product`` from tomorrow, or remove an order that has not started."""
@@ -406,12 +382,13 @@ def disconnect_addon(body, contract):
 # ---------------------------------------------------------------------------------------------
 
 
-@blueprint.post("/accounts/<int:account_id>/application")
+@blueprint.post(ACCOUNT_PATH + "/application", parameters=account_parameter())
 @require("isp.use")
 @with_contract
 @blueprint.arguments(ApplicationRequestSchema)
 @blueprint.response(201, ApplicationSchema)
-@blueprint.alt_response(409, schema=ChangeRefusedSchema, description="not a legal entity: change it yourself")
+@blueprint.alt_response(404, description=NOT_FOUND)
+@blueprint.alt_response(409, schema=RefusedSchema, description="not a legal entity: change it yourself")
 @blueprint.doc(security=BEARER)
 def send_application(body, contract):
     """A legal entity's application to change tariffs or services; it reaches the operators' support queue."""

@@ -79,7 +79,9 @@ def test_the_indebted_demo_subscriber_logs_in_and_sees_blocked_services(demo, sl
     assert f"/t/{slug}/money/pay" in page
     token = app.test_client().post(f"/t/{slug}/api/v1/auth/login", json={"login": login, "password": password})
     headers = {"Authorization": f"Bearer {token.get_json()['token']}"}
-    body = app.test_client().get(f"/t/{slug}/api/v1/isp/services", headers=headers).get_json()
+    api = app.test_client()
+    accounts = api.get(f"/t/{slug}/api/v1/accounts", headers=headers).get_json()
+    body = api.get(f"/t/{slug}/api/v1/isp/accounts/{accounts[0]['id']}/services", headers=headers).get_json()
     assert body["blocked"] is True and body["balance"] < 0
     assert {s["status"] for s in body["services"]} == {"blocked"}
 

@@ -51,7 +51,8 @@ def test_pages_and_menu_are_gone_only_where_isp_is_disabled(app, two_isps, login
 def test_the_api_is_gone_only_where_isp_is_disabled(app, two_isps, api_token, client):
     for (tenant, made, _operator), expected in zip(two_isps, (404, 200), strict=True):
         token = api_token(tenant, made)
-        response = client.get(tenant_path(tenant, "/api/v1/isp/services"), headers={"Authorization": f"Bearer {token}"})
+        url = tenant_path(tenant, f"/api/v1/isp/accounts/{made.account_id}/services")
+        response = client.get(url, headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == expected, tenant.slug
 
 

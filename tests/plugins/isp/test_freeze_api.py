@@ -10,6 +10,10 @@ from plugins.isp.calendar import tenant_today
 from plugins.isp.models import Freeze
 
 
+def freeze_url(tenant, made, tail: str = "") -> str:
+    return tenant_path(tenant, f"/api/v1/isp/accounts/{made.account_id}/freeze{tail}")
+
+
 def setup(app, isp_tenant, catalog, make_contract, api_token, settings=None, **contract):
     tenant = isp_tenant(settings=settings, locale="en")
     catalog(tenant)
@@ -22,8 +26,8 @@ def setup(app, isp_tenant, catalog, make_contract, api_token, settings=None, **c
 
 def test_rules_quote_start_and_cancel(app, client, isp_tenant, catalog, make_contract, api_token):
     settings = {"freeze_fee_kind": "once", "freeze_fee": 5000, "freeze_min_days": 5}
-    tenant, _made, today, headers = setup(app, isp_tenant, catalog, make_contract, api_token, settings)
-    url = tenant_path(tenant, "/api/v1/isp/freeze")
+    tenant, made, today, headers = setup(app, isp_tenant, catalog, make_contract, api_token, settings)
+    url = freeze_url(tenant, made)
 
     state = client.get(url, headers=headers).get_json()
     assert state["freeze"] is None and state["earliest_start"] == today.isoformat()
@@ -52,11 +56,11 @@ def test_rules_quote_start_and_cancel(app, client, isp_tenant, catalog, make_con
 
 
 def test_a_refused_quote_names_its_reasons_in_words(app, client, isp_tenant, catalog, make_contract, api_token):
-    tenant, _made, today, headers = setup(
+    tenant, made, today, headers = setup(
         app, isp_tenant, catalog, make_contract, api_token, {"freeze_min_days": 7, "freeze_min_balance": 200000}
     )
     body = client.post(
-        tenant_path(tenant, "/api/v1/isp/freeze/quote"),
+        freeze_url(tenant, made, "/quote"),
         json={"starts_on": today.isoformat(), "days": 3},
         headers=headers,
     ).get_json()
@@ -66,8 +70,8 @@ def test_a_refused_quote_names_its_reasons_in_words(app, client, isp_tenant, cat
 
 
 def test_bad_input_is_422(app, client, isp_tenant, catalog, make_contract, api_token):
-    tenant, _made, today, headers = setup(app, isp_tenant, catalog, make_contract, api_token)
-    url = tenant_path(tenant, "/api/v1/isp/freeze")
+    tenant, made, today, headers = setup(app, isp_tenant, catalog, make_contract, api_token)
+    url = freeze_url(tenant, made)
     assert client.post(url, json={"starts_on": today.isoformat()}, headers=headers).status_code == 422
     assert client.post(url, json={"starts_on": "tomorrow", "days": 5}, headers=headers).status_code == 422
     with app.app_context(), tenant_scope(tenant.id):
@@ -75,10 +79,10 @@ def test_bad_input_is_422(app, client, isp_tenant, catalog, make_contract, api_t
 
 
 def test_a_running_block_cannot_be_ended_too_early(app, client, isp_tenant, catalog, make_contract, api_token):
-    tenant, _made, today, headers = setup(
+    tenant, made, today, headers = setup(
         app, isp_tenant, catalog, make_contract, api_token, {"freeze_unfreeze_min_days": 3}
     )
-    url = tenant_path(tenant, "/api/v1/isp/freeze")
+    url = freeze_url(tenant, made)
     assert client.post(url, json={"starts_on": today.isoformat(), "days": 10}, headers=headers).status_code == 201
     state = client.get(url, headers=headers).get_json()
     assert state["freeze"]["status"] == "active" and state["can_end"] is False
@@ -87,18 +91,16 @@ def test_a_running_block_cannot_be_ended_too_early(app, client, isp_tenant, cata
     assert refused.status_code == 409 and refused.get_json()["reasons"][0]["code"] == "unfreeze_too_early"
 
 
-def test_another_users_account_is_404(app, client, isp_tenant, catalog, make_contract, api_token):
-    tenant, made, _today, headers = setup(app, isp_tenant, catalog, make_contract, api_token)
+def test_another_users_account_is_404_even_with_a_bad_body(app, client, isp_tenant, catalog, make_contract, api_token):
+    tenant, made, today, headers = setup(app, isp_tenant, catalog, make_contract, api_token)
     other = make_contract(tenant, "820101", balance=100000)
-    url = tenant_path(tenant, f"/api/v1/isp/freeze?account_id={other.account_id}")
-    assert client.get(url, headers=headers).status_code == 404
-    own = tenant_path(tenant, f"/api/v1/isp/freeze?account_id={made.account_id}")
-    assert client.get(own, headers=headers).status_code == 200
-
-
-def test_without_a_contract_the_api_answers_404(app, client, isp_tenant, make_user, api_token):
-    tenant = isp_tenant(locale="en")
-    user = make_user(tenant, "nobody@example.org")
-    headers = {"Authorization": f"Bearer {api_token(tenant, user)}"}
-    response = client.get(tenant_path(tenant, "/api/v1/isp/freeze"), headers=headers)
-    assert response.status_code == 404 and response.is_json
+    assert client.get(freeze_url(tenant, other), headers=headers).status_code == 404
+    for tail in ("", "/quote"):
+        response = client.post(freeze_url(tenant, other, tail), json={"starts_on": "tomorrow"}, headers=headers)
+        assert response.status_code == 404 and response.is_json, tail
+    period = {"starts_on": today.isoformat(), "days": 10}
+    assert client.post(freeze_url(tenant, other), json=period, headers=headers).status_code == 404
+    assert client.delete(freeze_url(tenant, other), headers=headers).status_code == 404
+    assert client.get(freeze_url(tenant, made), headers=headers).status_code == 200
+    with app.app_context(), tenant_scope(tenant.id):
+        assert session.query(Freeze).count() == 0

@@ -83,7 +83,7 @@ def test_twenty_concurrent_grants_for_one_account_grant_one(postgres_only, app, 
 def test_twenty_concurrent_api_requests_grant_one(postgres_only, app, isp_tenant, catalog, make_contract, api_token):
     tenant, made = indebted(isp_tenant, catalog, make_contract)
     headers = {"Authorization": f"Bearer {api_token(tenant, made)}"}
-    url = tenant_path(tenant, "/api/v1/isp/promise")
+    url = tenant_path(tenant, f"/api/v1/isp/accounts/{made.account_id}/promise")
 
     def post() -> int:
         return app.test_client().post(url, headers=headers).status_code

@@ -1,4 +1,4 @@
-"""The subscriber's services overview, the dashboard cards and ``GET /api/v1/isp/services``."""
+"""The subscriber's services overview, the dashboard cards and ``GET /api/v1/isp/accounts/<id>/services``."""
 
 from __future__ import annotations
 
@@ -125,7 +125,10 @@ def test_api_lists_services_with_status_codes_and_prices(app, site, make_contrac
     tenant, _ids = site
     made = make_contract(tenant, "900006", products=("inet100", "tvbase"), balance=-10000, blocked=True)
     token = api_token(tenant, made)
-    response = client.get(tenant_path(tenant, "/api/v1/isp/services"), headers={"Authorization": f"Bearer {token}"})
+    response = client.get(
+        tenant_path(tenant, f"/api/v1/isp/accounts/{made.account_id}/services"),
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert response.status_code == 200
     body = response.get_json()
     assert body["contract"] == "900006" and body["category"] == "cable" and body["holder_kind"] == "individual"
@@ -136,25 +139,33 @@ def test_api_lists_services_with_status_codes_and_prices(app, site, make_contrac
     assert services["kids"]["monthly_fee"] is None and services["kids"]["included_in"] == "TV Base"
     assert services["tvbase"]["status_text"] == "Blocked for debt"
 
-    by_id = client.get(
-        tenant_path(tenant, f"/api/v1/isp/services?account_id={made.account_id}"),
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert by_id.status_code == 200 and by_id.get_json()["contract"] == "900006"
 
-
-def test_api_answers_404_without_a_contract_or_for_someone_elses_account(
-    app, site, make_contract, make_user, api_token, client
+def test_api_answers_404_for_someone_elses_account_or_one_without_a_contract(
+    app, site, make_contract, api_token, client
 ):
+    from core.accounts.service import grant_access, open_account
+    from core.identity.models import User
+
     tenant, _ids = site
+    mine = make_contract(tenant, "900008")
     other = make_contract(tenant, "900007")
-    nobody = make_user(tenant, "nobody", roles=("subscriber",))
-    token = api_token(tenant, nobody)
-    headers = {"Authorization": f"Bearer {token}"}
-    assert client.get(tenant_path(tenant, "/api/v1/isp/services"), headers=headers).status_code == 404
-    url = tenant_path(tenant, f"/api/v1/isp/services?account_id={other.account_id}")
-    assert client.get(url, headers=headers).status_code == 404
-    assert client.get(tenant_path(tenant, "/api/v1/isp/services")).status_code == 401
+    with app.app_context(), tenant_scope(tenant.id):
+        plain = open_account("900009", holder_name="No contract")
+        grant_access(session.get(User, mine.user_id), plain)
+        session.commit()
+        plain_id = plain.id
+    headers = {"Authorization": f"Bearer {api_token(tenant, mine)}"}
+
+    def services(account_id: int, **kwargs):
+        return client.get(tenant_path(tenant, f"/api/v1/isp/accounts/{account_id}/services"), **kwargs)
+
+    assert services(mine.account_id, headers=headers).status_code == 200
+    assert services(other.account_id, headers=headers).status_code == 404
+    assert services(other.account_id + 1000, headers=headers).status_code == 404
+    no_contract = services(plain_id, headers=headers)
+    assert no_contract.status_code == 404
+    assert "no ISP contract" in no_contract.get_json()["message"]
+    assert services(mine.account_id).status_code == 401
 
 
 def test_the_overview_follows_the_chosen_account(app, site, login, make_contract):
