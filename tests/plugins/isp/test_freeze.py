@@ -13,6 +13,7 @@ from core.jobs.registry import run_job
 from core.notify.models import Notification
 from core.tenants.models import Tenant
 from plugins.isp import freeze as freezes
+from plugins.isp import freeze_quote
 from plugins.isp.models import ACTIVE, CANCELLED, FINISHED, SCHEDULED, Contract, Freeze
 from plugins.isp.refusals import Refused
 from plugins.isp.state import S_ACTIVE, S_FROZEN, freeze_on, service_states
@@ -129,7 +130,7 @@ def test_the_open_slot_stops_a_second_block_that_slipped_past_the_check(app, wor
     with scoped(app, tenant, made) as (t, contract):
         add_freeze(contract, TODAY + timedelta(days=3), TODAY + timedelta(days=12), status=SCHEDULED)
         # As if a concurrent request had checked before the first one was saved.
-        monkeypatch.setattr(freezes, "open_freeze", lambda c: None)
+        monkeypatch.setattr(freeze_quote, "open_freeze", lambda c: None)
         with pytest.raises(Refused) as refused:
             freezes.start(t, contract, None, TODAY + timedelta(days=20), TODAY + timedelta(days=29), TODAY)
         assert refused.value.reasons[0].code == freezes.ALREADY_FROZEN
