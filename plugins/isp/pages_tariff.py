@@ -24,7 +24,7 @@ from core.api import (
 from plugins.isp import addons, applications, changes
 from plugins.isp.calendar import tenant_today
 from plugins.isp.contracts import contract_of, subscriptions_on, upcoming
-from plugins.isp.models import Contract
+from plugins.isp.models import Contract, Product
 from plugins.isp.refusals import Refused
 from plugins.isp.web import blueprint
 
@@ -189,9 +189,12 @@ def addons_page():
     return _addons_page(contract)
 
 
-def _addon_form() -> tuple[str, str]:
+def _chosen_addon() -> tuple[Product | None, str]:
+    """The add-on and action the form (POST) or query names; no product when either is not a valid choice."""
     source = request.form if request.method == "POST" else request.args
-    return source.get("product", ""), source.get("action", addons.CONNECT)
+    product = addons.addon_by_code(source.get("product", ""))
+    action = source.get("action", addons.CONNECT)
+    return (product if action in addons.ACTIONS else None), action
 
 
 @blueprint.get("/addons/quote")
@@ -201,9 +204,8 @@ def addon_quote():
     contract = _contract()
     if contract is None:
         return _no_contract()
-    code, action = _addon_form()
-    product = addons.addon_by_code(code)
-    if product is None or action not in addons.ACTIONS:
+    product, action = _chosen_addon()
+    if product is None:
         return _addons_page(contract, _("Choose a service from the list."))
     quote = addons.quote_addon(contract, product, action, tenant_today(current_tenant()))
     return render_template("isp/addon_quote.html", contract=contract, quote=quote)
@@ -216,9 +218,8 @@ def addon_confirm():
     contract = _contract()
     if contract is None:
         return _no_contract()
-    code, action = _addon_form()
-    product = addons.addon_by_code(code)
-    if product is None or action not in addons.ACTIONS:
+    product, action = _chosen_addon()
+    if product is None:
         return _addons_page(contract, _("Choose a service from the list."), 422)
     tenant = current_tenant()
     now = utcnow()
@@ -238,7 +239,7 @@ def addon_confirm():
     except Refused:
         session.rollback()
         contract = _contract()
-        product = addons.addon_by_code(code)
+        product = _chosen_addon()[0]
         quote = addons.quote_addon(contract, product, action, tenant_today(tenant, now))
         return render_template("isp/addon_quote.html", contract=contract, quote=quote), REFUSED_STATUS
     session.commit()
