@@ -17,18 +17,13 @@ from sqlalchemy import select
 from core.api import Tenant, User, audit, session, utcnow
 from core.i18n import N_
 from plugins.isp.calendar import days_in_month, first_of_next_month, prorated, tenant_today
-from plugins.isp.changes import (
-    archived_refusal,
-    blocked_refusal,
-    is_offered,
-    legal_refusal,
-    lock,
-    not_offered_refusal,
-    tell,
-)
+from plugins.isp.change_notices import tell
+from plugins.isp.change_refusals import archived_refusal, blocked_refusal, legal_refusal, not_offered_refusal
+from plugins.isp.contract_lock import lock_contract
 from plugins.isp.contracts import end_subscription, subscribe, tariff_on
 from plugins.isp.models import ADDON, NEXT_MONTH, TV, TV_PACKAGE, Contract, Product, Subscription
 from plugins.isp.refusals import Refusal, Refused
+from plugins.isp.tariff_options import is_offered
 
 ADDON_KINDS = (ADDON, TV_PACKAGE)
 CONNECT = "connect"
@@ -191,17 +186,21 @@ def quote_addon(contract: Contract, product: Product, action: str, today: date) 
     return quote
 
 
+def _checked_quote(tenant: Tenant, contract: Contract, product: Product, action: str, now: datetime) -> AddonQuote:
+    """The quote again under the contract's lock; raises :class:`Refused` when it refuses."""
+    lock_contract(contract)
+    quote = quote_addon(contract, session.get(Product, product.id), action, tenant_today(tenant, now))
+    if not quote.ok:
+        raise Refused(quote.reasons)
+    return quote
+
+
 def connect(
     tenant: Tenant, contract: Contract, product: Product, user: User | None, now: datetime | None = None
 ) -> Subscription:
     """Connect ``product`` as quoted; raises :class:`Refused` (nothing changed). The caller commits."""
-    now = now or utcnow()
-    today = tenant_today(tenant, now)
-    lock(contract)
-    product = session.get(Product, product.id)
-    quote = quote_addon(contract, product, CONNECT, today)
-    if not quote.ok:
-        raise Refused(quote.reasons)
+    quote = _checked_quote(tenant, contract, product, CONNECT, now or utcnow())
+    product = quote.product
     subscription = subscribe(contract, product, quote.starts_on)
     audit(
         "isp.addon.connect",
@@ -221,13 +220,9 @@ def disconnect(
 
     Raises :class:`Refused` (nothing changed). Returns the quote it carried out. The caller commits.
     """
-    now = now or utcnow()
-    today = tenant_today(tenant, now)
-    lock(contract)
-    product = session.get(Product, product.id)
-    quote = quote_addon(contract, product, DISCONNECT, today)
-    if not quote.ok:
-        raise Refused(quote.reasons)
+    quote = _checked_quote(tenant, contract, product, DISCONNECT, now or utcnow())
+    product = quote.product
+    today = quote.today
     subscription = quote.subscription
     key = f"isp:addon:{subscription.id}:disconnected"
     if quote.removes_order:
@@ -251,7 +246,7 @@ def operator_connect(
     tenant: Tenant, contract: Contract, product: Product, starts_on: date, now: datetime
 ) -> Subscription:
     """Connect ``product`` from ``starts_on`` by an operator (skips the subscriber's limits; audited)."""
-    lock(contract)
+    lock_contract(contract)
     subscription = subscribe(contract, session.get(Product, product.id), starts_on)
     audit(
         "isp.addon.operator_connect",

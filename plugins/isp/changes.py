@@ -6,8 +6,8 @@ fee is the only money taken at confirm; cancelling a pending change deletes the 
 started subscription, reopens the old one and refunds the fee.
 
 Other modules reach the whole feature through this module (``changes.quote_change``,
-``changes.tariff_by_code``, …): the names of the quote, the tariff lists, the schedule and the
-shared refusals are re-exported here.
+``changes.tariff_by_code``, …): the names of the quote, the tariff lists and the schedule are
+re-exported here.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from core.api import Tenant, User, audit, ledger, session, utcnow
 from plugins.isp.calendar import tenant_today
 from plugins.isp.change_notices import N_cancelled_body, N_cancelled_title, tell, tell_ordered_or_changed
-from plugins.isp.change_refusals import archived_refusal, blocked_refusal, legal_refusal, not_offered_refusal
+from plugins.isp.change_refusals import legal_refusal
 from plugins.isp.contract_lock import lock_contract
 from plugins.isp.contracts import end_subscription, subscribe, tariff_on
 from plugins.isp.models import APPLIED, CANCELLED, TV_PACKAGE, Contract, Product, Subscription, TariffChange
@@ -30,7 +30,6 @@ from plugins.isp.tariff_options import (
     candidate_tariffs,
     catalogue_tariffs,
     current_tariffs,
-    is_offered,
     tariff_by_code,
 )
 from plugins.isp.tariff_quote import IMMEDIATELY, ONE_DAY, TariffQuote, quote_change, replaced_packages
@@ -41,30 +40,21 @@ __all__ = [
     "REVENUE_SERVICE",
     "OperatorChangeError",
     "TariffQuote",
-    "archived_refusal",
-    "blocked_refusal",
     "cancel_change",
     "candidate_tariffs",
     "catalogue_tariffs",
     "confirm_change",
     "current_tariffs",
-    "is_offered",
     "jobs",
     "legal_refusal",
-    "lock",
-    "not_offered_refusal",
     "operator_change",
     "ordered_change",
     "quote_change",
     "settle_all",
     "tariff_by_code",
-    "tell",
 ]
 
 REVENUE_SERVICE = "tariff_change"
-
-# The old name of :func:`plugins.isp.contract_lock.lock_contract` (add-ons import it from here).
-lock = lock_contract
 
 
 def confirm_change(
