@@ -15,6 +15,7 @@ from core.accounts.service import (
     grant_access,
     open_account,
     users_of_account,
+    users_of_accounts,
 )
 from core.audit.service import record as audit
 from core.db import Base, TenantOwned, cross_tenant, current_tenant_id, session, tenant_scope, utcnow
@@ -111,5 +112,6 @@ __all__ = [
     "tenants_with_plugin",
     "user_permissions",
     "users_of_account",
+    "users_of_accounts",
     "utcnow",
 ]

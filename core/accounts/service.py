@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import select
@@ -104,6 +105,27 @@ def users_of_account(account: PersonalAccount) -> list[User]:
             .order_by(User.id)
         )
     )
+
+
+def users_of_accounts(account_ids: Iterable[int]) -> dict[int, list[User]]:
+    """The users who may use each of many accounts, in one query per 500 accounts (bulk notices).
+
+    Maps every given account id to its users in id order (an empty list when nobody has access):
+    :func:`users_of_account` for a whole batch of accounts, e.g. a charge run's reminders.
+    """
+    wanted = sorted(set(account_ids))
+    found: dict[int, list[User]] = {account_id: [] for account_id in wanted}
+    batch = 500  # ids per IN list
+    for start in range(0, len(wanted), batch):
+        rows = session.execute(
+            select(AccountAccess.personal_account_id, User)
+            .join(User, User.id == AccountAccess.user_id)
+            .where(AccountAccess.personal_account_id.in_(wanted[start : start + batch]))
+            .order_by(AccountAccess.personal_account_id, User.id)
+        )
+        for account_id, user in rows:
+            found[account_id].append(user)
+    return found
 
 
 def user_may_use(user: User, account_id: int) -> PersonalAccount | None:
