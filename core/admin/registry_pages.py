@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import format_currency
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -19,6 +16,7 @@ from core.admin.blueprint import blueprint
 from core.admin.forms import EmptyForm
 from core.db import session
 from core.db.queries import get_or_404
+from core.money.format import format_money
 from core.payments.models import SUSPENSE, Payment, RegistryImport
 from core.payments.registry import Problem, RegistryError, import_registry
 from core.payments.service import PaymentError, move_from_suspense
@@ -33,7 +31,7 @@ class MoveForm(FlaskForm):
 
 def money(kopecks: int) -> str:
     """Kopecks as rubles in the page's language (``1 500,00 ₽``)."""
-    return format_currency(Decimal(kopecks) / 100, "RUB")
+    return format_money(kopecks)
 
 
 def problem_text(problem: Problem) -> str:

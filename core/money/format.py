@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import format_currency
+from flask_babel import format_decimal
 
 KOPECKS = Decimal(100)
 
@@ -14,8 +14,12 @@ def rubles(kopecks: int) -> Decimal:
 
 
 def format_money(kopecks: int | None) -> str:
-    """``123456`` → ``1 234,56 ₽`` (Russian) or ``₽1,234.56`` (English)."""
-    return format_currency(rubles(kopecks or 0), "RUB")
+    """``123456`` → ``1 234,56 ₽`` (Russian) or ``1,234.56 ₽`` (English).
+
+    The rouble sign follows the number in every language (CLDR's English would print ``RUB1,234.56``,
+    which nobody paying in roubles reads comfortably).
+    """
+    return f"{format_decimal(rubles(kopecks or 0), format='#,##0.00')}\u00a0₽"
 
 
 class AmountError(ValueError):

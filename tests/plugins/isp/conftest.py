@@ -33,10 +33,11 @@ PRODUCTS = (
 @pytest.fixture
 def isp_tenant(make_tenant, enable_plugin):
     """``isp_tenant(slug="isp-site", settings=None, **fields)``: a tenant (contract logins, Yekaterinburg
-    time) with the isp plugin enabled with ``settings`` (defaults for the rest)."""
+    time, English pages unless ``locale="ru"``) with the isp plugin enabled with ``settings``."""
 
     def factory(slug: str = "isp-site", settings: dict[str, Any] | None = None, **fields: Any):
         fields.setdefault("login_identifier", "contract")
+        fields.setdefault("locale", "en")
         fields.setdefault("timezone", "Asia/Yekaterinburg")
         tenant = make_tenant(slug, **fields)
         enable_plugin(tenant, "isp", settings or {})

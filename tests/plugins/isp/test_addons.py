@@ -119,7 +119,7 @@ def test_the_add_on_pages_quote_then_confirm(app, isp_tenant, catalog, make_cont
     assert "Sport" in page and "included in «TV Base»" in page
     quote_page = client.get(tenant_path(tenant, "/isp/addons/quote?product=sport&action=connect"))
     text = quote_page.get_data(as_text=True)
-    assert quote_page.status_code == 200 and "250,00" in text and "Confirm connection" in text
+    assert quote_page.status_code == 200 and "250.00" in text and "Confirm connection" in text
     response = client.submit(tenant_path(tenant, "/isp/addons/confirm"), {"product": "sport", "action": "connect"})
     assert response.status_code == 302
     again = client.submit(tenant_path(tenant, "/isp/addons/confirm"), {"product": "sport", "action": "connect"})

@@ -126,7 +126,7 @@ def test_low_balance_reminders_can_be_turned_off(app, isp_tenant, catalog, contr
 
 
 def test_the_balance_card_says_how_many_days_the_money_lasts(app, isp_tenant, catalog, make_contract, login):
-    tenant = isp_tenant()
+    tenant = isp_tenant(locale="ru")
     catalog(tenant)
     made = make_contract(tenant, "100", balance=10_000)
     today = tenant_today(tenant)

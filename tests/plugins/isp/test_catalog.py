@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask_babel import force_locale
 
 from core.api import session, tenant_scope
 from core.testing.fixtures import tenant_path
@@ -232,7 +233,8 @@ def test_news_audience_by_tariff_includes_only_subscribers_with_that_tariff_toda
         for sub in session.query(Subscription).filter_by(contract_id=ended.id):
             sub.ends_on = sub.starts_on
         session.commit()
-        audiences = [a for result in tenant_hooks(tenant).news_audiences(tenant=tenant) for a in result or []]
+        with force_locale("en"):
+            audiences = [a for result in tenant_hooks(tenant).news_audiences(tenant=tenant) for a in result or []]
         (tariff,) = [a for a in audiences if a.key == "tariff"]
         codes = [value for value, _label in tariff.choices]
         assert codes == ["inet100", "inet300", "inet500", "wifi50", "biz100", "old60", "tvbase", "tvmax"]

@@ -239,7 +239,7 @@ def test_quote_then_confirm_freezes_the_services(app, isp_tenant, catalog, make_
     page = quote.get_data(as_text=True)
     assert quote.status_code == 200 and 'data-testid="freeze-quote"' in page
     assert "Home 100" in page and "TV Base" in page  # the services that stop
-    assert "50.00 once, charged on" in page
+    assert "50.00\xa0₽ once, charged on" in page
     with app.app_context(), tenant_scope(tenant.id):
         assert session.scalars(select(Freeze)).all() == []  # a quote changes nothing
 

@@ -153,7 +153,7 @@ def test_quote_then_confirm_restores_services(app, isp_tenant, catalog, make_con
 
     page = client.get(url).get_data(as_text=True)
     assert 'data-testid="promise-quote"' in page
-    for shown in ("RUB500.00", "RUB20.00", "-RUB200.00", "RUB280.00", "Take the promised payment"):
+    for shown in ("500.00\xa0₽", "20.00\xa0₽", "-200.00\xa0₽", "280.00\xa0₽", "Take the promised payment"):
         assert shown in page
     with app.app_context(), tenant_scope(tenant.id):
         assert session.get(Contract, made.id).is_blocked  # nothing happened on GET

@@ -32,7 +32,7 @@ def test_an_active_subscriber_sees_each_service_fee_balance_and_days_left(app, s
     assert "Home 100" in page and "TV Base" in page and "Kids" in page
     assert "included in «TV Base»" in page
     assert page.count(">Active</span>") == 3
-    assert re.search(r"Monthly fee: \S*800\.00\.", page)  # 500 + 300; the bundled Kids is in TV Base's price
+    assert re.search(r"Monthly fee: 800\.00\s₽\.", page)  # 500 + 300; the bundled Kids is in TV Base's price
     # 800 ₽ a month is 800/30 ≈ 26.67 ₽ a day (rounded up): 800 ₽ of balance lasts 29 days in a 30-day month
     daily = -(-80000 // days_in_month(date.today()))
     assert f'data-testid="days-left">The balance is enough for {80000 // daily} days.' in page

@@ -146,7 +146,7 @@ def test_the_quote_page_shows_price_start_and_charge_then_confirm_and_cancel_res
     made = make_contract(tenant, "800400", products=("inet100", "tvbase"), balance=100_000)
     client = login(tenant, made)
     page = client.get(tenant_path(tenant, "/isp/tariffs/quote?tariff=inet300")).get_data(as_text=True)
-    assert "800,00" in page and "50,00" in page and "Confirm the change" in page
+    assert "800.00" in page and "50.00" in page and "Confirm the change" in page
     response = client.submit(tenant_path(tenant, "/isp/tariffs/confirm"), {"tariff": "inet300"})
     assert response.status_code == 302
     assert "Cancel the change" in client.get(tenant_path(tenant, "/isp/tariffs")).get_data(as_text=True)

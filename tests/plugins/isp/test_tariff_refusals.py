@@ -67,7 +67,7 @@ def test_every_tariff_change_refusal_is_reachable_and_shown_in_words(
         (rich, "old60", "archived", "no longer offered"),
         (rich, "wifi50", "not_offered", "is not offered to subscribers like you"),
         (rich, "tvmax", "no_current_tariff", "You have no TV tariff"),
-        (poor, "inet300", "insufficient_funds", "Top up by 40,00"),
+        (poor, "inet300", "insufficient_funds", "Top up by 40.00\xa0₽"),
         (blocked, "inet300", "blocked", "Top up the account or take a promised payment"),
         (frozen, "inet300", "frozen", "End the voluntary block first"),
         (legal, "inet300", "legal_entity", "written application"),
