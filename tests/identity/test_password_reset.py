@@ -55,6 +55,7 @@ def test_unknown_login_gets_the_same_answer_and_no_mail(app, isp, make_user, smt
     known = _request_reset(client, isp, "12345")
     unknown = _request_reset(client, isp, "99999")
     assert known.status_code == unknown.status_code == 200
+
     # The pages are the same but for the CSRF token, which is signed with the current second.
     def without_token(page: str) -> str:
         return re.sub(r'name="csrf_token" value="[^"]+"', 'name="csrf_token"', page)
