@@ -260,6 +260,7 @@ def operator_connect(
 
 def operator_disconnect(tenant: Tenant, contract: Contract, subscription: Subscription, now: datetime) -> None:
     """End a separately connected service after today, or remove it if it has not started (audited)."""
+    lock_contract(contract)
     today = tenant_today(tenant, now)
     code = subscription.product.code
     if subscription.starts_on > today:

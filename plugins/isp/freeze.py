@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.api import Tenant, User, audit, session, utcnow
 from plugins.isp import blocking
+from plugins.isp.contract_lock import lock_contract
 from plugins.isp.freeze_notices import tell
 from plugins.isp.freeze_quote import quote
 from plugins.isp.freeze_rules import (
@@ -160,6 +161,7 @@ def end(
     Raises :class:`Refused`; works in the caller's transaction.
     """
     now = now or utcnow()
+    lock_contract(contract)  # two "end now" clicks run one after the other; the second finds nothing open
     freeze = open_freeze(contract)
     if freeze is not None:
         advance(tenant, freeze, now, today)
