@@ -8,6 +8,8 @@ from typing import Any
 from flask_babel import gettext
 from marshmallow import Schema, fields, validate
 
+from core.web.input import form_values
+
 
 @dataclass(frozen=True)
 class FormField:
@@ -49,15 +51,5 @@ def form_fields(schema: Schema, values: dict[str, Any], prefix: str = "") -> lis
 
 
 def raw_from_form(schema: Schema, form, prefix: str = "") -> dict[str, Any]:
-    """Turn submitted form data into the raw dict the schema validates (checkbox off → False)."""
-    raw: dict[str, Any] = {}
-    for name, field in schema.fields.items():
-        kind, _choices = _kind(field)
-        key = prefix + name
-        if kind == "checkbox":
-            raw[name] = key in form
-        elif kind == "textarea":
-            raw[name] = [line.strip() for line in form.get(key, "").splitlines() if line.strip()]
-        elif key in form:
-            raw[name] = form.get(key, "").strip()
-    return raw
+    """Turn submitted form data into the raw dict the schema validates (the one input path's reading)."""
+    return form_values(schema, form, prefix)

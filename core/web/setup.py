@@ -16,7 +16,9 @@ from core.money.format import format_money
 from core.plugins.manager import flatten
 from core.plugins.state import enabled_plugins, tenant_hooks
 from core.tenants.resolution import find_tenant_for_request
+from core.web.input import join_messages
 from core.web.labels import status_label
+from core.web.validation_messages import translate_errors
 
 TENANTLESS_ENDPOINTS = {"web.healthz", "static"}
 READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -172,6 +174,7 @@ def init_web(app: Flask) -> None:
         app.register_error_handler(Exception, handle_unexpected)
     app.add_template_filter(format_money, "money")
     app.add_template_filter(_service_name, "service_name")
+    app.add_template_filter(error_text, "error_text")
     for blueprint in (
         shell_blueprint,
         identity_blueprint,
@@ -187,3 +190,8 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(visits_blueprint)
     app.register_blueprint(news_blueprint)
     app.register_blueprint(notify_blueprint)
+
+
+def error_text(messages) -> str:
+    """Template filter: a field's validation messages translated and joined into one line."""
+    return join_messages(translate_errors(messages))
