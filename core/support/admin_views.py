@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from core.access.guard import current_principal, require
@@ -19,12 +20,36 @@ from core.support.models import STATUSES, Ticket
 from core.support.settings import MAX_HOURS
 from core.support.settings import NAMESPACE as DEADLINES
 from core.support.views import page_context, uploaded_files
+from core.web.input import MAX_ID, Text, read_form
 
 blueprint = Blueprint("support_admin", __name__, url_prefix="/admin/support")
 
 PAGE_SIZES = (25, 50, 100, 500, 1000)
 DEFAULT_PAGE_SIZE = 50
 SETTINGS_PERMISSION = "tenant.settings"
+
+
+class StaffReplyForm(Schema):
+    kind = fields.String(load_default="reply", validate=validate.OneOf(["reply", "note"]))
+    body = Text(100_000)
+    status = Text(40)
+
+
+class StatusForm(Schema):
+    status = Text(40)
+
+
+class AssignForm(Schema):
+    assignee_id = Text(20)
+
+
+class MergeForm(Schema):
+    target = Text(20)
+
+
+class DeadlineForm(Schema):
+    response_hours = Text(20)
+    resolution_hours = Text(20)
 
 
 def staff_context() -> dict:
@@ -124,9 +149,10 @@ def ticket(ticket_id: int):
 def reply(ticket_id: int):
     ticket = _ticket_or_404(ticket_id)
     operator = current_principal()
-    kind = request.form.get("kind", "reply")
-    body = request.form.get("body", "")
-    status = request.form.get("status", "") or None
+    form = read_form(StaffReplyForm())
+    if not form.ok:
+        return _detail(ticket, {k: form.error(k) for k in form.errors}, form.values, 400)
+    kind, body, status = form.data["kind"], form.data["body"], form.data["status"] or None
     try:
         if kind == "note":
             service.add_note(ticket, operator, body, uploaded_files())
@@ -145,7 +171,7 @@ def reply(ticket_id: int):
 def status(ticket_id: int):
     ticket = _ticket_or_404(ticket_id)
     try:
-        service.change_status(ticket, request.form.get("status", ""), current_principal())
+        service.change_status(ticket, read_form(StatusForm()).data.get("status", ""), current_principal())
     except service.TicketError as refused:
         session.rollback()
         return _detail(_ticket_or_404(ticket_id), refused.errors, status=400)
@@ -159,7 +185,7 @@ def status(ticket_id: int):
 def assign(ticket_id: int):
     ticket = _ticket_or_404(ticket_id)
     operator = current_principal()
-    raw = request.form.get("assignee_id", "")
+    raw = read_form(AssignForm()).data.get("assignee_id", "")
     if raw == "me":
         assignee = operator
     elif raw.isdigit():
@@ -182,8 +208,8 @@ def assign(ticket_id: int):
 @require(QUEUE_PERMISSION)
 def merge(ticket_id: int):
     duplicate = _ticket_or_404(ticket_id)
-    raw = request.form.get("target", "").strip().lstrip("#")
-    target = find_ticket(int(raw)) if raw.isdigit() else None
+    raw = read_form(MergeForm()).values.get("target", "").lstrip("#")
+    target = find_ticket(int(raw)) if raw.isascii() and raw.isdigit() and int(raw) <= MAX_ID else None
     if target is None:
         return _detail(duplicate, {"target": _("There is no request with this number.")}, {"target": raw}, 400)
     try:
@@ -212,7 +238,7 @@ def deadlines():
     if request.method == "POST":
         for code in categories:
             for name in ("response_hours", "resolution_hours"):
-                values[code][name] = request.form.get(f"{code}.{name}", "").strip()
+                values[code][name] = read_form(DeadlineForm(), prefix=f"{code}.").values.get(name, "")
         raw = {"categories": {**stored, **values}}
         try:
             save_settings(DEADLINES, raw)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from core.access.guard import current_principal, require
@@ -16,10 +17,27 @@ from core.support.access import USE_PERMISSION, authored_or_404, visible_or_404
 from core.support.categories import categories_for, category_title
 from core.support.labels import ticket_status
 from core.support.models import CLOSED, DECLINED, RESOLVED, WAITING
+from core.web.input import Id, Text, read_form
 
 blueprint = Blueprint("support", __name__, url_prefix="/support")
 
 PAGE_SIZE = 50
+
+
+class NewTicketForm(Schema):
+    category = Text(200)
+    subject = Text(1000)
+    body = Text(100_000)
+    account_id = Id(load_default=None)
+
+
+class ReplyForm(Schema):
+    body = Text(100_000)
+
+
+class RatingForm(Schema):
+    rating = fields.Integer(load_default=0, validate=validate.Range(min=0, max=5))
+    comment = Text(10_000)
 
 
 def uploaded_files(field_name: str = "attachments") -> list[tuple[str, bytes]]:
@@ -70,30 +88,29 @@ def new():
     user = current_principal()
     categories = categories_for(g.tenant)
     accounts = my_accounts()
-    values = {
-        "category": request.form.get("category", request.args.get("category", "")),
-        "subject": request.form.get("subject", ""),
-        "body": request.form.get("body", ""),
-        "account_id": request.form.get("account_id", ""),
-    }
+    values = {"category": request.args.get("category", ""), "subject": "", "body": "", "account_id": ""}
     errors: dict[str, str] = {}
     if request.method == "POST":
+        form = read_form(NewTicketForm())
+        values = {**values, **form.values}
         files = uploaded_files()
         account = None
-        if values["account_id"]:
-            account = user_may_use(user, int(values["account_id"])) if values["account_id"].isdigit() else None
+        if form.errors:
+            errors = {name: form.error(name) for name in form.errors}
+        elif form.data["account_id"] is not None:
+            account = user_may_use(user, form.data["account_id"])
             if account is None:  # report it with everything else, and write nothing
                 errors = {
-                    **service.check_new_ticket(values["category"], values["subject"], values["body"], files),
+                    **service.check_new_ticket(form.data["category"], form.data["subject"], form.data["body"], files),
                     "account_id": _("Choose one of your accounts."),
                 }
         if not errors:
             try:
                 ticket = service.open_ticket(
                     user,
-                    values["category"],
-                    values["subject"],
-                    values["body"],
+                    form.data["category"],
+                    form.data["subject"],
+                    form.data["body"],
                     account=account,
                     source="web",
                     attachments=files,
@@ -157,12 +174,14 @@ def ticket(ticket_id: int):
 def reply(ticket_id: int):
     user = current_principal()
     ticket = authored_or_404(user, ticket_id)
-    body = request.form.get("body", "")
+    form = read_form(ReplyForm())
+    if not form.ok:
+        return _ticket_page(ticket, {"body": form.error("body")}, form.values, 400)
     try:
-        service.author_reply(ticket, user, body, uploaded_files())
+        service.author_reply(ticket, user, form.data["body"], uploaded_files())
     except service.TicketError as refused:
         session.rollback()
-        return _ticket_page(authored_or_404(user, ticket_id), refused.errors, {"body": body}, 400)
+        return _ticket_page(authored_or_404(user, ticket_id), refused.errors, form.values, 400)
     session.commit()
     flash(_("Your message is sent."), "info")
     return redirect(url_for("support.ticket", ticket_id=ticket.id))
@@ -189,13 +208,15 @@ def close(ticket_id: int):
 def rate(ticket_id: int):
     user = current_principal()
     ticket = authored_or_404(user, ticket_id)
-    raw = request.form.get("rating", "")
-    comment = request.form.get("comment", "")
+    form = read_form(RatingForm())
+    rating = form.data["rating"] if form.ok else 0  # the service explains what a rating must be
     try:
-        service.rate(ticket, user, int(raw) if raw.isdigit() else 0, comment)
+        service.rate(ticket, user, rating, form.data.get("comment", form.values.get("comment", "")))
     except service.TicketError as refused:
         session.rollback()
-        return _ticket_page(authored_or_404(user, ticket_id), refused.errors, {"comment": comment}, 400)
+        return _ticket_page(
+            authored_or_404(user, ticket_id), refused.errors, {"comment": form.values.get("comment", "")}, 400
+        )
     session.commit()
     flash(_("Thank you for your rating!"), "info")
     return redirect(url_for("support.ticket", ticket_id=ticket.id))

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import request
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.datastructures import MultiDict
 
 from core.web.validation_messages import translate_errors
@@ -117,3 +117,18 @@ def read_form(schema: Schema, formdata: MultiDict | Mapping[str, Any] | None = N
         messages = invalid.messages if isinstance(invalid.messages, dict) else {"_schema": invalid.messages}
         return FormInput({}, translate_errors(messages), shown)
     return FormInput(data, {}, shown)
+
+
+#: The largest id a database key holds on every supported database (PostgreSQL's ``integer``).
+MAX_ID = 2**31 - 1
+
+
+def Id(**kwargs: Any) -> fields.Integer:
+    """An integer field for a row id: bounded, so a huge number is a form error rather than a database error."""
+    return fields.Integer(strict=False, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+def Text(max_length: int = 10_000, **kwargs: Any) -> fields.String:
+    """A free-text field, empty by default, at most ``max_length`` characters (the service checks the meaning)."""
+    kwargs.setdefault("load_default", "")
+    return fields.String(validate=validate.Length(max=max_length), **kwargs)
