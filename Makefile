@@ -1,4 +1,5 @@
 # Abonent: `make demo` runs the demo, `make test` runs the tests (each sets up .venv on first use).
+# `make test` = ruff + the import contracts (lint-imports, see pyproject.toml) + pytest.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -19,6 +20,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: $(STAMP)

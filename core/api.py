@@ -20,11 +20,13 @@ from core.accounts.service import (
 from core.audit.service import record as audit
 from core.db import Base, TenantOwned, cross_tenant, current_tenant_id, session, tenant_scope, utcnow
 from core.db.queries import get_or_404
+from core.i18n import N_
 from core.identity.models import Organization, User
 from core.identity.service import IdentityError, create_user
 from core.ledger import service as ledger
 from core.ledger.service import Entry, IdempotencyConflict, LedgerError, TransactionSpec, Transfer
 from core.mail.outbox import queue_mail
+from core.migrate import disable_row_level_security, enable_row_level_security
 from core.money.current import account_or_404, current_account, my_accounts
 from core.money.format import AmountError, format_money, parse_rubles
 from core.news.audiences import Audience
@@ -38,28 +40,27 @@ from core.plugins.types import Job, LoginVariant, MenuItem, Permission, PluginIn
 from core.settings.service import get_settings
 from core.support.categories import TicketCategory
 from core.support.service import open_ticket
+from core.tenants.current import NoTenantError, current_tenant
 from core.tenants.models import Tenant
-
-
-def current_tenant() -> Tenant:
-    """The tenant of the current request."""
-    from flask import g
-
-    return g.tenant
-
+from core.web.input import MAX_ID, FormInput, Id, Text, read_form
 
 __all__ = [
+    "MAX_ID",
+    "N_",
     "AccountError",
     "AmountError",
     "Audience",
     "Base",
     "Entry",
+    "FormInput",
+    "Id",
     "IdempotencyConflict",
     "IdentityError",
     "Job",
     "LedgerError",
     "LoginVariant",
     "MenuItem",
+    "NoTenantError",
     "NotificationKind",
     "Organization",
     "PaymentError",
@@ -69,6 +70,7 @@ __all__ = [
     "RoleSpec",
     "Tenant",
     "TenantOwned",
+    "Text",
     "TicketCategory",
     "TransactionSpec",
     "Transfer",
@@ -87,6 +89,8 @@ __all__ = [
     "current_principal",
     "current_tenant",
     "current_tenant_id",
+    "disable_row_level_security",
+    "enable_row_level_security",
     "enabled_plugins",
     "find_account",
     "format_money",
@@ -104,6 +108,7 @@ __all__ = [
     "plugin_settings",
     "public",
     "queue_mail",
+    "read_form",
     "require",
     "revoke_role",
     "session",

@@ -14,8 +14,7 @@ from datetime import date, datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.api import Tenant, User, audit, session, utcnow
-from core.i18n import N_
+from core.api import N_, Tenant, User, audit, session, utcnow
 from plugins.isp.calendar import days_in_month, first_of_next_month, prorated, tenant_today
 from plugins.isp.change_notices import tell
 from plugins.isp.change_refusals import archived_refusal, blocked_refusal, legal_refusal, not_offered_refusal

@@ -5,8 +5,7 @@ from __future__ import annotations
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from core.api import Tenant, notify, users_of_account
-from core.i18n import N_
+from core.api import N_, Tenant, notify, users_of_account
 from plugins.isp.models import Contract
 
 # Tariff change msgids, translated in the reader's locale by :func:`tell`.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from core.api import (
+    N_,
     Job,
     LoginVariant,
     MenuItem,
@@ -17,7 +18,6 @@ from core.api import (
     TicketCategory,
     hookimpl,
 )
-from core.i18n import N_
 
 NAME = "isp"
 APPLICATION_CATEGORY = "isp_application"

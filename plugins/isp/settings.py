@@ -7,7 +7,7 @@ before anything is committed. Amounts are integer kopecks.
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from core.i18n import N_
+from core.api import N_
 
 KOPECKS_MAX = 10_000_000_00  # ten million roubles
 

@@ -8,7 +8,7 @@ Create Date: 2026-11-24 22:37:59.225316
 import sqlalchemy as sa
 from alembic import op
 
-from core.migrate import disable_row_level_security, enable_row_level_security
+from core.api import disable_row_level_security, enable_row_level_security
 
 TABLES = (
     "isp_products",
