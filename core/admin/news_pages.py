@@ -18,6 +18,7 @@ from core.admin.forms import EmptyForm
 from core.db import session, utcnow
 from core.news import service
 from core.news.audiences import describe, offered_audiences
+from core.tenants.current import current_tenant
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
@@ -33,7 +34,7 @@ class NewsForm(FlaskForm):
 
 
 def _zone() -> ZoneInfo:
-    return ZoneInfo(g.tenant.timezone)
+    return current_tenant().zone
 
 
 def _to_utc(local: datetime | None) -> datetime | None:

@@ -106,7 +106,7 @@ def month_start(month: str, tz: ZoneInfo) -> datetime:
 
 def monthly_totals(tenant: Tenant, account: PersonalAccount, first: str, last: str) -> list[MonthTotals]:
     """Payments and charges per month (in the tenant's time zone) from ``first`` to ``last`` inclusive."""
-    tz = ZoneInfo(tenant.timezone)
+    tz = tenant.zone
     months = month_range(first, last)
     if not months:
         return []

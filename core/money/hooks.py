@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 
@@ -29,6 +26,6 @@ def dashboard_widgets(tenant, user):
     account = current_account()
     if account is None:
         return []
-    today = datetime.now(ZoneInfo(tenant.timezone)).date()
+    today = tenant.today()
     html = render_template("money/widget.html", account=account, balance=balance_view(tenant, account, today))
     return [Widget(str(_l("Balance")), html, order=0)]

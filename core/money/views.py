@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from marshmallow import Schema
 
 from core.access.guard import require
 from core.db import session
@@ -20,6 +20,9 @@ from core.payments.service import PaymentError
 from core.receipts.model import build_receipt
 from core.receipts.views import receipt_css as render_receipt_css
 from core.receipts.views import render_receipt_html, render_receipt_pdf
+from core.tenants.current import current_tenant
+from core.web.input import Id, Text, read_form
+from core.web.urls import safe_next
 
 blueprint = Blueprint("money", __name__, url_prefix="/money")
 
@@ -27,8 +30,17 @@ HISTORY_PAGE = 50
 KINDS = ("charge", "payment", "correction", "reversal", "promise")
 
 
+class SwitchForm(Schema):
+    account_id = Id(load_default=None)
+    next = Text(2000)
+
+
+class PayForm(Schema):
+    amount = Text(50)
+
+
 def _today() -> date:
-    return datetime.now(ZoneInfo(g.tenant.timezone)).date()
+    return current_tenant().today()
 
 
 def _account_or_none_page():
@@ -63,8 +75,9 @@ def overview():
 @blueprint.post("/switch")
 @require("cabinet.use")
 def switch():
-    choose_account(int(request.form.get("account_id", "0") or 0))
-    return redirect(request.form.get("next") or url_for("money.overview"))
+    form = read_form(SwitchForm())
+    choose_account(form.data.get("account_id") or 0)
+    return redirect(safe_next(form.values.get("next"), "money.overview"))
 
 
 @blueprint.get("/history")
@@ -73,7 +86,7 @@ def history():
     account, page = _account_or_none_page()
     if page:
         return page
-    tz = ZoneInfo(g.tenant.timezone)
+    tz = current_tenant().zone
     start_day, end_day = _parse_day(request.args.get("from")), _parse_day(request.args.get("to"))
     kind = request.args.get("kind", "")
     page_no = max(1, request.args.get("page", 1, type=int) or 1)
@@ -134,7 +147,7 @@ def pay():
     if page:
         return page
     error = None
-    amount_text = request.form.get("amount", "")
+    amount_text = read_form(PayForm()).values.get("amount", "") if request.method == "POST" else ""
     if request.method == "POST":
         try:
             amount = parse_rubles(amount_text)

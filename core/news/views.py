@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, redirect, render_template, request
+from flask import Blueprint, Response, abort, g, redirect, render_template
 from flask_babel import gettext as _
 
 from core.access.guard import can, current_principal, is_api_request, public, require
@@ -10,6 +10,7 @@ from core.db import session
 from core.news import service
 from core.news.audiences import describe, offered_audiences
 from core.news.feed import MIMETYPE, atom_feed
+from core.web.input import posted_next
 from core.web.urls import safe_next
 
 blueprint = Blueprint("news", __name__, url_prefix="/news")
@@ -56,7 +57,7 @@ def dismiss(news_id: int):
         abort(404)
     service.mark_read(user, found)
     session.commit()
-    return redirect(safe_next(request.form.get("next"), "news.index"))
+    return redirect(safe_next(posted_next(), "news.index"))
 
 
 @blueprint.get("/public/<int:news_id>")

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from marshmallow import Schema, fields
 
 from core.access.guard import current_principal, is_api_request, require
 from core.db import session
 from core.notify import service
+from core.web.input import Text, read_form
 from core.web.urls import safe_next
+
+
+class ReadForm(Schema):
+    open = Text(10)
+    next = Text(2000)
+
+
+class PreferencesForm(Schema):
+    in_app = fields.List(Text(100), load_default=list)
+    email = fields.List(Text(100), load_default=list)
+
 
 blueprint = Blueprint("notify", __name__, url_prefix="/notifications")
 
@@ -55,9 +68,10 @@ def read(notification_id: int):
         abort(404)
     service.mark_read(user, notice.id)
     session.commit()
-    if request.form.get("open") and link_href(notice.link):
+    form = read_form(ReadForm())
+    if form.data.get("open") and link_href(notice.link):
         return redirect(link_href(notice.link))
-    return redirect(safe_next(request.form.get("next"), "notify.index"))
+    return redirect(safe_next(form.data.get("next") or None, "notify.index"))
 
 
 @blueprint.post("/read-all")
@@ -75,8 +89,8 @@ def read_all():
 def settings():
     user = current_principal()
     if request.method == "POST":
-        in_app = set(request.form.getlist("in_app"))
-        email = set(request.form.getlist("email"))
+        form = read_form(PreferencesForm())
+        in_app, email = set(form.data.get("in_app", [])), set(form.data.get("email", []))
         for code in service.kinds():
             service.set_preference(user, code, code in in_app, code in email)
         session.commit()

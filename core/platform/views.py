@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
+from marshmallow import Schema
 from sqlalchemy import select
 
 from core.access.guard import require
@@ -11,7 +12,13 @@ from core.admin.forms import EmptyForm
 from core.audit.service import record as audit
 from core.db import session
 from core.tenants.models import PLATFORM_SLUG, TENANT_ACTIVE, TENANT_SUSPENDED, Tenant
+from core.web.input import Text, read_form
 from core.web.labels import status_label
+
+
+class StatusForm(Schema):
+    status = Text(20)
+
 
 blueprint = Blueprint("platform", __name__, url_prefix="/platform")
 
@@ -35,7 +42,7 @@ def tenant_status(tenant_id: int):
     tenant = session.get(Tenant, tenant_id)
     if tenant is None or tenant.is_platform:
         abort(404)
-    status = request.form.get("status")
+    status = read_form(StatusForm()).data.get("status")
     if EmptyForm().validate_on_submit() and status in (TENANT_ACTIVE, TENANT_SUSPENDED):
         before = tenant.status
         tenant.status = status

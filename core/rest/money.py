@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import abort, g
 from flask_smorest import Blueprint
@@ -17,6 +16,7 @@ from core.money.figures import balance_view, month_range, monthly_totals, operat
 from core.payments.paykeeper import start_card_payment
 from core.payments.service import PaymentError
 from core.rest.lookup import BEARER, found_first
+from core.tenants.current import current_tenant
 
 blueprint = Blueprint(
     "api_accounts", __name__, url_prefix="/api/v1/accounts", description="Personal accounts and money"
@@ -97,7 +97,7 @@ own_account = found_first("account_id", user_may_use, as_kwarg="account")
 
 
 def _today() -> date:
-    return datetime.now(ZoneInfo(g.tenant.timezone)).date()
+    return current_tenant().today()
 
 
 def _dump(account) -> dict:
@@ -142,7 +142,7 @@ def get_account(account_id: int):
 @blueprint.doc(security=BEARER)
 def get_operations(query, account):
     """Charges, payments and corrections, newest first, optionally for a period and of one kind."""
-    tz = ZoneInfo(g.tenant.timezone)
+    tz = current_tenant().zone
     start = datetime.combine(query["start"], datetime.min.time(), tz) if query["start"] else None
     end = datetime.combine(query["end"] + timedelta(days=1), datetime.min.time(), tz) if query["end"] else None
     kinds = [query["kind"]] if query["kind"] else None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -48,6 +49,23 @@ class Tenant(Base):
     @property
     def is_platform(self) -> bool:
         return self.slug == PLATFORM_SLUG
+
+    # The tenant's clock: the one place that turns a moment into the tenant's local time and calendar day.
+    @property
+    def zone(self) -> ZoneInfo:
+        """The tenant's time zone (it decides the charge day, deadlines and every date shown)."""
+        return ZoneInfo(self.timezone)
+
+    def local_time(self, moment: datetime | None = None) -> datetime:
+        """``moment`` (now by default; naive means UTC) in the tenant's time zone."""
+        moment = moment or datetime.now(UTC)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(self.zone)
+
+    def today(self, moment: datetime | None = None) -> date:
+        """The calendar day at the tenant's location at ``moment`` (now by default)."""
+        return self.local_time(moment).date()
 
     def __repr__(self) -> str:
         return f"<Tenant {self.slug}>"

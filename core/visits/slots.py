@@ -25,7 +25,7 @@ OCCUPYING = (SCHEDULED, DONE, NOT_DONE)
 
 def local_now(tenant) -> datetime:
     """Now in the tenant's time zone (tests replace this to freeze the clock)."""
-    return datetime.now(ZoneInfo(tenant.timezone))
+    return tenant.local_time()
 
 
 def local_today(tenant) -> date:

@@ -132,3 +132,15 @@ def Text(max_length: int = 10_000, **kwargs: Any) -> fields.String:
     """A free-text field, empty by default, at most ``max_length`` characters (the service checks the meaning)."""
     kwargs.setdefault("load_default", "")
     return fields.String(validate=validate.Length(max=max_length), **kwargs)
+
+
+class NextForm(Schema):
+    """The ``next`` field many small forms carry: where to go back to (checked by ``safe_next``)."""
+
+    next = Text(2000)
+
+
+def posted_next() -> str | None:
+    """The posted ``next`` value, for ``core.web.urls.safe_next`` to check; ``None`` when absent or unusable."""
+    form = read_form(NextForm())
+    return form.data.get("next") or None

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template, request
+from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template
+from marshmallow import Schema
 from sqlalchemy import text
 
 from core.access.guard import current_principal, public, require
@@ -10,7 +11,14 @@ from core.db import session
 from core.plugins.manager import flatten
 from core.plugins.state import tenant_hooks
 from core.web.i18n import LANG_COOKIE
+from core.web.input import Text, read_form
 from core.web.urls import safe_next
+
+
+class LanguageForm(Schema):
+    lang = Text(10)
+    next = Text(2000)
+
 
 blueprint = Blueprint("web", __name__)
 
@@ -27,8 +35,9 @@ def dashboard():
 @blueprint.post("/language")
 @public
 def set_language():
-    lang = request.form.get("lang", "")
-    response = redirect(safe_next(request.form.get("next")))
+    form = read_form(LanguageForm())
+    lang = form.data.get("lang", "")
+    response = redirect(safe_next(form.data.get("next") or None))
     if lang in current_app.config["LANGUAGES"]:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response

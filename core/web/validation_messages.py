@@ -2,8 +2,9 @@
 
 marshmallow writes its messages in English with the values already filled in ("Longer than maximum length 64.").
 Each known message is listed here once as a template, marked for extraction; :func:`translate_message` finds the
-template a message was made from, translates the template and fills the same values back in. A message that is not
-marshmallow's own (a plugin's ``ValidationError(_("…"))``) is already translated and passes through unchanged.
+template a message was made from, translates the template and fills the same values back in. Any other message is
+looked up as it is, so a schema can give its own messages marked with ``N_`` (``error_messages={"required":
+N_("Enter the question.")}``); one that is already translated passes through unchanged.
 """
 
 from __future__ import annotations
@@ -91,12 +92,12 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 
 def translate_message(message: str) -> str:
-    """``message`` in the current language if it is one of marshmallow's own; otherwise unchanged."""
+    """``message`` in the current language: marshmallow's own by template, any other as it is."""
     for pattern, template in _patterns():
         match = pattern.match(message)
         if match:
             return gettext(template, **match.groupdict())
-    return message
+    return gettext(message)
 
 
 def translate_errors(errors: Any) -> Any:
@@ -107,4 +108,4 @@ def translate_errors(errors: Any) -> Any:
         return {key: translate_errors(value) for key, value in errors.items()}
     if isinstance(errors, list | tuple):
         return [translate_errors(value) for value in errors]
-    return errors
+    return str(errors)  # a lazy string: resolved in the current language

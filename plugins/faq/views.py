@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from marshmallow import Schema, fields, validate
 
-from core.api import get_or_404, plugin_settings, require, session
+from core.api import N_, current_tenant, get_or_404, plugin_settings, read_form, require, session
 from plugins.faq import service
 from plugins.faq.models import FaqEntry
 
@@ -15,7 +16,7 @@ blueprint = Blueprint(
 
 
 def _settings():
-    return plugin_settings(g.tenant, "faq")
+    return plugin_settings(current_tenant(), "faq")
 
 
 @blueprint.get("/")
@@ -24,25 +25,28 @@ def index():
     return render_template("faq/index.html", entries=service.published_entries(), settings=_settings())
 
 
+class EntryForm(Schema):
+    """What the operator's question form accepts; core's ``read_form`` translates the messages."""
+
+    question = fields.String(
+        required=True,
+        validate=validate.Length(max=service.MAX_QUESTION, error=N_("At most 300 characters.")),
+        error_messages={"required": N_("Enter the question.")},
+    )
+    answer = fields.String(
+        required=True, validate=validate.Length(max=20_000), error_messages={"required": N_("Enter the answer.")}
+    )
+    position = fields.Integer(
+        load_default=100,
+        validate=validate.Range(min=-1_000_000, max=1_000_000),
+        error_messages={"invalid": N_("Enter a whole number.")},
+    )
+    published = fields.Boolean(load_default=False)
+
+
 def _form_values() -> tuple[dict, dict]:
-    values = {
-        "question": request.form.get("question", "").strip(),
-        "answer": request.form.get("answer", "").strip(),
-        "position": request.form.get("position", "").strip(),
-        "published": "published" in request.form,
-    }
-    errors = {}
-    if not values["question"]:
-        errors["question"] = _("Enter the question.")
-    elif len(values["question"]) > service.MAX_QUESTION:
-        errors["question"] = _("At most 300 characters.")
-    if not values["answer"]:
-        errors["answer"] = _("Enter the answer.")
-    try:
-        values["position"] = int(values["position"] or 100)
-    except ValueError:
-        errors["position"] = _("Enter a whole number.")
-    return values, errors
+    form = read_form(EntryForm())
+    return {**form.values, **form.data}, {name: form.error(name) for name in form.errors}
 
 
 @blueprint.route("/manage", methods=["GET", "POST"])

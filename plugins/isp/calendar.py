@@ -16,15 +16,12 @@ from core.api import Tenant
 
 
 def tenant_zone(tenant: Tenant) -> ZoneInfo:
-    return ZoneInfo(tenant.timezone)
+    return tenant.zone
 
 
 def tenant_today(tenant: Tenant, now: datetime | None = None) -> date:
     """The calendar day at the tenant's location (the tenant's time zone decides the charge day)."""
-    moment = now or datetime.now(ZoneInfo("UTC"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    return moment.astimezone(tenant_zone(tenant)).date()
+    return tenant.today(now)
 
 
 def days_in_month(day: date) -> int:

@@ -172,3 +172,22 @@ def test_receipt_page_and_pdf(app, make_tenant, make_user, login):
     pdf = client.get(tenant_path(tenant, "/money/receipt.pdf?period=2026-10"))
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     assert client.get(tenant_path(tenant, "/money/receipt?period=2026-13")).status_code == 404
+
+
+def test_the_account_switcher_never_redirects_off_the_site(app, isp, subscriber, login):
+    client = login(isp, subscriber)
+    second = subscriber.accounts[1]
+    for hostile in ("https://evil.example/", "//evil.example", "/\\evil.example"):
+        response = client.submit(
+            tenant_path(isp, "/money/switch"),
+            {"account_id": second, "next": hostile},
+            form_url=tenant_path(isp, "/money/"),
+        )
+        assert response.status_code == 302
+        assert "evil.example" not in response.headers["Location"]
+    response = client.submit(
+        tenant_path(isp, "/money/switch"),
+        {"account_id": second, "next": "/money/history"},
+        form_url=tenant_path(isp, "/money/"),
+    )
+    assert response.headers["Location"].endswith(tenant_path(isp, "/money/history"))

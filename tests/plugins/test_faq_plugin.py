@@ -36,3 +36,26 @@ def test_register_jobs_lists_and_runs_core_jobs(app, monkeypatch):
     assert "core.mail.deliver" in listing.output
     run = CliRunner().invoke(cli, ["jobs", "run", "core.mail.deliver"])
     assert run.exit_code == 0 and "core.mail.deliver" in run.output
+
+
+def test_the_editor_form_explains_bad_input_in_russian_and_saves_good_input(
+    app, make_tenant, make_user, enable_plugin, login
+):
+    from core.testing.fixtures import tenant_path
+
+    tenant = make_tenant("faqform", locale="ru")
+    enable_plugin(tenant, "faq")
+    operator = make_user(tenant, "op@faqform.test", roles=("operator",))
+    client = login(tenant, operator)
+    url = tenant_path(tenant, "/faq/manage")
+
+    refused = client.submit(url, {"question": "", "answer": "Ответ", "position": "²"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "Введите вопрос." in page and "Введите целое число." in page
+    assert 'value="²"' in page  # what was typed is shown again
+
+    saved = client.submit(url, {"question": "Как оплатить?", "answer": "Картой.", "position": "5", "published": "on"})
+    assert saved.status_code == 302
+    listing = client.get(tenant_path(tenant, "/faq/")).get_data(as_text=True)
+    assert "Как оплатить?" in listing
