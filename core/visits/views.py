@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields, validate
 
 from core.access.guard import current_principal, require
 from core.accounts.service import accounts_of
@@ -18,6 +19,21 @@ from core.files.storage import MAX_BYTES
 from core.visits import service, slots
 from core.visits.models import CANCELLED, DONE, NOT_DONE, REQUESTED, SCHEDULED, VisitRequest
 from core.visits.settings import visit_settings
+from core.web.input import MAX_ID, Text, read_form
+
+
+class NewVisitForm(Schema):
+    account_id = Text(20)
+    address = Text(500)
+    reason = Text(100)
+    description = Text(5000)
+    slot = fields.List(Text(40), load_default=list)
+
+
+class RatingForm(Schema):
+    rating = fields.Integer(load_default=None, validate=validate.Range(min=1, max=5))
+    rating_comment = Text(2000)
+
 
 blueprint = Blueprint("visits", __name__, url_prefix="/visits")
 
@@ -102,19 +118,23 @@ def new():
     settings = visit_settings()
     accounts = accounts_of(user)
     values = {
-        "account_id": request.form.get("account_id", str(accounts[0].id) if accounts else OTHER_ADDRESS),
-        "address": request.form.get("address", ""),
-        "reason": request.form.get("reason", ""),
-        "description": request.form.get("description", ""),
-        "slots": request.form.getlist("slot"),
+        "account_id": str(accounts[0].id) if accounts else OTHER_ADDRESS,
+        "address": "",
+        "reason": "",
+        "description": "",
+        "slots": [],
     }
     errors: dict[str, list[str]] = {}
-    if request.method == "POST" and EmptyForm().validate_on_submit():
+    if request.method == "POST":
+        form = read_form(NewVisitForm())
+        values = {**values, **form.values, "slots": form.values.get("slot", [])}
+        errors = {name: [form.error(name)] for name in form.errors}
         account_id = None
         if values["account_id"] != OTHER_ADDRESS:
-            try:
-                account_id = int(values["account_id"])
-            except ValueError:
+            chosen = str(values["account_id"])
+            if chosen.isascii() and chosen.isdigit() and 0 < int(chosen) <= MAX_ID:
+                account_id = int(chosen)
+            else:
                 errors["account_id"] = [_("Choose one of your personal accounts.")]
         preferred = []
         for value in values["slots"]:
@@ -147,8 +167,6 @@ def new():
         session.rollback()
         if files and "photos" not in errors:
             errors["photos_again"] = [_("Attach the photos again, please.")]
-    elif request.method == "POST":
-        errors["form"] = [_("The form has expired; please send it again.")]
     grid = slots.grid(settings, slots.local_today(g.tenant))
     days = [(day, list(day_slots)) for day, day_slots in groupby(grid, key=lambda s: s.day)]
     return render_template(
@@ -177,7 +195,7 @@ def _detail_page(visit: VisitRequest, errors: dict | None = None, status: int = 
         can_rate=service.can_rate(visit, user),
         preferred=[(date.fromisoformat(p["date"]), p["window"]) for p in visit.preferred or []],
         errors=errors or {},
-        values=request.form if request.method == "POST" else {},
+        values=read_form(RatingForm()).values if request.method == "POST" else {},
         form=EmptyForm(),
     ), status
 
@@ -192,15 +210,14 @@ def detail(visit_id: int):
 @require("visits.request")
 def cancel(visit_id: int):
     visit = _own_or_404(visit_id)
-    if EmptyForm().validate_on_submit():
-        try:
-            service.cancel(g.tenant, visit)
-        except service.VisitStateError as error:
-            session.rollback()
-            flash(str(error), "error")
-        else:
-            session.commit()
-            flash(_("The visit is cancelled."), "info")
+    try:
+        service.cancel(g.tenant, visit)
+    except service.VisitStateError as error:
+        session.rollback()
+        flash(str(error), "error")
+    else:
+        session.commit()
+        flash(_("The visit is cancelled."), "info")
     return redirect(url_for("visits.detail", visit_id=visit_id))
 
 
@@ -208,14 +225,10 @@ def cancel(visit_id: int):
 @require("visits.request")
 def rate(visit_id: int):
     visit = _own_or_404(visit_id)
-    if not EmptyForm().validate_on_submit():
-        return redirect(url_for("visits.detail", visit_id=visit_id))
+    form = read_form(RatingForm())
+    rating = form.data.get("rating") if "rating" not in form.errors else None
     try:
-        rating = int(request.form.get("rating", ""))
-    except ValueError:
-        rating = None
-    try:
-        service.rate(visit, rating, request.form.get("rating_comment", ""))
+        service.rate(visit, rating, form.values.get("rating_comment", ""))
     except service.VisitError as error:
         session.rollback()
         return _detail_page(visit, flat_errors(error.errors), 400)
