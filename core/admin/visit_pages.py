@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
+from marshmallow import Schema, fields
 
 from core.access.guard import require
 from core.admin.blueprint import blueprint
@@ -19,6 +20,8 @@ from core.visits import service, slots
 from core.visits.models import REQUESTED, SCHEDULED, VisitRequest
 from core.visits.settings import NAMESPACE, visit_settings
 from core.visits.views import flat_errors
+from core.web.input import Id, Text, read_form
+from core.web.validation_messages import translate_errors
 
 A_MONDAY = date(2024, 1, 1)
 
@@ -61,7 +64,7 @@ def _visit_page(visit: VisitRequest, errors: dict | None = None, status: int = 2
     counts = slots.taken({d for d, _w in preferred}, exclude_visit_id=visit.id)
     preferred_load = [(d, w, counts.get((d, w), 0)) for d, w in preferred]
     today = slots.local_today(g.tenant)
-    form_values = request.form if request.method == "POST" else {}
+    form_values = read_form(ScheduleForm()).values if request.method == "POST" else {}
     default_day = visit.slot_date or next((d for d, _w, n in preferred_load if d >= today), None)
     default_window = visit.slot_window or next((w for d, w, n in preferred_load if d == default_day), "")
     return render_template(
@@ -98,15 +101,11 @@ def visit(visit_id: int):
 @require("visits.manage")
 def visit_schedule(visit_id: int):
     visit = get_or_404(VisitRequest, visit_id)
-    if not EmptyForm().validate_on_submit():
-        return redirect(url_for("admin.visit", visit_id=visit_id))
-    try:
-        technician_id = int(request.form.get("technician_id", ""))
-    except ValueError:
-        technician_id = None
+    form = read_form(ScheduleForm())
+    technician_id = form.data.get("technician_id") if "technician_id" not in form.errors else None
     try:
         service.schedule(
-            g.tenant, visit, _day(request.form.get("slot_date")), request.form.get("slot_window", ""), technician_id
+            g.tenant, visit, _day(form.values.get("slot_date")), form.values.get("slot_window", ""), technician_id
         )
     except service.VisitError as error:
         session.rollback()
@@ -124,13 +123,12 @@ def visit_schedule(visit_id: int):
 @require("visits.manage")
 def visit_result(visit_id: int):
     visit = get_or_404(VisitRequest, visit_id)
-    if not EmptyForm().validate_on_submit():
-        return redirect(url_for("admin.visit", visit_id=visit_id))
-    outcome = request.form.get("outcome", "")
+    form = read_form(ScheduleForm())
+    outcome = form.values.get("outcome", "")
     if outcome not in ("done", "not_done"):
         return _visit_page(visit, {"outcome": [_("Choose whether the visit took place.")]}, 400)
     try:
-        service.finish(visit, outcome == "done", request.form.get("result_comment", ""))
+        service.finish(visit, outcome == "done", form.values.get("result_comment", ""))
     except service.VisitError as error:
         session.rollback()
         return _visit_page(visit, flat_errors(error.errors), 400)
@@ -152,7 +150,24 @@ def _reasons_text(reasons: list[dict]) -> str:
     return "\n".join(f"{r['code']}: {r['title']}" for r in reasons)
 
 
-def _raw_from_form(form) -> tuple[dict, dict[str, list[str]]]:
+class ScheduleForm(Schema):
+    slot_date = Text(20)
+    slot_window = Text(40)
+    technician_id = Id(load_default=None)
+    outcome = Text(20)
+    result_comment = Text(5000)
+
+
+class VisitSettingsForm(Schema):
+    reasons = Text(20_000)
+    working_days = fields.List(Text(2), load_default=list)
+    windows = Text(2000)
+    slot_capacity = Text(20)
+    horizon_days = Text(20)
+    min_notice_days = Text(20)
+
+
+def _raw_from_form(form: dict) -> tuple[dict, dict[str, list[str]]]:
     """The settings as the schema wants them, and the errors found while reading the form itself."""
     errors: dict[str, list[str]] = {}
     reasons = []
@@ -168,7 +183,7 @@ def _raw_from_form(form) -> tuple[dict, dict[str, list[str]]]:
         reasons.append({"code": code.strip(), "title": title.strip()})
     raw = {
         "reasons": reasons,
-        "working_days": [int(d) for d in form.getlist("working_days") if d.isdigit()],
+        "working_days": [int(d) for d in form.get("working_days", []) if d.isascii() and d.isdigit()],
         "windows": [w for w in _SEPARATORS.split(form.get("windows", "")) if w],
         "slot_capacity": form.get("slot_capacity", "").strip(),
         "horizon_days": form.get("horizon_days", "").strip(),
@@ -180,7 +195,7 @@ def _raw_from_form(form) -> tuple[dict, dict[str, list[str]]]:
 def _schema_errors(messages: dict) -> dict[str, list[str]]:
     """marshmallow's messages as ``field → [text]`` (list items get their line number)."""
     flat: dict[str, list[str]] = {}
-    for field, value in messages.items():
+    for field, value in translate_errors(messages).items():
         texts: list[str] = []
         if isinstance(value, dict):
             for index, inner in value.items():
@@ -208,12 +223,13 @@ def visit_settings_page():
         "horizon_days": current["horizon_days"],
         "min_notice_days": current["min_notice_days"],
     }
-    if request.method == "POST" and EmptyForm().validate_on_submit():
-        raw, errors = _raw_from_form(request.form)
+    if request.method == "POST":
+        form = read_form(VisitSettingsForm())
+        raw, errors = _raw_from_form(form.values)
         values = {
-            "reasons": request.form.get("reasons", ""),
+            "reasons": form.values.get("reasons", ""),
             "working_days": raw["working_days"],
-            "windows": request.form.get("windows", ""),
+            "windows": form.values.get("windows", ""),
             "slot_capacity": raw["slot_capacity"],
             "horizon_days": raw["horizon_days"],
             "min_notice_days": raw["min_notice_days"],
