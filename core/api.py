@@ -36,7 +36,7 @@ from core.payments.service import PaymentError
 from core.plugins.enablement import tenants_with_plugin
 from core.plugins.markers import hookimpl
 from core.plugins.state import enabled_plugins, plugin_settings, tenant_hooks
-from core.plugins.types import Job, LoginVariant, MenuItem, Permission, PluginInfo, RoleSpec, Widget
+from core.plugins.types import Job, LoginVariant, MenuItem, Permission, PluginInfo, RoleSpec, TenantJob, Widget
 from core.settings.service import get_settings
 from core.support.categories import TicketCategory
 from core.support.service import open_ticket
@@ -69,6 +69,7 @@ __all__ = [
     "PluginInfo",
     "RoleSpec",
     "Tenant",
+    "TenantJob",
     "TenantOwned",
     "Text",
     "TicketCategory",

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from core.news.audiences import Audience
     from core.notify.kinds import NotificationKind
     from core.payments.models import Payment
-    from core.plugins.types import Job, LoginVariant, MenuItem, Permission, RoleSpec, Widget
+    from core.plugins.types import Job, LoginVariant, MenuItem, Permission, RoleSpec, TenantJob, Widget
     from core.support.categories import TicketCategory
     from core.tenants.models import Tenant
 
@@ -92,12 +92,14 @@ def register_roles() -> list[RoleSpec] | None:
 
 
 @hookspec
-def register_jobs() -> list[Job] | None:
+def register_jobs() -> list[Job | TenantJob] | None:
     """Return periodic jobs (billing runs, expiry, reminders, mail delivery).
 
-    Called once at start-up. Each job's ``run(now)`` must be idempotent: the scheduler may run it
-    twice, and ``abonent jobs run NAME`` runs it by hand. A job that works per tenant loops over the
-    tenants that enabled its plugin (``core.api.tenants_with_plugin(name)``) inside ``tenant_scope``.
+    Called once at start-up. Each job must be idempotent: the scheduler may run it twice, and
+    ``abonent jobs run NAME`` runs it by hand. Work done per tenant is a ``TenantJob``: core calls its
+    ``run(tenant, now)`` for each active tenant that enabled the plugin, inside that tenant's scope,
+    committing or rolling back per tenant and going on after a failure. A ``Job``'s ``run(now)`` is
+    called once, across tenants.
     """
 
 

@@ -82,6 +82,22 @@ class Job:
 
 
 @dataclass(frozen=True)
+class TenantJob:
+    """A periodic job that core runs once for each active tenant that has enabled ``plugin``.
+
+    ``run(tenant, now)`` runs inside that tenant's scope (``core.api.current_tenant()`` is ``tenant``). Core
+    commits when it returns and rolls back when it raises; a failure is logged and the next tenant still runs.
+    It must be idempotent. It may commit itself in chunks (a long billing run does). The job's result, by
+    tenant slug, is what ``abonent jobs run NAME`` prints; ``--tenant SLUG`` runs it for one tenant.
+    """
+
+    name: str
+    plugin: str
+    run: Callable[..., Any]
+    every_seconds: int = 60
+
+
+@dataclass(frozen=True)
 class LoginVariant:
     """One of several login forms on a site (an ISP's cable and Wi-Fi subscribers, say).
 
