@@ -105,7 +105,7 @@ def _register_web(app: Flask, host: PluginHost) -> None:
 
     web_setup.init_web(app)
     owners: dict[str, str] = {}
-    for plugin_name, blueprints in host.call_each("register_blueprints"):
+    for plugin_name, blueprints in host.results(host.hook.register_blueprints):
         for blueprint in blueprints or []:
             app.register_blueprint(blueprint)
             owners[blueprint.name] = plugin_name
@@ -126,7 +126,7 @@ def _register_api(app: Flask, host: PluginHost) -> None:
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
     owners = app.extensions["abonent.blueprint_owner"]
-    for plugin_name, blueprints in host.call_each("register_api"):
+    for plugin_name, blueprints in host.results(host.hook.register_api):
         for blueprint in blueprints or []:
             api.register_blueprint(blueprint)
             csrf.exempt(blueprint)

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from core.access.registry import AccessRegistry
-from core.plugins.manager import CORE_PREFIX, PluginHost
-
-
-def _source(plugin_name: str) -> str:
-    return "core" if plugin_name.startswith(CORE_PREFIX) else plugin_name
+from core.plugins.collect import collect
+from core.plugins.manager import PluginHost
+from core.plugins.types import Permission, RoleSpec
 
 
 def build_registry(host: PluginHost) -> AccessRegistry:
     registry = AccessRegistry()
-    for plugin_name, permissions in host.call_each("register_permissions"):
-        for permission in permissions or []:
-            registry.add_permission(permission, _source(plugin_name))
-    for plugin_name, roles in host.call_each("register_roles"):
-        for role in roles or []:
-            registry.add_role(role, _source(plugin_name))
+    permissions = collect(host, host.hook.register_permissions, Permission, key=lambda p: p.name, what="permission")
+    for contributed in permissions.values():
+        registry.add_permission(contributed.value, contributed.source)
+    for contributed in collect(host, host.hook.register_roles, RoleSpec, key=lambda r: r.code, what="role").values():
+        registry.add_role(contributed.value, contributed.source)
     return registry

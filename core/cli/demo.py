@@ -106,7 +106,9 @@ def _load_plugin_demo_data(tenant, sections: dict[str, dict]) -> list[dict]:
         if name not in enabled:
             raise click.ClickException(f"{tenant.slug}: demo data for plugin {name!r}, which is not enabled")
         with tenant_scope(tenant.id):
-            created = flatten(current_app.plugins.call_one(name, "load_demo_data", tenant=tenant, data=data))
+            created = flatten(
+                current_app.plugins.call_one(name, current_app.plugins.hook.load_demo_data, tenant=tenant, data=data)
+            )
             for spec in created:
                 _reset_demo_password(tenant, spec)
         session.commit()

@@ -11,6 +11,7 @@ from flask import Flask
 
 from core.db import utcnow
 from core.jobs.per_tenant import run_for_each_tenant
+from core.plugins.collect import collect
 from core.plugins.manager import PluginHost
 from core.plugins.types import Job, TenantJob
 
@@ -19,13 +20,8 @@ log = logging.getLogger(__name__)
 
 def build_jobs(host: PluginHost) -> dict[str, Job | TenantJob]:
     """Every job the plugins (core's own included) register, by name; a name registered twice is an error."""
-    jobs: dict[str, Job | TenantJob] = {}
-    for plugin_name, returned in host.call_each("register_jobs"):
-        for job in returned or []:
-            if job.name in jobs:
-                raise ValueError(f"job {job.name!r} registered twice (again by {plugin_name})")
-            jobs[job.name] = job
-    return jobs
+    found = collect(host, host.hook.register_jobs, (Job, TenantJob), key=lambda job: job.name, what="job")
+    return {name: contributed.value for name, contributed in found.items()}
 
 
 def run_job(app: Flask, name: str, now: datetime | None = None, tenant: str | None = None):

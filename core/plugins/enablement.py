@@ -76,7 +76,9 @@ def enable_plugin(tenant: Tenant, name: str, settings: dict[str, Any] | None = N
         forget_cached_state()
         ensure_roles(tenant, set(enabled_plugins(tenant)))
         if not was["enabled"]:
-            current_app.plugins.call_one(name, "on_plugin_enabled", tenant=tenant, settings=stored)
+            current_app.plugins.call_one(
+                name, current_app.plugins.hook.on_plugin_enabled, tenant=tenant, settings=stored
+            )
         audit("plugin.enable", "plugin", name, was, {"enabled": True, "settings": stored})
         return row
 
@@ -91,7 +93,7 @@ def disable_plugin(tenant: Tenant, name: str) -> TenantPlugin:
         session.flush()
         forget_cached_state()
         if was_enabled:
-            current_app.plugins.call_one(name, "on_plugin_disabled", tenant=tenant)
+            current_app.plugins.call_one(name, current_app.plugins.hook.on_plugin_disabled, tenant=tenant)
             audit("plugin.disable", "plugin", name, {"enabled": True}, {"enabled": False})
         return row
 

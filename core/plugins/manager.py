@@ -86,20 +86,13 @@ class PluginHost:
         """Hook callers that reach core and the plugins named in ``enabled`` only (cached per set)."""
         return TenantHooks(self.pm, [name for name in self.infos if name not in enabled])
 
-    def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        """Call a start-up hook on every plugin and say which plugin returned what."""
-        results = []
-        for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
-            results.append((impl.plugin_name, _call(impl, kwargs)))
-        return results
+    def results(self, hook: Any, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call start-up ``hook`` (``host.hook.<name>``) on every plugin and say which plugin returned what."""
+        return [(impl.plugin_name, _call(impl, kwargs)) for impl in hook.get_hookimpls()]
 
-    def call_one(self, plugin_name: str, hook_name: str, **kwargs: Any) -> list[Any]:
-        """Call a hook on one plugin only (``on_plugin_enabled`` …)."""
-        return [
-            _call(impl, kwargs)
-            for impl in getattr(self.pm.hook, hook_name).get_hookimpls()
-            if impl.plugin_name == plugin_name
-        ]
+    def call_one(self, plugin_name: str, hook: Any, **kwargs: Any) -> list[Any]:
+        """Call ``hook`` (``host.hook.<name>``) on one plugin only (``on_plugin_enabled`` …)."""
+        return [_call(impl, kwargs) for impl in hook.get_hookimpls() if impl.plugin_name == plugin_name]
 
 
 class TenantHooks:

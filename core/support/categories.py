@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from core.i18n import N_
+from core.plugins.collect import collect
 from core.plugins.manager import CORE_PREFIX, PluginHost
 from core.tenants.models import Tenant
 
@@ -50,19 +51,15 @@ class Registered:
 
 def build_categories(host: PluginHost) -> dict[str, Registered]:
     """Collect every category from the ``register_ticket_categories`` hook; a code used twice is an error."""
-    found: dict[str, Registered] = {}
-    for plugin_name, returned in host.call_each("register_ticket_categories"):
-        for category in returned or []:
-            if not isinstance(category, TicketCategory):
-                raise TypeError(f"{plugin_name}: register_ticket_categories must return TicketCategory objects")
-            if not category.code or len(category.code) > 60:
-                raise ValueError(f"{plugin_name}: ticket category code {category.code!r} must have 1–60 characters")
-            if category.response_hours < 1 or category.resolution_hours < 1:
-                raise ValueError(f"{plugin_name}: ticket category {category.code!r} needs positive deadlines")
-            if category.code in found:
-                raise ValueError(f"ticket category {category.code!r} registered twice (again by {plugin_name})")
-            found[category.code] = Registered(category, plugin_name)
-    return found
+    hook = host.hook.register_ticket_categories
+    found = collect(host, hook, TicketCategory, key=lambda category: category.code, what="ticket category")
+    for code, contributed in found.items():
+        category, plugin_name = contributed.value, contributed.plugin
+        if not code or len(code) > 60:
+            raise ValueError(f"{plugin_name}: ticket category code {code!r} must have 1–60 characters")
+        if category.response_hours < 1 or category.resolution_hours < 1:
+            raise ValueError(f"{plugin_name}: ticket category {code!r} needs positive deadlines")
+    return {code: Registered(contributed.value, contributed.plugin) for code, contributed in found.items()}
 
 
 def _registered() -> dict[str, Registered]:

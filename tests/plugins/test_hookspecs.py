@@ -84,9 +84,8 @@ def _core_sources() -> dict[Path, str]:
 
 
 def _is_called(name: str, source: str) -> bool:
-    direct = re.search(rf"\.{name}\(", source)  # host.hook.register_commands(…), tenant_hooks(t).menu_items(…)
-    by_name = re.search(rf"""call_(?:each|one)\([^)]*["']{name}["']""", source)  # host.call_each("register_api")
-    return bool(direct or by_name)
+    # host.hook.register_commands(…), tenant_hooks(t).menu_items(…), collect(host, host.hook.register_jobs, …)
+    return bool(re.search(rf"\.{name}\b", source))
 
 
 def test_every_hookspec_is_called_by_core():
