@@ -109,7 +109,7 @@ def _prepare(db: BenchDatabase) -> None:
 
 
 def _day_amounts() -> dict[str, int]:
-    from plugins.isp.calendar import day_amount
+    from plugins.isp.common.calendar import day_amount
 
     return {code: day_amount(fee, DAY) for code, _kind, fee in PRODUCTS}
 

@@ -16,13 +16,13 @@ from sqlalchemy import select
 
 from core.api import Tenant, User, audit, session, utcnow
 from core.i18n import N_
-from plugins.isp.calendar import days_in_month, first_of_next_month, prorated, tenant_today
 from plugins.isp.change_notices import tell
 from plugins.isp.change_refusals import archived_refusal, blocked_refusal, legal_refusal, not_offered_refusal
-from plugins.isp.contract_lock import lock_contract
+from plugins.isp.common.calendar import days_in_month, first_of_next_month, prorated, tenant_today
+from plugins.isp.common.contract_lock import lock_contract
+from plugins.isp.common.refusals import Refusal, Refused
 from plugins.isp.contracts import end_subscription, subscribe, tariff_on
 from plugins.isp.models import ADDON, NEXT_MONTH, TV, TV_PACKAGE, Contract, Product, Subscription
-from plugins.isp.refusals import Refusal, Refused
 from plugins.isp.tariff_options import is_offered
 
 ADDON_KINDS = (ADDON, TV_PACKAGE)

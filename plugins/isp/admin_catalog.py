@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 
 from core.api import get_or_404, require, session
 from plugins.isp import catalog
-from plugins.isp.calendar import tenant_today
+from plugins.isp.common.blueprints import web
+from plugins.isp.common.calendar import tenant_today
 from plugins.isp.models import CATEGORIES, HOLDER_KINDS, PRODUCT_KINDS, START_RULES, Product
-from plugins.isp.web import blueprint
 
 PERMISSION = "isp.catalog.manage"
 
@@ -27,7 +27,7 @@ def _choices() -> dict:
     }
 
 
-@blueprint.get("/admin/catalog")
+@web.get("/admin/catalog")
 @require(PERMISSION)
 def admin_catalog():
     today = tenant_today(g.tenant)
@@ -37,7 +37,7 @@ def admin_catalog():
     return render_template("isp/admin/catalog.html", groups=groups, counts=counts, **_choices())
 
 
-@blueprint.route("/admin/catalog/new", methods=["GET", "POST"])
+@web.route("/admin/catalog/new", methods=["GET", "POST"])
 @require(PERMISSION)
 def admin_catalog_new():
     form = catalog.ProductForm(catalog.form_values(None, request.args.get("kind", "")))
@@ -53,7 +53,7 @@ def admin_catalog_new():
     )
 
 
-@blueprint.route("/admin/catalog/<int:product_id>", methods=["GET", "POST"])
+@web.route("/admin/catalog/<int:product_id>", methods=["GET", "POST"])
 @require(PERMISSION)
 def admin_catalog_edit(product_id: int):
     product = get_or_404(Product, product_id)
@@ -71,7 +71,7 @@ def admin_catalog_edit(product_id: int):
     )
 
 
-@blueprint.post("/admin/catalog/<int:product_id>/archive")
+@web.post("/admin/catalog/<int:product_id>/archive")
 @require(PERMISSION)
 def admin_catalog_archive(product_id: int):
     product = get_or_404(Product, product_id)
@@ -91,7 +91,7 @@ def admin_catalog_archive(product_id: int):
     return redirect(url_for("isp.admin_catalog"))
 
 
-@blueprint.post("/admin/catalog/<int:product_id>/delete")
+@web.post("/admin/catalog/<int:product_id>/delete")
 @require(PERMISSION)
 def admin_catalog_delete(product_id: int):
     product = get_or_404(Product, product_id)

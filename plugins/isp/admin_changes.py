@@ -14,11 +14,11 @@ from werkzeug.routing import BuildError
 
 from core.api import current_principal, current_tenant, get_or_404, plugin_settings, require, session, utcnow
 from plugins.isp import addons, changes
-from plugins.isp.calendar import first_of_next_month, tenant_today
+from plugins.isp.common.blueprints import web
+from plugins.isp.common.calendar import first_of_next_month, tenant_today
+from plugins.isp.common.refusals import Refused
 from plugins.isp.contracts import subscriptions_on, upcoming
 from plugins.isp.models import TARIFF_KINDS, Contract, Product, Subscription
-from plugins.isp.refusals import Refused
-from plugins.isp.web import blueprint
 
 ACTIONS = ("tariff", "connect", "disconnect", "cancel_change")
 
@@ -56,7 +56,7 @@ def _page(contract: Contract, error: str | None = None, status: int = 200):
     )
 
 
-@blueprint.route("/admin/contracts/<int:contract_id>/tariff", methods=["GET", "POST"])
+@web.route("/admin/contracts/<int:contract_id>/tariff", methods=["GET", "POST"])
 @require("isp.contracts.manage")
 def admin_change_tariff(contract_id: int):
     """Change the contract's tariff, connect or disconnect a service, or cancel an ordered change."""

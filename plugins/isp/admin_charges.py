@@ -13,10 +13,10 @@ from wtforms import DateField
 from wtforms.validators import DataRequired, ValidationError
 
 from core.api import can, format_money, require, session, utcnow
-from plugins.isp.calendar import tenant_today
 from plugins.isp.charging import ChargeResult, charge_day
+from plugins.isp.common.blueprints import web
+from plugins.isp.common.calendar import tenant_today
 from plugins.isp.models import ChargeRun
-from plugins.isp.web import blueprint
 
 RECENT_RUNS = 50
 OPERATOR_TRIGGER = "operator"
@@ -61,14 +61,14 @@ def _page(form: ChargeForm, preview: ChargeResult | None = None, status: int = 2
     )
 
 
-@blueprint.get("/admin/charges")
+@web.get("/admin/charges")
 @require("isp.charges.view")
 def admin_charges():
     form = ChargeForm(data={"day": tenant_today(g.tenant)})
     return _page(form)
 
 
-@blueprint.post("/admin/charges")
+@web.post("/admin/charges")
 @require("isp.charges.run")
 def admin_charges_run():
     form = ChargeForm()

@@ -11,12 +11,12 @@ from sqlalchemy import exists, func, select
 
 from core.api import PersonalAccount, can, get_or_404, require, session
 from plugins.isp import catalog
-from plugins.isp.calendar import tenant_today
+from plugins.isp.common.blueprints import web
+from plugins.isp.common.calendar import tenant_today
+from plugins.isp.common.links import optional_url
 from plugins.isp.contracts import ContractError, NewContract, open_contract
-from plugins.isp.links import optional_url
 from plugins.isp.models import ACTIVE, CATEGORIES, FINISHED, HOLDER_KINDS, SCHEDULED, Contract, Freeze
 from plugins.isp.pages_services import overview
-from plugins.isp.web import blueprint
 
 PAGE_SIZE = 50
 STATES = ("active", "blocked", "frozen")
@@ -52,7 +52,7 @@ def contracts_query(q: str, state: str, day: date):
     return stmt.order_by(Contract.number)
 
 
-@blueprint.get("/admin/contracts")
+@web.get("/admin/contracts")
 @require("isp.contracts.view")
 def admin_contracts():
     q = request.args.get("q", "")
@@ -80,7 +80,7 @@ def admin_contracts():
     )
 
 
-@blueprint.get("/admin/contracts/<int:contract_id>")
+@web.get("/admin/contracts/<int:contract_id>")
 @require("isp.contracts.view")
 def admin_contract(contract_id: int):
     contract = get_or_404(Contract, contract_id)
@@ -148,7 +148,7 @@ def _included_twice(codes: list[str]) -> str | None:
     return None
 
 
-@blueprint.route("/admin/contracts/new", methods=["GET", "POST"])
+@web.route("/admin/contracts/new", methods=["GET", "POST"])
 @require("isp.contracts.manage")
 def admin_contract_new():
     today = tenant_today(g.tenant)

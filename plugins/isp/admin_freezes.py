@@ -17,12 +17,12 @@ from sqlalchemy import select
 
 from core.api import current_principal, get_or_404, require, session
 from plugins.isp import freeze as freezes
-from plugins.isp.calendar import tenant_today
+from plugins.isp.common.blueprints import web
+from plugins.isp.common.calendar import tenant_today
+from plugins.isp.common.refusals import Refused
 from plugins.isp.models import ACTIVE, CANCELLED, FINISHED, SCHEDULED, Contract, Freeze
 from plugins.isp.pages_freeze import read_period
-from plugins.isp.refusals import Refused
 from plugins.isp.state import open_freeze
-from plugins.isp.web import blueprint
 
 RECENT = 30
 
@@ -31,7 +31,7 @@ class _CsrfForm(FlaskForm):
     """Only the CSRF token."""
 
 
-@blueprint.get("/admin/freezes")
+@web.get("/admin/freezes")
 @require("isp.freezes.manage")
 def admin_freezes():
     """Planned and running voluntary blocks, and the most recently ended ones."""
@@ -55,7 +55,7 @@ def admin_freezes():
     )
 
 
-@blueprint.get("/admin/contracts/<int:contract_id>/freeze")
+@web.get("/admin/contracts/<int:contract_id>/freeze")
 @require("isp.freezes.manage")
 def admin_freeze_form(contract_id: int):
     """Freeze a contract (dates, reason) or end its block — the page the contract page links to."""
@@ -88,7 +88,7 @@ def _form_page(contract: Contract, period=None, reason: str = "", errors: dict |
     ), status
 
 
-@blueprint.post("/admin/contracts/<int:contract_id>/freeze")
+@web.post("/admin/contracts/<int:contract_id>/freeze")
 @require("isp.freezes.manage")
 def admin_freeze(contract_id: int):
     """Start (or plan) a voluntary block for a contract on the subscriber's behalf."""
@@ -125,7 +125,7 @@ def admin_freeze(contract_id: int):
     return redirect(url_for("isp.admin_freeze_form", contract_id=contract.id))
 
 
-@blueprint.post("/admin/contracts/<int:contract_id>/unfreeze")
+@web.post("/admin/contracts/<int:contract_id>/unfreeze")
 @require("isp.freezes.manage")
 def admin_unfreeze(contract_id: int):
     """End a contract's running block today, or cancel its planned one."""

@@ -13,9 +13,9 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from core.api import require, session, utcnow
-from plugins.isp.links import optional_url
+from plugins.isp.common.blueprints import web
+from plugins.isp.common.links import optional_url
 from plugins.isp.models import ACTIVE, EXPIRED, Promise
-from plugins.isp.web import blueprint
 
 LIMIT = 300
 FILTERS = {
@@ -42,7 +42,7 @@ def is_overdue(promise: Promise, now) -> bool:
     return promise.status == EXPIRED and promise.repaid is False
 
 
-@blueprint.get("/admin/promises")
+@web.get("/admin/promises")
 @require("isp.promises.manage")
 def admin_promises():
     """Promised payments: active and overdue by default; ``?show=active|overdue|all``."""

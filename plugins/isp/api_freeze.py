@@ -15,7 +15,6 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from core.api import current_principal, require, session
 from plugins.isp import freeze as freezes
-from plugins.isp.api import blueprint
 from plugins.isp.api_scope import (
     ACCOUNT_PATH,
     BEARER,
@@ -26,9 +25,10 @@ from plugins.isp.api_scope import (
     refused_response,
     with_contract,
 )
-from plugins.isp.calendar import tenant_today
+from plugins.isp.common.blueprints import api
+from plugins.isp.common.calendar import tenant_today
+from plugins.isp.common.refusals import Refused
 from plugins.isp.models import Contract, Freeze
-from plugins.isp.refusals import Refused
 from plugins.isp.state import open_freeze
 
 
@@ -114,12 +114,12 @@ def _dump_freeze(freeze: Freeze, today: date) -> dict:
     }
 
 
-@blueprint.get(ACCOUNT_PATH + "/freeze", parameters=account_parameter())
+@api.get(ACCOUNT_PATH + "/freeze", parameters=account_parameter())
 @require("isp.use")
 @with_contract
-@blueprint.response(200, FreezeStateSchema)
-@blueprint.alt_response(404, description=NOT_FOUND)
-@blueprint.doc(security=BEARER)
+@api.response(200, FreezeStateSchema)
+@api.alt_response(404, description=NOT_FOUND)
+@api.doc(security=BEARER)
 def get_freeze(contract: Contract):
     """The voluntary block: the planned or running one, whether it can be ended now, and the rules.
 
@@ -142,13 +142,13 @@ def get_freeze(contract: Contract):
     }
 
 
-@blueprint.post(ACCOUNT_PATH + "/freeze/quote", parameters=account_parameter())
+@api.post(ACCOUNT_PATH + "/freeze/quote", parameters=account_parameter())
 @require("isp.use")
 @with_contract
-@blueprint.arguments(PeriodSchema)
-@blueprint.response(200, QuoteSchema)
-@blueprint.alt_response(404, description=NOT_FOUND)
-@blueprint.doc(security=BEARER)
+@api.arguments(PeriodSchema)
+@api.response(200, QuoteSchema)
+@api.alt_response(404, description=NOT_FOUND)
+@api.doc(security=BEARER)
 def quote_freeze(period: dict, contract: Contract):
     """Quote a voluntary block: what it would do, or why it is refused.
 
@@ -175,14 +175,14 @@ def quote_freeze(period: dict, contract: Contract):
     }
 
 
-@blueprint.post(ACCOUNT_PATH + "/freeze", parameters=account_parameter())
+@api.post(ACCOUNT_PATH + "/freeze", parameters=account_parameter())
 @require("isp.use")
 @with_contract
-@blueprint.arguments(PeriodSchema)
-@blueprint.response(201, FreezeSchema)
-@blueprint.alt_response(404, description=NOT_FOUND)
-@blueprint.alt_response(409, schema=RefusedSchema, description="refused: the reasons say why")
-@blueprint.doc(security=BEARER)
+@api.arguments(PeriodSchema)
+@api.response(201, FreezeSchema)
+@api.alt_response(404, description=NOT_FOUND)
+@api.alt_response(409, schema=RefusedSchema, description="refused: the reasons say why")
+@api.doc(security=BEARER)
 def start_freeze(period: dict, contract: Contract):
     """Start or plan the voluntary block (the same body as the quote).
 
@@ -198,13 +198,13 @@ def start_freeze(period: dict, contract: Contract):
     return _dump_freeze(started, today)
 
 
-@blueprint.delete(ACCOUNT_PATH + "/freeze", parameters=account_parameter())
+@api.delete(ACCOUNT_PATH + "/freeze", parameters=account_parameter())
 @require("isp.use")
 @with_contract
-@blueprint.response(200, FreezeSchema)
-@blueprint.alt_response(404, description=NOT_FOUND)
-@blueprint.alt_response(409, schema=RefusedSchema, description="refused: the reasons say why")
-@blueprint.doc(security=BEARER)
+@api.response(200, FreezeSchema)
+@api.alt_response(404, description=NOT_FOUND)
+@api.alt_response(409, schema=RefusedSchema, description="refused: the reasons say why")
+@api.doc(security=BEARER)
 def end_freeze(contract: Contract):
     """End the running voluntary block today, or cancel the planned one.
 

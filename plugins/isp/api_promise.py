@@ -12,7 +12,6 @@ from marshmallow import Schema, fields
 
 from core.api import current_principal, require, session, utcnow
 from plugins.isp import promise as promises
-from plugins.isp.api import blueprint
 from plugins.isp.api_scope import (
     ACCOUNT_PATH,
     BEARER,
@@ -22,9 +21,10 @@ from plugins.isp.api_scope import (
     refused_response,
     with_contract,
 )
+from plugins.isp.common.blueprints import api
+from plugins.isp.common.refusals import Refused
 from plugins.isp.models import Contract, Promise
 from plugins.isp.promise_rules import CODES
-from plugins.isp.refusals import Refused
 
 
 class PromiseSchema(Schema):
@@ -69,12 +69,12 @@ def _dump(promise: Promise) -> dict:
     }
 
 
-@blueprint.get(ACCOUNT_PATH + "/promise", parameters=account_parameter())
+@api.get(ACCOUNT_PATH + "/promise", parameters=account_parameter())
 @require("isp.use")
 @with_contract
-@blueprint.response(200, PromiseQuoteSchema)
-@blueprint.alt_response(404, description=NOT_FOUND)
-@blueprint.doc(security=BEARER)
+@api.response(200, PromiseQuoteSchema)
+@api.alt_response(404, description=NOT_FOUND)
+@api.doc(security=BEARER)
 def get_promise(contract: Contract):
     """Quote the promised payment: what it would give now, or why it is refused.
 
@@ -96,13 +96,13 @@ def get_promise(contract: Contract):
     }
 
 
-@blueprint.post(ACCOUNT_PATH + "/promise", parameters=account_parameter())
+@api.post(ACCOUNT_PATH + "/promise", parameters=account_parameter())
 @require("isp.use")
 @with_contract
-@blueprint.response(201, PromiseSchema)
-@blueprint.alt_response(404, description=NOT_FOUND)
-@blueprint.alt_response(409, schema=PromiseRefusedSchema, description="refused: the reasons say why")
-@blueprint.doc(security=BEARER)
+@api.response(201, PromiseSchema)
+@api.alt_response(404, description=NOT_FOUND)
+@api.alt_response(409, schema=PromiseRefusedSchema, description="refused: the reasons say why")
+@api.doc(security=BEARER)
 def take_promise(contract: Contract):
     """Take the promised payment.
 

@@ -17,9 +17,9 @@ from flask import abort, jsonify
 from marshmallow import Schema, fields
 
 from core.api import account_or_404
+from plugins.isp.common.refusals import Refusal
 from plugins.isp.contracts import contract_of
 from plugins.isp.models import Contract
-from plugins.isp.refusals import Refusal
 
 BEARER = [{"bearer": []}]
 

@@ -9,9 +9,9 @@ from flask import g
 from marshmallow import Schema, fields
 
 from core.api import require
-from plugins.isp.api import blueprint
 from plugins.isp.api_scope import ACCOUNT_PATH, BEARER, NOT_FOUND, account_parameter, with_contract
-from plugins.isp.calendar import tenant_today
+from plugins.isp.common.blueprints import api
+from plugins.isp.common.calendar import tenant_today
 from plugins.isp.models import Contract
 from plugins.isp.pages_services import overview
 
@@ -41,12 +41,12 @@ class IspServicesSchema(Schema):
     services = fields.List(fields.Nested(IspServiceSchema))
 
 
-@blueprint.get(ACCOUNT_PATH + "/services", parameters=account_parameter())
+@api.get(ACCOUNT_PATH + "/services", parameters=account_parameter())
 @require("isp.use")
 @with_contract
-@blueprint.response(200, IspServicesSchema)
-@blueprint.alt_response(404, description=NOT_FOUND)
-@blueprint.doc(security=BEARER)
+@api.response(200, IspServicesSchema)
+@api.alt_response(404, description=NOT_FOUND)
+@api.doc(security=BEARER)
 def get_services(contract: Contract):
     """The contract's services, balance and block state.
 

@@ -15,7 +15,6 @@ from marshmallow import Schema, fields, validate
 
 from core.api import current_principal, current_tenant, plugin_settings, require, session, utcnow
 from plugins.isp import addons, applications, changes
-from plugins.isp.api import blueprint
 from plugins.isp.api_scope import (
     ACCOUNT_PATH,
     BEARER,
@@ -26,9 +25,10 @@ from plugins.isp.api_scope import (
     refused_response,
     with_contract,
 )
-from plugins.isp.calendar import tenant_today
+from plugins.isp.common.blueprints import api
+from plugins.isp.common.calendar import tenant_today
+from plugins.isp.common.refusals import Refusal, Refused
 from plugins.isp.contracts import subscriptions_on, upcoming
-from plugins.isp.refusals import Refusal, Refused
 
 # ---------------------------------------------------------------------------------------------
 # Schemas
@@ -172,12 +172,12 @@ def _target(code: str):
     return target
 
 
-@blueprint.get(ACCOUNT_PATH + "/tariffs", parameters=account_parameter())
+@api.get(ACCOUNT_PATH + "/tariffs", parameters=account_parameter())
 @require("isp.use")
 @with_contract
-@blueprint.response(200, TariffsSchema)
-@blueprint.alt_response(404, description=NOT_FOUND)
-@blueprint.doc(security=BEARER)
+@api.response(200, TariffsSchema)
+@api.alt_response(404, description=NOT_FOUND)
+@api.doc(security=BEARER)
 def get_tariffs(contract):
     """The tariffs, what each may change to (or why not now), the rules and a pending change."""
     tenant = current_tenant()
@@ -212,27 +212,27 @@ def get_tariffs(contract):
     }
 
 
-@blueprint.post(ACCOUNT_PATH + "/tariffs/quote", parameters=account_parameter())
+@api.post(ACCOUNT_PATH + "/tariffs/quote", parameters=account_parameter())
 @require("isp.use")
 @with_contract
-@blueprint.arguments(TariffRequestSchema)
-@blueprint.response(200, TariffQuoteSchema)
-@blueprint.alt_response(404, description=NOT_FOUND)
-@blueprint.doc(security=BEARER)
+@api.arguments(TariffRequestSchema)
+@api.response(200, TariffQuoteSchema)
+@api.alt_response(404, description=NOT_FOUND)
+@api.doc(security=BEARER)
 def quote_tariff(body, contract):
     """What a change to ``tariff`` would do: new price, start day, money taken now — or the reasons it is refused."""
     tenant = current_tenant()
     return _quote_json(changes.quote_change(tenant, contract, _target(body["tariff"]), tenant_today(tenant)))
 
 
-@blueprint.post(ACCOUNT_PATH + "/tariffs/change", parameters=account_parameter())
+@api.post(ACCOUNT_PATH + "/tariffs/change", parameters=account_parameter())
 @require("isp.use")
 @with_contract
-@blueprint.arguments(TariffRequestSchema)
-@blueprint.response(201, ChangeSchema)
-@blueprint.alt_response(404, description=NOT_FOUND)
-@blueprint.alt_response(409, schema=RefusedSchema, description="refused, with the reasons")
-@blueprint.doc(security=BEARER)
+@api.arguments(TariffRequestSchema)
+@api.response(201, ChangeSchema)
+@api.alt_response(404, description=NOT_FOUND)
+@api.alt_response(409, schema=RefusedSchema, description="refused, with the reasons")
+@api.doc(security=BEARER)
 def change_tariff(body, contract):
     """Order the change to ``tariff`` as quoted (takes the change fee). At most one pending change."""
     target = _target(body["tariff"])
@@ -245,13 +245,13 @@ def change_tariff(body, contract):
     return change
 
 
-@blueprint.delete(ACCOUNT_PATH + "/tariffs/change", parameters=account_parameter())
+@api.delete(ACCOUNT_PATH + "/tariffs/change", parameters=account_parameter())
 @require("isp.use")
 @with_contract
-@blueprint.response(200, ChangeSchema)
-@blueprint.alt_response(404, description=NOT_FOUND)
-@blueprint.alt_response(409, schema=RefusedSchema, description="nothing to cancel, or a legal entity")
-@blueprint.doc(security=BEARER)
+@api.response(200, ChangeSchema)
+@api.alt_response(404, description=NOT_FOUND)
+@api.alt_response(409, schema=RefusedSchema, description="nothing to cancel, or a legal entity")
+@api.doc(security=BEARER)
 def cancel_tariff_change(contract):
     """Cancel the pending change before it starts (its fee is returned)."""
     if contract.is_legal:
@@ -291,12 +291,12 @@ def _addon_quote_json(quote: addons.AddonQuote) -> dict:
     }
 
 
-@blueprint.get(ACCOUNT_PATH + "/addons", parameters=account_parameter())
+@api.get(ACCOUNT_PATH + "/addons", parameters=account_parameter())
 @require("isp.use")
 @with_contract
-@blueprint.response(200, AddonsSchema)
-@blueprint.alt_response(404, description=NOT_FOUND)
-@blueprint.doc(security=BEARER)
+@api.response(200, AddonsSchema)
+@api.alt_response(404, description=NOT_FOUND)
+@api.doc(security=BEARER)
 def get_addons(contract):
     """Connected add-ons and TV packages (bundled ones name their tariff) and the ones offered."""
     today = tenant_today(current_tenant())
@@ -320,27 +320,27 @@ def get_addons(contract):
     return {"connected": connected, "offered": [p for p in addons.catalogue_addons(contract) if p.id not in ids]}
 
 
-@blueprint.post(ACCOUNT_PATH + "/addons/quote", parameters=account_parameter())
+@api.post(ACCOUNT_PATH + "/addons/quote", parameters=account_parameter())
 @require("isp.use")
 @with_contract
-@blueprint.arguments(AddonQuoteRequestSchema)
-@blueprint.response(200, AddonQuoteSchema)
-@blueprint.alt_response(404, description=NOT_FOUND)
-@blueprint.doc(security=BEARER)
+@api.arguments(AddonQuoteRequestSchema)
+@api.response(200, AddonQuoteSchema)
+@api.alt_response(404, description=NOT_FOUND)
+@api.doc(security=BEARER)
 def quote_addon(body, contract):
     """What connecting or disconnecting ``product`` would do, or the reasons it is refused."""
     today = tenant_today(current_tenant())
     return _addon_quote_json(addons.quote_addon(contract, _addon(body["product"]), body["action"], today))
 
 
-@blueprint.post(ACCOUNT_PATH + "/addons/connect", parameters=account_parameter())
+@api.post(ACCOUNT_PATH + "/addons/connect", parameters=account_parameter())
 @require("isp.use")
 @with_contract
-@blueprint.arguments(AddonRequestSchema)
-@blueprint.response(201, AddonQuoteSchema)
-@blueprint.alt_response(404, description=NOT_FOUND)
-@blueprint.alt_response(409, schema=RefusedSchema, description="refused, with the reasons")
-@blueprint.doc(security=BEARER)
+@api.arguments(AddonRequestSchema)
+@api.response(201, AddonQuoteSchema)
+@api.alt_response(404, description=NOT_FOUND)
+@api.alt_response(409, schema=RefusedSchema, description="refused, with the reasons")
+@api.doc(security=BEARER)
 def connect_addon(body, contract):
     """Connect ``product`` from its start day (nothing is taken now; the daily charge does it)."""
     tenant = current_tenant()
@@ -357,14 +357,14 @@ def connect_addon(body, contract):
     return _addon_quote_json(quote)
 
 
-@blueprint.post(ACCOUNT_PATH + "/addons/disconnect", parameters=account_parameter())
+@api.post(ACCOUNT_PATH + "/addons/disconnect", parameters=account_parameter())
 @require("isp.use")
 @with_contract
-@blueprint.arguments(AddonRequestSchema)
-@blueprint.response(200, AddonQuoteSchema)
-@blueprint.alt_response(404, description=NOT_FOUND)
-@blueprint.alt_response(409, schema=RefusedSchema, description="refused, with the reasons (e.g. bundled)")
-@blueprint.doc(security=BEARER)
+@api.arguments(AddonRequestSchema)
+@api.response(200, AddonQuoteSchema)
+@api.alt_response(404, description=NOT_FOUND)
+@api.alt_response(409, schema=RefusedSchema, description="refused, with the reasons (e.g. bundled)")
+@api.doc(security=BEARER)
 def disconnect_addon(body, contract):
     """Disconnect ``product`` from tomorrow, or remove an order that has not started."""
     product = _addon(body["product"])
@@ -382,14 +382,14 @@ def disconnect_addon(body, contract):
 # ---------------------------------------------------------------------------------------------
 
 
-@blueprint.post(ACCOUNT_PATH + "/application", parameters=account_parameter())
+@api.post(ACCOUNT_PATH + "/application", parameters=account_parameter())
 @require("isp.use")
 @with_contract
-@blueprint.arguments(ApplicationRequestSchema)
-@blueprint.response(201, ApplicationSchema)
-@blueprint.alt_response(404, description=NOT_FOUND)
-@blueprint.alt_response(409, schema=RefusedSchema, description="not a legal entity: change it yourself")
-@blueprint.doc(security=BEARER)
+@api.arguments(ApplicationRequestSchema)
+@api.response(201, ApplicationSchema)
+@api.alt_response(404, description=NOT_FOUND)
+@api.alt_response(409, schema=RefusedSchema, description="not a legal entity: change it yourself")
+@api.doc(security=BEARER)
 def send_application(body, contract):
     """A legal entity's application to change tariffs or services; it reaches the operators' support queue."""
     if not contract.is_legal:

@@ -12,8 +12,10 @@ from flask_babel import gettext as _
 from core.api import User, format_money, open_ticket
 from plugins.isp.addons import catalogue_addons
 from plugins.isp.changes import catalogue_tariffs
-from plugins.isp.hooks import APPLICATION_CATEGORY
 from plugins.isp.models import Contract, Product
+
+APPLICATION_CATEGORY = "isp_application"
+"""The support category of applications (declared to core in :func:`plugins.isp.hooks.register_ticket_categories`)."""
 
 SOURCE = "plugin:isp"
 MAX_COMMENT = 4000

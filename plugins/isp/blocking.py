@@ -14,7 +14,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from core.api import Tenant, audit, format_money, notify, plugin_settings, session, users_of_account, utcnow
-from plugins.isp.calendar import tenant_today
+from plugins.isp.common.calendar import tenant_today
 from plugins.isp.models import Contract
 
 BLOCKED = "blocked"

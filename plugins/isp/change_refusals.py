@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from plugins.isp.common.refusals import Refusal
 from plugins.isp.models import Product
-from plugins.isp.refusals import Refusal
 
 
 def legal_refusal() -> Refusal:

@@ -18,13 +18,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core.api import Tenant, User, audit, ledger, session, utcnow
-from plugins.isp.calendar import tenant_today
 from plugins.isp.change_notices import N_cancelled_body, N_cancelled_title, tell, tell_ordered_or_changed
 from plugins.isp.change_refusals import legal_refusal
-from plugins.isp.contract_lock import lock_contract
+from plugins.isp.common.calendar import tenant_today
+from plugins.isp.common.contract_lock import lock_contract
+from plugins.isp.common.refusals import Refusal, Refused
 from plugins.isp.contracts import end_subscription, subscribe, tariff_on
 from plugins.isp.models import APPLIED, CANCELLED, TV_PACKAGE, Contract, Product, Subscription, TariffChange
-from plugins.isp.refusals import Refusal, Refused
 from plugins.isp.state import pending_change
 from plugins.isp.tariff_options import (
     candidate_tariffs,

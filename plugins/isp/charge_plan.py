@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.api import Tenant, ledger, plugin_settings, session
-from plugins.isp.calendar import day_amount, tenant_zone
+from plugins.isp.common.calendar import day_amount, tenant_zone
 from plugins.isp.models import Product
 
 KIND = "charge"

@@ -25,7 +25,7 @@ from core.api import (
     open_account,
     session,
 )
-from plugins.isp.calendar import days_in_month
+from plugins.isp.common.calendar import days_in_month
 from plugins.isp.models import CATEGORIES, TARIFF_KINDS, Contract, Product, Subscription
 
 

@@ -21,7 +21,8 @@ from sqlalchemy.exc import IntegrityError
 
 from core.api import Tenant, User, audit, session, utcnow
 from plugins.isp import blocking
-from plugins.isp.contract_lock import lock_contract
+from plugins.isp.common.contract_lock import lock_contract
+from plugins.isp.common.refusals import Refusal, Refused
 from plugins.isp.freeze_notices import tell
 from plugins.isp.freeze_quote import quote
 from plugins.isp.freeze_rules import (
@@ -50,7 +51,6 @@ from plugins.isp.freeze_rules import (
 )
 from plugins.isp.freeze_status import advance, jobs, shown_status
 from plugins.isp.models import ACTIVE, CANCELLED, FINISHED, SCHEDULED, Contract, Freeze
-from plugins.isp.refusals import Refusal, Refused
 from plugins.isp.state import open_freeze
 
 __all__ = [

@@ -15,7 +15,8 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 
 from core.api import Tenant
-from plugins.isp.calendar import prorated
+from plugins.isp.common.calendar import prorated
+from plugins.isp.common.refusals import Refusal
 from plugins.isp.contracts import subscriptions_on
 from plugins.isp.freeze_rules import (
     BLOCKED_FOR_DEBT,
@@ -39,7 +40,6 @@ from plugins.isp.freeze_rules import (
     rules,
 )
 from plugins.isp.models import Contract, Subscription
-from plugins.isp.refusals import Refusal
 from plugins.isp.state import open_freeze
 
 

@@ -14,8 +14,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core.api import Tenant, format_money, plugin_settings, session
+from plugins.isp.common.refusals import Refusal
 from plugins.isp.models import FINISHED, Contract, Freeze
-from plugins.isp.refusals import Refusal
 
 FEE_NONE = "none"
 FEE_ONCE = "once"

@@ -1,7 +1,7 @@
 """The isp plugin's hook implementations: where core meets the ISP vertical.
 
-Feature modules are imported inside the hooks that need them, so this module stays the one
-readable index of how the plugin plugs in.
+Capability modules are imported inside the hooks that need them, so this module stays the one
+readable index of how the plugin plugs in; no module of the plugin imports it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from core.api import (
 from core.i18n import N_
 
 NAME = "isp"
-APPLICATION_CATEGORY = "isp_application"
 
 SUBSCRIBER = ("subscriber",)
 STAFF = ("operator", "tenant_admin")
@@ -28,16 +27,31 @@ STAFF = ("operator", "tenant_admin")
 
 @hookimpl
 def register_blueprints():
-    from plugins.isp.web import blueprint
+    # Importing a page module attaches its routes to the one ``isp`` blueprint.
+    from plugins.isp import (  # noqa: F401
+        admin_catalog,
+        admin_changes,
+        admin_charges,
+        admin_contracts,
+        admin_freezes,
+        admin_promises,
+        pages_freeze,
+        pages_promise,
+        pages_services,
+        pages_tariff,
+    )
+    from plugins.isp.common.blueprints import web
 
-    return [blueprint]
+    return [web]
 
 
 @hookimpl
 def register_api():
-    from plugins.isp.api import blueprint
+    # Importing an API module attaches its endpoints to the one ``api_isp`` blueprint.
+    from plugins.isp import api_freeze, api_promise, api_services, api_tariff  # noqa: F401
+    from plugins.isp.common.blueprints import api
 
-    return [blueprint]
+    return [api]
 
 
 @hookimpl
@@ -81,6 +95,8 @@ def register_notification_kinds():
 
 @hookimpl
 def register_ticket_categories():
+    from plugins.isp.applications import APPLICATION_CATEGORY
+
     return [
         TicketCategory(
             APPLICATION_CATEGORY,
@@ -118,7 +134,7 @@ def dashboard_widgets(tenant, user):
 
 @hookimpl
 def daily_cost(tenant, account):
-    from plugins.isp.calendar import tenant_today
+    from plugins.isp.common.calendar import tenant_today
     from plugins.isp.contracts import contract_of, daily_cost
 
     contract = contract_of(account)

@@ -16,12 +16,12 @@ from flask_wtf import FlaskForm
 
 from core.api import current_account, current_principal, require, session
 from plugins.isp import freeze as freezes
-from plugins.isp.calendar import tenant_today
+from plugins.isp.common.blueprints import web
+from plugins.isp.common.calendar import tenant_today
+from plugins.isp.common.refusals import Refused
 from plugins.isp.contracts import contract_of
 from plugins.isp.models import ACTIVE, SCHEDULED
-from plugins.isp.refusals import Refused
 from plugins.isp.state import open_freeze
-from plugins.isp.web import blueprint
 
 # Reasons that stand whatever dates are chosen: shown instead of the form.
 STANDING = (freezes.DISABLED, freezes.LEGAL_ENTITY, freezes.BLOCKED_FOR_DEBT, freezes.LOW_BALANCE)
@@ -64,7 +64,7 @@ def _date(text: str) -> date | None:
         return None
 
 
-@blueprint.route("/freeze", methods=["GET", "POST"])
+@web.route("/freeze", methods=["GET", "POST"])
 @require("isp.use")
 def freeze():
     """The voluntary block: rules, current block, form, quote and confirm."""

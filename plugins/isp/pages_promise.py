@@ -14,18 +14,18 @@ from flask_wtf import FlaskForm
 
 from core.api import current_account, current_principal, format_money, require, session, utcnow
 from plugins.isp import promise as promises
-from plugins.isp.calendar import tenant_zone
+from plugins.isp.common.blueprints import web
+from plugins.isp.common.calendar import tenant_zone
+from plugins.isp.common.links import optional_url
+from plugins.isp.common.refusals import Refused
 from plugins.isp.contracts import contract_of
-from plugins.isp.links import optional_url
-from plugins.isp.refusals import Refused
-from plugins.isp.web import blueprint
 
 
 class _CsrfForm(FlaskForm):
     """Only the CSRF token."""
 
 
-@blueprint.route("/promise", methods=["GET", "POST"])
+@web.route("/promise", methods=["GET", "POST"])
 @require("isp.use")
 def promise():
     """Quote a promised payment (GET) or take it (POST)."""

@@ -18,12 +18,12 @@ from sqlalchemy import select
 
 from core.api import Tenant, User, can, current_account, my_accounts, plugin_settings, require, session
 from plugins.isp import state
-from plugins.isp.calendar import tenant_today
 from plugins.isp.catalog import CATEGORY_TITLES, KIND_TITLES
+from plugins.isp.common.blueprints import web
+from plugins.isp.common.calendar import tenant_today
+from plugins.isp.common.links import optional_url
 from plugins.isp.contracts import contract_of, daily_cost, monthly_fee
-from plugins.isp.links import optional_url
 from plugins.isp.models import Contract, Freeze, Promise, Subscription, TariffChange
-from plugins.isp.web import blueprint
 
 STATUS_TITLES = {
     state.S_ACTIVE: _l("Active"),
@@ -173,7 +173,7 @@ def subscriber_links(tenant: Tenant, view: Overview) -> dict[str, Any]:
     }
 
 
-@blueprint.get("/")
+@web.get("/")
 @require("isp.use")
 def services():
     contract = contract_of(current_account())

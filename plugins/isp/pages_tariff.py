@@ -22,11 +22,11 @@ from core.api import (
     utcnow,
 )
 from plugins.isp import addons, applications, changes
-from plugins.isp.calendar import tenant_today
+from plugins.isp.common.blueprints import web
+from plugins.isp.common.calendar import tenant_today
+from plugins.isp.common.refusals import Refused
 from plugins.isp.contracts import contract_of, subscriptions_on, upcoming
 from plugins.isp.models import Contract, Product
-from plugins.isp.refusals import Refused
-from plugins.isp.web import blueprint
 
 REFUSED_STATUS = 409
 
@@ -67,7 +67,7 @@ def _tariffs_page(contract: Contract, error: str | None = None, status: int = 20
     )
 
 
-@blueprint.get("/tariffs")
+@web.get("/tariffs")
 @require("isp.use")
 def tariffs():
     """The subscriber's tariffs, the ones they may switch to, and an ordered change (cancellable)."""
@@ -81,7 +81,7 @@ def _tariff_quote_page(contract: Contract, quote: changes.TariffQuote, status: i
     return render_template("isp/tariff_quote.html", contract=contract, quote=quote), status
 
 
-@blueprint.get("/tariffs/quote")
+@web.get("/tariffs/quote")
 @require("isp.use")
 def tariff_quote():
     """The quote for a change to ``?tariff=<code>``: new price, start day, money taken now, or why not."""
@@ -95,7 +95,7 @@ def tariff_quote():
     return _tariff_quote_page(contract, changes.quote_change(tenant, contract, target, tenant_today(tenant)))
 
 
-@blueprint.post("/tariffs/confirm")
+@web.post("/tariffs/confirm")
 @require("isp.use")
 def tariff_confirm():
     """Order the quoted change; refused → the quote again with the reasons."""
@@ -130,7 +130,7 @@ def tariff_confirm():
     return redirect(url_for("isp.tariffs"))
 
 
-@blueprint.post("/tariffs/cancel")
+@web.post("/tariffs/cancel")
 @require("isp.use")
 def tariff_cancel():
     """Cancel the ordered change before it starts."""
@@ -179,7 +179,7 @@ def _addons_page(contract: Contract, error: str | None = None, status: int = 200
     )
 
 
-@blueprint.get("/addons", endpoint="addons")
+@web.get("/addons", endpoint="addons")
 @require("isp.use")
 def addons_page():
     """The subscriber's add-ons and TV packages, and the ones they may connect."""
@@ -197,7 +197,7 @@ def _chosen_addon() -> tuple[Product | None, str]:
     return (product if action in addons.ACTIONS else None), action
 
 
-@blueprint.get("/addons/quote")
+@web.get("/addons/quote")
 @require("isp.use")
 def addon_quote():
     """The quote for ``?product=<code>&action=connect|disconnect``: start or last day, price, or why not."""
@@ -211,7 +211,7 @@ def addon_quote():
     return render_template("isp/addon_quote.html", contract=contract, quote=quote)
 
 
-@blueprint.post("/addons/confirm")
+@web.post("/addons/confirm")
 @require("isp.use")
 def addon_confirm():
     """Connect or disconnect as quoted; refused → the quote again with the reasons."""
@@ -252,7 +252,7 @@ def addon_confirm():
 # ---------------------------------------------------------------------------------------------
 
 
-@blueprint.route("/application", methods=["GET", "POST"])
+@web.route("/application", methods=["GET", "POST"])
 @require("isp.use")
 def application():
     """A legal entity's application to change tariffs or services (a support conversation for operators)."""

@@ -16,7 +16,6 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from core.api import Tenant, format_money, plugin_settings
-from plugins.isp.calendar import days_in_month, first_of_next_month, prorated
 from plugins.isp.change_refusals import (
     archived_refusal,
     blocked_refusal,
@@ -24,9 +23,10 @@ from plugins.isp.change_refusals import (
     legal_refusal,
     not_offered_refusal,
 )
+from plugins.isp.common.calendar import days_in_month, first_of_next_month, prorated
+from plugins.isp.common.refusals import Refusal
 from plugins.isp.contracts import tariff_on
 from plugins.isp.models import TV_PACKAGE, Contract, Product, Subscription
-from plugins.isp.refusals import Refusal
 from plugins.isp.state import is_frozen, pending_change
 from plugins.isp.tariff_options import is_offered
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.api import session, tenant_scope
 from core.testing.fixtures import tenant_path
 from plugins.isp import addons
-from plugins.isp.calendar import tenant_today
+from plugins.isp.common.calendar import tenant_today
 from plugins.isp.models import Contract, Product
 from tests.plugins.isp.conftest import as_utc
 

@@ -12,8 +12,8 @@ from core.api import session, tenant_scope
 from core.notify.models import Notification
 from core.testing.fixtures import tenant_path
 from plugins.isp import state
-from plugins.isp.calendar import days_in_month, tenant_today
 from plugins.isp.charging import charge_day
+from plugins.isp.common.calendar import days_in_month, tenant_today
 from plugins.isp.models import Contract
 from tests.plugins.isp.conftest import as_utc
 

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from core.api import ledger, session, tenant_scope
 from core.ledger.models import LedgerAccount, LedgerTransaction, Posting
-from plugins.isp import calendar
-from plugins.isp.calendar import days, days_in_month
 from plugins.isp.charging import charge_day, charge_until, first_uncharged_day, run_job
+from plugins.isp.common import calendar
+from plugins.isp.common.calendar import days, days_in_month
 from plugins.isp.models import ACTIVE, ChargeRun, Contract, Freeze, Product, Subscription
 from tests.plugins.isp.conftest import as_utc
 

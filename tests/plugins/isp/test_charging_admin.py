@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from core.api import session, tenant_scope
 from core.ledger.models import LedgerTransaction
 from core.testing.fixtures import tenant_path
-from plugins.isp.calendar import tenant_today
+from plugins.isp.common.calendar import tenant_today
 
 URL = "/isp/admin/charges"
 

@@ -50,7 +50,7 @@ def test_dry_run_prints_totals_by_service_and_posts_nothing(app, isp_tenant, cat
 
 
 def test_a_range_of_days_through_today(app, isp_tenant, catalog, contract_from, abonent):
-    from plugins.isp.calendar import tenant_today
+    from plugins.isp.common.calendar import tenant_today
 
     tenant = isp_tenant()
     catalog(tenant)

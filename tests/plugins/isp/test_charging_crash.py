@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from core.api import ledger, open_account, session, tenant_scope
 from core.ledger.models import LedgerTransaction, Posting
-from plugins.isp.calendar import tenant_today
+from plugins.isp.common.calendar import tenant_today
 from plugins.isp.contracts import subscribe
 from plugins.isp.models import Contract, Product, Subscription
 

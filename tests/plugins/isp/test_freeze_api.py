@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from core.api import session, tenant_scope
 from core.testing.fixtures import tenant_path
-from plugins.isp.calendar import tenant_today
+from plugins.isp.common.calendar import tenant_today
 from plugins.isp.models import Freeze
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from core.api import session, tenant_scope
 from core.testing.fixtures import tenant_path
 from plugins.isp import freeze as freezes
-from plugins.isp.calendar import tenant_today
+from plugins.isp.common.calendar import tenant_today
 from plugins.isp.models import ACTIVE, FINISHED, Contract, Freeze
 from plugins.isp.state import S_FROZEN, service_states
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from core.api import session, tenant_scope
 from core.testing.fixtures import tenant_path
-from plugins.isp.calendar import first_of_next_month, tenant_today
+from plugins.isp.common.calendar import first_of_next_month, tenant_today
 from plugins.isp.models import Contract, TariffChange
 
 

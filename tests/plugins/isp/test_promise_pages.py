@@ -12,7 +12,7 @@ from core.api import session, tenant_scope, utcnow
 from core.tenants.models import Tenant
 from core.testing.fixtures import tenant_path
 from plugins.isp import promise as promises
-from plugins.isp.calendar import tenant_today
+from plugins.isp.common.calendar import tenant_today
 from plugins.isp.models import ACTIVE, EXPIRED, REPAID, Contract, Freeze, Promise
 from plugins.isp.promise_rules import CODES
 

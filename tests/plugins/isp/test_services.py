@@ -9,7 +9,7 @@ import pytest
 
 from core.api import session, tenant_scope
 from core.testing.fixtures import tenant_path
-from plugins.isp.calendar import days_in_month
+from plugins.isp.common.calendar import days_in_month
 from plugins.isp.models import ACTIVE, Contract, Freeze, Product, Subscription, TariffChange
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from core.api import session, tenant_scope
 from core.testing.fixtures import tenant_path
-from plugins.isp.calendar import tenant_today
+from plugins.isp.common.calendar import tenant_today
 from plugins.isp.models import ACTIVE, Freeze, Product
 
 
