@@ -21,7 +21,7 @@ from plugins.isp.change_refusals import archived_refusal, blocked_refusal, legal
 from plugins.isp.common.calendar import days_in_month, first_of_next_month, prorated, tenant_today
 from plugins.isp.common.contract_lock import lock_contract
 from plugins.isp.common.refusals import Refusal, Refused
-from plugins.isp.contracts import end_subscription, subscribe, tariff_on
+from plugins.isp.contracts.service import end_subscription, subscribe, tariff_on
 from plugins.isp.models import ADDON, NEXT_MONTH, TV, TV_PACKAGE, Contract, Product, Subscription
 from plugins.isp.tariff_options import is_offered
 

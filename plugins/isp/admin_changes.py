@@ -17,7 +17,7 @@ from plugins.isp import addons, changes
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import first_of_next_month, tenant_today
 from plugins.isp.common.refusals import Refused
-from plugins.isp.contracts import subscriptions_on, upcoming
+from plugins.isp.contracts.service import subscriptions_on, upcoming
 from plugins.isp.models import TARIFF_KINDS, Contract, Product, Subscription
 
 ACTIONS = ("tariff", "connect", "disconnect", "cancel_change")

@@ -20,9 +20,9 @@ from plugins.isp import freeze as freezes
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.refusals import Refused
+from plugins.isp.contracts.state import open_freeze
 from plugins.isp.models import ACTIVE, CANCELLED, FINISHED, SCHEDULED, Contract, Freeze
 from plugins.isp.pages_freeze import read_period
-from plugins.isp.state import open_freeze
 
 RECENT = 30
 

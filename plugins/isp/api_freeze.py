@@ -1,7 +1,7 @@
 """The voluntary block in the API: rules and current block, quote, start, end or cancel.
 
 ``GET/POST/DELETE /api/v1/isp/accounts/<account_id>/freeze`` and ``POST …/freeze/quote``. The
-account is in the path, as in core's accounts API (see :mod:`plugins.isp.api_scope`). A refused
+account is in the path, as in core's accounts API (see :mod:`plugins.isp.contracts.api_scope`). A refused
 action answers 409 ``{"code": "refused", "message", "reasons": [{"code", "message"}]}``.
 """
 
@@ -15,7 +15,10 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from core.api import current_principal, require, session
 from plugins.isp import freeze as freezes
-from plugins.isp.api_scope import (
+from plugins.isp.common.blueprints import api
+from plugins.isp.common.calendar import tenant_today
+from plugins.isp.common.refusals import Refused
+from plugins.isp.contracts.api_scope import (
     ACCOUNT_PATH,
     BEARER,
     NOT_FOUND,
@@ -25,11 +28,8 @@ from plugins.isp.api_scope import (
     refused_response,
     with_contract,
 )
-from plugins.isp.common.blueprints import api
-from plugins.isp.common.calendar import tenant_today
-from plugins.isp.common.refusals import Refused
+from plugins.isp.contracts.state import open_freeze
 from plugins.isp.models import Contract, Freeze
-from plugins.isp.state import open_freeze
 
 
 class RulesSchema(Schema):

@@ -1,7 +1,7 @@
 """The promised payment in the API: ``/api/v1/isp/accounts/<account_id>/promise``.
 
 ``GET`` quotes it, ``POST`` takes it. The account is in the path, as in core's accounts API (see
-:mod:`plugins.isp.api_scope`). A refusal answers 409
+:mod:`plugins.isp.contracts.api_scope`). A refusal answers 409
 ``{"code": "refused", "message", "reasons": [{"code", "message"}]}``.
 """
 
@@ -12,7 +12,9 @@ from marshmallow import Schema, fields
 
 from core.api import current_principal, require, session, utcnow
 from plugins.isp import promise as promises
-from plugins.isp.api_scope import (
+from plugins.isp.common.blueprints import api
+from plugins.isp.common.refusals import Refused
+from plugins.isp.contracts.api_scope import (
     ACCOUNT_PATH,
     BEARER,
     NOT_FOUND,
@@ -21,8 +23,6 @@ from plugins.isp.api_scope import (
     refused_response,
     with_contract,
 )
-from plugins.isp.common.blueprints import api
-from plugins.isp.common.refusals import Refused
 from plugins.isp.models import Contract, Promise
 from plugins.isp.promise_rules import CODES
 

@@ -1,6 +1,6 @@
 """Tariffs, add-ons and applications in the API: ``/api/v1/isp/accounts/<account_id>/…``.
 
-The account is in the path, as in core's accounts API (see :mod:`plugins.isp.api_scope`: another
+The account is in the path, as in core's accounts API (see :mod:`plugins.isp.contracts.api_scope`: another
 user's or tenant's account answers 404 before the body is read). A refused action answers 409
 ``{"code": "refused", "message": …, "reasons": [{"code", "message"}]}``; a legal entity gets the
 reason ``legal_entity`` (apply in writing: ``POST …/application``).
@@ -15,7 +15,10 @@ from marshmallow import Schema, fields, validate
 
 from core.api import current_principal, current_tenant, plugin_settings, require, session, utcnow
 from plugins.isp import addons, applications, changes
-from plugins.isp.api_scope import (
+from plugins.isp.common.blueprints import api
+from plugins.isp.common.calendar import tenant_today
+from plugins.isp.common.refusals import Refusal, Refused
+from plugins.isp.contracts.api_scope import (
     ACCOUNT_PATH,
     BEARER,
     NOT_FOUND,
@@ -25,10 +28,7 @@ from plugins.isp.api_scope import (
     refused_response,
     with_contract,
 )
-from plugins.isp.common.blueprints import api
-from plugins.isp.common.calendar import tenant_today
-from plugins.isp.common.refusals import Refusal, Refused
-from plugins.isp.contracts import subscriptions_on, upcoming
+from plugins.isp.contracts.service import subscriptions_on, upcoming
 
 # ---------------------------------------------------------------------------------------------
 # Schemas

@@ -23,9 +23,9 @@ from plugins.isp.change_refusals import legal_refusal
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.contract_lock import lock_contract
 from plugins.isp.common.refusals import Refusal, Refused
-from plugins.isp.contracts import end_subscription, subscribe, tariff_on
+from plugins.isp.contracts.service import end_subscription, subscribe, tariff_on
+from plugins.isp.contracts.state import pending_change
 from plugins.isp.models import APPLIED, CANCELLED, TV_PACKAGE, Contract, Product, Subscription, TariffChange
-from plugins.isp.state import pending_change
 from plugins.isp.tariff_options import (
     candidate_tariffs,
     catalogue_tariffs,

@@ -16,7 +16,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from core.api import Tenant, ledger, plugin_settings, session, utcnow
 from plugins.isp.common.calendar import tenant_today, tenant_zone
-from plugins.isp.contracts import ContractError, NewContract, contract_by_number, monthly_fee, open_contract
+from plugins.isp.contracts.service import ContractError, NewContract, contract_by_number, monthly_fee, open_contract
 from plugins.isp.models import (
     ACTIVE,
     CATEGORIES,

@@ -20,9 +20,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from core.api import Tenant, User, audit, session, utcnow
-from plugins.isp import blocking
 from plugins.isp.common.contract_lock import lock_contract
 from plugins.isp.common.refusals import Refusal, Refused
+from plugins.isp.contracts import blocking
+from plugins.isp.contracts.state import open_freeze
 from plugins.isp.freeze_notices import tell
 from plugins.isp.freeze_quote import quote
 from plugins.isp.freeze_rules import (
@@ -51,7 +52,6 @@ from plugins.isp.freeze_rules import (
 )
 from plugins.isp.freeze_status import advance, jobs, shown_status
 from plugins.isp.models import ACTIVE, CANCELLED, FINISHED, SCHEDULED, Contract, Freeze
-from plugins.isp.state import open_freeze
 
 __all__ = [
     "ALREADY_FROZEN",

@@ -17,7 +17,8 @@ from flask_babel import lazy_ngettext as _ln
 from core.api import Tenant
 from plugins.isp.common.calendar import prorated
 from plugins.isp.common.refusals import Refusal
-from plugins.isp.contracts import subscriptions_on
+from plugins.isp.contracts.service import subscriptions_on
+from plugins.isp.contracts.state import open_freeze
 from plugins.isp.freeze_rules import (
     BLOCKED_FOR_DEBT,
     COOLDOWN,
@@ -40,7 +41,6 @@ from plugins.isp.freeze_rules import (
     rules,
 )
 from plugins.isp.models import Contract, Subscription
-from plugins.isp.state import open_freeze
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Life of a :class:`~plugins.isp.models.Freeze`: *scheduled* → *active* on its f
 fee is posted then, key ``isp:freeze:<id>:fee``) → *finished* after its last day; or *cancelled*
 before it starts. :func:`advance` makes those moves and tells the subscriber; the ``isp.freezes`` job
 runs it every five minutes and is the source of truth for notifications. Readers never wait for the
-job: :func:`shown_status` and :func:`plugins.isp.state.freeze_on` go by the dates. The daily charge
+job: :func:`shown_status` and :func:`plugins.isp.contracts.state.freeze_on` go by the dates. The daily charge
 run skips frozen days (or charges ``fee`` per day when ``fee_kind`` is ``daily``) from the row itself.
 """
 
@@ -15,8 +15,8 @@ from datetime import date, datetime, time
 from sqlalchemy import func, or_, select
 
 from core.api import Job, Tenant, ledger, session, tenant_scope, tenants_with_plugin
-from plugins.isp import blocking
 from plugins.isp.common.calendar import tenant_today, tenant_zone
+from plugins.isp.contracts import blocking
 from plugins.isp.freeze_notices import tell
 from plugins.isp.freeze_rules import FEE_ONCE, REVENUE_SERVICE
 from plugins.isp.models import ACTIVE, FINISHED, SCHEDULED, Freeze

@@ -32,15 +32,15 @@ def register_blueprints():
         admin_catalog,
         admin_changes,
         admin_charges,
-        admin_contracts,
         admin_freezes,
         admin_promises,
         pages_freeze,
         pages_promise,
-        pages_services,
         pages_tariff,
     )
     from plugins.isp.common.blueprints import web
+    from plugins.isp.contracts import admin as admin_contracts  # noqa: F401
+    from plugins.isp.contracts import views as pages_services  # noqa: F401
 
     return [web]
 
@@ -48,8 +48,9 @@ def register_blueprints():
 @hookimpl
 def register_api():
     # Importing an API module attaches its endpoints to the one ``api_isp`` blueprint.
-    from plugins.isp import api_freeze, api_promise, api_services, api_tariff  # noqa: F401
+    from plugins.isp import api_freeze, api_promise, api_tariff  # noqa: F401
     from plugins.isp.common.blueprints import api
+    from plugins.isp.contracts import api as api_services  # noqa: F401
 
     return [api]
 
@@ -127,7 +128,7 @@ def menu_items(tenant, user):
 
 @hookimpl
 def dashboard_widgets(tenant, user):
-    from plugins.isp.pages_services import dashboard_widgets as widgets
+    from plugins.isp.contracts.views import dashboard_widgets as widgets
 
     return widgets(tenant, user)
 
@@ -135,7 +136,7 @@ def dashboard_widgets(tenant, user):
 @hookimpl
 def daily_cost(tenant, account):
     from plugins.isp.common.calendar import tenant_today
-    from plugins.isp.contracts import contract_of, daily_cost
+    from plugins.isp.contracts.service import contract_of, daily_cost
 
     contract = contract_of(account)
     if contract is None:
@@ -145,8 +146,9 @@ def daily_cost(tenant, account):
 
 @hookimpl
 def on_payment_posted(tenant, account, payment):
-    from plugins.isp import blocking, promise
-    from plugins.isp.contracts import contract_of
+    from plugins.isp import promise
+    from plugins.isp.contracts import blocking
+    from plugins.isp.contracts.service import contract_of
 
     contract = contract_of(account)
     if contract is None:
@@ -173,7 +175,7 @@ def service_titles(tenant):
 
 @hookimpl
 def login_variants(tenant):
-    from plugins.isp.contracts import contracts_of_user
+    from plugins.isp.contracts.service import contracts_of_user
     from plugins.isp.models import CABLE, WIFI
 
     def accepts(category):

@@ -19,9 +19,9 @@ from plugins.isp import freeze as freezes
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.refusals import Refused
-from plugins.isp.contracts import contract_of
+from plugins.isp.contracts.service import contract_of
+from plugins.isp.contracts.state import open_freeze
 from plugins.isp.models import ACTIVE, SCHEDULED
-from plugins.isp.state import open_freeze
 
 # Reasons that stand whatever dates are chosen: shown instead of the form.
 STANDING = (freezes.DISABLED, freezes.LEGAL_ENTITY, freezes.BLOCKED_FOR_DEBT, freezes.LOW_BALANCE)

@@ -18,7 +18,7 @@ from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_zone
 from plugins.isp.common.links import optional_url
 from plugins.isp.common.refusals import Refused
-from plugins.isp.contracts import contract_of
+from plugins.isp.contracts.service import contract_of
 
 
 class _CsrfForm(FlaskForm):

@@ -25,7 +25,7 @@ from plugins.isp import addons, applications, changes
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.refusals import Refused
-from plugins.isp.contracts import contract_of, subscriptions_on, upcoming
+from plugins.isp.contracts.service import contract_of, subscriptions_on, upcoming
 from plugins.isp.models import Contract, Product
 
 REFUSED_STATUS = 409

@@ -45,13 +45,13 @@ from core.api import (
     users_of_account,
     utcnow,
 )
-from plugins.isp import blocking
 from plugins.isp.common.calendar import tenant_today, tenant_zone
 from plugins.isp.common.refusals import Refused
-from plugins.isp.contracts import monthly_fee
+from plugins.isp.contracts import blocking
+from plugins.isp.contracts.service import monthly_fee
+from plugins.isp.contracts.state import freeze_on, open_freeze
 from plugins.isp.models import ACTIVE, EXPIRED, REPAID, Contract, Promise
 from plugins.isp.promise_rules import PromiseFacts, PromiseQuote, already_active, decide
-from plugins.isp.state import freeze_on, open_freeze
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from core.api import Tenant, plugin_settings, session
-from plugins.isp.contracts import tariff_on
+from plugins.isp.contracts.service import tariff_on
 from plugins.isp.models import TARIFF_KINDS, Contract, Product, Subscription
 
 

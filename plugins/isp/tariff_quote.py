@@ -25,9 +25,9 @@ from plugins.isp.change_refusals import (
 )
 from plugins.isp.common.calendar import days_in_month, first_of_next_month, prorated
 from plugins.isp.common.refusals import Refusal
-from plugins.isp.contracts import tariff_on
+from plugins.isp.contracts.service import tariff_on
+from plugins.isp.contracts.state import is_frozen, pending_change
 from plugins.isp.models import TV_PACKAGE, Contract, Product, Subscription
-from plugins.isp.state import is_frozen, pending_change
 from plugins.isp.tariff_options import is_offered
 
 NEXT_PERIOD = "next_period"

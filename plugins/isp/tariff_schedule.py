@@ -18,9 +18,9 @@ from core.api import Job, Tenant, User, session, tenant_scope, tenants_with_plug
 from plugins.isp.change_notices import N_changed_body, N_changed_title, tell
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.refusals import Refusal, Refused
-from plugins.isp.contracts import end_subscription, subscribe
+from plugins.isp.contracts.service import end_subscription, subscribe
+from plugins.isp.contracts.state import pending_change
 from plugins.isp.models import APPLIED, PENDING, Contract, Product, Subscription, TariffChange
-from plugins.isp.state import pending_change
 from plugins.isp.tariff_quote import ONE_DAY
 
 

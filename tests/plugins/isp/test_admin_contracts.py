@@ -141,7 +141,7 @@ def test_contracts_are_searched_and_filtered_by_state(app, site, login, make_con
 
 
 def test_the_contract_list_is_paginated(app, site, login, make_contract, monkeypatch):
-    from plugins.isp import admin_contracts
+    from plugins.isp.contracts import admin as admin_contracts
 
     tenant, _ids, operator = site
     for n in range(3):

@@ -104,7 +104,7 @@ def test_a_mid_month_start_costs_its_days_exactly(app, isp_tenant, catalog, cont
 
 
 def test_a_tariff_change_mid_month_is_prorated_to_the_kopeck(app, isp_tenant, catalog, contract_from):
-    from plugins.isp.contracts import end_subscription, subscribe
+    from plugins.isp.contracts.service import end_subscription, subscribe
 
     tenant = isp_tenant()
     catalog(tenant)

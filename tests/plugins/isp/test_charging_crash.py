@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from core.api import ledger, open_account, session, tenant_scope
 from core.ledger.models import LedgerTransaction, Posting
 from plugins.isp.common.calendar import tenant_today
-from plugins.isp.contracts import subscribe
+from plugins.isp.contracts.service import subscribe
 from plugins.isp.models import Contract, Product, Subscription
 
 CONTRACTS = 120  # × 2 charged services (inet100, tvbase; the bundled Kids is free) = 240 charges a day

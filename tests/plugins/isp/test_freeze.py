@@ -15,8 +15,8 @@ from core.tenants.models import Tenant
 from plugins.isp import freeze as freezes
 from plugins.isp import freeze_quote
 from plugins.isp.common.refusals import Refused
+from plugins.isp.contracts.state import S_ACTIVE, S_FROZEN, freeze_on, service_states
 from plugins.isp.models import ACTIVE, CANCELLED, FINISHED, SCHEDULED, Contract, Freeze
-from plugins.isp.state import S_ACTIVE, S_FROZEN, freeze_on, service_states
 from tests.plugins.isp.conftest import as_utc
 
 TODAY = date.today()

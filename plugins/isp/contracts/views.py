@@ -17,12 +17,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.api import Tenant, User, can, current_account, my_accounts, plugin_settings, require, session
-from plugins.isp import state
 from plugins.isp.catalog import CATEGORY_TITLES, KIND_TITLES
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.links import optional_url
-from plugins.isp.contracts import contract_of, daily_cost, monthly_fee
+from plugins.isp.contracts import state
+from plugins.isp.contracts.service import contract_of, daily_cost, monthly_fee
 from plugins.isp.models import Contract, Freeze, Promise, Subscription, TariffChange
 
 STATUS_TITLES = {
@@ -178,10 +178,10 @@ def subscriber_links(tenant: Tenant, view: Overview) -> dict[str, Any]:
 def services():
     contract = contract_of(current_account())
     if contract is None:
-        return render_template("isp/services_none.html")
+        return render_template("isp/contracts/services_none.html")
     view = overview(contract, tenant_today(g.tenant))
     return render_template(
-        "isp/services.html", view=view, links=subscriber_links(g.tenant, view), accounts=my_accounts()
+        "isp/contracts/services.html", view=view, links=subscriber_links(g.tenant, view), accounts=my_accounts()
     )
 
 
@@ -201,14 +201,14 @@ def dashboard_widgets(tenant: Tenant, user: User) -> list:
         widgets.append(
             Widget(
                 str(_l("Services are blocked")),
-                render_template("isp/_widget_blocked.html", view=view, links=links),
+                render_template("isp/contracts/_widget_blocked.html", view=view, links=links),
                 order=1,
             )
         )
     widgets.append(
         Widget(
             str(_l("Services")),
-            render_template("isp/_widget_services.html", view=view, links=links),
+            render_template("isp/contracts/_widget_services.html", view=view, links=links),
             order=15,
         )
     )

@@ -18,7 +18,7 @@ from marshmallow import Schema, fields
 
 from core.api import account_or_404
 from plugins.isp.common.refusals import Refusal
-from plugins.isp.contracts import contract_of
+from plugins.isp.contracts.service import contract_of
 from plugins.isp.models import Contract
 
 BEARER = [{"bearer": []}]

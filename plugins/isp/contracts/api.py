@@ -1,6 +1,6 @@
 """The subscriber's services in the API: ``GET /api/v1/isp/accounts/<account_id>/services``.
 
-The account is in the path, as in core's accounts API (see :mod:`plugins.isp.api_scope`).
+The account is in the path, as in core's accounts API (see :mod:`plugins.isp.contracts.api_scope`).
 """
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from flask import g
 from marshmallow import Schema, fields
 
 from core.api import require
-from plugins.isp.api_scope import ACCOUNT_PATH, BEARER, NOT_FOUND, account_parameter, with_contract
 from plugins.isp.common.blueprints import api
 from plugins.isp.common.calendar import tenant_today
+from plugins.isp.contracts.api_scope import ACCOUNT_PATH, BEARER, NOT_FOUND, account_parameter, with_contract
+from plugins.isp.contracts.views import overview
 from plugins.isp.models import Contract
-from plugins.isp.pages_services import overview
 
 
 class IspServiceSchema(Schema):

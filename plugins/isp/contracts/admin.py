@@ -14,9 +14,9 @@ from plugins.isp import catalog
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.links import optional_url
-from plugins.isp.contracts import ContractError, NewContract, open_contract
+from plugins.isp.contracts.service import ContractError, NewContract, open_contract
+from plugins.isp.contracts.views import overview
 from plugins.isp.models import ACTIVE, CATEGORIES, FINISHED, HOLDER_KINDS, SCHEDULED, Contract, Freeze
-from plugins.isp.pages_services import overview
 
 PAGE_SIZE = 50
 STATES = ("active", "blocked", "frozen")
@@ -68,7 +68,7 @@ def admin_contracts():
     if ids:
         frozen = set(session.scalars(select(Contract.id).where(Contract.id.in_(ids), _frozen_on(today))))
     return render_template(
-        "isp/admin/contracts.html",
+        "isp/contracts/admin/contracts.html",
         contracts=rows,
         frozen=frozen,
         q=q,
@@ -95,7 +95,7 @@ def admin_contract(contract_id: int):
         "freeze": optional_url("isp.admin_freeze_form", contract_id=contract.id) if can("isp.freezes.manage") else None,
         "promises": optional_url("isp.admin_promises") if can("isp.promises.manage") else None,
     }
-    return render_template("isp/admin/contract.html", view=view, links=links)
+    return render_template("isp/contracts/admin/contract.html", view=view, links=links)
 
 
 def _new_contract_values() -> dict:
@@ -194,7 +194,7 @@ def admin_contract_new():
                 return render_template("admin/credentials.html", user=user, password=password)
     products = [p for p in catalog.all_products() if not p.archived]
     return render_template(
-        "isp/admin/contract_new.html",
+        "isp/contracts/admin/contract_new.html",
         values=values,
         errors=errors,
         products=products,
