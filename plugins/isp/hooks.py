@@ -29,7 +29,6 @@ STAFF = ("operator", "tenant_admin")
 def register_blueprints():
     # Importing a page module attaches its routes to the one ``isp`` blueprint.
     from plugins.isp import (  # noqa: F401
-        admin_catalog,
         admin_changes,
         admin_charges,
         admin_freezes,
@@ -38,6 +37,7 @@ def register_blueprints():
         pages_promise,
         pages_tariff,
     )
+    from plugins.isp.catalog import admin as admin_catalog  # noqa: F401
     from plugins.isp.common.blueprints import web
     from plugins.isp.contracts import admin as admin_contracts  # noqa: F401
     from plugins.isp.contracts import views as pages_services  # noqa: F401
@@ -195,7 +195,7 @@ def login_variants(tenant):
 
 @hookimpl
 def news_audiences(tenant):
-    from plugins.isp.catalog import news_audiences as audiences
+    from plugins.isp.catalog.service import news_audiences as audiences
 
     return audiences(tenant)
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
 from core.api import PersonalAccount, can, get_or_404, require, session
-from plugins.isp import catalog
+from plugins.isp.catalog import service as catalog
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.links import optional_url

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.api import Tenant, User, can, current_account, my_accounts, plugin_settings, require, session
-from plugins.isp.catalog import CATEGORY_TITLES, KIND_TITLES
+from plugins.isp.catalog.service import CATEGORY_TITLES, KIND_TITLES
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.links import optional_url

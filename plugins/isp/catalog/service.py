@@ -1,6 +1,6 @@
 """The catalogue: internet and TV tariffs, add-ons and extra TV packages, and who they are offered to.
 
-Operators edit it per tenant (:mod:`plugins.isp.admin_catalog`). A product that is on any contract
+Operators edit it per tenant (:mod:`plugins.isp.catalog.admin`). A product that is on any contract
 is never deleted: it is archived instead — archived tariffs stay on the contracts that have them and
 are not offered to anyone new. Prices are integer kopecks per month.
 """

@@ -6,7 +6,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from core.api import get_or_404, require, session
-from plugins.isp import catalog
+from plugins.isp.catalog import service as catalog
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.models import CATEGORIES, HOLDER_KINDS, PRODUCT_KINDS, START_RULES, Product
@@ -34,7 +34,7 @@ def admin_catalog():
     products = catalog.all_products()
     groups = [(kind, [p for p in products if p.kind == kind]) for kind in PRODUCT_KINDS]
     counts = {p.id: catalog.users_count(p, today) for p in products}
-    return render_template("isp/admin/catalog.html", groups=groups, counts=counts, **_choices())
+    return render_template("isp/catalog/admin/catalog.html", groups=groups, counts=counts, **_choices())
 
 
 @web.route("/admin/catalog/new", methods=["GET", "POST"])
@@ -48,9 +48,9 @@ def admin_catalog_new():
             session.commit()
             flash(_("«%(title)s» is added to the catalogue.", title=product.title), "info")
             return redirect(url_for("isp.admin_catalog"))
-    return render_template("isp/admin/catalog_form.html", product=None, form=form, locked=False, **_choices()), (
-        400 if form.errors else 200
-    )
+    return render_template(
+        "isp/catalog/admin/catalog_form.html", product=None, form=form, locked=False, **_choices()
+    ), (400 if form.errors else 200)
 
 
 @web.route("/admin/catalog/<int:product_id>", methods=["GET", "POST"])
@@ -66,9 +66,9 @@ def admin_catalog_edit(product_id: int):
             session.commit()
             flash(_("Saved."), "info")
             return redirect(url_for("isp.admin_catalog"))
-    return render_template("isp/admin/catalog_form.html", product=product, form=form, locked=locked, **_choices()), (
-        400 if form.errors else 200
-    )
+    return render_template(
+        "isp/catalog/admin/catalog_form.html", product=product, form=form, locked=locked, **_choices()
+    ), (400 if form.errors else 200)
 
 
 @web.post("/admin/catalog/<int:product_id>/archive")
