@@ -28,16 +28,9 @@ STAFF = ("operator", "tenant_admin")
 @hookimpl
 def register_blueprints():
     # Importing a page module attaches its routes to the one ``isp`` blueprint.
-    from plugins.isp import (  # noqa: F401
-        admin_changes,
-        admin_charges,
-        admin_freezes,
-        admin_promises,
-        pages_freeze,
-        pages_promise,
-        pages_tariff,
-    )
+    from plugins.isp import admin_changes, admin_freezes, admin_promises, pages_freeze, pages_promise, pages_tariff  # noqa: F401
     from plugins.isp.catalog import admin as admin_catalog  # noqa: F401
+    from plugins.isp.charging import admin as admin_charges  # noqa: F401
     from plugins.isp.common.blueprints import web
     from plugins.isp.contracts import admin as admin_contracts  # noqa: F401
     from plugins.isp.contracts import views as pages_services  # noqa: F401
@@ -78,7 +71,8 @@ def register_permissions():
 
 @hookimpl
 def register_jobs():
-    from plugins.isp import changes, charging, freeze, promise
+    from plugins.isp import changes, freeze, promise
+    from plugins.isp.charging import service as charging
 
     jobs: list[Job] = [*charging.jobs(), *promise.jobs(), *freeze.jobs(), *changes.jobs()]
     return jobs

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core.api import session, tenant_scope
 from core.notify.models import Notification
 from core.testing.fixtures import tenant_path
-from plugins.isp.charging import charge_day
+from plugins.isp.charging.service import charge_day
 from plugins.isp.common.calendar import days_in_month, tenant_today
 from plugins.isp.contracts import state
 from plugins.isp.models import Contract
@@ -73,7 +73,7 @@ def test_with_a_grace_period_services_block_only_after_it(app, isp_tenant, catal
 
 def test_blocked_contracts_are_not_charged_and_those_days_are_never_billed(app, isp_tenant, catalog, contract_from):
     from core.api import ledger
-    from plugins.isp.charging import charge_until
+    from plugins.isp.charging.service import charge_until
     from plugins.isp.contracts import blocking
 
     tenant = isp_tenant(locale="en")

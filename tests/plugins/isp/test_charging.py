@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from core.api import ledger, session, tenant_scope
 from core.ledger.models import LedgerAccount, LedgerTransaction, Posting
-from plugins.isp.charging import charge_day, charge_until, first_uncharged_day, run_job
+from plugins.isp.charging.service import charge_day, charge_until, first_uncharged_day, run_job
 from plugins.isp.common import calendar
 from plugins.isp.common.calendar import days, days_in_month
 from plugins.isp.models import ACTIVE, ChargeRun, Contract, Freeze, Product, Subscription

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core.api import session, tenant_scope
 from core.testing.fixtures import tenant_path
 from plugins.isp import changes
-from plugins.isp.charging import charge_day
+from plugins.isp.charging.service import charge_day
 from plugins.isp.common.calendar import days, days_in_month, prorated
 from plugins.isp.common.refusals import Refused
 from plugins.isp.models import APPLIED, CANCELLED, PENDING, Contract, Product, TariffChange

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.api import PersonalAccount, Tenant, User, format_money, ledger, notify, session, users_of_accounts
-from plugins.isp.charge_plan import Plan
+from plugins.isp.charging.plan import Plan
 from plugins.isp.common.calendar import days_in_month
 from plugins.isp.models import Contract
 

@@ -10,8 +10,8 @@ from datetime import date
 from sqlalchemy import select, text
 
 from core.api import current_tenant_id, ledger, session
-from plugins.isp.charge_plan import FREEZE_SERVICE, KIND, ChargeResult, Plan, freeze_key
-from plugins.isp.charge_selection import DueRow
+from plugins.isp.charging.plan import FREEZE_SERVICE, KIND, ChargeResult, Plan, freeze_key
+from plugins.isp.charging.selection import DueRow
 from plugins.isp.models import Freeze
 
 

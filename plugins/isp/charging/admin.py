@@ -13,7 +13,7 @@ from wtforms import DateField
 from wtforms.validators import DataRequired, ValidationError
 
 from core.api import can, format_money, require, session, utcnow
-from plugins.isp.charging import ChargeResult, charge_day
+from plugins.isp.charging.service import ChargeResult, charge_day
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.models import ChargeRun
@@ -49,7 +49,7 @@ def _page(form: ChargeForm, preview: ChargeResult | None = None, status: int = 2
     runs = list(session.scalars(select(ChargeRun).order_by(ChargeRun.id.desc()).limit(RECENT_RUNS)))
     return (
         render_template(
-            "isp/admin/charges.html",
+            "isp/charging/admin/charges.html",
             runs=runs,
             form=form,
             preview=preview,

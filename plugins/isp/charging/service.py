@@ -32,10 +32,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import lazyload
 
 from core.api import Job, PersonalAccount, Tenant, plugin_settings, session, tenant_scope, tenants_with_plugin, utcnow
-from plugins.isp.charge_chunk import build_chunk, post_chunk
-from plugins.isp.charge_plan import JOB_TRIGGER, ChargeResult, charge_key, freeze_key, make_plan, start_of_day
-from plugins.isp.charge_reminders import remind_low_balances
-from plugins.isp.charge_selection import LedgerAccount, due_chunks
+from plugins.isp.charging.chunk import build_chunk, post_chunk
+from plugins.isp.charging.plan import JOB_TRIGGER, ChargeResult, charge_key, freeze_key, make_plan, start_of_day
+from plugins.isp.charging.reminders import remind_low_balances
+from plugins.isp.charging.selection import LedgerAccount, due_chunks
 from plugins.isp.common.calendar import days, tenant_today
 from plugins.isp.contracts import blocking
 from plugins.isp.models import ChargeRun, Contract, Product, Subscription
