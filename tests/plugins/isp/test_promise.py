@@ -16,9 +16,9 @@ from core.api import ledger, session, tenant_scope
 from core.notify.models import Notification
 from core.payments.service import correction, manual_payment
 from core.tenants.models import Tenant
-from plugins.isp import promise as promises
 from plugins.isp.common.refusals import Refused
 from plugins.isp.models import ACTIVE, EXPIRED, REPAID, Contract, Promise
+from plugins.isp.promise import service as promises
 from tests.plugins.isp.conftest import as_utc
 
 MONTH_START = (date.today() - timedelta(days=70)).replace(day=1)

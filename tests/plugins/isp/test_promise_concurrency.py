@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from core.api import ledger, session, tenant_scope
 from core.tenants.models import Tenant
 from core.testing.fixtures import tenant_path
-from plugins.isp import promise as promises
 from plugins.isp.common.refusals import Refused
 from plugins.isp.models import Contract, Promise
+from plugins.isp.promise import service as promises
 
 THREADS = 20
 

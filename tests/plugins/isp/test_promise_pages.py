@@ -11,10 +11,10 @@ import pytest
 from core.api import session, tenant_scope, utcnow
 from core.tenants.models import Tenant
 from core.testing.fixtures import tenant_path
-from plugins.isp import promise as promises
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.models import ACTIVE, EXPIRED, REPAID, Contract, Freeze, Promise
-from plugins.isp.promise_rules import CODES
+from plugins.isp.promise import service as promises
+from plugins.isp.promise.rules import CODES
 
 CYRILLIC = re.compile("[а-яА-ЯёЁ]")
 OLD = 400

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask_babel import force_locale
 
-from plugins.isp.promise_rules import CODES, PromiseFacts, decide
+from plugins.isp.promise.rules import CODES, PromiseFacts, decide
 from plugins.isp.settings import IspSettings
 
 NOW = datetime(2026, 3, 10, 7, 0, tzinfo=UTC)  # 12:00 in Yekaterinburg

@@ -1,7 +1,7 @@
 """Promised payment: a temporary credit that restores blocked services at once.
 
 * :func:`quote` says what a promise would do now (amount, fee, until when, balance after) or why
-  it is refused; :func:`grant` re-checks and grants. The rules are :func:`plugins.isp.promise_rules.decide`.
+  it is refused; :func:`grant` re-checks and grants. The rules are :func:`plugins.isp.promise.rules.decide`.
 * The credit is money in the ledger: ``isp:promise:<id>:grant`` moves it from the tenant's credit
   account to the contract's personal account, ``isp:promise:<id>:end`` takes it back. The fee is a
   separate charge (``isp:promise:<id>:fee``) to the ``promise_fee`` revenue account.
@@ -51,7 +51,7 @@ from plugins.isp.contracts import blocking
 from plugins.isp.contracts.service import monthly_fee
 from plugins.isp.contracts.state import freeze_on, open_freeze
 from plugins.isp.models import ACTIVE, EXPIRED, REPAID, Contract, Promise
-from plugins.isp.promise_rules import PromiseFacts, PromiseQuote, already_active, decide
+from plugins.isp.promise.rules import PromiseFacts, PromiseQuote, already_active, decide
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,6 @@ from flask import g
 from marshmallow import Schema, fields
 
 from core.api import current_principal, require, session, utcnow
-from plugins.isp import promise as promises
 from plugins.isp.common.blueprints import api
 from plugins.isp.common.refusals import Refused
 from plugins.isp.contracts.api_scope import (
@@ -24,7 +23,8 @@ from plugins.isp.contracts.api_scope import (
     with_contract,
 )
 from plugins.isp.models import Contract, Promise
-from plugins.isp.promise_rules import CODES
+from plugins.isp.promise import service as promises
+from plugins.isp.promise.rules import CODES
 
 
 class PromiseSchema(Schema):

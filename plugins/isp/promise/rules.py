@@ -1,7 +1,7 @@
 """The promised-payment rules as one pure function: facts in, a quote or the reasons out.
 
 :func:`decide` reads no database and no clock, so every refusal reason is reachable in a test by
-building :class:`PromiseFacts` by hand. :mod:`plugins.isp.promise` gathers the facts and acts.
+building :class:`PromiseFacts` by hand. :mod:`plugins.isp.promise.service` gathers the facts and acts.
 
 The amount is the tenant's rule as configured — a fixed sum, or the monthly fee of the active
 services capped by ``promise_amount`` — and never more. A promise that would leave the balance

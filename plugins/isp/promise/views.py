@@ -13,12 +13,12 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from core.api import current_account, current_principal, format_money, require, session, utcnow
-from plugins.isp import promise as promises
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_zone
 from plugins.isp.common.links import optional_url
 from plugins.isp.common.refusals import Refused
 from plugins.isp.contracts.service import contract_of
+from plugins.isp.promise import service as promises
 
 
 class _CsrfForm(FlaskForm):
@@ -32,7 +32,7 @@ def promise():
     tenant = g.tenant
     contract = contract_of(current_account())
     if contract is None:
-        return render_template("isp/promise_none.html")
+        return render_template("isp/promise/promise_none.html")
     if request.method == "POST":
         if not _CsrfForm().validate_on_submit():
             flash(_("The form has expired; please try again."), "error")
@@ -63,7 +63,7 @@ def _grant(tenant, contract):
 def _page(tenant, contract, refused=None):
     quote = promises.quote(tenant, contract, utcnow())
     return render_template(
-        "isp/promise.html",
+        "isp/promise/promise.html",
         contract=contract,
         quote=quote,
         reasons=refused or quote.reasons,
