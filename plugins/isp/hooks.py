@@ -28,12 +28,14 @@ STAFF = ("operator", "tenant_admin")
 @hookimpl
 def register_blueprints():
     # Importing a page module attaches its routes to the one ``isp`` blueprint.
-    from plugins.isp import admin_changes, admin_freezes, pages_freeze, pages_tariff  # noqa: F401
+    from plugins.isp import admin_changes, pages_tariff  # noqa: F401
     from plugins.isp.catalog import admin as admin_catalog  # noqa: F401
     from plugins.isp.charging import admin as admin_charges  # noqa: F401
     from plugins.isp.common.blueprints import web
     from plugins.isp.contracts import admin as admin_contracts  # noqa: F401
     from plugins.isp.contracts import views as pages_services  # noqa: F401
+    from plugins.isp.freeze import admin as admin_freezes  # noqa: F401
+    from plugins.isp.freeze import views as pages_freeze  # noqa: F401
     from plugins.isp.promise import admin as admin_promises  # noqa: F401
     from plugins.isp.promise import views as pages_promise  # noqa: F401
 
@@ -43,9 +45,10 @@ def register_blueprints():
 @hookimpl
 def register_api():
     # Importing an API module attaches its endpoints to the one ``api_isp`` blueprint.
-    from plugins.isp import api_freeze, api_tariff  # noqa: F401
+    from plugins.isp import api_tariff  # noqa: F401
     from plugins.isp.common.blueprints import api
     from plugins.isp.contracts import api as api_services  # noqa: F401
+    from plugins.isp.freeze import api as api_freeze  # noqa: F401
     from plugins.isp.promise import api as api_promise  # noqa: F401
 
     return [api]
@@ -74,8 +77,9 @@ def register_permissions():
 
 @hookimpl
 def register_jobs():
-    from plugins.isp import changes, freeze
+    from plugins.isp import changes
     from plugins.isp.charging import service as charging
+    from plugins.isp.freeze import service as freeze
     from plugins.isp.promise import service as promise
 
     jobs: list[Job] = [*charging.jobs(), *promise.jobs(), *freeze.jobs(), *changes.jobs()]

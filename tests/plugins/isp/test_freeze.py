@@ -12,10 +12,10 @@ from core.api import ledger, session, tenant_scope
 from core.jobs.registry import run_job
 from core.notify.models import Notification
 from core.tenants.models import Tenant
-from plugins.isp import freeze as freezes
-from plugins.isp import freeze_quote
 from plugins.isp.common.refusals import Refused
 from plugins.isp.contracts.state import S_ACTIVE, S_FROZEN, freeze_on, service_states
+from plugins.isp.freeze import quote as freeze_quote
+from plugins.isp.freeze import service as freezes
 from plugins.isp.models import ACTIVE, CANCELLED, FINISHED, SCHEDULED, Contract, Freeze
 from tests.plugins.isp.conftest import as_utc
 

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from core.api import session, tenant_scope
 from core.testing.fixtures import tenant_path
-from plugins.isp import freeze as freezes
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.contracts.state import S_FROZEN, service_states
+from plugins.isp.freeze import service as freezes
 from plugins.isp.models import ACTIVE, FINISHED, Contract, Freeze
 
 CYRILLIC = re.compile("[А-Яа-яЁё]")

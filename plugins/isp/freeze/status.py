@@ -17,8 +17,8 @@ from sqlalchemy import func, or_, select
 from core.api import Job, Tenant, ledger, session, tenant_scope, tenants_with_plugin
 from plugins.isp.common.calendar import tenant_today, tenant_zone
 from plugins.isp.contracts import blocking
-from plugins.isp.freeze_notices import tell
-from plugins.isp.freeze_rules import FEE_ONCE, REVENUE_SERVICE
+from plugins.isp.freeze.notices import tell
+from plugins.isp.freeze.rules import FEE_ONCE, REVENUE_SERVICE
 from plugins.isp.models import ACTIVE, FINISHED, SCHEDULED, Freeze
 
 

@@ -6,7 +6,7 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from core.api import Tenant, format_money, notify, users_of_account
-from plugins.isp.freeze_rules import FEE_ONCE
+from plugins.isp.freeze.rules import FEE_ONCE
 from plugins.isp.models import Contract, Freeze
 
 

@@ -19,7 +19,7 @@ from plugins.isp.common.calendar import prorated
 from plugins.isp.common.refusals import Refusal
 from plugins.isp.contracts.service import subscriptions_on
 from plugins.isp.contracts.state import open_freeze
-from plugins.isp.freeze_rules import (
+from plugins.isp.freeze.rules import (
     BLOCKED_FOR_DEBT,
     COOLDOWN,
     DISABLED,

@@ -14,7 +14,6 @@ from flask import g
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from core.api import current_principal, require, session
-from plugins.isp import freeze as freezes
 from plugins.isp.common.blueprints import api
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.refusals import Refused
@@ -29,6 +28,7 @@ from plugins.isp.contracts.api_scope import (
     with_contract,
 )
 from plugins.isp.contracts.state import open_freeze
+from plugins.isp.freeze import service as freezes
 from plugins.isp.models import Contract, Freeze
 
 

@@ -2,7 +2,7 @@
 
 Staff act on a subscriber's request, so the subscriber's limits (cooldown, minimum balance, min/max
 days, how far ahead, self-unfreeze rules, legal entity, debt block) do not bind them; see
-:mod:`plugins.isp.freeze`. Every action needs a reason and is audited (``isp.freeze.start`` /
+:mod:`plugins.isp.freeze.service`. Every action needs a reason and is audited (``isp.freeze.start`` /
 ``isp.freeze.end`` with ``by_staff`` and the reason).
 """
 
@@ -16,13 +16,13 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from core.api import current_principal, get_or_404, require, session
-from plugins.isp import freeze as freezes
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.refusals import Refused
 from plugins.isp.contracts.state import open_freeze
+from plugins.isp.freeze import service as freezes
+from plugins.isp.freeze.views import read_period
 from plugins.isp.models import ACTIVE, CANCELLED, FINISHED, SCHEDULED, Contract, Freeze
-from plugins.isp.pages_freeze import read_period
 
 RECENT = 30
 
@@ -47,7 +47,7 @@ def admin_freezes():
         )
     )
     return render_template(
-        "isp/admin/freezes.html",
+        "isp/freeze/admin/freezes.html",
         open_rows=open_rows,
         recent=recent,
         today=today,
@@ -73,7 +73,7 @@ def _form_page(contract: Contract, period=None, reason: str = "", errors: dict |
     )
     rules = freezes.rules(g.tenant)
     return render_template(
-        "isp/admin/freezes_form.html",
+        "isp/freeze/admin/freezes_form.html",
         contract=contract,
         current=current,
         status=freezes.shown_status(current, today) if current else None,

@@ -15,12 +15,12 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from core.api import current_account, current_principal, require, session
-from plugins.isp import freeze as freezes
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.refusals import Refused
 from plugins.isp.contracts.service import contract_of
 from plugins.isp.contracts.state import open_freeze
+from plugins.isp.freeze import service as freezes
 from plugins.isp.models import ACTIVE, SCHEDULED
 
 # Reasons that stand whatever dates are chosen: shown instead of the form.
@@ -71,7 +71,7 @@ def freeze():
     tenant = g.tenant
     contract = contract_of(current_account())
     if contract is None:
-        return render_template("isp/freeze_none.html")
+        return render_template("isp/freeze/freeze_none.html")
     today = tenant_today(tenant)
     if request.method == "POST":
         if not _CsrfForm().validate_on_submit():
@@ -86,7 +86,9 @@ def freeze():
         if action == "confirm":
             return _confirm(tenant, contract, today, period)
         quoted = freezes.quote(tenant, contract, period.starts_on, period.ends_on, today)
-        return render_template("isp/freeze_quote.html", quote=quoted, contract=contract, rules=freezes.rules(tenant))
+        return render_template(
+            "isp/freeze/freeze_quote.html", quote=quoted, contract=contract, rules=freezes.rules(tenant)
+        )
     return _page(tenant, contract, today)
 
 
@@ -97,7 +99,7 @@ def _confirm(tenant, contract, today: date, period: PeriodInput):
         session.rollback()
         quoted = freezes.quote(tenant, contract, period.starts_on, period.ends_on, today)
         return render_template(
-            "isp/freeze_quote.html",
+            "isp/freeze/freeze_quote.html",
             quote=quoted,
             contract=contract,
             rules=freezes.rules(tenant),
@@ -147,7 +149,7 @@ def _page(tenant, contract, today: date, period: PeriodInput | None = None):
         probe = freezes.quote(tenant, contract, earliest, earliest + timedelta(days=r.min_days - 1), today)
         standing = [reason for reason in probe.reasons if reason.code in STANDING]
     return render_template(
-        "isp/freeze.html",
+        "isp/freeze/freeze.html",
         contract=contract,
         rules=r,
         current=current,

@@ -1,9 +1,9 @@
 """Voluntary block ("добровольная блокировка"): the subscriber freezes every service for a period.
 
-The flow is quote-then-confirm: :func:`quote` (:mod:`plugins.isp.freeze_quote`) says what will
+The flow is quote-then-confirm: :func:`quote` (:mod:`plugins.isp.freeze.quote`) says what will
 happen or why not, :func:`start` checks again and saves, :func:`end` ends a running block early or
-cancels a planned one. The rules and refusal codes live in :mod:`plugins.isp.freeze_rules`; moving
-a block along its dates, its fee and the job in :mod:`plugins.isp.freeze_status`.
+cancels a planned one. The rules and refusal codes live in :mod:`plugins.isp.freeze.rules`; moving
+a block along its dates, its fee and the job in :mod:`plugins.isp.freeze.status`.
 
 Staff (``by_staff=True``) act on a subscriber's written or phoned request, so they are not bound by
 the subscriber's limits (including the self-unfreeze rules), only by the hard facts.
@@ -24,9 +24,9 @@ from plugins.isp.common.contract_lock import lock_contract
 from plugins.isp.common.refusals import Refusal, Refused
 from plugins.isp.contracts import blocking
 from plugins.isp.contracts.state import open_freeze
-from plugins.isp.freeze_notices import tell
-from plugins.isp.freeze_quote import quote
-from plugins.isp.freeze_rules import (
+from plugins.isp.freeze.notices import tell
+from plugins.isp.freeze.quote import quote
+from plugins.isp.freeze.rules import (
     ALREADY_FROZEN,
     BLOCKED_FOR_DEBT,
     COOLDOWN,
@@ -50,7 +50,7 @@ from plugins.isp.freeze_rules import (
     rules,
     self_unfreeze_refusal,
 )
-from plugins.isp.freeze_status import advance, jobs, shown_status
+from plugins.isp.freeze.status import advance, jobs, shown_status
 from plugins.isp.models import ACTIVE, CANCELLED, FINISHED, SCHEDULED, Contract, Freeze
 
 __all__ = [
