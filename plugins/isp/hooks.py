@@ -28,7 +28,6 @@ STAFF = ("operator", "tenant_admin")
 @hookimpl
 def register_blueprints():
     # Importing a page module attaches its routes to the one ``isp`` blueprint.
-    from plugins.isp import admin_changes, pages_tariff  # noqa: F401
     from plugins.isp.catalog import admin as admin_catalog  # noqa: F401
     from plugins.isp.charging import admin as admin_charges  # noqa: F401
     from plugins.isp.common.blueprints import web
@@ -38,6 +37,8 @@ def register_blueprints():
     from plugins.isp.freeze import views as pages_freeze  # noqa: F401
     from plugins.isp.promise import admin as admin_promises  # noqa: F401
     from plugins.isp.promise import views as pages_promise  # noqa: F401
+    from plugins.isp.tariffs import admin as admin_changes  # noqa: F401
+    from plugins.isp.tariffs import views as pages_tariff  # noqa: F401
 
     return [web]
 
@@ -45,11 +46,11 @@ def register_blueprints():
 @hookimpl
 def register_api():
     # Importing an API module attaches its endpoints to the one ``api_isp`` blueprint.
-    from plugins.isp import api_tariff  # noqa: F401
     from plugins.isp.common.blueprints import api
     from plugins.isp.contracts import api as api_services  # noqa: F401
     from plugins.isp.freeze import api as api_freeze  # noqa: F401
     from plugins.isp.promise import api as api_promise  # noqa: F401
+    from plugins.isp.tariffs import api as api_tariff  # noqa: F401
 
     return [api]
 
@@ -77,10 +78,10 @@ def register_permissions():
 
 @hookimpl
 def register_jobs():
-    from plugins.isp import changes
     from plugins.isp.charging import service as charging
     from plugins.isp.freeze import service as freeze
     from plugins.isp.promise import service as promise
+    from plugins.isp.tariffs import changes
 
     jobs: list[Job] = [*charging.jobs(), *promise.jobs(), *freeze.jobs(), *changes.jobs()]
     return jobs
@@ -98,7 +99,7 @@ def register_notification_kinds():
 
 @hookimpl
 def register_ticket_categories():
-    from plugins.isp.applications import APPLICATION_CATEGORY
+    from plugins.isp.tariffs.applications import APPLICATION_CATEGORY
 
     return [
         TicketCategory(

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from core.api import session, tenant_scope
 from core.testing.fixtures import tenant_path
-from plugins.isp import addons
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.models import Contract, Product
+from plugins.isp.tariffs import addons
 from tests.plugins.isp.conftest import as_utc
 
 START = date(2025, 1, 1)

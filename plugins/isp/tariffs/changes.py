@@ -1,7 +1,7 @@
 """Tariff changes: the subscriber confirms or cancels one; the operator applies a written application.
 
-A confirmed change is written at once as subscriptions (:mod:`plugins.isp.tariff_schedule`) after
-the quote (:mod:`plugins.isp.tariff_quote`) is checked again under the contract's lock. The change
+A confirmed change is written at once as subscriptions (:mod:`plugins.isp.tariffs.schedule`) after
+the quote (:mod:`plugins.isp.tariffs.quote`) is checked again under the contract's lock. The change
 fee is the only money taken at confirm; cancelling a pending change deletes the new, not yet
 started subscription, reopens the old one and refunds the fee.
 
@@ -18,22 +18,22 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core.api import Tenant, User, audit, ledger, session, utcnow
-from plugins.isp.change_notices import N_cancelled_body, N_cancelled_title, tell, tell_ordered_or_changed
-from plugins.isp.change_refusals import legal_refusal
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.contract_lock import lock_contract
 from plugins.isp.common.refusals import Refusal, Refused
 from plugins.isp.contracts.service import end_subscription, subscribe, tariff_on
 from plugins.isp.contracts.state import pending_change
 from plugins.isp.models import APPLIED, CANCELLED, TV_PACKAGE, Contract, Product, Subscription, TariffChange
-from plugins.isp.tariff_options import (
+from plugins.isp.tariffs.notices import N_cancelled_body, N_cancelled_title, tell, tell_ordered_or_changed
+from plugins.isp.tariffs.options import (
     candidate_tariffs,
     catalogue_tariffs,
     current_tariffs,
     tariff_by_code,
 )
-from plugins.isp.tariff_quote import IMMEDIATELY, ONE_DAY, TariffQuote, quote_change, replaced_packages
-from plugins.isp.tariff_schedule import jobs, ordered_change, schedule_change, settle_all, settle_due
+from plugins.isp.tariffs.quote import IMMEDIATELY, ONE_DAY, TariffQuote, quote_change, replaced_packages
+from plugins.isp.tariffs.refusals import legal_refusal
+from plugins.isp.tariffs.schedule import jobs, ordered_change, schedule_change, settle_all, settle_due
 
 __all__ = [
     "IMMEDIATELY",

@@ -16,14 +16,14 @@ from sqlalchemy import select
 
 from core.api import Tenant, User, audit, session, utcnow
 from core.i18n import N_
-from plugins.isp.change_notices import tell
-from plugins.isp.change_refusals import archived_refusal, blocked_refusal, legal_refusal, not_offered_refusal
 from plugins.isp.common.calendar import days_in_month, first_of_next_month, prorated, tenant_today
 from plugins.isp.common.contract_lock import lock_contract
 from plugins.isp.common.refusals import Refusal, Refused
 from plugins.isp.contracts.service import end_subscription, subscribe, tariff_on
 from plugins.isp.models import ADDON, NEXT_MONTH, TV, TV_PACKAGE, Contract, Product, Subscription
-from plugins.isp.tariff_options import is_offered
+from plugins.isp.tariffs.notices import tell
+from plugins.isp.tariffs.options import is_offered
+from plugins.isp.tariffs.refusals import archived_refusal, blocked_refusal, legal_refusal, not_offered_refusal
 
 ADDON_KINDS = (ADDON, TV_PACKAGE)
 CONNECT = "connect"

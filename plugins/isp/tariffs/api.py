@@ -14,7 +14,6 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from core.api import current_principal, current_tenant, plugin_settings, require, session, utcnow
-from plugins.isp import addons, applications, changes
 from plugins.isp.common.blueprints import api
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.refusals import Refusal, Refused
@@ -29,6 +28,7 @@ from plugins.isp.contracts.api_scope import (
     with_contract,
 )
 from plugins.isp.contracts.service import subscriptions_on, upcoming
+from plugins.isp.tariffs import addons, applications, changes
 
 # ---------------------------------------------------------------------------------------------
 # Schemas

@@ -2,7 +2,7 @@
 
 Legal entities may not change services themselves: they send an application, which becomes a
 support conversation (category ``isp_application``) in the operators' queue. The operator applies
-it once the signed letter arrives (:func:`plugins.isp.changes.operator_change`).
+it once the signed letter arrives (:func:`plugins.isp.tariffs.changes.operator_change`).
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from core.api import User, format_money, open_ticket
-from plugins.isp.addons import catalogue_addons
-from plugins.isp.changes import catalogue_tariffs
 from plugins.isp.models import Contract, Product
+from plugins.isp.tariffs.addons import catalogue_addons
+from plugins.isp.tariffs.changes import catalogue_tariffs
 
 APPLICATION_CATEGORY = "isp_application"
 """The support category of applications (declared to core in :func:`plugins.isp.hooks.register_ticket_categories`)."""

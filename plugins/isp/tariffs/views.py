@@ -21,12 +21,12 @@ from core.api import (
     session,
     utcnow,
 )
-from plugins.isp import addons, applications, changes
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.refusals import Refused
 from plugins.isp.contracts.service import contract_of, subscriptions_on, upcoming
 from plugins.isp.models import Contract, Product
+from plugins.isp.tariffs import addons, applications, changes
 
 REFUSED_STATUS = 409
 
@@ -36,7 +36,7 @@ def _contract() -> Contract | None:
 
 
 def _no_contract():
-    return render_template("isp/tariff_no_contract.html")
+    return render_template("isp/tariffs/tariff_no_contract.html")
 
 
 def _tariffs_page(contract: Contract, error: str | None = None, status: int = 200):
@@ -53,7 +53,7 @@ def _tariffs_page(contract: Contract, error: str | None = None, status: int = 20
     }
     return (
         render_template(
-            "isp/tariffs.html",
+            "isp/tariffs/tariffs.html",
             contract=contract,
             today=today,
             settings=settings,
@@ -78,7 +78,7 @@ def tariffs():
 
 
 def _tariff_quote_page(contract: Contract, quote: changes.TariffQuote, status: int = 200):
-    return render_template("isp/tariff_quote.html", contract=contract, quote=quote), status
+    return render_template("isp/tariffs/tariff_quote.html", contract=contract, quote=quote), status
 
 
 @web.get("/tariffs/quote")
@@ -167,7 +167,7 @@ def _addons_page(contract: Contract, error: str | None = None, status: int = 200
     connected = {s.product_id for s in mine}
     return (
         render_template(
-            "isp/addons.html",
+            "isp/tariffs/addons.html",
             contract=contract,
             today=today,
             mine=mine,
@@ -208,7 +208,7 @@ def addon_quote():
     if product is None:
         return _addons_page(contract, _("Choose a service from the list."))
     quote = addons.quote_addon(contract, product, action, tenant_today(current_tenant()))
-    return render_template("isp/addon_quote.html", contract=contract, quote=quote)
+    return render_template("isp/tariffs/addon_quote.html", contract=contract, quote=quote)
 
 
 @web.post("/addons/confirm")
@@ -241,7 +241,7 @@ def addon_confirm():
         contract = _contract()
         product = _chosen_addon()[0]
         quote = addons.quote_addon(contract, product, action, tenant_today(tenant, now))
-        return render_template("isp/addon_quote.html", contract=contract, quote=quote), REFUSED_STATUS
+        return render_template("isp/tariffs/addon_quote.html", contract=contract, quote=quote), REFUSED_STATUS
     session.commit()
     flash(message, "info")
     return redirect(url_for("isp.addons"))
@@ -272,9 +272,11 @@ def application():
             errors = error.errors
         else:
             session.commit()
-            return render_template("isp/application_sent.html", contract=contract, ticket=ticket)
+            return render_template("isp/tariffs/application_sent.html", contract=contract, ticket=ticket)
     return (
-        render_template("isp/application.html", contract=contract, offered=offered, values=values, errors=errors),
+        render_template(
+            "isp/tariffs/application.html", contract=contract, offered=offered, values=values, errors=errors
+        ),
         422 if errors else 200,
     )
 

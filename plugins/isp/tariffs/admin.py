@@ -13,12 +13,12 @@ from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from core.api import current_principal, current_tenant, get_or_404, plugin_settings, require, session, utcnow
-from plugins.isp import addons, changes
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import first_of_next_month, tenant_today
 from plugins.isp.common.refusals import Refused
 from plugins.isp.contracts.service import subscriptions_on, upcoming
 from plugins.isp.models import TARIFF_KINDS, Contract, Product, Subscription
+from plugins.isp.tariffs import addons, changes
 
 ACTIONS = ("tariff", "connect", "disconnect", "cancel_change")
 
@@ -39,7 +39,7 @@ def _page(contract: Contract, error: str | None = None, status: int = 200):
     products = list(session.scalars(select(Product).order_by(Product.kind, Product.position)))
     return (
         render_template(
-            "isp/tariff_admin.html",
+            "isp/tariffs/tariff_admin.html",
             contract=contract,
             today=today,
             services=[*subscriptions_on(contract, today), *upcoming(contract, today)],

@@ -16,19 +16,19 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from core.api import Tenant, format_money, plugin_settings
-from plugins.isp.change_refusals import (
+from plugins.isp.common.calendar import days_in_month, first_of_next_month, prorated
+from plugins.isp.common.refusals import Refusal
+from plugins.isp.contracts.service import tariff_on
+from plugins.isp.contracts.state import is_frozen, pending_change
+from plugins.isp.models import TV_PACKAGE, Contract, Product, Subscription
+from plugins.isp.tariffs.options import is_offered
+from plugins.isp.tariffs.refusals import (
     archived_refusal,
     blocked_refusal,
     frozen_refusal,
     legal_refusal,
     not_offered_refusal,
 )
-from plugins.isp.common.calendar import days_in_month, first_of_next_month, prorated
-from plugins.isp.common.refusals import Refusal
-from plugins.isp.contracts.service import tariff_on
-from plugins.isp.contracts.state import is_frozen, pending_change
-from plugins.isp.models import TV_PACKAGE, Contract, Product, Subscription
-from plugins.isp.tariff_options import is_offered
 
 NEXT_PERIOD = "next_period"
 IMMEDIATELY = "immediately"

@@ -15,13 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.api import Job, Tenant, User, session, tenant_scope, tenants_with_plugin, utcnow
-from plugins.isp.change_notices import N_changed_body, N_changed_title, tell
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.refusals import Refusal, Refused
 from plugins.isp.contracts.service import end_subscription, subscribe
 from plugins.isp.contracts.state import pending_change
 from plugins.isp.models import APPLIED, PENDING, Contract, Product, Subscription, TariffChange
-from plugins.isp.tariff_quote import ONE_DAY
+from plugins.isp.tariffs.notices import N_changed_body, N_changed_title, tell
+from plugins.isp.tariffs.quote import ONE_DAY
 
 
 def schedule_change(
