@@ -27,30 +27,31 @@ STAFF = ("operator", "tenant_admin")
 
 @hookimpl
 def register_blueprints():
-    # Importing a page module attaches its routes to the one ``isp`` blueprint.
-    from plugins.isp.catalog import admin as admin_catalog  # noqa: F401
-    from plugins.isp.charging import admin as admin_charges  # noqa: F401
+    # Each capability's subscriber (views) and operator (admin) pages attach to the one ``isp``
+    # blueprint when imported, so endpoint names stay flat: ``isp.promise``, ``isp.admin_contracts``.
+    from plugins.isp.catalog import admin as _catalog_admin  # noqa: F401
+    from plugins.isp.charging import admin as _charging_admin  # noqa: F401
     from plugins.isp.common.blueprints import web
-    from plugins.isp.contracts import admin as admin_contracts  # noqa: F401
-    from plugins.isp.contracts import views as pages_services  # noqa: F401
-    from plugins.isp.freeze import admin as admin_freezes  # noqa: F401
-    from plugins.isp.freeze import views as pages_freeze  # noqa: F401
-    from plugins.isp.promise import admin as admin_promises  # noqa: F401
-    from plugins.isp.promise import views as pages_promise  # noqa: F401
-    from plugins.isp.tariffs import admin as admin_changes  # noqa: F401
-    from plugins.isp.tariffs import views as pages_tariff  # noqa: F401
+    from plugins.isp.contracts import admin as _contracts_admin  # noqa: F401
+    from plugins.isp.contracts import views as _contracts_views  # noqa: F401
+    from plugins.isp.freeze import admin as _freeze_admin  # noqa: F401
+    from plugins.isp.freeze import views as _freeze_views  # noqa: F401
+    from plugins.isp.promise import admin as _promise_admin  # noqa: F401
+    from plugins.isp.promise import views as _promise_views  # noqa: F401
+    from plugins.isp.tariffs import admin as _tariffs_admin  # noqa: F401
+    from plugins.isp.tariffs import views as _tariffs_views  # noqa: F401
 
     return [web]
 
 
 @hookimpl
 def register_api():
-    # Importing an API module attaches its endpoints to the one ``api_isp`` blueprint.
+    # Each capability's ``api`` module attaches its endpoints to the one ``api_isp`` blueprint.
     from plugins.isp.common.blueprints import api
-    from plugins.isp.contracts import api as api_services  # noqa: F401
-    from plugins.isp.freeze import api as api_freeze  # noqa: F401
-    from plugins.isp.promise import api as api_promise  # noqa: F401
-    from plugins.isp.tariffs import api as api_tariff  # noqa: F401
+    from plugins.isp.contracts import api as _contracts_api  # noqa: F401
+    from plugins.isp.freeze import api as _freeze_api  # noqa: F401
+    from plugins.isp.promise import api as _promise_api  # noqa: F401
+    from plugins.isp.tariffs import api as _tariffs_api  # noqa: F401
 
     return [api]
 
