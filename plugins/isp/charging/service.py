@@ -2,9 +2,10 @@
 
 The run for a day selects the subscriptions that are due (running that day, not bundled into a
 tariff, with a fee, not yet charged for it) in chunks ordered by contract, so each chunk is a few
-set-based statements: one select (:mod:`charge_selection`), one :func:`ledger.post_transfers` and
-one ``UPDATE`` of ``charged_through`` (:mod:`charge_chunk`), the low-balance reminders
-(:mod:`charge_reminders`), one commit. A crash loses at most the chunk in flight; a re-run continues
+set-based statements: one select (:mod:`~plugins.isp.charging.selection`), one
+:func:`ledger.post_transfers` and one ``UPDATE`` of ``charged_through``
+(:mod:`~plugins.isp.charging.chunk`), the low-balance reminders
+(:mod:`~plugins.isp.charging.reminders`), one commit. A crash loses at most the chunk in flight; a re-run continues
 where it stopped, and the ledger's idempotency key ``isp:charge:<subscription>:<day>`` makes
 charging twice impossible even if ``charged_through`` were behind. Memory stays flat in the number
 of subscribers: nothing but the current chunk is held.
