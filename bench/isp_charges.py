@@ -1,6 +1,6 @@
 """Benchmark: the isp plugin's daily charge run for N subscribers with two services each.
 
-* Time: :func:`plugins.isp.charging.charge_until` for one day (select what is due per chunk, post
+* Time: :func:`plugins.isp.charging.service.charge_until` for one day (select what is due per chunk, post
   through ``ledger.post_transfers``, mark ``charged_through``, commit per chunk, then the debt-block
   pass) against a baseline of plain set-based SQL writing the same charges — one ledger transaction
   and two postings per subscription, and the balances — with ``INSERT … SELECT`` in one transaction.
@@ -109,7 +109,7 @@ def _prepare(db: BenchDatabase) -> None:
 
 
 def _day_amounts() -> dict[str, int]:
-    from plugins.isp.calendar import day_amount
+    from plugins.isp.common.calendar import day_amount
 
     return {code: day_amount(fee, DAY) for code, _kind, fee in PRODUCTS}
 
@@ -162,7 +162,7 @@ def run_baseline(db: BenchDatabase, products: dict[str, int], revenue: dict[str,
 def run_service(db: BenchDatabase, size: int) -> tuple[float, float | None, int, int, int]:
     """Seconds, CPU seconds, peak RSS growth (KB) after N/10 subscribers and after all, charges posted."""
     from core.tenants.models import Tenant
-    from plugins.isp.charging import charge_until, start_of_day
+    from plugins.isp.charging.service import charge_until, start_of_day
 
     with db.app.app_context(), tenant_scope(db.tenant_id):
         tenant = session.get(Tenant, db.tenant_id)

@@ -19,8 +19,8 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from core.api import Tenant, enabled_plugins, format_money, session, tenant_scope, utcnow
-from plugins.isp.calendar import days, tenant_today
-from plugins.isp.charging import CHUNK_SIZE, ChargeResult, charge_day, charge_until
+from plugins.isp.charging.service import CHUNK_SIZE, ChargeResult, charge_day, charge_until
+from plugins.isp.common.calendar import days, tenant_today
 
 PAUSE_VARIABLE = "ABONENT_ISP_CHARGE_PAUSE"
 CLI_TRIGGER = "cli"

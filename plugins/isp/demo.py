@@ -15,8 +15,8 @@ import click
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from core.api import Tenant, ledger, plugin_settings, session, utcnow
-from plugins.isp.calendar import tenant_today, tenant_zone
-from plugins.isp.contracts import ContractError, NewContract, contract_by_number, monthly_fee, open_contract
+from plugins.isp.common.calendar import tenant_today, tenant_zone
+from plugins.isp.contracts.service import ContractError, NewContract, contract_by_number, monthly_fee, open_contract
 from plugins.isp.models import (
     ACTIVE,
     CATEGORIES,

@@ -1,7 +1,7 @@
 """The isp plugin's hook implementations: where core meets the ISP vertical.
 
-Feature modules are imported inside the hooks that need them, so this module stays the one
-readable index of how the plugin plugs in.
+Capability modules are imported inside the hooks that need them, so this module stays the one
+readable index of how the plugin plugs in; no module of the plugin imports it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from core.api import (
 )
 
 NAME = "isp"
-APPLICATION_CATEGORY = "isp_application"
 
 SUBSCRIBER = ("subscriber",)
 STAFF = ("operator", "tenant_admin")
@@ -28,16 +27,33 @@ STAFF = ("operator", "tenant_admin")
 
 @hookimpl
 def register_blueprints():
-    from plugins.isp.web import blueprint
+    # Each capability's subscriber (views) and operator (admin) pages attach to the one ``isp``
+    # blueprint when imported, so endpoint names stay flat: ``isp.promise``, ``isp.admin_contracts``.
+    from plugins.isp.catalog import admin as _catalog_admin  # noqa: F401
+    from plugins.isp.charging import admin as _charging_admin  # noqa: F401
+    from plugins.isp.common.blueprints import web
+    from plugins.isp.contracts import admin as _contracts_admin  # noqa: F401
+    from plugins.isp.contracts import views as _contracts_views  # noqa: F401
+    from plugins.isp.freeze import admin as _freeze_admin  # noqa: F401
+    from plugins.isp.freeze import views as _freeze_views  # noqa: F401
+    from plugins.isp.promise import admin as _promise_admin  # noqa: F401
+    from plugins.isp.promise import views as _promise_views  # noqa: F401
+    from plugins.isp.tariffs import admin as _tariffs_admin  # noqa: F401
+    from plugins.isp.tariffs import views as _tariffs_views  # noqa: F401
 
-    return [blueprint]
+    return [web]
 
 
 @hookimpl
 def register_api():
-    from plugins.isp.api import blueprint
+    # Each capability's ``api`` module attaches its endpoints to the one ``api_isp`` blueprint.
+    from plugins.isp.common.blueprints import api
+    from plugins.isp.contracts import api as _contracts_api  # noqa: F401
+    from plugins.isp.freeze import api as _freeze_api  # noqa: F401
+    from plugins.isp.promise import api as _promise_api  # noqa: F401
+    from plugins.isp.tariffs import api as _tariffs_api  # noqa: F401
 
-    return [blueprint]
+    return [api]
 
 
 @hookimpl
@@ -63,7 +79,10 @@ def register_permissions():
 
 @hookimpl
 def register_jobs():
-    from plugins.isp import changes, charging, freeze, promise
+    from plugins.isp.charging import service as charging
+    from plugins.isp.freeze import service as freeze
+    from plugins.isp.promise import service as promise
+    from plugins.isp.tariffs import changes
 
     jobs: list[Job] = [*charging.jobs(), *promise.jobs(), *freeze.jobs(), *changes.jobs()]
     return jobs
@@ -81,6 +100,8 @@ def register_notification_kinds():
 
 @hookimpl
 def register_ticket_categories():
+    from plugins.isp.tariffs.applications import APPLICATION_CATEGORY
+
     return [
         TicketCategory(
             APPLICATION_CATEGORY,
@@ -111,15 +132,15 @@ def menu_items(tenant, user):
 
 @hookimpl
 def dashboard_widgets(tenant, user):
-    from plugins.isp.pages_services import dashboard_widgets as widgets
+    from plugins.isp.contracts.views import dashboard_widgets as widgets
 
     return widgets(tenant, user)
 
 
 @hookimpl
 def daily_cost(tenant, account):
-    from plugins.isp.calendar import tenant_today
-    from plugins.isp.contracts import contract_of, daily_cost
+    from plugins.isp.common.calendar import tenant_today
+    from plugins.isp.contracts.service import contract_of, daily_cost
 
     contract = contract_of(account)
     if contract is None:
@@ -129,8 +150,9 @@ def daily_cost(tenant, account):
 
 @hookimpl
 def on_payment_posted(tenant, account, payment):
-    from plugins.isp import blocking, promise
-    from plugins.isp.contracts import contract_of
+    from plugins.isp.contracts import blocking
+    from plugins.isp.contracts.service import contract_of
+    from plugins.isp.promise import service as promise
 
     contract = contract_of(account)
     if contract is None:
@@ -157,7 +179,7 @@ def service_titles(tenant):
 
 @hookimpl
 def login_variants(tenant):
-    from plugins.isp.contracts import contracts_of_user
+    from plugins.isp.contracts.service import contracts_of_user
     from plugins.isp.models import CABLE, WIFI
 
     def accepts(category):
@@ -177,7 +199,7 @@ def login_variants(tenant):
 
 @hookimpl
 def news_audiences(tenant):
-    from plugins.isp.catalog import news_audiences as audiences
+    from plugins.isp.catalog.service import news_audiences as audiences
 
     return audiences(tenant)
 

@@ -86,7 +86,7 @@ def _isp_objects(account) -> dict:
     """An isp catalogue product and a contract with it on the site's account."""
     from datetime import date
 
-    from plugins.isp.contracts import subscribe
+    from plugins.isp.contracts.service import subscribe
     from plugins.isp.models import Contract, Product
 
     product = Product(code="world-inet", kind="internet", title="World 100", monthly_fee=50_000, speed_mbps=100)

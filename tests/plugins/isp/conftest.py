@@ -85,7 +85,7 @@ def make_contract(app):
     subscriber login, and puts ``balance`` kopecks on it (a payment, or a charge when negative).
     ``blocked=True`` marks its services blocked for debt. Returns a :class:`MadeContract`."""
     from core.api import ledger, session, tenant_scope, utcnow
-    from plugins.isp.contracts import NewContract, open_contract
+    from plugins.isp.contracts.service import NewContract, open_contract
 
     def factory(
         tenant,
@@ -142,7 +142,7 @@ def contract_from(app):
     contract whose services start on ``starts_on`` (a fixed date, not "N days ago"), with ``balance``
     kopecks paid in. Returns a :class:`MadeContract`. (Charging and blocking tests.)"""
     from core.api import ledger, session, tenant_scope
-    from plugins.isp.contracts import NewContract, open_contract
+    from plugins.isp.contracts.service import NewContract, open_contract
 
     def factory(tenant, number: str, starts_on: date, products=("inet100",), balance: int = 0, **fields):
         with app.app_context(), tenant_scope(tenant.id):

@@ -1,0 +1,97 @@
+"""Operator page of the daily charge: recent runs, and a form to preview or run the charge for a day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField
+from wtforms.validators import DataRequired, ValidationError
+
+from core.api import can, format_money, require, session, utcnow
+from plugins.isp.charging.service import ChargeResult, charge_day
+from plugins.isp.common.blueprints import web
+from plugins.isp.common.calendar import tenant_today
+from plugins.isp.models import ChargeRun
+
+RECENT_RUNS = 50
+OPERATOR_TRIGGER = "operator"
+
+
+class ChargeForm(FlaskForm):
+    """The day to preview or charge (the tenant's today at the latest)."""
+
+    day = DateField(_l("Day"), validators=[DataRequired()])
+
+    def validate_day(self, field) -> None:
+        if field.data and field.data > tenant_today(g.tenant):
+            raise ValidationError(_("A day that has not begun yet cannot be charged."))
+
+
+def trigger_label(trigger: str) -> str:
+    """Who started a run, in words."""
+    labels = {"job": _("schedule"), "cli": _("command line"), OPERATOR_TRIGGER: _("operator")}
+    return labels.get(trigger, trigger)
+
+
+def duration(run: ChargeRun) -> str:
+    """How long a run took ("—" for one that did not finish: it was stopped or is still running)."""
+    if run.finished_at is None:
+        return "—"
+    return _("%(seconds).1f s", seconds=(run.finished_at - run.started_at).total_seconds())
+
+
+def _page(form: ChargeForm, preview: ChargeResult | None = None, status: int = 200):
+    runs = list(session.scalars(select(ChargeRun).order_by(ChargeRun.id.desc()).limit(RECENT_RUNS)))
+    return (
+        render_template(
+            "isp/charging/admin/charges.html",
+            runs=runs,
+            form=form,
+            preview=preview,
+            can_run=can("isp.charges.run"),
+            trigger_label=trigger_label,
+            duration=duration,
+        ),
+        status,
+    )
+
+
+@web.get("/admin/charges")
+@require("isp.charges.view")
+def admin_charges():
+    form = ChargeForm(data={"day": tenant_today(g.tenant)})
+    return _page(form)
+
+
+@web.post("/admin/charges")
+@require("isp.charges.run")
+def admin_charges_run():
+    form = ChargeForm()
+    if not form.validate_on_submit():
+        return _page(form, status=422)
+    day: date = form.day.data
+    if request.form.get("action") == "preview":
+        return _page(form, charge_day(g.tenant, day, dry_run=True, trigger=OPERATOR_TRIGGER))
+    result = charge_day(g.tenant, day, trigger=OPERATOR_TRIGGER, now=utcnow())
+    session.commit()
+    if result.charges:
+        flash(
+            _(
+                "%(day)s: %(count)s charge(s) posted for %(total)s; %(blocked)s contract(s) blocked for debt.",
+                day=day.isoformat(),
+                count=result.charges,
+                total=format_money(result.total),
+                blocked=result.blocked,
+            ),
+            "info",
+        )
+    else:
+        flash(
+            _("%(day)s: nothing more to charge — every service was charged for this day.", day=day.isoformat()), "info"
+        )
+    return redirect(url_for("isp.admin_charges"))

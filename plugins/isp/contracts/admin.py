@@ -1,0 +1,204 @@
+"""Operator pages of contracts: search and filter, one contract's services and states, open a new one."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask import g, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import exists, func, select
+
+from core.api import PersonalAccount, can, get_or_404, require, session
+from plugins.isp.catalog import service as catalog
+from plugins.isp.common.blueprints import web
+from plugins.isp.common.calendar import tenant_today
+from plugins.isp.common.links import optional_url
+from plugins.isp.contracts.service import ContractError, NewContract, open_contract
+from plugins.isp.contracts.views import overview
+from plugins.isp.models import ACTIVE, CATEGORIES, FINISHED, HOLDER_KINDS, SCHEDULED, Contract, Freeze
+
+PAGE_SIZE = 50
+STATES = ("active", "blocked", "frozen")
+INN_RE = re.compile(r"^(\d{10}|\d{12})$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _frozen_on(day: date):
+    """SQL condition: the contract has a voluntary block covering ``day``."""
+    return exists().where(
+        Freeze.contract_id == Contract.id,
+        Freeze.status.in_((SCHEDULED, ACTIVE, FINISHED)),
+        Freeze.starts_on <= day,
+        func.coalesce(Freeze.ended_on, Freeze.ends_on) >= day,
+    )
+
+
+def contracts_query(q: str, state: str, day: date):
+    """Contracts whose number, holder or address contains ``q``, in ``state`` on ``day`` (or any state)."""
+    stmt = select(Contract).join(PersonalAccount, PersonalAccount.id == Contract.personal_account_id)
+    text = q.strip().casefold()
+    if text:
+        stmt = stmt.where(
+            PersonalAccount.search_text.contains(text, autoescape=True)
+            | Contract.number.contains(q.strip(), autoescape=True)
+        )
+    if state == "blocked":
+        stmt = stmt.where(Contract.blocked_since.is_not(None))
+    elif state == "frozen":
+        stmt = stmt.where(_frozen_on(day))
+    elif state == "active":
+        stmt = stmt.where(Contract.blocked_since.is_(None), ~_frozen_on(day))
+    return stmt.order_by(Contract.number)
+
+
+@web.get("/admin/contracts")
+@require("isp.contracts.view")
+def admin_contracts():
+    q = request.args.get("q", "")
+    state = request.args.get("state", "")
+    if state not in STATES:
+        state = ""
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    today = tenant_today(g.tenant)
+    rows = list(session.scalars(contracts_query(q, state, today).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
+    rows, has_next = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    ids = [c.id for c in rows]
+    frozen = set()
+    if ids:
+        frozen = set(session.scalars(select(Contract.id).where(Contract.id.in_(ids), _frozen_on(today))))
+    return render_template(
+        "isp/contracts/admin/contracts.html",
+        contracts=rows,
+        frozen=frozen,
+        q=q,
+        state=state,
+        page=page,
+        has_next=has_next,
+        category_titles=catalog.CATEGORY_TITLES,
+        can_manage=can("isp.contracts.manage"),
+    )
+
+
+@web.get("/admin/contracts/<int:contract_id>")
+@require("isp.contracts.view")
+def admin_contract(contract_id: int):
+    contract = get_or_404(Contract, contract_id)
+    view = overview(contract, tenant_today(g.tenant))
+    links = {
+        "account": optional_url("admin.account", account_id=contract.personal_account_id)
+        if can("accounts.view")
+        else None,
+        "change_tariff": optional_url("isp.admin_change_tariff", contract_id=contract.id)
+        if can("isp.contracts.manage")
+        else None,
+        "freeze": optional_url("isp.admin_freeze_form", contract_id=contract.id) if can("isp.freezes.manage") else None,
+        "promises": optional_url("isp.admin_promises") if can("isp.promises.manage") else None,
+    }
+    return render_template("isp/contracts/admin/contract.html", view=view, links=links)
+
+
+def _new_contract_values() -> dict:
+    form = request.form
+    return {
+        "number": (form.get("number") or "").strip(),
+        "holder_name": (form.get("holder_name") or "").strip(),
+        "holder_kind": form.get("holder_kind") or "individual",
+        "holder_inn": (form.get("holder_inn") or "").strip(),
+        "category": form.get("category") or CATEGORIES[0],
+        "address": (form.get("address") or "").strip(),
+        "email": (form.get("email") or "").strip(),
+        "phone": (form.get("phone") or "").strip(),
+        "products": form.getlist("products"),
+        "starts_on": (form.get("starts_on") or "").strip(),
+    }
+
+
+def _check(values: dict) -> tuple[dict[str, str], date | None]:
+    errors: dict[str, str] = {}
+    if not values["number"]:
+        errors["number"] = _("Enter the contract number.")
+    if not values["holder_name"]:
+        errors["holder_name"] = _("Enter the holder's full name or the organization's name.")
+    if values["holder_kind"] not in HOLDER_KINDS:
+        errors["holder_kind"] = _("Choose who holds the contract.")
+    elif values["holder_kind"] == "legal" and not INN_RE.match(values["holder_inn"]):
+        errors["holder_inn"] = _("Enter the organization's INN: 10 or 12 digits.")
+    if values["category"] not in CATEGORIES:
+        errors["category"] = _("Choose the subscriber category.")
+    if values["email"] and not EMAIL_RE.match(values["email"]):
+        errors["email"] = _("Enter an e-mail address like name@example.com.")
+    starts_on = None
+    try:
+        starts_on = date.fromisoformat(values["starts_on"]) if values["starts_on"] else None
+    except ValueError:
+        errors["starts_on"] = _("Enter the date as YYYY-MM-DD.")
+    return errors, starts_on
+
+
+def _included_twice(codes: list[str]) -> str | None:
+    """A message when a chosen package is already included in a chosen tariff's price."""
+    chosen = [p for p in catalog.all_products() if p.code in codes]
+    for tariff in chosen:
+        for package in chosen:
+            if package.code in tariff.includes:
+                return _(
+                    "«%(package)s» is already included in «%(tariff)s».", package=package.title, tariff=tariff.title
+                )
+    return None
+
+
+@web.route("/admin/contracts/new", methods=["GET", "POST"])
+@require("isp.contracts.manage")
+def admin_contract_new():
+    today = tenant_today(g.tenant)
+    values = {
+        "number": "",
+        "holder_name": "",
+        "holder_kind": "individual",
+        "holder_inn": "",
+        "category": CATEGORIES[0],
+        "address": "",
+        "email": "",
+        "phone": "",
+        "products": [],
+        "starts_on": today.isoformat(),
+    }
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = _new_contract_values()
+        errors, starts_on = _check(values)
+        overlap = _included_twice(values["products"])
+        if overlap:
+            errors["products"] = overlap
+        if not errors:
+            new = NewContract(
+                number=values["number"],
+                holder_name=values["holder_name"],
+                holder_kind=values["holder_kind"],
+                holder_inn=values["holder_inn"] if values["holder_kind"] == "legal" else "",
+                category=values["category"],
+                address=values["address"],
+                email=values["email"] or None,
+                phone=values["phone"],
+                products=tuple(values["products"]),
+                starts_on=starts_on or today,
+            )
+            try:
+                _contract, user, password = open_contract(g.tenant, new, today)
+            except ContractError as error:
+                session.rollback()
+                errors[error.field if error.field in values else "number"] = _(error.message)
+            else:
+                session.commit()
+                return render_template("admin/credentials.html", user=user, password=password)
+    products = [p for p in catalog.all_products() if not p.archived]
+    return render_template(
+        "isp/contracts/admin/contract_new.html",
+        values=values,
+        errors=errors,
+        products=products,
+        kind_titles=catalog.KIND_TITLES,
+        category_titles=catalog.CATEGORY_TITLES,
+        holder_kind_titles=catalog.HOLDER_KIND_TITLES,
+    ), (400 if errors else 200)
