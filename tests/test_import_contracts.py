@@ -61,6 +61,8 @@ def test_the_contracts_hold_on_the_real_tree(project_copy):
         ("core/news/uses_plugin.py", "import plugins.faq\n", "Core never imports a plugin"),
         ("plugins/faq/reaches_in.py", "from core.db import session\n", "Plugins reach core only through core.api"),
         ("core/web/knows_feature.py", "from core.ledger import service\n", "The kernel imports no feature"),
+        # tariffs.addons imports contracts.service; this closes a cycle between the two capabilities
+        ("plugins/isp/contracts/loop.py", "import plugins.isp.tariffs.addons\n", "No import cycles inside a plugin"),
     ],
 )
 def test_a_forbidden_import_breaks_its_contract(project_copy, module, source, contract):
