@@ -39,6 +39,7 @@ from core.settings.service import get_settings
 from core.support.categories import TicketCategory
 from core.support.service import open_ticket
 from core.tenants.models import Tenant
+from core.tenants.urls import site_path
 
 
 def current_tenant() -> Tenant:
@@ -107,6 +108,7 @@ __all__ = [
     "require",
     "revoke_role",
     "session",
+    "site_path",
     "tenant_hooks",
     "tenant_scope",
     "tenants_with_plugin",

@@ -48,7 +48,7 @@ def test_healthz_says_when_the_database_is_down(app_config, tmp_path):
 
 def test_unknown_tenant_is_a_404_page_and_suspended_shows_contacts(app, make_tenant, client):
     assert client.get("/t/nobody/").status_code == 404
-    assert client.get("/", headers={"Host": "unknown.example"}).status_code == 404
+    assert client.get("/", headers={"Host": "nobody.localhost"}).status_code == 404
     make_tenant(
         "sleepy", status="suspended", contacts={"hotline": ["8 800 000-00-01"], "support_email": "help@sleepy.example"}
     )

@@ -20,6 +20,7 @@ from core.payments.service import PaymentError
 from core.receipts.model import build_receipt
 from core.receipts.views import receipt_css as render_receipt_css
 from core.receipts.views import render_receipt_html, render_receipt_pdf
+from core.web.urls import safe_next
 
 blueprint = Blueprint("money", __name__, url_prefix="/money")
 
@@ -64,7 +65,7 @@ def overview():
 @require("cabinet.use")
 def switch():
     choose_account(int(request.form.get("account_id", "0") or 0))
-    return redirect(request.form.get("next") or url_for("money.overview"))
+    return redirect(safe_next(request.form.get("next"), "money.overview"))
 
 
 @blueprint.get("/history")

@@ -164,7 +164,8 @@ def test_payment_link_and_amount_limits(app, world):
         assert fields["orderid"] == [payment.order_id]
         assert fields["clientid"] == ["5001"]
         assert fields["service_name"] == ["Оплата услуг связи"]
-        assert fields["user_result_callback"] == [f"http://isp.example/t/isp/payments/return/{payment.order_id}"]
+        # the tenant's configured address (BASE_URL/t/isp), not the host this request named
+        assert fields["user_result_callback"] == [f"http://localhost/t/isp/payments/return/{payment.order_id}"]
         session.rollback()
     configure(app, world.tenant, enabled=False)
     turned_off = pytest.raises(PaymentError, match=r"turned off|отключена")
