@@ -31,7 +31,7 @@ class SiteSettings(Schema):
     class Meta:
         unknown = RAISE
 
-    url = fields.Url(load_default="", schemes={"http", "https"}, require_tld=False, metadata={"title": "Site address"})
+    url = fields.Url(load_default="", schemes={"http", "https"}, require_tld=False)
 
 
 register_settings(NAMESPACE, SiteSettings)
