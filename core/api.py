@@ -42,6 +42,7 @@ from core.support.categories import TicketCategory
 from core.support.service import open_ticket
 from core.tenants.current import NoTenantError, current_tenant
 from core.tenants.models import Tenant
+from core.tenants.urls import site_path
 from core.web.input import MAX_ID, FormInput, Id, Text, read_form
 
 __all__ = [
@@ -113,6 +114,7 @@ __all__ = [
     "require",
     "revoke_role",
     "session",
+    "site_path",
     "tenant_hooks",
     "tenant_scope",
     "tenants_with_plugin",

@@ -51,11 +51,13 @@ def create_app(
     Path(settings["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
 
     from core.tenants.resolution import TenantPathPrefix
+    from core.web.session_cookie import TenantSessionInterface
 
     if settings["TRUSTED_PROXIES"]:
         n = settings["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.wsgi_app = TenantPathPrefix(app.wsgi_app)  # type: ignore[method-assign]
+    app.session_interface = TenantSessionInterface()
 
     app.extensions["abonent.db"] = Database(settings["DATABASE_URL"])
     app.teardown_appcontext(close_session)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEMO_SECRET = "abonent-demo-secret-not-for-production"
 
@@ -34,7 +35,7 @@ def load_config(overrides: dict[str, Any] | None = None, instance_path: str | No
         "MAIL_FROM": env.get("ABONENT_MAIL_FROM", "Abonent <no-reply@abonent.localhost>"),
         "BASE_DOMAIN": env.get("ABONENT_BASE_DOMAIN", "localhost"),
         "PLATFORM_HOSTS": _csv(env.get("ABONENT_PLATFORM_HOSTS", "127.0.0.1,localhost,[::1]")),
-        "PUBLIC_URL_SCHEME": env.get("ABONENT_URL_SCHEME", "http"),
+        "BASE_URL": env.get("ABONENT_BASE_URL", "http://localhost:5000"),
         "PASSWORD_RESET_TTL_MINUTES": int(env.get("ABONENT_PASSWORD_RESET_TTL_MINUTES", "60")),
         "SESSION_TTL_HOURS": int(env.get("ABONENT_SESSION_TTL_HOURS", "12")),
         "API_TOKEN_TTL_DAYS": int(env.get("ABONENT_API_TOKEN_TTL_DAYS", "90")),
@@ -60,12 +61,19 @@ def load_config(overrides: dict[str, Any] | None = None, instance_path: str | No
     }
     if overrides:
         config.update(overrides)
+    config["BASE_URL"] = config["BASE_URL"].rstrip("/")
     check_config(config)
+    base_host = urlsplit(config["BASE_URL"]).hostname
+    if base_host and base_host not in config["PLATFORM_HOSTS"]:
+        config["PLATFORM_HOSTS"] = [*config["PLATFORM_HOSTS"], base_host]
     return config
 
 
 def check_config(config: dict[str, Any]) -> None:
-    """Refuse unsafe production settings."""
+    """Refuse an unusable base address, and unsafe production settings."""
+    base = urlsplit(config.get("BASE_URL") or "")
+    if base.scheme not in ("http", "https") or not base.hostname:
+        raise ConfigError("ABONENT_BASE_URL must be the platform's public address, like https://abonent.example")
     if config["ABONENT_ENV"] != "production":
         return
     secret = config.get("SECRET_KEY") or ""

@@ -25,6 +25,15 @@ def test_production_with_a_real_secret_uses_secure_cookies(monkeypatch, tmp_path
     assert config["DATABASE_URL"].endswith("x.db")
 
 
+def test_the_base_url_is_a_platform_host_and_must_be_an_address(monkeypatch):
+    monkeypatch.setenv("ABONENT_BASE_URL", "https://lk.example/")
+    config = load_config()
+    assert config["BASE_URL"] == "https://lk.example" and "lk.example" in config["PLATFORM_HOSTS"]
+    monkeypatch.setenv("ABONENT_BASE_URL", "lk.example")
+    with pytest.raises(ConfigError, match="ABONENT_BASE_URL"):
+        load_config()
+
+
 def test_smtp_and_database_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("ABONENT_SMTP_URL", "smtp://mail.example:2525")
     monkeypatch.setenv("ABONENT_DATABASE_URL", "postgresql+psycopg://app@db/abonent")
@@ -48,7 +57,7 @@ def test_healthz_says_when_the_database_is_down(app_config, tmp_path):
 
 def test_unknown_tenant_is_a_404_page_and_suspended_shows_contacts(app, make_tenant, client):
     assert client.get("/t/nobody/").status_code == 404
-    assert client.get("/", headers={"Host": "unknown.example"}).status_code == 404
+    assert client.get("/", headers={"Host": "nobody.localhost"}).status_code == 404
     make_tenant(
         "sleepy", status="suspended", contacts={"hotline": ["8 800 000-00-01"], "support_email": "help@sleepy.example"}
     )

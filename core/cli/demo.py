@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -149,6 +150,14 @@ def prepare_demo(folder: Path) -> list[tuple]:
     return listing
 
 
+def _use_served_address(host: str, port: int) -> None:
+    """Links in mail point at the server being started, unless ``ABONENT_BASE_URL`` names another."""
+    if "ABONENT_BASE_URL" not in os.environ:
+        current_app.config["BASE_URL"] = f"http://{host}:{port}"
+        if host not in current_app.config["PLATFORM_HOSTS"]:
+            current_app.config["PLATFORM_HOSTS"] = [*current_app.config["PLATFORM_HOSTS"], host]
+
+
 def _print_listing(listing: list[tuple], host: str, port: int) -> None:
     click.echo("\nAbonent demo is running. Open a tenant's site and log in:\n")
     for tenant, users in listing:
@@ -171,6 +180,7 @@ def _print_listing(listing: list[tuple], host: str, port: int) -> None:
 @with_appcontext
 def demo(host: str, port: int, folder: Path | None, no_serve: bool) -> None:
     """Create/upgrade the demo database, apply demo tenants, create demo users, and serve."""
+    _use_served_address(host, port)
     folder = folder or (Path.cwd() / "tenants" if (Path.cwd() / "tenants").is_dir() else REPO_TENANTS)
     try:
         listing = prepare_demo(folder)
@@ -193,6 +203,7 @@ def demo(host: str, port: int, folder: Path | None, no_serve: bool) -> None:
 @with_appcontext
 def serve(host: str, port: int, jobs: bool) -> None:
     """Serve the app with the development server (use gunicorn in production, see README)."""
+    _use_served_address(host, port)
     app = current_app._get_current_object()
     if jobs:
         start_embedded_worker(app)

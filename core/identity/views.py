@@ -24,6 +24,7 @@ from core.identity.sessions import WEB, open_session, revoke
 from core.identity.tokens import PASSWORD_RESET, peek_token
 from core.plugins.manager import flatten
 from core.plugins.state import tenant_hooks
+from core.tenants.urls import external_url
 from core.web.urls import safe_next
 
 blueprint = Blueprint("identity", __name__)
@@ -102,7 +103,7 @@ def reset_request():
         service.request_password_reset(
             g.tenant,
             form.login.data,
-            link_for=lambda secret: url_for("identity.reset_password", token=secret, _external=True),
+            link_for=lambda secret: external_url(g.tenant, "identity.reset_password", token=secret),
         )
         session.commit()
         return render_template("identity/reset_sent.html")
@@ -180,7 +181,7 @@ def change_email():
                 user,
                 form.password.data,
                 form.email.data,
-                link_for=lambda secret: url_for("identity.confirm_email", token=secret, _external=True),
+                link_for=lambda secret: external_url(g.tenant, "identity.confirm_email", token=secret),
             )
         except service.IdentityError as error:
             session.rollback()

@@ -7,10 +7,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
-from flask import url_for
-
 from core.news.models import NewsItem
 from core.tenants.models import Tenant
+from core.tenants.urls import external_url
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -31,22 +30,22 @@ def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 
 
 def atom_feed(tenant: Tenant, items: Sequence[NewsItem], title: str) -> bytes:
-    """The feed document for ``items`` (public news), with absolute links of the current request's site."""
+    """The feed document for ``items`` (public news), with absolute links of the tenant's site."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: tenant.locale or "ru"})
-    self_url = url_for("news.feed", _external=True)
+    self_url = external_url(tenant, "news.feed")
     _add(feed, "id", self_url)
     _add(feed, "title", title)
     updated = max((item.published_at for item in items), default=tenant.created_at)
     _add(feed, "updated", rfc3339(updated))
     _add(feed, "link", rel="self", type=MIMETYPE, href=self_url)
-    _add(feed, "link", rel="alternate", type="text/html", href=url_for("news.index", _external=True))
+    _add(feed, "link", rel="alternate", type="text/html", href=external_url(tenant, "news.index"))
     author = _add(feed, "author")
     _add(author, "name", tenant.name)
     _add(feed, "generator", "Abonent")
     for item in items:
         entry = _add(feed, "entry")
-        link = url_for("news.public_item", news_id=item.id, _external=True)
+        link = external_url(tenant, "news.public_item", news_id=item.id)
         _add(entry, "id", link)
         _add(entry, "title", item.title)
         _add(entry, "published", rfc3339(item.published_at))

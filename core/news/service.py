@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -32,7 +32,8 @@ from core.news.models import NewsItem, NewsRead
 from core.notify.models import Notification
 from core.notify.service import notify_many
 from core.plugins.state import enabled_plugins
-from core.tenants.models import TENANT_ACTIVE, Tenant, TenantDomain
+from core.tenants.models import TENANT_ACTIVE, Tenant
+from core.tenants.urls import site_path
 
 READ = "news.read"
 MANAGE = "news.manage"
@@ -263,22 +264,6 @@ def delete_item(item: NewsItem) -> None:
 # -- announcing live items -------------------------------------------------------------------------
 
 
-def site_url(tenant: Tenant) -> str:
-    """The tenant site's address for links in e-mail: this request's, else its first domain."""
-    if has_request_context() and g.get("tenant") is not None and g.tenant.id == tenant.id:
-        return (request.host_url.rstrip("/") + request.script_root).rstrip("/")
-    host = session.scalar(
-        select(TenantDomain.host).where(TenantDomain.tenant_id == tenant.id).order_by(TenantDomain.id)
-    )
-    host = host or f"{tenant.slug}.{current_app.config['BASE_DOMAIN']}"
-    return f"{current_app.config['PUBLIC_URL_SCHEME']}://{host}"
-
-
-def item_path(item: NewsItem) -> str:
-    """The item's page inside the tenant's site (``/news/5``), built without a request."""
-    return current_app.url_map.bind("localhost").build("news.item", {"news_id": item.id})
-
-
 def _reader_role_ids(tenant: Tenant) -> tuple[set[int], set[int]]:
     enabled = enabled_plugins(tenant)
     readers, managers = set(), set()
@@ -333,16 +318,14 @@ def announce(tenant: Tenant, item: NewsItem) -> int:
         candidates = members
     if not candidates:
         return 0
-    path = item_path(item)
     return notify_many(
         candidates,
         NOTIFY_KIND,
         item.title,
         item.body,
-        path,
+        site_path("news.item", news_id=item.id),
         dedupe_key=key,
         tenant=tenant,
-        mail_link=site_url(tenant) + path,
     )
 
 

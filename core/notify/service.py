@@ -17,6 +17,8 @@ from core.identity.models import User
 from core.mail.outbox import queue_mail
 from core.notify.kinds import NotificationKind
 from core.notify.models import Notification, NotificationPreference
+from core.tenants.models import Tenant
+from core.tenants.urls import absolute_link
 
 _CHUNK = 500
 
@@ -51,6 +53,8 @@ def notify(
 ) -> Notification | None:
     """Notify ``user`` of ``kind`` (in the caller's transaction). Returns the in-app notice, if any.
 
+    ``link`` is a path inside the site (``site_path(endpoint, …)``) or an http(s) URL; the e-mail
+    carries it on the tenant's configured address (``core.tenants.urls``), never the request's host.
     With ``dedupe_key`` a second call for the same user and key does nothing (no second e-mail).
     """
     if kind not in kinds():
@@ -62,7 +66,7 @@ def notify(
         if existing is not None:
             return existing
     in_app, by_email = wants(user, kind)
-    return _store(user, kind, title, body, link, dedupe_key, tenant, in_app, by_email, link)
+    return _store(user, kind, title, body, link, dedupe_key, tenant, in_app, by_email)
 
 
 def _store(
@@ -75,7 +79,6 @@ def _store(
     tenant,
     in_app: bool,
     by_email: bool,
-    mail_link: str,
 ) -> Notification | None:
     notice = None
     if in_app or dedupe_key is not None:
@@ -91,6 +94,7 @@ def _store(
         )
         session.add(notice)
     if by_email and user.email:
+        tenant = tenant if tenant is not None else session.get(Tenant, user.tenant_id)
         queue_mail(
             user.email,
             title,
@@ -101,7 +105,7 @@ def _store(
             user=user,
             title=title,
             body=body,
-            link=mail_link,
+            link=absolute_link(tenant, link) if link else "",  # the tenant's own address, never the request's
         )
     return notice
 
@@ -115,13 +119,12 @@ def notify_many(
     *,
     dedupe_key: str,
     tenant=None,
-    mail_link: str | None = None,
 ) -> int:
     """:func:`notify` for many users at once (a news item's audience): a few queries per 500 users.
 
-    ``link`` goes into the in-app notice (a path inside the site is fine), ``mail_link`` into the
-    e-mail (an absolute URL; default ``link``). Users already notified under ``dedupe_key`` are
-    skipped. Returns how many users were notified now.
+    ``link`` is a path inside the site (``site_path``) or an http(s) URL; the e-mail gets it as an
+    absolute address of the tenant's site. Users already notified under ``dedupe_key`` are skipped.
+    Returns how many users were notified now.
     """
     spec = kinds().get(kind)
     if spec is None:
@@ -149,7 +152,7 @@ def notify_many(
                 continue
             pref = prefs.get(user.id)
             in_app, by_email = (pref.in_app, pref.email) if pref else (spec.in_app_default, spec.email_default)
-            _store(user, kind, title, body, link, dedupe_key, tenant, in_app, by_email, mail_link or link)
+            _store(user, kind, title, body, link, dedupe_key, tenant, in_app, by_email)
             done += 1
         session.flush()
     return done

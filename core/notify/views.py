@@ -10,7 +10,7 @@ from core.access.guard import current_principal, is_api_request, require
 from core.db import session
 from core.notify import service
 from core.web.input import Text, read_form
-from core.web.urls import safe_next
+from core.web.urls import safe_next, same_site_path
 
 
 class ReadForm(Schema):
@@ -38,8 +38,9 @@ def header_unread_count() -> int:
 
 def link_href(link: str) -> str:
     """A notice's link: a path inside the site gets the site's prefix; absolute URLs stay."""
-    if link.startswith("/") and not link.startswith("//"):
-        return safe_next(link)
+    path = same_site_path(link)
+    if path is not None:
+        return request.script_root + path
     return link if link.startswith(("https://", "http://")) else ""
 
 

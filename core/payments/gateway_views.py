@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from core.extensions import csrf
 from core.money.format import format_money
 from core.payments import paykeeper
 from core.payments.models import CARD, CREATED, MOVED, POSTED, SUSPENSE, Payment
+from core.tenants.urls import external_url
 
 blueprint = Blueprint("gateway", __name__, url_prefix="/payments")
 
@@ -86,7 +87,7 @@ def sandbox(order_id: str):
     if not _PAYMENT_ID.fullmatch(payment_id):
         payment_id = str(10**11 + secrets.randbelow(9 * 10**11))
     fields = paykeeper.sandbox_notification(settings, payment, payment_id)
-    notify_url = url_for("gateway.paykeeper_notify", _external=True)
+    notify_url = external_url(g.tenant, "gateway.paykeeper_notify")
     # End this request's transaction before calling ourselves: on SQLite it holds the write lock
     # the notification needs.
     session.commit()

@@ -32,7 +32,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app, has_app_context, url_for
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -44,6 +44,8 @@ from core.money.format import format_money
 from core.payments.models import CARD, CREATED, GatewayNotification, Payment
 from core.payments.service import PaymentError, create_card_order, post_payment
 from core.settings.service import SECRET_MASK, get_settings
+from core.tenants.models import Tenant
+from core.tenants.urls import external_url
 
 PROVIDER = "paykeeper"
 SETTINGS = "payments.paykeeper"
@@ -122,7 +124,7 @@ def parse_sum(text: str) -> int | None:
 def payment_link(settings: Mapping[str, Any], payment: Payment, account: PersonalAccount, return_url: str) -> str:
     """Where the subscriber pays ``payment``: PayKeeper's form, or the local sandbox page."""
     if sandbox_active(settings):
-        return url_for("gateway.sandbox", order_id=payment.order_id, _external=True)
+        return external_url(session.get(Tenant, payment.tenant_id), "gateway.sandbox", order_id=payment.order_id)
     query = urllib.parse.urlencode(
         {
             "sum": format_sum(payment.amount),
@@ -153,7 +155,9 @@ def start_card_payment(account: PersonalAccount, amount_kopecks: int) -> tuple[P
     if amount_kopecks > settings["max_amount"]:
         raise PaymentError(_("The largest payment is %(amount)s.", amount=format_money(settings["max_amount"])))
     payment = create_card_order(account, amount_kopecks, PROVIDER)
-    return_url = url_for("gateway.payment_return", order_id=payment.order_id, _external=True)
+    return_url = external_url(
+        session.get(Tenant, payment.tenant_id), "gateway.payment_return", order_id=payment.order_id
+    )
     return payment, payment_link(settings, payment, account, return_url)
 
 

@@ -192,7 +192,8 @@ def register_notification_kinds() -> list[NotificationKind] | None:
 
     Called once at start-up. Subscribers choose per kind whether they get it in the app and by
     e-mail; ``email_default``/``in_app_default`` apply until they do. Send with
-    ``core.api.notify(user, kind_code, title, body, link, dedupe_key=…)``.
+    ``core.api.notify(user, kind_code, title, body, link, dedupe_key=…)``; ``link`` is a path inside
+    the site, ``core.api.site_path(endpoint, **values)`` (mail gets the tenant's own address for it).
     """
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, current_app, g, request, url_for
+from flask import abort, current_app, g, request
 from flask_smorest import Blueprint
 
 from core.access.guard import current_principal, public, require
@@ -14,6 +14,7 @@ from core.identity import service
 from core.identity.sessions import API, open_session, revoke
 from core.plugins.state import enabled_plugins
 from core.rest.schemas import LoginRequestSchema, MeSchema, TenantInfoSchema, TokenSchema
+from core.tenants.urls import external_url
 
 auth = Blueprint("api_auth", __name__, url_prefix="/api/v1/auth", description="Logging in for the mobile app")
 me_blp = Blueprint("api_me", __name__, url_prefix="/api/v1/me", description="The logged-in user")
@@ -77,7 +78,7 @@ def tenant_info():
     """Branding, contacts and enabled plugins of the provider whose site this is."""
     tenant = g.tenant
     branding = dict(tenant.branding or {})
-    branding["logo_url"] = url_for("web.logo", _external=True) if tenant.logo else None
+    branding["logo_url"] = external_url(tenant, "web.logo") if tenant.logo else None
     return {
         "slug": tenant.slug,
         "name": tenant.name,

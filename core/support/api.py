@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Response, g, url_for
+from flask import Response, g
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
@@ -20,6 +20,7 @@ from core.rest.lookup import BEARER, found_first
 from core.support import service
 from core.support.access import USE_PERMISSION, authored_or_404, visible_or_404
 from core.support.categories import categories_for, category_title
+from core.tenants.urls import external_url
 
 blueprint = Blueprint(
     "api_tickets", __name__, url_prefix="/api/v1/tickets", description="Support conversations of the subscriber"
@@ -124,7 +125,7 @@ def _dump(ticket, with_messages: bool = False) -> dict:
                         "filename": f.filename,
                         "mime": f.mime,
                         "size": f.size,
-                        "url": url_for("api_tickets.attachment", ticket_id=ticket.id, file_id=f.id, _external=True),
+                        "url": external_url(g.tenant, "api_tickets.attachment", ticket_id=ticket.id, file_id=f.id),
                     }
                     for f in files.get(m.id, [])
                 ],

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import g, has_app_context, has_request_context, url_for
+from flask import g, has_app_context
 from flask_babel import force_locale, gettext, lazy_gettext
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
@@ -46,6 +46,7 @@ from core.support.models import (
 )
 from core.support.settings import NAMESPACE as DEADLINES
 from core.tenants.models import Tenant
+from core.tenants.urls import external_url, site_path
 
 ATTACHMENT_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"})
 MAX_ATTACHMENTS = 5
@@ -89,13 +90,6 @@ def _tenant() -> Tenant:
     if tenant is None or tenant.id != current_tenant_id():
         tenant = session.get(Tenant, current_tenant_id())
     return tenant
-
-
-def _link(endpoint: str, **values) -> str:
-    """An absolute link when a request tells the host; empty in jobs and the CLI."""
-    if not has_request_context():
-        return ""
-    return url_for(endpoint, _external=True, **values)
 
 
 def _record(ticket: Ticket, to_status: str, actor: User | None, now: datetime) -> None:
@@ -279,7 +273,7 @@ def _check_new(tenant: Tenant, category: str, subject: str, body: str, attachmen
 
 
 def _mail_staff_about_new(ticket: Ticket, author: User, text: str, tenant: Tenant) -> None:
-    link = _link("support_admin.ticket", ticket_id=ticket.id)
+    link = external_url(tenant, "support_admin.ticket", ticket_id=ticket.id)
     for user in queue_staff():
         if not user.email or user.id == author.id:
             continue
@@ -401,7 +395,7 @@ def _notify_author(ticket: Ticket, message: TicketMessage) -> None:
             "ticket_reply",
             title,
             message.body,
-            _link("support.ticket", ticket_id=ticket.id),
+            site_path("support.ticket", ticket_id=ticket.id),
             dedupe_key=f"ticket-message:{message.id}",
             tenant=tenant,
         )

@@ -1,4 +1,4 @@
-"""Which tenant a request is for: by path prefix ``/t/<slug>/``, by custom domain, or by subdomain.
+"""Which tenant a request is for: by custom domain, by subdomain, or by ``/t/<slug>/`` on a platform host.
 
 The path prefix is moved from ``PATH_INFO`` to ``SCRIPT_NAME`` by :class:`TenantPathPrefix`, so every
 route is written once and ``url_for`` keeps the prefix in the links it builds.
@@ -35,24 +35,49 @@ class TenantPathPrefix:
         return self.wsgi_app(environ, start_response)
 
 
+class UnknownHost(Exception):
+    """The request names a host that is neither a tenant's domain nor one of the platform's hosts."""
+
+
 def request_host() -> str:
-    return request.host.rsplit(":", 1)[0].lower().rstrip(".") if request.host else ""
+    host = (request.host or "").lower()
+    if host.startswith("["):  # [::1]:5000
+        return host.split("]", 1)[0] + "]"
+    return host.rsplit(":", 1)[0].rstrip(".")
 
 
-def find_tenant_for_request(db: Session) -> Tenant | None:
-    """The tenant named by the request's path prefix or host, or ``None`` when nothing matches."""
-    slug = request.environ.get(ENVIRON_SLUG)
-    if slug:
-        return db.scalar(select(Tenant).where(Tenant.slug == slug))
-    host = request_host()
+def _tenant_of_host(db: Session, host: str) -> Tenant | None:
+    """The tenant whose own domain ``host`` is (a custom domain or ``<slug>.<base domain>``)."""
     tenant = db.scalar(select(Tenant).join(TenantDomain).where(TenantDomain.host == host))
     if tenant is not None:
         return tenant
-    if host in current_app.config["PLATFORM_HOSTS"]:
-        return db.scalar(select(Tenant).where(Tenant.slug == PLATFORM_SLUG))
+    sub = _base_subdomain(host)
+    return db.scalar(select(Tenant).where(Tenant.slug == sub)) if sub else None
+
+
+def _base_subdomain(host: str) -> str | None:
+    """``acme`` for ``acme.<base domain>``, else ``None``."""
     base = current_app.config["BASE_DOMAIN"]
-    if base and host.endswith("." + base):
-        sub = host[: -len(base) - 1]
-        if SLUG_RE.match(sub):
-            return db.scalar(select(Tenant).where(Tenant.slug == sub))
+    if base and host.endswith("." + base) and SLUG_RE.match(host[: -len(base) - 1]):
+        return host[: -len(base) - 1]
     return None
+
+
+def find_tenant_for_request(db: Session) -> Tenant | None:
+    """The request's one tenant, decided by its host; ``None`` when there is no such tenant (404).
+
+    On a tenant's own domain that tenant is the only one: a ``/t/<other>/`` prefix there finds
+    nothing. The path prefix picks a tenant only on the platform's hosts (``PLATFORM_HOSTS`` and the
+    host of ``BASE_URL``). Any other host raises :class:`UnknownHost`: nothing the app builds may
+    come from a host nobody configured.
+    """
+    slug = request.environ.get(ENVIRON_SLUG)
+    host = request_host()
+    own = _tenant_of_host(db, host)
+    if own is not None:
+        return own if slug in (None, own.slug) else None
+    if host in current_app.config["PLATFORM_HOSTS"]:
+        return db.scalar(select(Tenant).where(Tenant.slug == (slug or PLATFORM_SLUG)))
+    if _base_subdomain(host):  # one of ours, for a tenant that does not exist
+        return None
+    raise UnknownHost(host)

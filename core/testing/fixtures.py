@@ -116,6 +116,7 @@ def app_config(abonent_database: TestDatabase, tmp_path: Path) -> dict[str, Any]
         "SECRET_KEY": "test-secret-key-" + "x" * 32,
         "INSTANCE_DIR": str(tmp_path / "instance"),
         "SMTP_URL": "",
+        "BASE_URL": "http://localhost",  # the test client's host: links in mail open in the test client
     }
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort as http_abort
-from flask import g, url_for
+from flask import g
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
 from core.access.guard import current_principal, require
 from core.db import session
 from core.rest.lookup import BEARER, found_first
+from core.tenants.urls import external_url
 from core.visits import service, slots
 from core.visits.settings import visit_settings
 
@@ -109,7 +110,7 @@ def _dump(visit) -> dict:
         "can_cancel": service.can_cancel(g.tenant, visit, user),
         "can_rate": service.can_rate(visit, user),
         "photos": [
-            {"id": p.id, "filename": p.filename, "url": url_for("files.download", file_id=p.id, _external=True)}
+            {"id": p.id, "filename": p.filename, "url": external_url(g.tenant, "files.download", file_id=p.id)}
             for p in service.photos(visit)
         ],
         "created_at": visit.created_at,

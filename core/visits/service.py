@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from flask import url_for
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -26,6 +25,7 @@ from core.files.models import StoredFile
 from core.files.storage import MAX_BYTES, Upload, UploadRejected, check_upload, store
 from core.identity.models import USER_ACTIVE, User
 from core.notify.service import notify
+from core.tenants.urls import site_path
 from core.visits import slots
 from core.visits.models import CANCELLED, DONE, NOT_DONE, REQUESTED, SCHEDULED, VisitRequest
 from core.visits.settings import visit_settings
@@ -381,10 +381,7 @@ def _tell_author(tenant, visit: VisitRequest, technician: User) -> None:
     author = session.get(User, visit.author_id)
     if author is None:
         return
-    try:
-        link = url_for("visits.detail", visit_id=visit.id, _external=True)
-    except RuntimeError:  # outside a request (jobs, scripts)
-        link = ""
+    link = site_path("visits.detail", visit_id=visit.id)
     with force_locale(author.locale or tenant.locale):
         title = _(
             "Technician visit: %(date)s, %(window)s",

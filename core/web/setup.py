@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Flask, Response, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from core.access.guard import can, current_principal, is_api_request
@@ -15,9 +16,11 @@ from core.identity.sessions import WEB, find_session
 from core.money.format import format_money
 from core.plugins.manager import flatten
 from core.plugins.state import enabled_plugins, tenant_hooks
-from core.tenants.resolution import find_tenant_for_request
+from core.tenants.resolution import UnknownHost, find_tenant_for_request, request_host
+from core.tenants.urls import external_url
 from core.web.input import join_messages
 from core.web.labels import status_label
+from core.web.session_cookie import bind_session_to_tenant
 from core.web.validation_messages import translate_errors
 
 TENANTLESS_ENDPOINTS = {"web.healthz", "static"}
@@ -29,22 +32,36 @@ class TenantNotFound(HTTPException):
     description = "unknown tenant"
 
 
+class HostNotServed(HTTPException):
+    """A request for a host name no tenant and no platform setting names (a forged ``Host``)."""
+
+    code = 400
+    description = "unknown host"
+
+
 class TenantSuspended(HTTPException):
     code = 503
     description = "tenant suspended"
 
 
 def resolve_tenant() -> None:
-    """Find the request's tenant and scope the database to it; 404 for unknown, 503 for suspended."""
+    """Find the request's tenant and scope the database to it.
+
+    400 for a host that is not served here, 404 for an unknown tenant, 503 for a suspended one.
+    """
     # Tokens go on the request (not on g): a request made from inside another one shares its app
     # context, and each must restore exactly what it changed.
     request.environ["abonent.read_only_token"] = mark_read_only(request.method in READ_ONLY_METHODS)
     if request.endpoint in TENANTLESS_ENDPOINTS:
         return
-    tenant = find_tenant_for_request(session)
+    try:
+        tenant = find_tenant_for_request(session)
+    except UnknownHost:
+        raise HostNotServed() from None
     if tenant is None:
         raise TenantNotFound()
     g.tenant = tenant
+    bind_session_to_tenant(tenant.id)
     request.environ["abonent.tenant_tokens"] = enter_tenant(tenant.id)
     if not tenant.is_active:
         raise TenantSuspended()
@@ -120,6 +137,9 @@ def security_headers(response):
 
 
 def handle_http_error(error: HTTPException):
+    if isinstance(error, HostNotServed):  # no tenant, no branding: a plain answer
+        message = _("This address is not served here: the host name %(host)s is unknown.", host=request_host()[:100])
+        return Response(message, 400, mimetype="text/plain")
     if is_api_request():
         from core.rest.errors import json_error
 
@@ -175,6 +195,7 @@ def init_web(app: Flask) -> None:
     app.add_template_filter(format_money, "money")
     app.add_template_filter(_service_name, "service_name")
     app.add_template_filter(error_text, "error_text")
+    app.add_template_global(external_url, "external_url")
     for blueprint in (
         shell_blueprint,
         identity_blueprint,

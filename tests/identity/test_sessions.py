@@ -17,11 +17,11 @@ def _logged_in(client, tenant) -> bool:
 def test_logout_revokes_the_session_even_if_the_cookie_is_replayed(app, tenant, make_user, login):
     user = make_user(tenant, "100")
     client = login(tenant, user)
-    cookie = client.get_cookie("abonent_session").value
+    cookie = client.get_cookie("abonent_session_isp", path="/t/isp").value  # a path tenant's own cookie
     assert client.submit(tenant_path(tenant, "/logout"), form_url=tenant_path(tenant, "/")).status_code == 302
     assert not _logged_in(client, tenant)
     replay = app.test_client()
-    replay.set_cookie("abonent_session", cookie)
+    replay.set_cookie("abonent_session_isp", cookie, path="/t/isp")
     assert not _logged_in(replay, tenant)
 
 

@@ -206,4 +206,4 @@ def test_news_mail_links_to_the_item_on_the_providers_site(app, isp, subscriber,
 
         [message] = session.query(OutboxMessage).all()
     assert message.to == "ivanov@isp.example" and message.subject == "Письмом"
-    assert f"http://isp.localhost/news/{item.id}" in message.body_text
+    assert f"http://localhost/t/isp/news/{item.id}" in message.body_text  # the configured address

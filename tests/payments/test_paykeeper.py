@@ -164,7 +164,8 @@ def test_payment_link_and_amount_limits(app, world):
         assert fields["orderid"] == [payment.order_id]
         assert fields["clientid"] == ["5001"]
         assert fields["service_name"] == ["Оплата услуг связи"]
-        assert fields["user_result_callback"] == [f"http://isp.example/t/isp/payments/return/{payment.order_id}"]
+        # the tenant's configured address (BASE_URL/t/isp), not the host this request named
+        assert fields["user_result_callback"] == [f"http://localhost/t/isp/payments/return/{payment.order_id}"]
         session.rollback()
     configure(app, world.tenant, enabled=False)
     turned_off = pytest.raises(PaymentError, match=r"turned off|отключена")
@@ -443,3 +444,23 @@ def test_sandbox_of_another_subscriber_or_tenant_is_404(app, world, make_tenant,
         login(world.tenant, neighbour).get(tenant_path(world.tenant, f"/payments/sandbox/{order}")).status_code == 404
     )
     assert loopback_sender == [] and books(app, world).balance == 0
+
+
+def test_sandbox_notification_goes_to_the_sites_configured_address(app, world, login, loopback_sender):
+    """Issue #10, finding 11: the pay button posts to the site's own address, whatever the request's host."""
+    from core.db import session, tenant_scope
+    from core.settings.service import save_settings
+
+    configure(app, world.tenant, sandbox=True)
+    order = new_order(app, world, 10_000)
+    client = login(world.tenant, world.subscriber)
+    url = tenant_path(world.tenant, f"/payments/sandbox/{order}")
+    form = {"csrf_token": client.csrf_token(url), "payment_id": "123456789012"}
+    forged = client.post(url, data=form, headers={"Host": "evil.example"})
+    assert forged.status_code == 400 and "evil.example" in forged.get_data(as_text=True)  # the unknown-host answer
+    assert loopback_sender == []
+    with app.app_context(), tenant_scope(world.tenant.id):
+        save_settings("site", {"url": "https://pay.isp.example"})
+        session.commit()
+    client.post(url, data=form)
+    assert [sent_url for sent_url, _fields in loopback_sender] == ["https://pay.isp.example/payments/paykeeper/notify"]

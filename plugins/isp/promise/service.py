@@ -24,7 +24,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from flask import has_request_context, url_for
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -40,6 +39,7 @@ from core.api import (
     notify,
     plugin_settings,
     session,
+    site_path,
     tenant_scope,
     tenants_with_plugin,
     users_of_account,
@@ -298,7 +298,7 @@ def _until_text(tenant: Tenant, promise: Promise) -> str:
 
 
 def _services_link() -> str:
-    return url_for("isp.services") if has_request_context() else ""
+    return site_path("isp.services")
 
 
 def _notify_granted(tenant: Tenant, contract: Contract, promise: Promise) -> None:
