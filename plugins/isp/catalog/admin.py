@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from marshmallow import Schema, fields
 
-from core.api import get_or_404, require, session
+from core.api import Text, current_tenant, get_or_404, read_form, require, session
 from plugins.isp.catalog import service as catalog
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
@@ -27,10 +28,40 @@ def _choices() -> dict:
     }
 
 
+class ProductInput(Schema):
+    """The product form as the browser sends it; ``catalog.check_product`` decides what it means."""
+
+    code = Text(40)
+    kind = Text(20)
+    title = Text(200)
+    description = Text(5000)
+    price = Text(30)
+    speed_mbps = Text(10)
+    channels = Text(10)
+    categories = fields.List(Text(40), load_default=list)
+    holder_kinds = fields.List(Text(40), load_default=list)
+    includes = Text(2000)
+    allowed_changes = Text(2000)
+    start_rule = Text(40)
+    position = Text(10)
+    archived = fields.Boolean(load_default=False)
+
+
+class ArchiveInput(Schema):
+    archived = Text(1, load_default="1")
+
+
+def _checked(product: Product | None) -> catalog.ProductForm:
+    submitted = read_form(ProductInput())
+    form = catalog.check_product(submitted.values, product)
+    form.errors.update({name: submitted.error(name) for name in submitted.errors})
+    return form
+
+
 @web.get("/admin/catalog")
 @require(PERMISSION)
 def admin_catalog():
-    today = tenant_today(g.tenant)
+    today = tenant_today(current_tenant())
     products = catalog.all_products()
     groups = [(kind, [p for p in products if p.kind == kind]) for kind in PRODUCT_KINDS]
     counts = {p.id: catalog.users_count(p, today) for p in products}
@@ -42,7 +73,7 @@ def admin_catalog():
 def admin_catalog_new():
     form = catalog.ProductForm(catalog.form_values(None, request.args.get("kind", "")))
     if request.method == "POST":
-        form = catalog.read_form(request.form, None)
+        form = _checked(None)
         if form.ok:
             product = catalog.save_product(None, form.data)
             session.commit()
@@ -60,7 +91,7 @@ def admin_catalog_edit(product_id: int):
     locked = catalog.in_use(product)
     form = catalog.ProductForm(catalog.form_values(product))
     if request.method == "POST":
-        form = catalog.read_form(request.form, product)
+        form = _checked(product)
         if form.ok:
             catalog.save_product(product, form.data)
             session.commit()
@@ -75,7 +106,7 @@ def admin_catalog_edit(product_id: int):
 @require(PERMISSION)
 def admin_catalog_archive(product_id: int):
     product = get_or_404(Product, product_id)
-    archive = request.form.get("archived", "1") == "1"
+    archive = read_form(ArchiveInput()).data.get("archived", "1") == "1"
     catalog.set_archived(product, archive)
     session.commit()
     if archive:

@@ -163,10 +163,10 @@ def _whole(text: str, low: int, high: int) -> int | None:
     return number if low <= number <= high else None
 
 
-def read_form(form: Mapping[str, Any], product: Product | None) -> ProductForm:
+def check_product(form: Mapping[str, Any], product: Product | None) -> ProductForm:
     """Check a submitted product form; ``product`` is the one being edited (``None`` for a new one).
 
-    ``form`` is a werkzeug ``MultiDict`` (``getlist`` for the check boxes). The code and the kind
+    ``form`` is what ``read_form(ProductInput())`` read (lists for the check boxes). The code and the kind
     of a product that is in use cannot change (contracts and bundles refer to them).
     """
     locked = product is not None and in_use(product)
@@ -178,8 +178,8 @@ def read_form(form: Mapping[str, Any], product: Product | None) -> ProductForm:
         "price": (form.get("price") or "").strip(),
         "speed_mbps": (form.get("speed_mbps") or "").strip(),
         "channels": (form.get("channels") or "").strip(),
-        "categories": [c for c in form.getlist("categories") if c in CATEGORIES],
-        "holder_kinds": [h for h in form.getlist("holder_kinds") if h in HOLDER_KINDS],
+        "categories": [c for c in form.get("categories", []) if c in CATEGORIES],
+        "holder_kinds": [h for h in form.get("holder_kinds", []) if h in HOLDER_KINDS],
         "includes": (form.get("includes") or "").strip(),
         "allowed_changes": (form.get("allowed_changes") or "").strip(),
         "start_rule": form.get("start_rule") or NEXT_DAY,

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from marshmallow import Schema
 from sqlalchemy import select
 from wtforms import DateField
 from wtforms.validators import DataRequired, ValidationError
 
-from core.api import can, format_money, require, session, utcnow
+from core.api import Text, can, current_tenant, format_money, read_form, require, session, utcnow
 from plugins.isp.charging.service import ChargeResult, charge_day
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
@@ -22,13 +23,17 @@ RECENT_RUNS = 50
 OPERATOR_TRIGGER = "operator"
 
 
+class RunInput(Schema):
+    action = Text(20)
+
+
 class ChargeForm(FlaskForm):
     """The day to preview or charge (the tenant's today at the latest)."""
 
     day = DateField(_l("Day"), validators=[DataRequired()])
 
     def validate_day(self, field) -> None:
-        if field.data and field.data > tenant_today(g.tenant):
+        if field.data and field.data > tenant_today(current_tenant()):
             raise ValidationError(_("A day that has not begun yet cannot be charged."))
 
 
@@ -64,7 +69,7 @@ def _page(form: ChargeForm, preview: ChargeResult | None = None, status: int = 2
 @web.get("/admin/charges")
 @require("isp.charges.view")
 def admin_charges():
-    form = ChargeForm(data={"day": tenant_today(g.tenant)})
+    form = ChargeForm(data={"day": tenant_today(current_tenant())})
     return _page(form)
 
 
@@ -75,9 +80,9 @@ def admin_charges_run():
     if not form.validate_on_submit():
         return _page(form, status=422)
     day: date = form.day.data
-    if request.form.get("action") == "preview":
-        return _page(form, charge_day(g.tenant, day, dry_run=True, trigger=OPERATOR_TRIGGER))
-    result = charge_day(g.tenant, day, trigger=OPERATOR_TRIGGER, now=utcnow())
+    if read_form(RunInput()).values.get("action") == "preview":
+        return _page(form, charge_day(current_tenant(), day, dry_run=True, trigger=OPERATOR_TRIGGER))
+    result = charge_day(current_tenant(), day, trigger=OPERATOR_TRIGGER, now=utcnow())
     session.commit()
     if result.charges:
         flash(

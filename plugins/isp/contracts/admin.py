@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import g, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
+from marshmallow import Schema, fields
 from sqlalchemy import exists, func, select
 
-from core.api import PersonalAccount, can, get_or_404, require, session
+from core.api import PersonalAccount, Text, can, current_tenant, get_or_404, read_form, require, session
 from plugins.isp.catalog import service as catalog
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
@@ -60,7 +61,7 @@ def admin_contracts():
     if state not in STATES:
         state = ""
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    today = tenant_today(g.tenant)
+    today = tenant_today(current_tenant())
     rows = list(session.scalars(contracts_query(q, state, today).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
     rows, has_next = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
     ids = [c.id for c in rows]
@@ -84,7 +85,7 @@ def admin_contracts():
 @require("isp.contracts.view")
 def admin_contract(contract_id: int):
     contract = get_or_404(Contract, contract_id)
-    view = overview(contract, tenant_today(g.tenant))
+    view = overview(contract, tenant_today(current_tenant()))
     links = {
         "account": optional_url("admin.account", account_id=contract.personal_account_id)
         if can("accounts.view")
@@ -98,8 +99,23 @@ def admin_contract(contract_id: int):
     return render_template("isp/contracts/admin/contract.html", view=view, links=links)
 
 
+class NewContractInput(Schema):
+    """The new-contract form as the browser sends it; ``_check`` decides what it means."""
+
+    number = Text(40)
+    holder_name = Text(300)
+    holder_kind = Text(20)
+    holder_inn = Text(20)
+    category = Text(40)
+    address = Text(500)
+    email = Text(254)
+    phone = Text(40)
+    products = fields.List(Text(40), load_default=list)
+    starts_on = Text(20)
+
+
 def _new_contract_values() -> dict:
-    form = request.form
+    form = read_form(NewContractInput()).values
     return {
         "number": (form.get("number") or "").strip(),
         "holder_name": (form.get("holder_name") or "").strip(),
@@ -109,7 +125,7 @@ def _new_contract_values() -> dict:
         "address": (form.get("address") or "").strip(),
         "email": (form.get("email") or "").strip(),
         "phone": (form.get("phone") or "").strip(),
-        "products": form.getlist("products"),
+        "products": form.get("products", []),
         "starts_on": (form.get("starts_on") or "").strip(),
     }
 
@@ -151,7 +167,7 @@ def _included_twice(codes: list[str]) -> str | None:
 @web.route("/admin/contracts/new", methods=["GET", "POST"])
 @require("isp.contracts.manage")
 def admin_contract_new():
-    today = tenant_today(g.tenant)
+    today = tenant_today(current_tenant())
     values = {
         "number": "",
         "holder_name": "",
@@ -185,7 +201,7 @@ def admin_contract_new():
                 starts_on=starts_on or today,
             )
             try:
-                _contract, user, password = open_contract(g.tenant, new, today)
+                _contract, user, password = open_contract(current_tenant(), new, today)
             except ContractError as error:
                 session.rollback()
                 errors[error.field if error.field in values else "number"] = _(error.message)

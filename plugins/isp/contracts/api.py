@@ -5,10 +5,9 @@ The account is in the path, as in core's accounts API (see :mod:`plugins.isp.con
 
 from __future__ import annotations
 
-from flask import g
 from marshmallow import Schema, fields
 
-from core.api import require
+from core.api import current_tenant, require
 from plugins.isp.common.blueprints import api
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.contracts.api_scope import ACCOUNT_PATH, BEARER, NOT_FOUND, account_parameter, with_contract
@@ -53,7 +52,7 @@ def get_services(contract: Contract):
     Each service has a status code and its words, its monthly fee (null when included in a tariff)
     and its dates; ``blocked`` and ``frozen`` say whether services stop for debt or a voluntary block.
     """
-    view = overview(contract, tenant_today(g.tenant))
+    view = overview(contract, tenant_today(current_tenant()))
     return {
         "contract": contract.number,
         "account_id": contract.personal_account_id,

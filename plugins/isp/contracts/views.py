@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import g, render_template
+from flask import render_template
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.api import Tenant, User, can, current_account, my_accounts, plugin_settings, require, session
+from core.api import Tenant, User, can, current_account, current_tenant, my_accounts, plugin_settings, require, session
 from plugins.isp.catalog.service import CATEGORY_TITLES, KIND_TITLES
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
@@ -179,9 +179,9 @@ def services():
     contract = contract_of(current_account())
     if contract is None:
         return render_template("isp/contracts/services_none.html")
-    view = overview(contract, tenant_today(g.tenant))
+    view = overview(contract, tenant_today(current_tenant()))
     return render_template(
-        "isp/contracts/services.html", view=view, links=subscriber_links(g.tenant, view), accounts=my_accounts()
+        "isp/contracts/services.html", view=view, links=subscriber_links(current_tenant(), view), accounts=my_accounts()
     )
 
 

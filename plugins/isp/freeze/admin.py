@@ -10,32 +10,27 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from core.api import current_principal, get_or_404, require, session
+from core.api import current_principal, current_tenant, get_or_404, read_form, require, session
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.refusals import Refused
 from plugins.isp.contracts.state import open_freeze
 from plugins.isp.freeze import service as freezes
-from plugins.isp.freeze.views import read_period
+from plugins.isp.freeze.views import FreezeInput, read_period
 from plugins.isp.models import ACTIVE, CANCELLED, FINISHED, SCHEDULED, Contract, Freeze
 
 RECENT = 30
-
-
-class _CsrfForm(FlaskForm):
-    """Only the CSRF token."""
 
 
 @web.get("/admin/freezes")
 @require("isp.freezes.manage")
 def admin_freezes():
     """Planned and running voluntary blocks, and the most recently ended ones."""
-    today = tenant_today(g.tenant)
+    today = tenant_today(current_tenant())
     open_rows = list(
         session.scalars(
             select(Freeze).where(Freeze.status.in_((SCHEDULED, ACTIVE))).order_by(Freeze.starts_on, Freeze.id)
@@ -64,14 +59,14 @@ def admin_freeze_form(contract_id: int):
 
 
 def _form_page(contract: Contract, period=None, reason: str = "", errors: dict | None = None, status: int = 200):
-    today = tenant_today(g.tenant)
+    today = tenant_today(current_tenant())
     current = open_freeze(contract)
     history = list(
         session.scalars(
             select(Freeze).where(Freeze.contract_id == contract.id).order_by(Freeze.id.desc()).limit(RECENT)
         )
     )
-    rules = freezes.rules(g.tenant)
+    rules = freezes.rules(current_tenant())
     return render_template(
         "isp/freeze/admin/freezes_form.html",
         contract=contract,
@@ -93,12 +88,10 @@ def _form_page(contract: Contract, period=None, reason: str = "", errors: dict |
 def admin_freeze(contract_id: int):
     """Start (or plan) a voluntary block for a contract on the subscriber's behalf."""
     contract = get_or_404(Contract, contract_id)
-    if not _CsrfForm().validate_on_submit():
-        flash(_("The form has expired; please try again."), "error")
-        return redirect(url_for("isp.admin_freeze_form", contract_id=contract.id))
-    today = tenant_today(g.tenant)
-    period = read_period(request.form, today)
-    reason = request.form.get("reason", "").strip()
+    submitted = read_form(FreezeInput()).values
+    today = tenant_today(current_tenant())
+    period = read_period(submitted, today)
+    reason = submitted.get("reason", "")
     errors = dict(period.errors)
     if not reason:
         errors["reason"] = _("Enter the reason.")
@@ -106,14 +99,14 @@ def admin_freeze(contract_id: int):
         return _form_page(contract, period, reason, errors, 422)
     try:
         freezes.start(
-            g.tenant,
+            current_tenant(),
             contract,
             current_principal(),
             period.starts_on,
             period.ends_on,
             today,
             by_staff=True,
-            waive_fee=bool(request.form.get("waive_fee")),
+            waive_fee=bool(submitted.get("waive_fee")),
             reason=reason,
         )
     except Refused as refused:
@@ -130,16 +123,19 @@ def admin_freeze(contract_id: int):
 def admin_unfreeze(contract_id: int):
     """End a contract's running block today, or cancel its planned one."""
     contract = get_or_404(Contract, contract_id)
-    if not _CsrfForm().validate_on_submit():
-        flash(_("The form has expired; please try again."), "error")
-        return redirect(url_for("isp.admin_freeze_form", contract_id=contract.id))
-    reason = request.form.get("reason", "").strip()
+    submitted = read_form(FreezeInput()).values
+    reason = submitted.get("reason", "")
     if not reason:
         flash(_("Enter the reason."), "error")
         return redirect(url_for("isp.admin_freeze_form", contract_id=contract.id))
     try:
         ended = freezes.end(
-            g.tenant, contract, current_principal(), tenant_today(g.tenant), by_staff=True, reason=reason
+            current_tenant(),
+            contract,
+            current_principal(),
+            tenant_today(current_tenant()),
+            by_staff=True,
+            reason=reason,
         )
     except Refused as refused:
         session.rollback()
@@ -151,7 +147,6 @@ def admin_unfreeze(contract_id: int):
             flash(_("Contract %(number)s: the planned block is cancelled.", number=contract.number), "info")
         else:
             flash(_("Contract %(number)s: services are active again.", number=contract.number), "info")
-    target = request.form.get("next")
-    if target == "list":
+    if submitted.get("next") == "list":
         return redirect(url_for("isp.admin_freezes"))
     return redirect(url_for("isp.admin_freeze_form", contract_id=contract.id))

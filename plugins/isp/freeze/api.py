@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date, timedelta
 
-from flask import g
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from core.api import current_principal, require, session
+from core.api import current_principal, current_tenant, require, session
 from plugins.isp.common.blueprints import api
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.refusals import Refused
@@ -126,17 +125,17 @@ def get_freeze(contract: Contract):
     ``earliest_start``/``latest_start`` bound the start day of a new block; ``rules`` are the
     provider's (minimum and maximum days, fee, cooldown, minimum balance, self-unfreeze).
     """
-    today = tenant_today(g.tenant)
-    rules = freezes.rules(g.tenant)
+    today = tenant_today(current_tenant())
+    rules = freezes.rules(current_tenant())
     current = open_freeze(contract)
     refusal = None
     if current is not None and freezes.shown_status(current, today) == "active":
-        refusal = freezes.self_unfreeze_refusal(g.tenant, current, today)
+        refusal = freezes.self_unfreeze_refusal(current_tenant(), current, today)
     return {
         "freeze": _dump_freeze(current, today) if current else None,
         "can_end": current is not None and refusal is None,
         "end_refusal": refusal.as_json() if refusal else None,
-        "earliest_start": freezes.earliest_start(g.tenant, contract, today),
+        "earliest_start": freezes.earliest_start(current_tenant(), contract, today),
         "latest_start": today + timedelta(days=rules.max_start_ahead_days),
         "rules": asdict(rules),
     }
@@ -156,7 +155,9 @@ def quote_freeze(period: dict, contract: Contract):
     which services stop, when they resume, the fee and when it is charged; ``ok`` is false with
     ``reasons`` when ``POST …/freeze`` would refuse it.
     """
-    quoted = freezes.quote(g.tenant, contract, period["starts_on"], _ends_on(period), tenant_today(g.tenant))
+    quoted = freezes.quote(
+        current_tenant(), contract, period["starts_on"], _ends_on(period), tenant_today(current_tenant())
+    )
     return {
         "ok": quoted.ok,
         "starts_on": quoted.starts_on,
@@ -188,9 +189,11 @@ def start_freeze(period: dict, contract: Contract):
 
     The rules are checked again: 409 with the reasons if refused (e.g. ``already_frozen``).
     """
-    today = tenant_today(g.tenant)
+    today = tenant_today(current_tenant())
     try:
-        started = freezes.start(g.tenant, contract, current_principal(), period["starts_on"], _ends_on(period), today)
+        started = freezes.start(
+            current_tenant(), contract, current_principal(), period["starts_on"], _ends_on(period), today
+        )
     except Refused as refused:
         session.rollback()
         return refused_response(refused.reasons)
@@ -210,9 +213,9 @@ def end_freeze(contract: Contract):
 
     409 with the reasons when there is none (``not_frozen``) or the rules forbid ending it yet.
     """
-    today = tenant_today(g.tenant)
+    today = tenant_today(current_tenant())
     try:
-        ended = freezes.end(g.tenant, contract, current_principal(), today)
+        ended = freezes.end(current_tenant(), contract, current_principal(), today)
     except Refused as refused:
         session.rollback()
         return refused_response(refused.reasons)

@@ -7,14 +7,16 @@ One URL, ``isp.freeze`` (``/isp/freeze``): GET shows the current or planned bloc
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
+from marshmallow import Schema, fields
 
-from core.api import current_account, current_principal, require, session
+from core.api import Text, current_account, current_principal, current_tenant, read_form, require, session
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.refusals import Refused
@@ -27,8 +29,16 @@ from plugins.isp.models import ACTIVE, SCHEDULED
 STANDING = (freezes.DISABLED, freezes.LEGAL_ENTITY, freezes.BLOCKED_FOR_DEBT, freezes.LOW_BALANCE)
 
 
-class _CsrfForm(FlaskForm):
-    """Only the CSRF token."""
+class FreezeInput(Schema):
+    """The block forms as the browser sends them; ``read_period`` and the service decide what they mean."""
+
+    action = Text(20)
+    starts_on = Text(20)
+    ends_on = Text(20)
+    days = Text(10)
+    reason = Text(1000)
+    waive_fee = fields.Boolean(load_default=False)
+    next = Text(20)
 
 
 @dataclass
@@ -41,7 +51,7 @@ class PeriodInput:
     errors: dict[str, str]
 
 
-def read_period(form, today: date) -> PeriodInput:
+def read_period(form: Mapping[str, Any], today: date) -> PeriodInput:
     """``starts_on`` (ISO date) and either ``days`` or ``ends_on`` from a submitted form."""
     errors: dict[str, str] = {}
     starts_on = _date(form.get("starts_on", ""))
@@ -50,9 +60,12 @@ def read_period(form, today: date) -> PeriodInput:
     ends_on = _date(form.get("ends_on", ""))
     days_text = form.get("days", "").strip()
     if ends_on is None and starts_on is not None:
-        if days_text.isdigit() and 0 < int(days_text) <= 3650:
-            ends_on = starts_on + timedelta(days=int(days_text) - 1)
-        else:
+        try:
+            days = int(days_text) if days_text.isascii() and days_text.isdigit() else 0
+            ends_on = starts_on + timedelta(days=days - 1) if 0 < days <= 3650 else None
+        except OverflowError:  # a first day near the end of the calendar
+            ends_on = None
+        if ends_on is None:
             errors["days"] = _("Enter the number of days.")
     return PeriodInput(starts_on, ends_on, days_text, errors)
 
@@ -68,19 +81,17 @@ def _date(text: str) -> date | None:
 @require("isp.use")
 def freeze():
     """The voluntary block: rules, current block, form, quote and confirm."""
-    tenant = g.tenant
+    tenant = current_tenant()
     contract = contract_of(current_account())
     if contract is None:
         return render_template("isp/freeze/freeze_none.html")
     today = tenant_today(tenant)
     if request.method == "POST":
-        if not _CsrfForm().validate_on_submit():
-            flash(_("The form has expired; please try again."), "error")
-            return redirect(url_for("isp.freeze"))
-        action = request.form.get("action", "quote")
+        submitted = read_form(FreezeInput()).values
+        action = submitted.get("action") or "quote"
         if action == "end":
             return _end(tenant, contract, today)
-        period = read_period(request.form, today)
+        period = read_period(submitted, today)
         if period.errors:
             return _page(tenant, contract, today, period=period), 422
         if action == "confirm":

@@ -7,10 +7,9 @@
 
 from __future__ import annotations
 
-from flask import g
 from marshmallow import Schema, fields
 
-from core.api import current_principal, require, session, utcnow
+from core.api import current_principal, current_tenant, require, session, utcnow
 from plugins.isp.common.blueprints import api
 from plugins.isp.common.refusals import Refused
 from plugins.isp.contracts.api_scope import (
@@ -82,7 +81,7 @@ def get_promise(contract: Contract):
     ``balance_after`` say what it gives. Otherwise ``reasons`` say why not. ``active`` is the running
     promise, if any.
     """
-    quote = promises.quote(g.tenant, contract, utcnow())
+    quote = promises.quote(current_tenant(), contract, utcnow())
     active = promises.active_promise(contract)
     return {
         "ok": quote.ok,
@@ -110,7 +109,7 @@ def take_promise(contract: Contract):
     at once and services blocked for debt unblock.
     """
     try:
-        granted = promises.grant(g.tenant, contract, current_principal(), utcnow())
+        granted = promises.grant(current_tenant(), contract, current_principal(), utcnow())
     except Refused as refused:
         session.rollback()
         return refused_response(refused.reasons)

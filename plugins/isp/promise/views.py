@@ -7,12 +7,11 @@ submit (another tab, another device) gets the "already active" reason, never an 
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 
-from core.api import current_account, current_principal, format_money, require, session, utcnow
+from core.api import current_account, current_principal, current_tenant, format_money, require, session, utcnow
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_zone
 from plugins.isp.common.links import optional_url
@@ -21,22 +20,15 @@ from plugins.isp.contracts.service import contract_of
 from plugins.isp.promise import service as promises
 
 
-class _CsrfForm(FlaskForm):
-    """Only the CSRF token."""
-
-
 @web.route("/promise", methods=["GET", "POST"])
 @require("isp.use")
 def promise():
     """Quote a promised payment (GET) or take it (POST)."""
-    tenant = g.tenant
+    tenant = current_tenant()
     contract = contract_of(current_account())
     if contract is None:
         return render_template("isp/promise/promise_none.html")
     if request.method == "POST":
-        if not _CsrfForm().validate_on_submit():
-            flash(_("The form has expired; please try again."), "error")
-            return redirect(url_for("isp.promise"))
         return _grant(tenant, contract)
     return _page(tenant, contract)
 

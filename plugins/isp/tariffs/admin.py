@@ -9,10 +9,22 @@ from datetime import date, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from marshmallow import Schema
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
-from core.api import current_principal, current_tenant, get_or_404, plugin_settings, require, session, utcnow
+from core.api import (
+    Id,
+    Text,
+    current_principal,
+    current_tenant,
+    get_or_404,
+    plugin_settings,
+    read_form,
+    require,
+    session,
+    utcnow,
+)
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import first_of_next_month, tenant_today
 from plugins.isp.common.refusals import Refused
@@ -66,7 +78,7 @@ def admin_change_tariff(contract_id: int):
     tenant = current_tenant()
     now = utcnow()
     today = tenant_today(tenant, now)
-    action = request.form.get("action", "")
+    action = read_form(TariffActionInput()).values.get("action", "")
     if action not in ACTIONS:
         return _page(contract, _("Choose what to do."), 422)
     try:
@@ -100,16 +112,26 @@ def _product(code: str, kinds: tuple[str, ...]) -> Product:
     return product
 
 
+class TariffActionInput(Schema):
+    """The operator's tariff and service forms as the browser sends them."""
+
+    action = Text(40)
+    subscription_id = Id(load_default=None)
+    product = Text(40)
+    starts_on = Text(20)
+    effective_on = Text(20)
+
+
 def _apply(tenant, contract: Contract, action: str, now, today: date) -> str:
-    form = request.form
+    submitted = read_form(TariffActionInput())
+    form = submitted.values
     if action == "cancel_change":
         changes.cancel_change(tenant, contract, current_principal(), now)
         return _("The ordered change is cancelled.")
     if action == "disconnect":
-        try:
-            subscription = get_or_404(Subscription, int(form.get("subscription_id", "")))
-        except ValueError:
-            raise _BadInput(_("Choose a service.")) from None
+        if not submitted.ok or submitted.data["subscription_id"] is None:
+            raise _BadInput(_("Choose a service."))
+        subscription = get_or_404(Subscription, submitted.data["subscription_id"])
         if subscription.contract_id != contract.id or subscription.bundled_with_id is not None:
             raise _BadInput(_("Choose a separately connected service of this contract."))
         addons.operator_disconnect(tenant, contract, subscription, now)

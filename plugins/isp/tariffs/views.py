@@ -10,13 +10,16 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
+from marshmallow import Schema, fields
 
 from core.api import (
+    Text,
     current_account,
     current_principal,
     current_tenant,
     format_money,
     plugin_settings,
+    read_form,
     require,
     session,
     utcnow,
@@ -67,6 +70,21 @@ def _tariffs_page(contract: Contract, error: str | None = None, status: int = 20
     )
 
 
+class ChoiceInput(Schema):
+    """The tariff and add-on forms as the browser sends them (the services decide what the codes mean)."""
+
+    tariff = Text(40)
+    product = Text(40)
+    action = Text(20, load_default="connect")
+
+
+class ApplicationInput(Schema):
+    """A legal entity's application form."""
+
+    products = fields.List(Text(40), load_default=list)
+    comment = Text(5000)
+
+
 @web.get("/tariffs")
 @require("isp.use")
 def tariffs():
@@ -102,7 +120,8 @@ def tariff_confirm():
     contract = _contract()
     if contract is None:
         return _no_contract()
-    target = changes.tariff_by_code(request.form.get("tariff", ""))
+    chosen = read_form(ChoiceInput()).values.get("tariff", "")
+    target = changes.tariff_by_code(chosen)
     if target is None:
         return _tariffs_page(contract, _("Choose a tariff from the list."), 422)
     tenant = current_tenant()
@@ -112,7 +131,7 @@ def tariff_confirm():
     except Refused:
         session.rollback()
         contract = _contract()
-        target = changes.tariff_by_code(request.form.get("tariff", ""))
+        target = changes.tariff_by_code(chosen)
         quote = changes.quote_change(tenant, contract, target, tenant_today(tenant, now))
         return _tariff_quote_page(contract, quote, REFUSED_STATUS)
     session.commit()
@@ -191,7 +210,7 @@ def addons_page():
 
 def _chosen_addon() -> tuple[Product | None, str]:
     """The add-on and action the form (POST) or query names; no product when either is not a valid choice."""
-    source = request.form if request.method == "POST" else request.args
+    source = read_form(ChoiceInput()).values if request.method == "POST" else request.args
     product = addons.addon_by_code(source.get("product", ""))
     action = source.get("action", addons.CONNECT)
     return (product if action in addons.ACTIONS else None), action
@@ -260,7 +279,8 @@ def application():
     if contract is None:
         return _no_contract()
     offered = applications.offered_products(contract) if contract.is_legal else []
-    values = {"products": request.form.getlist("products"), "comment": request.form.get("comment", "")}
+    submitted = read_form(ApplicationInput()).values if request.method == "POST" else {}
+    values = {"products": submitted.get("products", []), "comment": submitted.get("comment", "")}
     errors: dict[str, str] = {}
     if request.method == "POST" and contract.is_legal:
         try:
