@@ -6,13 +6,13 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.access.guard import require
+from core.access.guard import current_principal, require
 from core.access.models import Role, RoleAssignment
-from core.access.service import assign_role, assignable_roles, revoke_role, user_roles
+from core.access.service import assign_role, assignable_roles, can_assign, revoke_role, user_roles
+from core.access.targets import target_user
 from core.admin.blueprint import blueprint
 from core.admin.forms import EmptyForm, NewStaffForm
 from core.db import session
-from core.db.queries import get_or_404
 from core.identity import service
 from core.identity.forms import login_label
 from core.identity.models import User
@@ -21,7 +21,13 @@ STAFF_ROLE_EXCLUDED = {"subscriber"}
 
 
 def _staff_roles() -> list[Role]:
-    return [r for r in assignable_roles(g.tenant) if r.code not in STAFF_ROLE_EXCLUDED and not r.organization_scoped]
+    """The staff roles the caller may give or take (never one bringing powers they do not hold)."""
+    actor = current_principal()
+    return [
+        r
+        for r in assignable_roles(g.tenant)
+        if r.code not in STAFF_ROLE_EXCLUDED and not r.organization_scoped and can_assign(actor, r.code)
+    ]
 
 
 @blueprint.get("/staff")
@@ -69,7 +75,7 @@ def new_staff():
 @blueprint.route("/staff/<int:user_id>", methods=["GET", "POST"])
 @require("staff.manage")
 def staff_member(user_id: int):
-    user = get_or_404(User, user_id)
+    user = target_user(user_id)
     roles = _staff_roles()
     form = EmptyForm()
     if form.validate_on_submit():
