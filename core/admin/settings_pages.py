@@ -12,6 +12,8 @@ from core.admin.forms import EmptyForm
 from core.admin.schema_form import form_fields, raw_from_form
 from core.audit.service import record as audit
 from core.db import session
+from core.payments.paykeeper import SETTINGS as PAYKEEPER
+from core.settings.service import SettingsError, get_settings, save_settings, schema_for
 from core.tenants.logo import LOGO_MAX_BYTES, logo_type
 from core.tenants.schemas import BankSchema, BrandingSchema, ContactsSchema, LegalSchema
 
@@ -70,3 +72,31 @@ def settings():
             flash(_("Settings saved."), "info")
             return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", sections=_sections(current), errors=errors, form=EmptyForm()), status
+
+
+@blueprint.route("/settings/payments", methods=["GET", "POST"])
+@require("tenant.settings")
+def payment_settings():
+    """PayKeeper card payments: the address and the notification secret (write-only: never shown back)."""
+    schema = schema_for(PAYKEEPER)
+    values = get_settings(PAYKEEPER)
+    errors: dict = {}
+    status = 200
+    if request.method == "POST" and EmptyForm().validate_on_submit():
+        raw = raw_from_form(schema, request.form)
+        try:
+            save_settings(PAYKEEPER, raw)  # an empty secret keeps the stored one; the audit sees it redacted
+        except SettingsError as error:
+            session.rollback()
+            errors, values, status = error.messages, {**values, **raw, "secret": values["secret"]}, 400
+        else:
+            session.commit()
+            flash(_("Settings saved."), "info")
+            return redirect(url_for("admin.payment_settings"))
+    return render_template(
+        "admin/payment_settings.html",
+        fields=form_fields(schema, values),
+        errors=errors,
+        notify_url=url_for("gateway.paykeeper_notify", _external=True),
+        form=EmptyForm(),
+    ), status
