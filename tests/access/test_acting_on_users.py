@@ -79,7 +79,9 @@ def _attack(app, tenant, actor_client, victim, rules) -> list[str]:
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             before = _state(app, tenant, victim.id)
             if rule.rule.startswith("/api/"):
-                response = actor_client.open(url, method=method, json={"status": "deleted"})
+                response = actor_client.open(
+                    url, method=method, json={"status": "deleted"}, headers=actor_client.api_headers
+                )
             else:
                 data = payload if method in MUTATING else None
                 response = actor_client.open(url, method=method, data=data)
@@ -88,6 +90,18 @@ def _attack(app, tenant, actor_client, victim, rules) -> list[str]:
             if _state(app, tenant, victim.id) != before:
                 failures.append(f"{method} {url}: changed the user")
     return failures
+
+
+@pytest.fixture
+def actor(login, api_token):
+    """A logged-in browser that also carries the user's bearer token for the API."""
+
+    def make(tenant, user):
+        client = login(tenant, user)
+        client.api_headers = {"Authorization": f"Bearer {api_token(tenant, user)}"}
+        return client
+
+    return make
 
 
 @pytest.fixture
@@ -108,7 +122,7 @@ def test_user_routes_are_found(app):
     )
 
 
-def test_no_staff_role_acts_on_a_higher_role(app, tenants, make_user, login):
+def test_no_staff_role_acts_on_a_higher_role(app, tenants, make_user, actor):
     rules = user_rules(app)
     failures: list[str] = []
     pairs = 0
@@ -117,7 +131,7 @@ def test_no_staff_role_acts_on_a_higher_role(app, tenants, make_user, login):
         holders = {code: make_user(tenant, f"{code}@{tenant.slug}.example", roles=(code,)) for code in codes}
         staff = {code: _staff_permissions(app, tenant, user) for code, user in holders.items()}
         # Not staff: the route matrix already keeps them out of the admin area. All log in before any attack.
-        clients = {code: login(tenant, holders[code]) for code, powers in staff.items() if powers}
+        clients = {code: actor(tenant, holders[code]) for code, powers in staff.items() if powers}
         for actor_role, client in clients.items():
             actor_powers = staff[actor_role]
             for victim_role, victim_powers in staff.items():
@@ -130,18 +144,18 @@ def test_no_staff_role_acts_on_a_higher_role(app, tenants, make_user, login):
     assert failures == []
 
 
-def test_an_operator_does_not_act_on_another_operator(app, tenants, make_user, login):
+def test_an_operator_does_not_act_on_another_operator(app, tenants, make_user, actor):
     tenant = tenants[0]
     operator = make_user(tenant, "op1@alpha.example", roles=("operator",))
     colleague = make_user(tenant, "op2@alpha.example", roles=("operator",))
-    assert _attack(app, tenant, login(tenant, operator), colleague, user_rules(app)) == []
+    assert _attack(app, tenant, actor(tenant, operator), colleague, user_rules(app)) == []
 
 
-def test_an_operator_does_not_act_on_a_subscriber_who_is_also_staff(app, tenants, make_user, login):
+def test_an_operator_does_not_act_on_a_subscriber_who_is_also_staff(app, tenants, make_user, actor):
     tenant = tenants[0]
     operator = make_user(tenant, "op@alpha.example", roles=("operator",))
     boss = make_user(tenant, "boss@alpha.example", roles=("subscriber", "tenant_admin"))
-    assert _attack(app, tenant, login(tenant, operator), boss, user_rules(app)) == []
+    assert _attack(app, tenant, actor(tenant, operator), boss, user_rules(app)) == []
 
 
 def test_staff_still_act_on_those_below_them(app, tenants, make_user, login):
