@@ -21,13 +21,13 @@ STAFF_ROLE_EXCLUDED = {"subscriber"}
 
 
 def _staff_roles() -> list[Role]:
+    return [r for r in assignable_roles(g.tenant) if r.code not in STAFF_ROLE_EXCLUDED and not r.organization_scoped]
+
+
+def _grantable_staff_roles() -> list[Role]:
     """The staff roles the caller may give or take (never one bringing powers they do not hold)."""
     actor = current_principal()
-    return [
-        r
-        for r in assignable_roles(g.tenant)
-        if r.code not in STAFF_ROLE_EXCLUDED and not r.organization_scoped and can_assign(actor, r.code)
-    ]
+    return [r for r in _staff_roles() if can_assign(actor, r.code)]
 
 
 @blueprint.get("/staff")
@@ -52,7 +52,7 @@ def staff():
 def new_staff():
     form = NewStaffForm()
     form.login.label.text = login_label(g.tenant.login_identifier)
-    form.role.choices = [(r.code, _(r.title)) for r in _staff_roles()]
+    form.role.choices = [(r.code, _(r.title)) for r in _grantable_staff_roles()]
     if form.validate_on_submit():
         try:
             user, password = service.create_user(
@@ -76,7 +76,7 @@ def new_staff():
 @require("staff.manage")
 def staff_member(user_id: int):
     user = target_user(user_id)
-    roles = _staff_roles()
+    roles = _grantable_staff_roles()
     form = EmptyForm()
     if form.validate_on_submit():
         wanted = set(request.form.getlist("roles"))
