@@ -23,6 +23,7 @@ from core.db.queries import get_or_404
 from core.i18n import N_
 from core.identity.models import Organization, User
 from core.identity.service import IdentityError, create_user
+from core.identity.targets import target_user
 from core.ledger import service as ledger
 from core.ledger.service import Entry, IdempotencyConflict, LedgerError, TransactionSpec, Transfer
 from core.mail.outbox import queue_mail
@@ -115,6 +116,7 @@ __all__ = [
     "revoke_role",
     "session",
     "site_path",
+    "target_user",
     "tenant_hooks",
     "tenant_scope",
     "tenants_with_plugin",

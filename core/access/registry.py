@@ -9,7 +9,7 @@ from core.plugins.types import Permission, RoleSpec
 
 # Titles are stored as these English msgids and translated where they are shown.
 BUILTIN_ROLES: tuple[RoleSpec, ...] = (
-    RoleSpec("subscriber", N_("Subscriber")),
+    RoleSpec("subscriber", N_("Subscriber"), assignable_by="subscribers.manage"),
     RoleSpec("operator", N_("Operator")),
     RoleSpec("tenant_admin", N_("Tenant administrator")),
     RoleSpec("platform_admin", N_("Platform administrator")),

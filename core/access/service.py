@@ -14,6 +14,7 @@ from core.plugins.state import enabled_plugins
 from core.tenants.models import Tenant
 
 PLATFORM_PREFIX = "platform."
+SELF_SERVICE_ROLE = "subscriber"
 
 
 class RoleError(ValueError):
@@ -130,18 +131,45 @@ def revoke_role(user: User, role_code: str, organization_id: int | None = None) 
     return False
 
 
+def _escalates(actor: User, role: Role) -> bool:
+    """Would giving ``role`` hand out a staff permission ``actor`` does not hold?
+
+    The self-service permissions every subscriber holds for their own cabinet do not count (an
+    operator opens cabinets without having one); anything a tenant added to a role on top does.
+    """
+    tenant = g.tenant
+    brought = _role_permissions(role, enabled_plugins(tenant), tenant)
+    return not brought - registry().default_permissions(SELF_SERVICE_ROLE) <= user_permissions(actor)
+
+
 def can_assign(actor: User, role_code: str, organization_id: int | None = None) -> bool:
     """May ``actor`` give or take ``role_code`` (inside ``organization_id``)?
 
-    Tenant-wide roles need ``staff.manage``. An organization-scoped role needs the role's
+    A tenant-wide role needs the role's ``assignable_by`` permission (``staff.manage`` unless the role
+    says otherwise; ``subscribers.manage`` for the subscriber role) and must not escalate: the actor
+    already holds every staff permission the role brings. An organization-scoped role needs its
     ``assignable_by`` permission held in that organization (its administrator) or tenant-wide.
     """
     spec = registry().roles.get(role_code)
     if spec is None:
         return False
-    if not spec.organization_scoped:
-        return has_permission(actor, "staff.manage")
-    return organization_id is not None and has_permission(actor, spec.assignable_by, organization_id)
+    if spec.organization_scoped:
+        return organization_id is not None and has_permission(actor, spec.assignable_by, organization_id)
+    if organization_id is not None or not has_permission(actor, spec.assignable_by):
+        return False
+    role = session.scalar(select(Role).where(Role.code == role_code))
+    return role is not None and not _escalates(actor, role)
+
+
+def may_act_on(actor: User | None, target: User) -> bool:
+    """May ``actor`` act on ``target`` (status, password, roles …)? Only if they may grant every role it holds.
+
+    So an operator never acts on an administrator or a colleague, and no one on a platform
+    administrator without being able to make one. A user holding no role at all is anyone's.
+    """
+    if actor is None or not actor.is_active:
+        return False
+    return all(can_assign(actor, a.role.code, a.organization_id) for a in user_roles(target))
 
 
 def assignable_roles(tenant: Tenant) -> list[Role]:

@@ -16,7 +16,7 @@ from core.admin.blueprint import blueprint
 from core.admin.forms import EmptyForm
 from core.db import session
 from core.db.queries import get_or_404
-from core.identity.service import find_user
+from core.identity.targets import target_user_by_login
 from core.ledger.service import LedgerError
 from core.money.figures import operations
 from core.money.format import AmountError, parse_rubles
@@ -40,7 +40,7 @@ def account_new():
     if request.method == "POST" and EmptyForm().validate_on_submit():
         user = None
         if values["user"].strip():
-            user = find_user(g.tenant, values["user"])
+            user = target_user_by_login(values["user"])
             if user is None:
                 errors["user"] = _("No user with this login.")
         if values["holder_kind"] not in (INDIVIDUAL, LEGAL):
@@ -167,7 +167,7 @@ def account_correction(account_id: int):
 def account_users(account_id: int):
     acc = get_or_404(PersonalAccount, account_id)
     if EmptyForm().validate_on_submit():
-        user = find_user(g.tenant, request.form.get("login", ""))
+        user = target_user_by_login(request.form.get("login", ""))
         if user is None:
             flash(_("No user with this login."), "error")
         else:

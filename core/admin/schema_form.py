@@ -15,13 +15,15 @@ from core.web.input import form_values
 class FormField:
     name: str
     label: str
-    kind: str  # "text", "number", "checkbox", "select", "textarea"
+    kind: str  # "text", "number", "checkbox", "select", "textarea", "secret"
     value: Any
     choices: tuple[str, ...] = ()
     help: str = ""
 
 
 def _kind(field: fields.Field) -> tuple[str, tuple[str, ...]]:
+    if (field.metadata or {}).get("secret"):
+        return "secret", ()
     for validator in getattr(field, "validators", []):
         if isinstance(validator, validate.OneOf):
             return "select", tuple(str(c) for c in validator.choices)
@@ -35,7 +37,12 @@ def _kind(field: fields.Field) -> tuple[str, tuple[str, ...]]:
 
 
 def form_fields(schema: Schema, values: dict[str, Any], prefix: str = "") -> list[FormField]:
-    """The fields to render for ``schema`` filled with ``values``; input names get ``prefix``."""
+    """The fields to render for ``schema`` filled with ``values``; input names get ``prefix``.
+
+    A secret (``metadata={"secret": True}``) is never filled in: its input stays empty, and its help
+    says whether one is stored. The saving side keeps the stored secret when the input comes back
+    empty (:func:`core.settings.service.save_settings` does).
+    """
     out = []
     for name, field in schema.fields.items():
         kind, choices = _kind(field)
@@ -46,7 +53,11 @@ def form_fields(schema: Schema, values: dict[str, Any], prefix: str = "") -> lis
         # Plugins mark titles and descriptions with N_; they are translated here, in the reader's language.
         label = gettext(str(meta.get("title", name.replace("_", " ").capitalize())))
         description = str(meta.get("description", ""))
-        out.append(FormField(prefix + name, label, kind, value, choices, gettext(description) if description else ""))
+        help_text = gettext(description) if description else ""
+        if kind == "secret":
+            stored = gettext("A secret is stored; leave the field empty to keep it.") if value else ""
+            help_text, value = " ".join(t for t in (help_text, stored) if t), None
+        out.append(FormField(prefix + name, label, kind, value, choices, help_text))
     return out
 
 

@@ -12,6 +12,9 @@ from core.admin.forms import EmptyForm
 from core.admin.schema_form import form_fields, raw_from_form
 from core.audit.service import record as audit
 from core.db import session
+from core.payments.paykeeper import SETTINGS as PAYKEEPER
+from core.settings.service import SettingsError, get_settings, save_settings, schema_for
+from core.tenants.logo import LOGO_MAX_BYTES, logo_type
 from core.tenants.schemas import BankSchema, BrandingSchema, ContactsSchema, LegalSchema
 
 SECTIONS = {
@@ -20,21 +23,6 @@ SECTIONS = {
     "legal": LegalSchema,
     "bank": BankSchema,
 }
-LOGO_MAX_BYTES = 512 * 1024
-LOGO_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
-
-
-def sniff_logo(data: bytes) -> str | None:
-    """The logo's type judged by its content (never by its file name), or ``None`` if not allowed."""
-    for signature, mime in LOGO_SIGNATURES.items():
-        if data.startswith(signature):
-            return mime
-    head = data[:512].lstrip().lower()
-    if (head.startswith(b"<svg") or head.startswith(b"<?xml")) and b"<svg" in data[:2048].lower():
-        if b"<script" in data.lower() or b"javascript:" in data.lower():
-            return None
-        return "image/svg+xml"
-    return None
 
 
 def _sections(values: dict[str, dict]) -> dict:
@@ -66,9 +54,9 @@ def settings():
                 errors[name] = error.messages_dict
         upload = request.files.get("logo")
         logo = upload.read(LOGO_MAX_BYTES + 1) if upload and upload.filename else None
-        logo_mime = sniff_logo(logo) if logo else None
+        logo_mime = logo_type(logo) if logo else None
         if logo is not None and (len(logo) > LOGO_MAX_BYTES or logo_mime is None):
-            errors["logo"] = [_("The logo must be an SVG, PNG or JPEG image of at most 512 KB.")]
+            errors["logo"] = [_("The logo must be a PNG, JPEG, WebP or GIF image of at most 512 KB.")]
         if errors:
             current, status = {**current, **submitted}, 400
         else:
@@ -84,3 +72,31 @@ def settings():
             flash(_("Settings saved."), "info")
             return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", sections=_sections(current), errors=errors, form=EmptyForm()), status
+
+
+@blueprint.route("/settings/payments", methods=["GET", "POST"])
+@require("tenant.settings")
+def payment_settings():
+    """PayKeeper card payments: the address and the notification secret (write-only: never shown back)."""
+    schema = schema_for(PAYKEEPER)
+    values = get_settings(PAYKEEPER)
+    errors: dict = {}
+    status = 200
+    if request.method == "POST" and EmptyForm().validate_on_submit():
+        raw = raw_from_form(schema, request.form)
+        try:
+            save_settings(PAYKEEPER, raw)  # an empty secret keeps the stored one; the audit sees it redacted
+        except SettingsError as error:
+            session.rollback()
+            errors, values, status = error.messages, {**values, **raw, "secret": values["secret"]}, 400
+        else:
+            session.commit()
+            flash(_("Settings saved."), "info")
+            return redirect(url_for("admin.payment_settings"))
+    return render_template(
+        "admin/payment_settings.html",
+        fields=form_fields(schema, values),
+        errors=errors,
+        notify_url=url_for("gateway.paykeeper_notify", _external=True),
+        form=EmptyForm(),
+    ), status

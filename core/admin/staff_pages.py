@@ -6,22 +6,28 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.access.guard import require
+from core.access.guard import current_principal, require
 from core.access.models import Role, RoleAssignment
-from core.access.service import assign_role, assignable_roles, revoke_role, user_roles
+from core.access.service import assign_role, assignable_roles, can_assign, revoke_role, user_roles
 from core.admin.blueprint import blueprint
 from core.admin.forms import EmptyForm, NewStaffForm
 from core.db import session
-from core.db.queries import get_or_404
 from core.identity import service
 from core.identity.forms import login_label
 from core.identity.models import User
+from core.identity.targets import target_user
 
 STAFF_ROLE_EXCLUDED = {"subscriber"}
 
 
 def _staff_roles() -> list[Role]:
     return [r for r in assignable_roles(g.tenant) if r.code not in STAFF_ROLE_EXCLUDED and not r.organization_scoped]
+
+
+def _grantable_staff_roles() -> list[Role]:
+    """The staff roles the caller may give or take (never one bringing powers they do not hold)."""
+    actor = current_principal()
+    return [r for r in _staff_roles() if can_assign(actor, r.code)]
 
 
 @blueprint.get("/staff")
@@ -46,7 +52,7 @@ def staff():
 def new_staff():
     form = NewStaffForm()
     form.login.label.text = login_label(g.tenant.login_identifier)
-    form.role.choices = [(r.code, _(r.title)) for r in _staff_roles()]
+    form.role.choices = [(r.code, _(r.title)) for r in _grantable_staff_roles()]
     if form.validate_on_submit():
         try:
             user, password = service.create_user(
@@ -69,8 +75,8 @@ def new_staff():
 @blueprint.route("/staff/<int:user_id>", methods=["GET", "POST"])
 @require("staff.manage")
 def staff_member(user_id: int):
-    user = get_or_404(User, user_id)
-    roles = _staff_roles()
+    user = target_user(user_id)
+    roles = _grantable_staff_roles()
     form = EmptyForm()
     if form.validate_on_submit():
         wanted = set(request.form.getlist("roles"))

@@ -11,10 +11,10 @@ from core.access.models import Role, RoleAssignment
 from core.admin.blueprint import blueprint
 from core.admin.forms import EmptyForm, NewUserForm
 from core.db import session
-from core.db.queries import get_or_404
 from core.identity import service
 from core.identity.forms import login_label
 from core.identity.models import USER_ACTIVE, USER_BLOCKED, USER_DELETED, User
+from core.identity.targets import target_user
 
 PAGE_SIZE = 50
 STATUS_MESSAGES = {
@@ -73,14 +73,14 @@ def new_subscriber():
 @blueprint.get("/subscribers/<int:user_id>")
 @require("subscribers.view")
 def subscriber(user_id: int):
-    user = get_or_404(User, user_id)
+    user = target_user(user_id)
     return render_template("admin/subscriber.html", user=user, form=EmptyForm())
 
 
 @blueprint.post("/subscribers/<int:user_id>/status")
 @require("subscribers.manage")
 def subscriber_status(user_id: int):
-    user = get_or_404(User, user_id)
+    user = target_user(user_id)
     if EmptyForm().validate_on_submit():
         status = request.form.get("status")
         if status in (USER_ACTIVE, USER_BLOCKED, USER_DELETED):
@@ -93,7 +93,7 @@ def subscriber_status(user_id: int):
 @blueprint.post("/subscribers/<int:user_id>/password")
 @require("subscribers.manage")
 def subscriber_password(user_id: int):
-    user = get_or_404(User, user_id)
+    user = target_user(user_id)
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("admin.subscriber", user_id=user.id))
     password = service.reset_password_by_operator(user)

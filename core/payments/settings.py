@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from core.i18n import N_
 from core.settings.service import register_settings
 
 
@@ -13,26 +14,36 @@ class PayKeeperSettings(Schema):
     class Meta:
         unknown = RAISE
 
-    enabled = fields.Boolean(load_default=True, metadata={"title": "Card payments on"})
+    enabled = fields.Boolean(load_default=True, metadata={"title": N_("Card payments on")})
     server_url = fields.String(
         load_default="",
         validate=validate.Regexp(
             r"^(|https://[A-Za-z0-9.-]+(:\d+)?/?)$", error="an https:// address of your PayKeeper"
         ),
-        metadata={"title": "PayKeeper address", "description": "e.g. https://yourcompany.server.paykeeper.ru"},
+        metadata={"title": N_("PayKeeper address"), "description": N_("e.g. https://yourcompany.server.paykeeper.ru")},
     )
     secret = fields.String(
-        load_default="", validate=validate.Length(max=200), metadata={"title": "Secret", "secret": True}
+        load_default="",
+        validate=validate.Length(max=200),
+        metadata={
+            "title": N_("Notification secret"),
+            "description": N_("From the PayKeeper back office; it signs the payment notifications."),
+            "secret": True,
+        },
     )
     sandbox = fields.Boolean(
-        load_default=False, metadata={"title": "Sandbox", "description": "Simulate payments locally (demo)."}
+        load_default=False, metadata={"title": N_("Sandbox"), "description": N_("Simulate payments locally (demo).")}
     )
-    service_name = fields.String(load_default="Оплата услуг связи", validate=validate.Length(min=1, max=100))
+    service_name = fields.String(
+        load_default="Оплата услуг связи",
+        validate=validate.Length(min=1, max=100),
+        metadata={"title": N_("Payment purpose"), "description": N_("Shown to the payer on PayKeeper's page.")},
+    )
     min_amount = fields.Integer(
-        load_default=100, validate=validate.Range(min=1), metadata={"title": "Minimum, kopecks"}
+        load_default=100, validate=validate.Range(min=1), metadata={"title": N_("Minimum, kopecks")}
     )
     max_amount = fields.Integer(
-        load_default=15_000_000, validate=validate.Range(min=1), metadata={"title": "Maximum, kopecks"}
+        load_default=15_000_000, validate=validate.Range(min=1), metadata={"title": N_("Maximum, kopecks")}
     )
 
 

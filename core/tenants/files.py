@@ -7,7 +7,6 @@ Applying is idempotent: a second run finds no change.
 from __future__ import annotations
 
 import hashlib
-import mimetypes
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,12 +29,12 @@ from core.plugins.enablement import (
 from core.plugins.models import TenantPlugin
 from core.settings.models import TenantSettings
 from core.settings.service import save_settings, schema_for
+from core.tenants.logo import LOGO_MAX_BYTES, logo_type
 from core.tenants.models import Tenant, TenantDomain
 from core.tenants.schemas import TenantFileSchema
 
 SCALAR_FIELDS = ("name", "status", "locale", "timezone", "login_identifier", "password_reset")
 SECTION_FIELDS = ("branding", "contacts", "legal", "bank")
-LOGO_TYPES = {"image/svg+xml", "image/png", "image/jpeg", "image/webp"}
 
 
 @dataclass(frozen=True)
@@ -154,12 +153,17 @@ def _load_logo(definition: TenantDefinition) -> list[FileProblem]:
     if not logo:
         return []
     path = (definition.path.parent / logo).resolve()
-    mime = mimetypes.guess_type(path.name)[0]
     if not path.is_file():
         return [FileProblem(str(definition.path), "branding.logo", f"file not found: {logo}")]
-    if mime not in LOGO_TYPES:
-        return [FileProblem(str(definition.path), "branding.logo", "must be SVG, PNG, JPEG or WebP")]
-    definition.logo = path.read_bytes()
+    data = path.read_bytes()
+    mime = logo_type(data)
+    if mime is None or len(data) > LOGO_MAX_BYTES:
+        return [
+            FileProblem(
+                str(definition.path), "branding.logo", "must be a PNG, JPEG, WebP or GIF image of 512 KB at most"
+            )
+        ]
+    definition.logo = data
     definition.logo_mime = mime
     return []
 

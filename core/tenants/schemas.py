@@ -12,6 +12,15 @@ from core.tenants import requisites
 from core.tenants.resolution import SLUG_RE
 
 COLOR = validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="a colour like #1a2b3c")
+_HTTP_URL = validate.URL(schemes={"http", "https"}, error="an http:// or https:// address")
+
+
+def web_address(value: str) -> None:
+    """Empty, or an http(s) address: never ``javascript:``, ``data:`` or another active scheme."""
+    if value:
+        _HTTP_URL(value)
+
+
 HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
 
 
@@ -23,7 +32,7 @@ class _Strict(Schema):
 class BrandingSchema(_Strict):
     primary_color = fields.String(load_default="#1f5fa8", validate=COLOR)
     accent_color = fields.String(load_default="#f2a900", validate=COLOR)
-    logo = fields.String(load_default="")  # in files: a path relative to the file (SVG or PNG)
+    logo = fields.String(load_default="")  # in files: a path relative to the file (PNG, JPEG, WebP or GIF)
     tagline = fields.String(load_default="", validate=validate.Length(max=200))
 
 
@@ -35,8 +44,8 @@ class LinkSchema(_Strict):
 class ContactsSchema(_Strict):
     hotline = fields.List(fields.String(validate=validate.Length(min=3, max=40)), load_default=list)
     support_email = fields.String(load_default="")
-    chat_url = fields.String(load_default="", validate=validate.Length(max=300))
-    feedback_url = fields.String(load_default="", validate=validate.Length(max=300))
+    chat_url = fields.String(load_default="", validate=[validate.Length(max=300), web_address])
+    feedback_url = fields.String(load_default="", validate=[validate.Length(max=300), web_address])
     address = fields.String(load_default="", validate=validate.Length(max=300))
     office_hours = fields.String(load_default="", validate=validate.Length(max=200))
     links = fields.List(fields.Nested(LinkSchema), load_default=list)

@@ -22,6 +22,7 @@ def menu_items(tenant, user) -> list[MenuItem]:
         MenuItem(_l("Subscribers"), "admin.subscribers", order=10, area="admin", permission="subscribers.view"),
         MenuItem(_l("Staff"), "admin.staff", order=20, area="admin", permission="staff.manage"),
         MenuItem(_l("Site settings"), "admin.settings", order=30, area="admin", permission="tenant.settings"),
+        MenuItem(_l("Payments"), "admin.payment_settings", order=31, area="admin", permission="tenant.settings"),
         MenuItem(_l("Plugins"), "admin.plugins", order=40, area="admin", permission="plugins.manage"),
         MenuItem(_l("Audit log"), "admin.audit", order=50, area="admin", permission="audit.view"),
         MenuItem(_l("Outgoing mail"), "admin.outbox", order=60, area="admin", permission="outbox.view"),

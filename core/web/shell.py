@@ -10,6 +10,7 @@ from core.access.guard import current_principal, public, require
 from core.db import session
 from core.plugins.manager import flatten
 from core.plugins.state import tenant_hooks
+from core.tenants.logo import logo_type
 from core.web.i18n import LANG_COOKIE
 from core.web.input import Text, read_form
 from core.web.urls import safe_next
@@ -60,9 +61,11 @@ def theme_css():
 @blueprint.get("/logo")
 @public
 def logo():
-    if not g.tenant.logo:
+    mime = logo_type(g.tenant.logo) if g.tenant.logo else None
+    if mime is None:  # none, or stored before only raster images were allowed (an SVG is never served)
         abort(404)
-    response = Response(g.tenant.logo, mimetype=g.tenant.logo_mime or "application/octet-stream")
+    response = Response(g.tenant.logo, mimetype=mime)
+    response.headers["X-Content-Type-Options"] = "nosniff"
     response.cache_control.max_age = 3600
     return response
 

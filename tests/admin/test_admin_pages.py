@@ -140,14 +140,70 @@ def test_logo_is_checked_by_content_not_by_name(app, isp, admin):
     assert logo.status_code == 200 and logo.mimetype == "image/png"
 
 
-def test_svg_with_script_is_refused(app, isp, admin):
-    evil = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+@pytest.mark.parametrize(
+    "svg",
+    [
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="1" height="1"/></svg>',
+        b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>',
+    ],
+)
+def test_svg_logos_are_refused(app, isp, admin, svg):
     response = admin.submit(
         tenant_path(isp, "/admin/settings"),
-        {**_settings_form(), "logo": (io.BytesIO(evil), "l.svg")},
+        {**_settings_form(), "logo": (io.BytesIO(svg), "l.png")},
         content_type="multipart/form-data",
     )
-    assert response.status_code == 400
+    assert response.status_code == 400 and "PNG, JPEG, WebP" in response.get_data(as_text=True)
+    assert app.test_client().get(tenant_path(isp, "/logo")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("data", "mime"),
+    [
+        (b"\xff\xd8\xff\xe0" + b"\x00" * 64, "image/jpeg"),
+        (b"GIF89a" + b"\x00" * 64, "image/gif"),
+        (b"RIFF\x40\x00\x00\x00WEBPVP8 " + b"\x00" * 64, "image/webp"),
+    ],
+)
+def test_raster_logos_are_served_with_their_type_and_nosniff(app, isp, admin, data, mime):
+    response = admin.submit(
+        tenant_path(isp, "/admin/settings"),
+        {**_settings_form(), "logo": (io.BytesIO(data), "logo.svg")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    logo = app.test_client().get(tenant_path(isp, "/logo"))
+    assert logo.mimetype == mime and logo.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_svg_stored_earlier_is_not_served(app, isp):
+    from core.db import cross_tenant, session
+    from core.tenants.models import Tenant
+
+    with app.app_context(), cross_tenant():
+        tenant = session.get(Tenant, isp.id)
+        tenant.logo, tenant.logo_mime = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "image/svg+xml"
+        session.commit()
+    assert app.test_client().get(tenant_path(isp, "/logo")).status_code == 404
+
+
+@pytest.mark.parametrize("field", ["contacts.chat_url", "contacts.feedback_url"])
+@pytest.mark.parametrize(
+    "address", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<b>x</b>", "ftp://x.example"]
+)
+def test_contact_links_accept_web_addresses_only(app, isp, admin, field, address):
+    response = admin.submit(tenant_path(isp, "/admin/settings"), _settings_form(**{field: address}))
+    assert response.status_code == 400 and "an http:// or https:// address" in response.get_data(as_text=True)
+    assert address not in app.test_client().get(tenant_path(isp, "/login")).get_data(as_text=True)
+
+
+def test_contact_links_keep_web_addresses(app, isp, admin):
+    form = _settings_form(
+        **{"contacts.chat_url": "https://isp.example/chat", "contacts.feedback_url": "http://isp.example/f"}
+    )
+    assert admin.submit(tenant_path(isp, "/admin/settings"), form).status_code == 302
+    assert 'href="https://isp.example/chat"' in app.test_client().get(tenant_path(isp, "/login")).get_data(as_text=True)
 
 
 def test_outbox_shows_queued_mail_to_admins(app, isp, admin, make_user, client):

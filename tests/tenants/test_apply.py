@@ -96,3 +96,26 @@ def test_invalid_toml_is_reported(runner, folder):
     (folder / "broken.toml").write_text("slug = \n", encoding="utf-8")
     result = _apply(runner, folder)
     assert result.exit_code == 1 and "broken.toml: -: not valid TOML" in result.output
+
+
+def test_a_logo_file_is_judged_by_its_content_and_svg_is_refused(runner, folder):
+    (folder / "logos" / "evil.png").write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')
+    path = folder / "uralnet.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('logo = "logos/uralnet.png"', 'logo = "logos/evil.png"'),
+        encoding="utf-8",
+    )
+    result = _apply(runner, folder)
+    assert result.exit_code == 1 and "uralnet.toml: branding.logo: must be a PNG, JPEG, WebP or GIF" in result.output
+
+
+def test_contact_links_must_be_web_addresses(runner, folder):
+    path = folder / "yakutcenter.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('"https://yakutcenter.example/chat"', '"javascript:alert(1)"'),
+        encoding="utf-8",
+    )
+    result = _apply(runner, folder)
+    assert result.exit_code == 1 and "yakutcenter.toml: contacts.chat_url: an http:// or https:// address" in (
+        result.output
+    )
