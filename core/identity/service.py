@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.access.service import assign_role
+from core.access.service import assign_role, user_roles
 from core.audit.service import record as audit
 from core.db import session, utcnow
 from core.identity import throttle
@@ -110,6 +110,10 @@ def create_user(
     email_value = normalize_email(email) if email else (normalized if tenant.login_identifier == LOGIN_EMAIL else None)
     if email_value and not is_valid_email(email_value):
         raise IdentityError("email", str(_l("Enter a valid e-mail address.")))
+    if password is not None:
+        problem = password_problem(password, staff=any(role != "subscriber" for role in roles), login=normalized)
+        if problem:
+            raise IdentityError("password", problem)
     secret = password or generate_password()
     user = User(
         login=normalized,
@@ -158,8 +162,18 @@ def change_password(user: User, current: str, new: str, keep=None) -> None:
     audit("user.password_change", "user", user.id)
 
 
+def is_staff(user: User) -> bool:
+    """True when ``user`` holds any role besides "subscriber" (staff passwords must be longer)."""
+    return any(assignment.role.code != "subscriber" for assignment in user_roles(user))
+
+
+def check_new_password(user: User, new: str) -> str | None:
+    """Why ``new`` cannot be ``user``'s password under the policy (a translated sentence), or ``None``."""
+    return password_problem(new, staff=is_staff(user), login=user.login)
+
+
 def _set_new_password(user: User, new: str) -> None:
-    problem = password_problem(new)
+    problem = check_new_password(user, new)
     if problem:
         raise IdentityError("new_password", problem)
     user.password_hash = hash_password(new)
@@ -210,9 +224,6 @@ def request_password_reset(tenant: Tenant, raw_login: str, link_for) -> None:
 
 def reset_password_with_token(secret: str, new_password: str) -> User:
     """Set a new password from a mailed link (single use); ends every session of the user."""
-    problem = password_problem(new_password)
-    if problem:
-        raise IdentityError("new_password", problem)
     token = use_token(secret, PASSWORD_RESET)
     if token is None:
         raise IdentityError("token", str(_l("This link has expired or was already used. Request a new one.")))

@@ -20,6 +20,8 @@ from core.identity.forms import (
     ResetRequestForm,
     login_label,
 )
+from core.identity.models import User
+from core.identity.passwords import min_password_length
 from core.identity.sessions import WEB, open_session, revoke
 from core.identity.tokens import PASSWORD_RESET, peek_token
 from core.plugins.manager import flatten
@@ -112,8 +114,11 @@ def reset_request():
 @blueprint.route("/password/reset/<token>", methods=["GET", "POST"])
 @public
 def reset_password(token: str):
-    if peek_token(token, PASSWORD_RESET) is None:
+    row = peek_token(token, PASSWORD_RESET)
+    if row is None:
         return render_template("identity/reset_invalid.html"), 410
+    user = session.get(User, row.user_id)
+    min_length = min_password_length(staff=user is not None and service.is_staff(user))
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
@@ -125,7 +130,7 @@ def reset_password(token: str):
             session.commit()
             flash(_("Your password is changed. Log in with the new password."), "info")
             return redirect(url_for("identity.login"))
-    return render_template("identity/reset_form.html", form=form)
+    return render_template("identity/reset_form.html", form=form, min_length=min_length)
 
 
 @blueprint.route("/profile", methods=["GET", "POST"])
