@@ -123,11 +123,16 @@ class Organization(TenantOwned, Base):
 
 
 class LoginThrottle(Base):
-    """Failed-login counters shared by every worker process (platform-level: keyed by tenant and login or IP)."""
+    """Back-off counters shared by every worker process (platform-level: keys name the tenant and a hash).
+
+    ``failures`` counts events (failed logins, reset requests) since the counter was last forgotten;
+    see :mod:`core.identity.throttle`.
+    """
 
     __tablename__ = "login_throttle"
+    __table_args__ = (Index("ix_login_throttle_last_event_at", "last_event_at"),)
 
     key: Mapped[str] = mapped_column(String(300), primary_key=True)
     failures: Mapped[int] = mapped_column(default=0)
-    window_started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_event_at: Mapped[datetime] = mapped_column(default=utcnow)
     locked_until: Mapped[datetime | None] = mapped_column(nullable=True)

@@ -17,9 +17,10 @@ from core.access.service import assign_role, user_roles
 from core.audit.service import record as audit
 from core.db import session, utcnow
 from core.identity import throttle
-from core.identity.identifiers import LOGIN_EMAIL, is_valid_email, normalize_email, normalize_login
+from core.identity.identifiers import LOGIN_EMAIL, MAX_LOGIN_LENGTH, is_valid_email, normalize_email, normalize_login
 from core.identity.models import USER_ACTIVE, USER_DELETED, USER_STATUSES, User
 from core.identity.passwords import (
+    MAX_PASSWORD_LENGTH,
     generate_password,
     hash_password,
     needs_rehash,
@@ -59,27 +60,40 @@ def find_user(tenant: Tenant, raw_login: str) -> User | None:
 
 
 def authenticate(tenant: Tenant, raw_login: str, password: str, ip: str) -> LoginResult:
-    """Check a login and password, counting failures per account and per IP across all workers.
+    """Check a login and password, throttling failures per (tenant, IP) and per (tenant, account).
 
-    A locked account or IP is refused before the password is checked. A blocked user learns it only
-    after giving the right password.
+    * An IP in back-off is refused before the password is checked.
+    * An account in back-off is refused the same way, except from an IP with no failures of its own
+      in this tenant: so strangers' failures never lock the owner out, and each further wrong guess
+      makes the account and that IP wait longer (exponential back-off, see :mod:`throttle`).
+    * An overlong login or password is a failure without a database lookup.
+    * A blocked user learns it only after giving the right password.
+
+    ``LoginResult.locked_until`` tells a refused caller how long to wait.
     """
-    login = normalize_login(tenant.login_identifier, raw_login)
-    keys = [throttle.account_key(tenant.id, login), throttle.ip_key(ip)]
-    locked = throttle.locked_until(keys)
-    if locked is not None:
-        return LoginResult(None, "locked", locked)
-    user = find_user(tenant, raw_login)
+    per_account, per_ip = throttle.login_policies()
+    login = normalize_login(tenant.login_identifier, raw_login[:MAX_LOGIN_LENGTH])
+    account_key = throttle.key(throttle.LOGIN_ACCOUNT, tenant.id, login)
+    ip_key = throttle.key(throttle.LOGIN_IP, tenant.id, ip)
+    live = throttle.counters([account_key, ip_key], per_account.memory)
+    ip_wait = throttle.waiting_until(live.get(ip_key))
+    if ip_wait is not None:
+        return LoginResult(None, "locked", ip_wait)
+    account_wait = throttle.waiting_until(live.get(account_key))
+    if account_wait is not None and ip_key in live:
+        return LoginResult(None, "locked", account_wait)
+    overlong = len(raw_login) > MAX_LOGIN_LENGTH or len(password) > MAX_PASSWORD_LENGTH
+    user = None if overlong else find_user(tenant, raw_login)
     usable = user is not None and user.status != USER_DELETED
-    if not verify_password(user.password_hash if usable else None, password):
-        per_account, per_ip = throttle.policies()
-        throttle.register_failure(keys[0], per_account)
-        throttle.register_failure(keys[1], per_ip)
+    if overlong or not verify_password(user.password_hash if usable else None, password):  # type: ignore[union-attr]
+        if not overlong:
+            throttle.register(account_key, per_account)
+        throttle.register(ip_key, per_ip)
         return LoginResult(None, "invalid")
     assert user is not None
     if user.status != USER_ACTIVE:
         return LoginResult(None, "blocked")
-    throttle.clear(keys[0])
+    throttle.clear(account_key)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()

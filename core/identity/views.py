@@ -10,7 +10,7 @@ from flask_login import login_user, logout_user
 
 from core.access.guard import current_principal, public, require
 from core.db import session
-from core.identity import service
+from core.identity import service, throttle
 from core.identity.forms import (
     EmailChangeForm,
     LoginForm,
@@ -74,10 +74,15 @@ def login():
             login_user(result.user)
             return redirect(safe_next(request.args.get("next")))
         session.commit()
-        error = {
-            "locked": _("Too many failed attempts. Try again in a few minutes or reset your password."),
-            "blocked": _("Your account is blocked. Please contact the provider."),
-        }.get(result.error or "", _("Wrong login or password."))
+        if result.error == "locked" and result.locked_until is not None:
+            error = _(
+                "Too many failed attempts. Try again in %(minutes)s min. or reset your password.",
+                minutes=throttle.minutes_left(result.locked_until),
+            )
+        elif result.error == "blocked":
+            error = _("Your account is blocked. Please contact the provider.")
+        else:
+            error = _("Wrong login or password.")
     return render_template("identity/login.html", form=form, error=error, variants=variants, variant=variant), (
         200 if error is None else 401
     )
