@@ -28,7 +28,7 @@ from core.identity.passwords import (
     verify_password,
 )
 from core.identity.sessions import revoke_all
-from core.identity.tokens import EMAIL_CHANGE, PASSWORD_RESET, issue_token, use_token
+from core.identity.tokens import EMAIL_CHANGE, PASSWORD_RESET, issue_token, revoke_tokens, use_token
 from core.mail.outbox import queue_mail
 from core.tenants.models import Tenant
 
@@ -160,8 +160,7 @@ def set_status(user: User, status: str) -> None:
 def reset_password_by_operator(user: User) -> str:
     """Give ``user`` a new random password (for a new credentials sheet); ends their sessions."""
     secret = generate_password()
-    user.password_hash = hash_password(secret)
-    user.password_changed_at = utcnow()
+    _store_password(user, secret)
     revoke_all(user)
     audit("user.password_reset_by_operator", "user", user.id)
     return secret
@@ -190,8 +189,14 @@ def _set_new_password(user: User, new: str) -> None:
     problem = check_new_password(user, new)
     if problem:
         raise IdentityError("new_password", problem)
-    user.password_hash = hash_password(new)
+    _store_password(user, new)
+
+
+def _store_password(user: User, password: str) -> None:
+    """Every password change goes through here: it voids the reset links still in the user's mailbox."""
+    user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
+    revoke_tokens(user, PASSWORD_RESET)
 
 
 def request_password_reset(tenant: Tenant, raw_login: str, link_for) -> None:
@@ -221,6 +226,7 @@ def request_password_reset(tenant: Tenant, raw_login: str, link_for) -> None:
         )
     else:
         ttl = timedelta(minutes=current_app.config["PASSWORD_RESET_TTL_MINUTES"])
+        revoke_tokens(user, PASSWORD_RESET)  # only the newest link works
         secret = issue_token(user, PASSWORD_RESET, ttl)
         queue_mail(
             user.email,

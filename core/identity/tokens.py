@@ -52,3 +52,13 @@ def use_token(secret: str, purpose: str) -> OneTimeToken | None:
         .execution_options(synchronize_session="fetch")
     )
     return row if result.rowcount == 1 else None
+
+
+def revoke_tokens(user: User, purpose: str) -> None:
+    """Void every outstanding token of ``user`` for ``purpose`` (a newer one was issued, or the password changed)."""
+    session.execute(
+        update(OneTimeToken)
+        .where(OneTimeToken.user_id == user.id, OneTimeToken.purpose == purpose, OneTimeToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )

@@ -105,3 +105,35 @@ def test_mail_waits_in_the_outbox_while_smtp_is_down(app, isp, make_user, smtp_s
         session.commit()
     assert _deliver(app)["sent"] == 1
     assert len(smtp_server.messages) == 1
+
+
+def _links(smtp_server, to="ivanov@example.com") -> list[str]:
+    paths = []
+    for message in smtp_server.sink.to(to):
+        link = LINK.search(message.get_body(("plain",)).get_content()).group(0)
+        paths.append("/" + link.split("://", 1)[1].split("/", 1)[1])
+    return paths
+
+
+def test_a_newer_reset_request_voids_the_older_link(app, isp, make_user, smtp_server, client):
+    make_user(isp, "12345", email="ivanov@example.com")
+    _request_reset(client, isp, "12345")
+    _request_reset(client, isp, "12345")
+    _deliver(app)
+    older, newer = _links(smtp_server)
+    assert client.get(older).status_code == 410
+    assert client.get(newer).status_code == 200
+
+
+def test_a_password_change_voids_outstanding_reset_links(app, isp, make_user, smtp_server, client, login):
+    user = make_user(isp, "12345", email="ivanov@example.com")
+    _request_reset(client, isp, "12345")
+    _deliver(app)
+    [path] = _links(smtp_server)
+    changed = login(isp, user).submit(
+        tenant_path(isp, "/profile/password"),
+        {"pw-current_password": user.password, "pw-new_password": "Brand-new-pass-7", "pw-confirm": "Brand-new-pass-7"},
+        form_url=tenant_path(isp, "/profile"),
+    )
+    assert changed.status_code == 302
+    assert client.get(path).status_code == 410
