@@ -30,6 +30,10 @@ class ResetRequestForm(FlaskForm):
     login = StringField(_l("Login"), validators=[DataRequired(), Length(max=MAX_LOGIN_LENGTH)])
 
 
+class ConfirmForm(FlaskForm):
+    """Just the CSRF token: a button that confirms an action a mailed link asked for."""
+
+
 class NewPasswordForm(FlaskForm):
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
     confirm = PasswordField(

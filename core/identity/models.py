@@ -106,6 +106,24 @@ class OneTimeToken(TenantOwned, Base):
     used_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
+class PasswordResetRequest(TenantOwned, Base):
+    """A "forgot my password" request waiting for the ``core.identity.reset_mail`` job.
+
+    The web request only writes this row, the same for a known and an unknown login, so neither the
+    answer nor its timing tells whether the account exists. The job looks the login up and, if it
+    exists, stores the token (``token_hash``) and queues the mail carrying ``link``.
+    """
+
+    __tablename__ = "password_reset_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    link: Mapped[str] = mapped_column(String(2000))
+    ip: Mapped[str] = mapped_column(String(45), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Organization(TenantOwned, Base):
     """An organization inside a tenant (a registry participant, a legal-entity subscriber).
 

@@ -18,7 +18,7 @@ from core.audit.service import record as audit
 from core.db import session, utcnow
 from core.identity import throttle
 from core.identity.identifiers import LOGIN_EMAIL, MAX_LOGIN_LENGTH, is_valid_email, normalize_email, normalize_login
-from core.identity.models import USER_ACTIVE, USER_DELETED, USER_STATUSES, User
+from core.identity.models import USER_ACTIVE, USER_DELETED, USER_STATUSES, PasswordResetRequest, User
 from core.identity.passwords import (
     MAX_PASSWORD_LENGTH,
     generate_password,
@@ -27,8 +27,16 @@ from core.identity.passwords import (
     password_problem,
     verify_password,
 )
-from core.identity.sessions import revoke_all
-from core.identity.tokens import EMAIL_CHANGE, PASSWORD_RESET, issue_token, revoke_tokens, use_token
+from core.identity.sessions import revoke_all, token_hash
+from core.identity.tokens import (
+    EMAIL_CHANGE,
+    PASSWORD_RESET,
+    issue_token,
+    new_secret,
+    revoke_tokens,
+    store_token,
+    use_token,
+)
 from core.mail.outbox import queue_mail
 from core.tenants.models import Tenant
 
@@ -199,47 +207,79 @@ def _store_password(user: User, password: str) -> None:
     revoke_tokens(user, PASSWORD_RESET)
 
 
-def request_password_reset(tenant: Tenant, raw_login: str, link_for) -> None:
-    """Mail a reset link (or, by tenant option, a new password) if the login exists and has an e-mail.
+def request_password_reset(tenant: Tenant, raw_login: str, ip: str, link_for) -> None:
+    """Record a "forgot my password" request; the ``core.identity.reset_mail`` job mails the link.
 
-    Always returns the same way and sends nothing from the request itself, so the answer and its
-    timing do not reveal whether the account exists. ``link_for(secret)`` builds the absolute link.
+    The request does the same work whether the login exists or not (no lookup: two counters and
+    one row), so neither the answer nor its timing reveals an account. Requests are limited per
+    login and per IP (:func:`throttle.reset_policies`); one over the limit is dropped silently, with
+    the same answer. ``link_for(secret)`` builds the absolute link to put in the mail.
     """
-    user = find_user(tenant, raw_login)
-    if user is None or not user.email or user.status != USER_ACTIVE:
+    login = normalize_login(tenant.login_identifier, raw_login[:MAX_LOGIN_LENGTH])
+    if not login:
         return
-    locale = user.locale or tenant.locale
-    if tenant.password_reset == "new_password":
-        secret = generate_password()
-        user.password_hash = hash_password(secret)
-        user.password_changed_at = utcnow()
-        revoke_all(user)
-        queue_mail(
-            user.email,
-            _l("Your new password"),
-            "new_password",
-            kind="password_reset",
-            locale=locale,
-            tenant=tenant,
-            user=user,
-            password=secret,
-        )
-    else:
-        ttl = timedelta(minutes=current_app.config["PASSWORD_RESET_TTL_MINUTES"])
-        revoke_tokens(user, PASSWORD_RESET)  # only the newest link works
-        secret = issue_token(user, PASSWORD_RESET, ttl)
-        queue_mail(
-            user.email,
-            _l("Password reset"),
-            "password_reset",
-            kind="password_reset",
-            locale=locale,
-            tenant=tenant,
-            user=user,
-            link=link_for(secret),
-            ttl_minutes=int(ttl.total_seconds() // 60),
-        )
-    audit("user.password_reset_requested", "user", user.id)
+    per_login, per_ip = throttle.reset_policies()
+    keys = [throttle.key(throttle.RESET_ACCOUNT, tenant.id, login), throttle.key(throttle.RESET_IP, tenant.id, ip)]
+    live = throttle.counters(keys, per_login.memory)
+    if any(throttle.waiting_until(live.get(k)) is not None for k in keys):
+        return
+    throttle.register(keys[0], per_login)
+    throttle.register(keys[1], per_ip)
+    secret = new_secret()
+    session.add(PasswordResetRequest(login=login, token_hash=token_hash(secret), link=link_for(secret), ip=ip[:45]))
+
+
+def send_reset_mail(tenant: Tenant, request_row: PasswordResetRequest) -> bool:
+    """Act on one reset request (in the job): if the login exists with an e-mail, store its token and
+    queue the mail with the link. Older links of the user stop working. Returns True if mail was queued.
+
+    With the tenant option ``password_reset = "new_password"`` the link leads to a confirmation that
+    mails a new password (:func:`send_new_password`); the password itself changes only then.
+    """
+    user = find_user(tenant, request_row.login)
+    if user is None or not user.email or user.status != USER_ACTIVE:
+        return False
+    ttl = timedelta(minutes=current_app.config["PASSWORD_RESET_TTL_MINUTES"])
+    revoke_tokens(user, PASSWORD_RESET)  # only the newest link works
+    store_token(user, PASSWORD_RESET, ttl, request_row.token_hash)
+    new_password = tenant.password_reset == "new_password"
+    queue_mail(
+        user.email,
+        _l("New password") if new_password else _l("Password reset"),
+        "new_password_request" if new_password else "password_reset",
+        kind="password_reset",
+        locale=user.locale or tenant.locale,
+        tenant=tenant,
+        user=user,
+        link=request_row.link,
+        ttl_minutes=int(ttl.total_seconds() // 60),
+    )
+    audit("user.password_reset_requested", "user", user.id, None, {"ip": request_row.ip}, actor="anonymous")
+    return True
+
+
+def send_new_password(tenant: Tenant, secret: str) -> User:
+    """Follow a mailed "new password" link (single use): set a random password, mail it, end every session."""
+    token = use_token(secret, PASSWORD_RESET)
+    if token is None:
+        raise IdentityError("token", str(_l("This link has expired or was already used. Request a new one.")))
+    user = session.get(User, token.user_id)
+    assert user is not None and user.email
+    password = generate_password()
+    _store_password(user, password)
+    revoke_all(user)
+    queue_mail(
+        user.email,
+        _l("Your new password"),
+        "new_password",
+        kind="password_reset",
+        locale=user.locale or tenant.locale,
+        tenant=tenant,
+        user=user,
+        password=password,
+    )
+    audit("user.password_reset", "user", user.id)
+    return user
 
 
 def reset_password_with_token(secret: str, new_password: str) -> User:

@@ -12,6 +12,7 @@ from core.access.guard import current_principal, public, require
 from core.db import session
 from core.identity import service, throttle
 from core.identity.forms import (
+    ConfirmForm,
     EmailChangeForm,
     LoginForm,
     NewPasswordForm,
@@ -109,6 +110,7 @@ def reset_request():
         service.request_password_reset(
             g.tenant,
             form.login.data,
+            request.remote_addr or "",
             link_for=lambda secret: url_for("identity.reset_password", token=secret, _external=True),
         )
         session.commit()
@@ -122,6 +124,8 @@ def reset_password(token: str):
     row = peek_token(token, PASSWORD_RESET)
     if row is None:
         return render_template("identity/reset_invalid.html"), 410
+    if g.tenant.password_reset == "new_password":
+        return _send_new_password(token)
     user = session.get(User, row.user_id)
     min_length = min_password_length(staff=user is not None and service.is_staff(user))
     form = NewPasswordForm()
@@ -136,6 +140,24 @@ def reset_password(token: str):
             flash(_("Your password is changed. Log in with the new password."), "info")
             return redirect(url_for("identity.login"))
     return render_template("identity/reset_form.html", form=form, min_length=min_length)
+
+
+def _send_new_password(token: str):
+    """The tenant mails new passwords: the link asks to confirm, and only then the password changes."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            service.send_new_password(g.tenant, token)
+        except service.IdentityError as error:
+            session.rollback()
+            return render_template("identity/message.html", title=_("Password not changed"), message=error.message), 410
+        session.commit()
+        return render_template(
+            "identity/message.html",
+            title=_("Check your e-mail"),
+            message=_("We have sent you a new password. Your other sessions have been logged out."),
+        )
+    return render_template("identity/reset_confirm.html", form=form)
 
 
 @blueprint.route("/profile", methods=["GET", "POST"])
