@@ -63,12 +63,31 @@ def _logged_in(app, user, slug: str):
     return client
 
 
+def _reset_request(app, slug: str, login: str, host):
+    """Ask for a reset; the ``core.identity.reset_mail`` job turns the request into mail, as the worker would."""
+    from core.jobs.registry import run_job
+
+    response = _submit(app.test_client(), f"/t/{slug}/password/reset", {"login": login}, host=host)
+    run_job(app, "core.identity.reset_mail")
+    return response
+
+
 def _password_reset(app, world, host):
-    return _submit(app.test_client(), "/t/isp/password/reset", {"login": "ann@example.com"}, host=host)
+    return _reset_request(app, "isp", "ann@example.com", host)
+
+
+def _new_password_request(app, world, host):
+    return _reset_request(app, "plain", "pete@example.com", host)
 
 
 def _new_password(app, world, host):
-    return _submit(app.test_client(), "/t/plain/password/reset", {"login": "pete@example.com"}, host=host)
+    """The new password is mailed once the link in the request's mail is followed and confirmed."""
+    response = _new_password_request(app, world, host)
+    if host:
+        return response
+    [request_mail] = [m for m in _outbox(app) if m.to == "pete@example.com" and "/password/reset/" in m.body_text]
+    path = "/" + URL.search(request_mail.body_text).group(0).split("://", 1)[1].split("/", 1)[1]
+    return _submit(app.test_client(), path, {})
 
 
 def _confirm_email(app, world, host):
@@ -103,6 +122,7 @@ def _notification(app, world, host):
 
 TRIGGERS: dict[str, Callable] = {
     "mail/password_reset.txt": _password_reset,
+    "mail/new_password_request.txt": _new_password_request,
     "mail/new_password.txt": _new_password,
     "mail/confirm_email.txt": _confirm_email,
     "mail/ticket_new.txt": _ticket_new,

@@ -16,6 +16,7 @@ from core.payments.paykeeper import SETTINGS as PAYKEEPER
 from core.settings.service import SettingsError, get_settings, save_settings, schema_for
 from core.tenants.logo import LOGO_MAX_BYTES, logo_type
 from core.tenants.schemas import BankSchema, BrandingSchema, ContactsSchema, LegalSchema
+from core.tenants.urls import external_url
 
 SECTIONS = {
     "branding": BrandingSchema,
@@ -97,6 +98,6 @@ def payment_settings():
         "admin/payment_settings.html",
         fields=form_fields(schema, values),
         errors=errors,
-        notify_url=url_for("gateway.paykeeper_notify", _external=True),
+        notify_url=external_url(g.tenant, "gateway.paykeeper_notify"),
         form=EmptyForm(),
     ), status

@@ -7,7 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, TelField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from core.identity.identifiers import LOGIN_ACCOUNT, LOGIN_CONTRACT
+from core.identity.identifiers import LOGIN_ACCOUNT, LOGIN_CONTRACT, MAX_LOGIN_LENGTH
+from core.identity.passwords import MAX_PASSWORD_LENGTH
 
 LOGIN_LABELS = {
     LOGIN_CONTRACT: _l("Contract number"),
@@ -21,16 +22,20 @@ def login_label(policy: str):
 
 
 class LoginForm(FlaskForm):
-    login = StringField(_l("Login"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    login = StringField(_l("Login"), validators=[DataRequired(), Length(max=MAX_LOGIN_LENGTH)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
 
 
 class ResetRequestForm(FlaskForm):
-    login = StringField(_l("Login"), validators=[DataRequired(), Length(max=254)])
+    login = StringField(_l("Login"), validators=[DataRequired(), Length(max=MAX_LOGIN_LENGTH)])
+
+
+class ConfirmForm(FlaskForm):
+    """Just the CSRF token: a button that confirms an action a mailed link asked for."""
 
 
 class NewPasswordForm(FlaskForm):
-    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords do not match."))],

@@ -8,6 +8,7 @@ LOGIN_CONTRACT = "contract"
 LOGIN_EMAIL = "email"
 LOGIN_ACCOUNT = "account"
 LOGIN_POLICIES = (LOGIN_CONTRACT, LOGIN_EMAIL, LOGIN_ACCOUNT)
+MAX_LOGIN_LENGTH = 254  # the longest login typed on a form or sent to the API (an e-mail address)
 
 _SPACES = re.compile(r"\s+")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -106,6 +106,24 @@ class OneTimeToken(TenantOwned, Base):
     used_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
+class PasswordResetRequest(TenantOwned, Base):
+    """A "forgot my password" request waiting for the ``core.identity.reset_mail`` job.
+
+    The web request only writes this row, the same for a known and an unknown login, so neither the
+    answer nor its timing tells whether the account exists. The job looks the login up and, if it
+    exists, stores the token (``token_hash``) and queues the mail carrying ``link``.
+    """
+
+    __tablename__ = "password_reset_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    link: Mapped[str] = mapped_column(String(2000))
+    ip: Mapped[str] = mapped_column(String(45), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Organization(TenantOwned, Base):
     """An organization inside a tenant (a registry participant, a legal-entity subscriber).
 
@@ -123,11 +141,16 @@ class Organization(TenantOwned, Base):
 
 
 class LoginThrottle(Base):
-    """Failed-login counters shared by every worker process (platform-level: keyed by tenant and login or IP)."""
+    """Back-off counters shared by every worker process (platform-level: keys name the tenant and a hash).
+
+    ``failures`` counts events (failed logins, reset requests) since the counter was last forgotten;
+    see :mod:`core.identity.throttle`.
+    """
 
     __tablename__ = "login_throttle"
+    __table_args__ = (Index("ix_login_throttle_last_event_at", "last_event_at"),)
 
     key: Mapped[str] = mapped_column(String(300), primary_key=True)
     failures: Mapped[int] = mapped_column(default=0)
-    window_started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_event_at: Mapped[datetime] = mapped_column(default=utcnow)
     locked_until: Mapped[datetime | None] = mapped_column(nullable=True)

@@ -1,8 +1,14 @@
-"""Password hashing (argon2id) and random initial passwords an operator can dictate on the phone."""
+"""Password hashing (argon2id), the password policy, and random initial passwords an operator can dictate.
+
+The policy follows OWASP ASVS 5.0 V6: a minimum length (longer for staff), no composition rules, and
+no password from the list of common ones shipped in ``data/common-passwords.txt``.
+"""
 
 from __future__ import annotations
 
 import secrets
+from functools import cache
+from importlib.resources import files
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -10,7 +16,9 @@ from flask_babel import lazy_gettext as _l
 
 # Latin letters and digits without look-alikes (0/O/o, 1/l/I) so a password read from paper is typed right.
 PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 8  # subscribers
+MIN_STAFF_PASSWORD_LENGTH = 10  # operators and administrators
+MAX_PASSWORD_LENGTH = 200  # argon2 hashes anything, but a bound keeps a login request small
 
 _hasher = PasswordHasher()
 # A real hash to verify against when the login is unknown, so both paths cost the same.
@@ -42,10 +50,29 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
-def password_problem(password: str) -> str | None:
-    """Why a new password is not acceptable (a translated sentence), or ``None``."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return str(_l("The password must be at least %(n)s characters long.", n=MIN_PASSWORD_LENGTH))
-    if password.isdigit() or password.isalpha():
-        return str(_l("The password must contain both letters and digits."))
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common passwords, lower-case (read once per process)."""
+    text = files("core.identity").joinpath("data/common-passwords.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def min_password_length(*, staff: bool) -> int:
+    """The shortest password allowed: longer for staff, whose accounts can do more harm."""
+    return MIN_STAFF_PASSWORD_LENGTH if staff else MIN_PASSWORD_LENGTH
+
+
+def password_problem(password: str, *, staff: bool = False, login: str | None = None) -> str | None:
+    """Why a new password is not acceptable (a translated sentence), or ``None``.
+
+    ``staff`` asks for the staff minimum length; ``login`` refuses the login itself as a password.
+    """
+    minimum = min_password_length(staff=staff)
+    if len(password) < minimum:
+        return str(_l("The password must be at least %(n)s characters long.", n=minimum))
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return str(_l("The password must be at most %(n)s characters long.", n=MAX_PASSWORD_LENGTH))
+    folded = password.casefold()
+    if folded in common_passwords() or (login and folded == login.casefold()):
+        return str(_l("This password is too common and easy to guess. Choose another one."))
     return None

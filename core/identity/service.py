@@ -13,21 +13,30 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.access.service import assign_role
+from core.access.service import assign_role, user_roles
 from core.audit.service import record as audit
 from core.db import session, utcnow
 from core.identity import throttle
-from core.identity.identifiers import LOGIN_EMAIL, is_valid_email, normalize_email, normalize_login
-from core.identity.models import USER_ACTIVE, USER_DELETED, USER_STATUSES, User
+from core.identity.identifiers import LOGIN_EMAIL, MAX_LOGIN_LENGTH, is_valid_email, normalize_email, normalize_login
+from core.identity.models import USER_ACTIVE, USER_DELETED, USER_STATUSES, PasswordResetRequest, User
 from core.identity.passwords import (
+    MAX_PASSWORD_LENGTH,
     generate_password,
     hash_password,
     needs_rehash,
     password_problem,
     verify_password,
 )
-from core.identity.sessions import revoke_all
-from core.identity.tokens import EMAIL_CHANGE, PASSWORD_RESET, issue_token, use_token
+from core.identity.sessions import revoke_all, token_hash
+from core.identity.tokens import (
+    EMAIL_CHANGE,
+    PASSWORD_RESET,
+    issue_token,
+    new_secret,
+    revoke_tokens,
+    store_token,
+    use_token,
+)
 from core.mail.outbox import queue_mail
 from core.tenants.models import Tenant
 
@@ -59,27 +68,40 @@ def find_user(tenant: Tenant, raw_login: str) -> User | None:
 
 
 def authenticate(tenant: Tenant, raw_login: str, password: str, ip: str) -> LoginResult:
-    """Check a login and password, counting failures per account and per IP across all workers.
+    """Check a login and password, throttling failures per (tenant, IP) and per (tenant, account).
 
-    A locked account or IP is refused before the password is checked. A blocked user learns it only
-    after giving the right password.
+    * An IP in back-off is refused before the password is checked.
+    * An account in back-off is refused the same way, except from an IP with no failures of its own
+      in this tenant: so strangers' failures never lock the owner out, and each further wrong guess
+      makes the account and that IP wait longer (exponential back-off, see :mod:`throttle`).
+    * An overlong login or password is a failure without a database lookup.
+    * A blocked user learns it only after giving the right password.
+
+    ``LoginResult.locked_until`` tells a refused caller how long to wait.
     """
-    login = normalize_login(tenant.login_identifier, raw_login)
-    keys = [throttle.account_key(tenant.id, login), throttle.ip_key(ip)]
-    locked = throttle.locked_until(keys)
-    if locked is not None:
-        return LoginResult(None, "locked", locked)
-    user = find_user(tenant, raw_login)
+    per_account, per_ip = throttle.login_policies()
+    login = normalize_login(tenant.login_identifier, raw_login[:MAX_LOGIN_LENGTH])
+    account_key = throttle.key(throttle.LOGIN_ACCOUNT, tenant.id, login)
+    ip_key = throttle.key(throttle.LOGIN_IP, tenant.id, ip)
+    live = throttle.counters([account_key, ip_key], per_account.memory)
+    ip_wait = throttle.waiting_until(live.get(ip_key))
+    if ip_wait is not None:
+        return LoginResult(None, "locked", ip_wait)
+    account_wait = throttle.waiting_until(live.get(account_key))
+    if account_wait is not None and ip_key in live:
+        return LoginResult(None, "locked", account_wait)
+    overlong = len(raw_login) > MAX_LOGIN_LENGTH or len(password) > MAX_PASSWORD_LENGTH
+    user = None if overlong else find_user(tenant, raw_login)
     usable = user is not None and user.status != USER_DELETED
-    if not verify_password(user.password_hash if usable else None, password):
-        per_account, per_ip = throttle.policies()
-        throttle.register_failure(keys[0], per_account)
-        throttle.register_failure(keys[1], per_ip)
+    if overlong or not verify_password(user.password_hash if usable else None, password):  # type: ignore[union-attr]
+        if not overlong:
+            throttle.register(account_key, per_account)
+        throttle.register(ip_key, per_ip)
         return LoginResult(None, "invalid")
     assert user is not None
     if user.status != USER_ACTIVE:
         return LoginResult(None, "blocked")
-    throttle.clear(keys[0])
+    throttle.clear(account_key)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
@@ -110,6 +132,10 @@ def create_user(
     email_value = normalize_email(email) if email else (normalized if tenant.login_identifier == LOGIN_EMAIL else None)
     if email_value and not is_valid_email(email_value):
         raise IdentityError("email", str(_l("Enter a valid e-mail address.")))
+    if password is not None:
+        problem = password_problem(password, staff=any(role != "subscriber" for role in roles), login=normalized)
+        if problem:
+            raise IdentityError("password", problem)
     secret = password or generate_password()
     user = User(
         login=normalized,
@@ -142,8 +168,7 @@ def set_status(user: User, status: str) -> None:
 def reset_password_by_operator(user: User) -> str:
     """Give ``user`` a new random password (for a new credentials sheet); ends their sessions."""
     secret = generate_password()
-    user.password_hash = hash_password(secret)
-    user.password_changed_at = utcnow()
+    _store_password(user, secret)
     revoke_all(user)
     audit("user.password_reset_by_operator", "user", user.id)
     return secret
@@ -158,61 +183,107 @@ def change_password(user: User, current: str, new: str, keep=None) -> None:
     audit("user.password_change", "user", user.id)
 
 
+def is_staff(user: User) -> bool:
+    """True when ``user`` holds any role besides "subscriber" (staff passwords must be longer)."""
+    return any(assignment.role.code != "subscriber" for assignment in user_roles(user))
+
+
+def check_new_password(user: User, new: str) -> str | None:
+    """Why ``new`` cannot be ``user``'s password under the policy (a translated sentence), or ``None``."""
+    return password_problem(new, staff=is_staff(user), login=user.login)
+
+
 def _set_new_password(user: User, new: str) -> None:
-    problem = password_problem(new)
+    problem = check_new_password(user, new)
     if problem:
         raise IdentityError("new_password", problem)
-    user.password_hash = hash_password(new)
+    _store_password(user, new)
+
+
+def _store_password(user: User, password: str) -> None:
+    """Every password change goes through here: it voids the reset links still in the user's mailbox."""
+    user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
+    revoke_tokens(user, PASSWORD_RESET)
 
 
-def request_password_reset(tenant: Tenant, raw_login: str, link_for) -> None:
-    """Mail a reset link (or, by tenant option, a new password) if the login exists and has an e-mail.
+def request_password_reset(tenant: Tenant, raw_login: str, ip: str, link_for) -> None:
+    """Record a "forgot my password" request; the ``core.identity.reset_mail`` job mails the link.
 
-    Always returns the same way and sends nothing from the request itself, so the answer and its
-    timing do not reveal whether the account exists. ``link_for(secret)`` builds the absolute link.
+    The request does the same work whether the login exists or not (no lookup: two counters and
+    one row), so neither the answer nor its timing reveals an account. Requests are limited per
+    login and per IP (:func:`throttle.reset_policies`); one over the limit is dropped silently, with
+    the same answer. ``link_for(secret)`` builds the absolute link to put in the mail.
     """
-    user = find_user(tenant, raw_login)
-    if user is None or not user.email or user.status != USER_ACTIVE:
+    login = normalize_login(tenant.login_identifier, raw_login[:MAX_LOGIN_LENGTH])
+    if not login:
         return
-    locale = user.locale or tenant.locale
-    if tenant.password_reset == "new_password":
-        secret = generate_password()
-        user.password_hash = hash_password(secret)
-        user.password_changed_at = utcnow()
-        revoke_all(user)
-        queue_mail(
-            user.email,
-            _l("Your new password"),
-            "new_password",
-            kind="password_reset",
-            locale=locale,
-            tenant=tenant,
-            user=user,
-            password=secret,
-        )
-    else:
-        ttl = timedelta(minutes=current_app.config["PASSWORD_RESET_TTL_MINUTES"])
-        secret = issue_token(user, PASSWORD_RESET, ttl)
-        queue_mail(
-            user.email,
-            _l("Password reset"),
-            "password_reset",
-            kind="password_reset",
-            locale=locale,
-            tenant=tenant,
-            user=user,
-            link=link_for(secret),
-            ttl_minutes=int(ttl.total_seconds() // 60),
-        )
-    audit("user.password_reset_requested", "user", user.id)
+    per_login, per_ip = throttle.reset_policies()
+    keys = [throttle.key(throttle.RESET_ACCOUNT, tenant.id, login), throttle.key(throttle.RESET_IP, tenant.id, ip)]
+    live = throttle.counters(keys, per_login.memory)
+    if any(throttle.waiting_until(live.get(k)) is not None for k in keys):
+        return
+    throttle.register(keys[0], per_login)
+    throttle.register(keys[1], per_ip)
+    secret = new_secret()
+    session.add(PasswordResetRequest(login=login, token_hash=token_hash(secret), link=link_for(secret), ip=ip[:45]))
+
+
+def send_reset_mail(tenant: Tenant, request_row: PasswordResetRequest) -> bool:
+    """Act on one reset request (in the job): if the login exists with an e-mail, store its token and
+    queue the mail with the link. Older links of the user stop working. Returns True if mail was queued.
+
+    With the tenant option ``password_reset = "new_password"`` the link leads to a confirmation that
+    mails a new password (:func:`send_new_password`); the password itself changes only then.
+    """
+    user = find_user(tenant, request_row.login)
+    if user is None or not user.email or user.status != USER_ACTIVE:
+        return False
+    ttl = timedelta(minutes=current_app.config["PASSWORD_RESET_TTL_MINUTES"])
+    revoke_tokens(user, PASSWORD_RESET)  # only the newest link works
+    store_token(user, PASSWORD_RESET, ttl, request_row.token_hash)
+    new_password = tenant.password_reset == "new_password"
+    queue_mail(
+        user.email,
+        _l("New password") if new_password else _l("Password reset"),
+        "new_password_request" if new_password else "password_reset",
+        kind="password_reset",
+        locale=user.locale or tenant.locale,
+        tenant=tenant,
+        user=user,
+        link=request_row.link,
+        ttl_minutes=int(ttl.total_seconds() // 60),
+    )
+    audit("user.password_reset_requested", "user", user.id, None, {"ip": request_row.ip}, actor="anonymous")
+    return True
+
+
+def send_new_password(tenant: Tenant, secret: str) -> User:
+    """Follow a mailed "new password" link (single use): set a random password, mail it, end every session."""
+    token = use_token(secret, PASSWORD_RESET)
+    if token is None:
+        raise IdentityError("token", str(_l("This link has expired or was already used. Request a new one.")))
+    user = session.get(User, token.user_id)
+    assert user is not None and user.email
+    password = generate_password()
+    _store_password(user, password)
+    revoke_all(user)
+    queue_mail(
+        user.email,
+        _l("Your new password"),
+        "new_password",
+        kind="password_reset",
+        locale=user.locale or tenant.locale,
+        tenant=tenant,
+        user=user,
+        password=password,
+    )
+    audit("user.password_reset", "user", user.id)
+    return user
 
 
 def reset_password_with_token(secret: str, new_password: str) -> User:
     """Set a new password from a mailed link (single use); ends every session of the user."""
-    problem = password_problem(new_password)
-    if problem:
-        raise IdentityError("new_password", problem)
     token = use_token(secret, PASSWORD_RESET)
     if token is None:
         raise IdentityError("token", str(_l("This link has expired or was already used. Request a new one.")))

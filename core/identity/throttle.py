@@ -1,90 +1,132 @@
-"""Login throttling per account and per IP, shared by all worker processes through the database.
+"""Throttling of logins and reset requests with exponential back-off, shared by all worker processes.
 
-Each failure is counted with one atomic upsert (``INSERT … ON CONFLICT DO UPDATE``), so several
-workers never lose an increment. The counters are written in the caller's transaction: the login
-views commit it on failure too.
+Counters are kept per tenant: per (tenant, IP), per (tenant, account) and per (tenant, reset target).
+A counter allows ``free`` events; after that each further one makes the key wait ``base``, then twice
+as long, and so on up to ``cap``. A counter is forgotten ``memory`` after its last event, and the
+``core.identity.housekeeping`` job deletes forgotten rows. Nobody is locked out for long by someone
+else: the back-off is short at first, and :func:`core.identity.service.authenticate` still checks the
+password of an account in back-off when it comes from an IP with no failures of its own.
+
+Each event is counted with one atomic upsert (``INSERT … ON CONFLICT DO UPDATE``), so several workers
+never lose an increment. Keys hold a hash of the login or IP, so their length is bounded whatever
+the input. The counters are written in the caller's transaction: the views commit it on failure too.
 """
 
 from __future__ import annotations
 
+import hashlib
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.db import session, utcnow
 from core.identity.models import LoginThrottle
 
+LOGIN_ACCOUNT = "acct"
+LOGIN_IP = "ip"
+RESET_ACCOUNT = "reset-acct"
+RESET_IP = "reset-ip"
+
 
 @dataclass(frozen=True)
-class ThrottlePolicy:
-    max_failures: int
-    window: timedelta
-    lock_for: timedelta
+class Backoff:
+    """``free`` events, then waits of ``base``, 2×``base``, 4×``base`` … at most ``cap``."""
+
+    free: int
+    base: timedelta
+    cap: timedelta
+    memory: timedelta = timedelta(hours=1)
+
+    def delay(self, events: int) -> timedelta:
+        """How long the key waits after its ``events``-th event in a row."""
+        if events < self.free:
+            return timedelta(0)
+        return min(self.base * 2 ** min(events - self.free, 30), self.cap)
 
 
-def account_key(tenant_id: int, login: str) -> str:
-    return f"acct:{tenant_id}:{login}"
+def key(scope: str, tenant_id: int, value: str) -> str:
+    """The counter key of ``value`` (a login or an IP) in ``tenant_id``; bounded length whatever ``value`` is."""
+    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+    return f"{scope}:{tenant_id}:{digest}"
 
 
-def ip_key(ip: str) -> str:
-    return f"ip:{ip}"
-
-
-def locked_until(keys: list[str]) -> datetime | None:
-    """The latest lock among ``keys`` that is still in force, or ``None``."""
-    now = utcnow()
+def counters(keys: list[str], memory: timedelta) -> dict[str, LoginThrottle]:
+    """The live counters among ``keys`` (those not yet forgotten), by key."""
+    since = utcnow() - memory
     rows = session.scalars(
-        select(LoginThrottle.locked_until).where(LoginThrottle.key.in_(keys), LoginThrottle.locked_until > now)
+        select(LoginThrottle).where(LoginThrottle.key.in_(keys), LoginThrottle.last_event_at >= since)
     )
-    locks = [value for value in rows if value is not None]
-    return max(locks) if locks else None
+    return {row.key: row for row in rows}
 
 
-def _upsert(key: str, window: timedelta, now: datetime) -> None:
+def waiting_until(row: LoginThrottle | None) -> datetime | None:
+    """When ``row``'s back-off ends, or ``None`` if it may act now."""
+    if row is None or row.locked_until is None or row.locked_until <= utcnow():
+        return None
+    return row.locked_until
+
+
+def minutes_left(until: datetime) -> int:
+    """Whole minutes (at least one) until ``until``, for "try again in N min." messages."""
+    return max(1, math.ceil((until - utcnow()).total_seconds() / 60))
+
+
+def register(key_: str, policy: Backoff) -> datetime | None:
+    """Count one event (a failed login, a reset request) for ``key_``; returns the end of its back-off, if any."""
+    now = utcnow()
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     table = LoginThrottle.__table__
-    expired = table.c.window_started_at < now - window
-    stmt = insert(table).values(key=key, failures=1, window_started_at=now)
+    forgotten = table.c.last_event_at < now - policy.memory
+    stmt = insert(table).values(key=key_, failures=1, last_event_at=now)
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.key],
-        set_={
-            "failures": case((expired, 1), else_=table.c.failures + 1),
-            "window_started_at": case((expired, now), else_=table.c.window_started_at),
-        },
+        set_={"failures": case((forgotten, 1), else_=table.c.failures + 1), "last_event_at": now},
     )
     session.execute(stmt)
+    events = session.execute(select(LoginThrottle.failures).where(LoginThrottle.key == key_)).scalar_one()
+    delay = policy.delay(events)
+    until = now + delay if delay else None
+    session.execute(update(LoginThrottle).where(LoginThrottle.key == key_).values(locked_until=until))
+    return until
 
 
-def register_failure(key: str, policy: ThrottlePolicy) -> bool:
-    """Count a failed login for ``key``; lock it when the limit is reached. Returns True if now locked."""
-    now = utcnow()
-    _upsert(key, policy.window, now)
-    failures = session.execute(select(LoginThrottle.failures).where(LoginThrottle.key == key)).scalar_one()
-    if failures >= policy.max_failures:
-        session.execute(
-            update(LoginThrottle)
-            .where(LoginThrottle.key == key)
-            .values(locked_until=now + policy.lock_for, failures=0, window_started_at=now)
+def clear(key_: str) -> None:
+    """Forget the counter of ``key_`` (after a successful login)."""
+    session.execute(delete(LoginThrottle).where(LoginThrottle.key == key_))
+
+
+def prune(now: datetime | None = None) -> int:
+    """Delete the counters nobody needs any more (idle longer than the longest memory); returns how many."""
+    now = now or utcnow()
+    memory = max(policy.memory for policy in (*login_policies(), *reset_policies()))
+    result = session.execute(
+        delete(LoginThrottle).where(
+            LoginThrottle.last_event_at < now - memory,
+            or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now),
         )
-        return True
-    return False
+    )
+    return result.rowcount or 0
 
 
-def clear(key: str) -> None:
-    """Forget the failures of ``key`` after a successful login."""
-    session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
-
-
-def policies() -> tuple[ThrottlePolicy, ThrottlePolicy]:
-    """(per account, per IP) from the app config."""
+def login_policies() -> tuple[Backoff, Backoff]:
+    """(per account, per IP) failed-login back-off from the app config."""
     cfg = current_app.config
-    lock = timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
-    window = timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
+    cap = timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
+    base = timedelta(seconds=30)
     return (
-        ThrottlePolicy(cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"], window, lock),
-        ThrottlePolicy(cfg["LOGIN_MAX_FAILURES_PER_IP"], window, lock),
+        Backoff(cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"], base, cap),
+        Backoff(cfg["LOGIN_MAX_FAILURES_PER_IP"], base, cap),
+    )
+
+
+def reset_policies() -> tuple[Backoff, Backoff]:
+    """(per login, per IP) password-reset request limits: a few an hour, then back-off up to an hour."""
+    return (
+        Backoff(3, timedelta(minutes=5), timedelta(hours=1), memory=timedelta(hours=6)),
+        Backoff(10, timedelta(minutes=5), timedelta(hours=1), memory=timedelta(hours=6)),
     )

@@ -18,17 +18,23 @@ EMAIL_CHANGE = "email_change"
 
 def issue_token(user: User, purpose: str, ttl: timedelta, payload: dict[str, Any] | None = None) -> str:
     """Create a token for ``user``; returns the secret to put in a link (only its hash is stored)."""
-    secret = secrets.token_urlsafe(32)
+    secret = new_secret()
+    store_token(user, purpose, ttl, token_hash(secret), payload)
+    return secret
+
+
+def new_secret() -> str:
+    """A fresh random secret for a mailed link."""
+    return secrets.token_urlsafe(32)
+
+
+def store_token(user: User, purpose: str, ttl: timedelta, hashed: str, payload: dict[str, Any] | None = None) -> None:
+    """Store a token whose secret (hashed to ``hashed``) was made earlier (see :func:`new_secret`)."""
     session.add(
         OneTimeToken(
-            user_id=user.id,
-            purpose=purpose,
-            token_hash=token_hash(secret),
-            payload=payload or {},
-            expires_at=utcnow() + ttl,
+            user_id=user.id, purpose=purpose, token_hash=hashed, payload=payload or {}, expires_at=utcnow() + ttl
         )
     )
-    return secret
 
 
 def peek_token(secret: str, purpose: str) -> OneTimeToken | None:
@@ -52,3 +58,13 @@ def use_token(secret: str, purpose: str) -> OneTimeToken | None:
         .execution_options(synchronize_session="fetch")
     )
     return row if result.rowcount == 1 else None
+
+
+def revoke_tokens(user: User, purpose: str) -> None:
+    """Void every outstanding token of ``user`` for ``purpose`` (a newer one was issued, or the password changed)."""
+    session.execute(
+        update(OneTimeToken)
+        .where(OneTimeToken.user_id == user.id, OneTimeToken.purpose == purpose, OneTimeToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )

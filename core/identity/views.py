@@ -10,8 +10,9 @@ from flask_login import login_user, logout_user
 
 from core.access.guard import current_principal, public, require
 from core.db import session
-from core.identity import service
+from core.identity import service, throttle
 from core.identity.forms import (
+    ConfirmForm,
     EmailChangeForm,
     LoginForm,
     NewPasswordForm,
@@ -20,6 +21,8 @@ from core.identity.forms import (
     ResetRequestForm,
     login_label,
 )
+from core.identity.models import User
+from core.identity.passwords import min_password_length
 from core.identity.sessions import WEB, open_session, revoke
 from core.identity.tokens import PASSWORD_RESET, peek_token
 from core.plugins.manager import flatten
@@ -73,10 +76,15 @@ def login():
             login_user(result.user)
             return redirect(safe_next(request.args.get("next")))
         session.commit()
-        error = {
-            "locked": _("Too many failed attempts. Try again in a few minutes or reset your password."),
-            "blocked": _("Your account is blocked. Please contact the provider."),
-        }.get(result.error or "", _("Wrong login or password."))
+        if result.error == "locked" and result.locked_until is not None:
+            error = _(
+                "Too many failed attempts. Try again in %(minutes)s min. or reset your password.",
+                minutes=throttle.minutes_left(result.locked_until),
+            )
+        elif result.error == "blocked":
+            error = _("Your account is blocked. Please contact the provider.")
+        else:
+            error = _("Wrong login or password.")
     return render_template("identity/login.html", form=form, error=error, variants=variants, variant=variant), (
         200 if error is None else 401
     )
@@ -103,6 +111,7 @@ def reset_request():
         service.request_password_reset(
             g.tenant,
             form.login.data,
+            request.remote_addr or "",
             link_for=lambda secret: external_url(g.tenant, "identity.reset_password", token=secret),
         )
         session.commit()
@@ -113,8 +122,13 @@ def reset_request():
 @blueprint.route("/password/reset/<token>", methods=["GET", "POST"])
 @public
 def reset_password(token: str):
-    if peek_token(token, PASSWORD_RESET) is None:
+    row = peek_token(token, PASSWORD_RESET)
+    if row is None:
         return render_template("identity/reset_invalid.html"), 410
+    if g.tenant.password_reset == "new_password":
+        return _send_new_password(token)
+    user = session.get(User, row.user_id)
+    min_length = min_password_length(staff=user is not None and service.is_staff(user))
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
@@ -126,7 +140,25 @@ def reset_password(token: str):
             session.commit()
             flash(_("Your password is changed. Log in with the new password."), "info")
             return redirect(url_for("identity.login"))
-    return render_template("identity/reset_form.html", form=form)
+    return render_template("identity/reset_form.html", form=form, min_length=min_length)
+
+
+def _send_new_password(token: str):
+    """The tenant mails new passwords: the link asks to confirm, and only then the password changes."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            service.send_new_password(g.tenant, token)
+        except service.IdentityError as error:
+            session.rollback()
+            return render_template("identity/message.html", title=_("Password not changed"), message=error.message), 410
+        session.commit()
+        return render_template(
+            "identity/message.html",
+            title=_("Check your e-mail"),
+            message=_("We have sent you a new password. Your other sessions have been logged out."),
+        )
+    return render_template("identity/reset_confirm.html", form=form)
 
 
 @blueprint.route("/profile", methods=["GET", "POST"])

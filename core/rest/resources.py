@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from core.access.guard import current_principal, public, require
 from core.access.service import user_permissions, user_roles
 from core.db import session
-from core.identity import service
+from core.identity import service, throttle
 from core.identity.sessions import API, open_session, revoke
 from core.plugins.state import enabled_plugins
 from core.rest.schemas import LoginRequestSchema, MeSchema, TenantInfoSchema, TokenSchema
@@ -31,10 +31,12 @@ def login(payload):
     result = service.authenticate(g.tenant, payload["login"], payload["password"], request.remote_addr or "")
     if result.user is None:
         session.commit()
-        message = {
-            "locked": "too many failed attempts; try again later",
-            "blocked": "the account is blocked",
-        }.get(result.error or "", "wrong login or password")
+        if result.error == "locked" and result.locked_until is not None:
+            message = f"too many failed attempts; try again in {throttle.minutes_left(result.locked_until)} min"
+        elif result.error == "blocked":
+            message = "the account is blocked"
+        else:
+            message = "wrong login or password"
         abort(401, description=message)
     ttl = timedelta(days=current_app.config["API_TOKEN_TTL_DAYS"])
     token, row = open_session(result.user, API, ttl)

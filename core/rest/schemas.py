@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
+
+from core.identity.identifiers import MAX_LOGIN_LENGTH
+from core.identity.passwords import MAX_PASSWORD_LENGTH
 
 
 class LoginRequestSchema(Schema):
-    login = fields.String(required=True, metadata={"description": "contract number, e-mail or account number"})
-    password = fields.String(required=True, load_only=True)
+    login = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=MAX_LOGIN_LENGTH),
+        metadata={"description": "contract number, e-mail or account number"},
+    )
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=MAX_PASSWORD_LENGTH))
 
 
 class TokenSchema(Schema):

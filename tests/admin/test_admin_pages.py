@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.identity.passwords import PASSWORD_ALPHABET, generate_password
+from core.jobs.registry import run_job
 from core.testing.fixtures import tenant_path
 
 SHEET_PASSWORD = re.compile(r'data-testid="password">([^<]+)<')
@@ -209,5 +210,6 @@ def test_contact_links_keep_web_addresses(app, isp, admin):
 def test_outbox_shows_queued_mail_to_admins(app, isp, admin, make_user, client):
     make_user(isp, "77001", email="ivanov@example.com")
     client.submit(tenant_path(isp, "/password/reset"), {"login": "77001"})
+    run_job(app, "core.identity.reset_mail")  # the job worker turns the request into mail
     page = admin.get(tenant_path(isp, "/admin/outbox")).get_data(as_text=True)
     assert "ivanov@example.com" in page

@@ -22,6 +22,8 @@ def isp(make_tenant):
 
 
 def _deliver(app):
+    """What the job worker does: act on the reset requests, then send the outbox."""
+    run_job(app, "core.identity.reset_mail")
     return run_job(app, "core.mail.deliver")
 
 
@@ -79,15 +81,29 @@ def test_reset_link_expires(app, isp, make_user, smtp_server, client, monkeypatc
     assert client.get(path).status_code == 410
 
 
-def test_tenant_option_new_password_by_mail(app, make_tenant, make_user, smtp_server, client):
+def test_tenant_option_new_password_by_mail_changes_it_only_when_the_link_is_followed(
+    app, make_tenant, make_user, smtp_server, client, login
+):
     tenant = make_tenant("housing", login_identifier="email", password_reset="new_password")
-    make_user(tenant, "resident@example.com")
+    user = make_user(tenant, "resident@example.com")
+    browser = login(tenant, user)
+    _request_reset(client, tenant, "Resident@Example.com")
     _request_reset(client, tenant, "Resident@Example.com")
     _deliver(app)
-    body = smtp_server.messages[0].get_body(("plain",)).get_content()
+    # Anyone can ask: nothing changes for the owner until the mailed link is followed.
+    assert browser.get(tenant_path(tenant, "/")).status_code == 200
+    login(tenant, user)
+    [path] = _links(smtp_server, "resident@example.com")[-1:]
+    assert "Получить новый пароль" in client.get(path).get_data(as_text=True)
+    done = client.submit(path, {})
+    assert "отправили вам новый пароль" in done.get_data(as_text=True)
+    _deliver(app)
+    body = smtp_server.sink.to("resident@example.com")[-1].get_body(("plain",)).get_content()
     password = re.search(r"(?:Пароль|Password): (\S+)", body).group(1)
     response = client.submit(tenant_path(tenant, "/login"), {"login": "resident@example.com", "password": password})
     assert response.status_code == 302
+    assert browser.get(tenant_path(tenant, "/")).status_code != 200  # the other sessions ended
+    assert client.get(path).status_code == 410
 
 
 def test_mail_waits_in_the_outbox_while_smtp_is_down(app, isp, make_user, smtp_server, client):
@@ -105,3 +121,75 @@ def test_mail_waits_in_the_outbox_while_smtp_is_down(app, isp, make_user, smtp_s
         session.commit()
     assert _deliver(app)["sent"] == 1
     assert len(smtp_server.messages) == 1
+
+
+def _links(smtp_server, to="ivanov@example.com") -> list[str]:
+    paths = []
+    for message in smtp_server.sink.to(to):
+        link = LINK.search(message.get_body(("plain",)).get_content()).group(0)
+        paths.append("/" + link.split("://", 1)[1].split("/", 1)[1])
+    return paths
+
+
+def test_a_newer_reset_request_voids_the_older_link(app, isp, make_user, smtp_server, client):
+    make_user(isp, "12345", email="ivanov@example.com")
+    _request_reset(client, isp, "12345")
+    _request_reset(client, isp, "12345")
+    _deliver(app)
+    older, newer = _links(smtp_server)
+    assert client.get(older).status_code == 410
+    assert client.get(newer).status_code == 200
+
+
+def test_a_password_change_voids_outstanding_reset_links(app, isp, make_user, smtp_server, client, login):
+    user = make_user(isp, "12345", email="ivanov@example.com")
+    _request_reset(client, isp, "12345")
+    _deliver(app)
+    [path] = _links(smtp_server)
+    changed = login(isp, user).submit(
+        tenant_path(isp, "/profile/password"),
+        {"pw-current_password": user.password, "pw-new_password": "Brand-new-pass-7", "pw-confirm": "Brand-new-pass-7"},
+        form_url=tenant_path(isp, "/profile"),
+    )
+    assert changed.status_code == 302
+    assert client.get(path).status_code == 410
+
+
+def test_the_request_itself_neither_issues_a_token_nor_writes_mail(app, isp, make_user, client):
+    """Known and unknown logins cost the request the same: the job does the lookup and the mail."""
+    from core.db import cross_tenant, session
+    from core.identity.models import OneTimeToken, PasswordResetRequest
+    from core.mail.models import OutboxMessage
+
+    make_user(isp, "12345", email="ivanov@example.com")
+    _request_reset(client, isp, "12345")
+    _request_reset(client, isp, "99999")
+    with app.app_context(), cross_tenant():
+        assert session.query(OutboxMessage).count() == 0
+        assert session.query(OneTimeToken).count() == 0
+        assert session.query(PasswordResetRequest).count() == 2
+    assert run_job(app, "core.identity.reset_mail") == {"mailed": 1, "unknown": 1, "failed": 0}
+    with app.app_context(), cross_tenant():
+        assert session.query(OutboxMessage).count() == 1
+        assert session.query(PasswordResetRequest).count() == 0
+
+
+def test_reset_requests_are_limited_per_login(app, isp, make_user, smtp_server, client):
+    make_user(isp, "12345", email="ivanov@example.com")
+    for _ in range(6):
+        assert _request_reset(client, isp, "12345").status_code == 200
+    _deliver(app)
+    assert len(smtp_server.sink.to("ivanov@example.com")) == 3
+
+
+def test_reset_requests_are_limited_per_ip(app, isp, make_user, smtp_server, client):
+    make_user(isp, "12345", email="ivanov@example.com")
+    for n in range(10):
+        _request_reset(client, isp, f"5550{n}")
+    assert _request_reset(client, isp, "12345").status_code == 200
+    _deliver(app)
+    assert smtp_server.sink.to("ivanov@example.com") == []
+    other_ip = app.test_client()
+    other_ip.submit(tenant_path(isp, "/password/reset"), {"login": "12345"}, environ_base={"REMOTE_ADDR": "192.0.2.1"})
+    _deliver(app)
+    assert len(smtp_server.sink.to("ivanov@example.com")) == 1
