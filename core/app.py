@@ -25,6 +25,7 @@ from core.payments import settings as _payment_settings  # noqa: F401 - register
 from core.plugins.manager import PluginHost
 from core.support import hooks as support_hooks
 from core.web import hooks as web_hooks
+from core.web.bounds import BoundedIntConverter, BoundedJSONProvider, refuse_bad_input
 
 CORE_DIR = Path(__file__).resolve().parent
 API_DESCRIPTION = (
@@ -47,6 +48,8 @@ def create_app(
     settings = load_config(config)
     app = Flask("core", instance_path=settings["INSTANCE_DIR"], instance_relative_config=False)
     app.config.update(settings)
+    app.url_map.converters["int"] = BoundedIntConverter  # every <int:id> fits an id column, else 404
+    app.json = BoundedJSONProvider(app)
     app.json.ensure_ascii = False  # Cyrillic stays readable in the API and in the audit log
     Path(settings["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
 
@@ -82,6 +85,7 @@ def create_app(
     from core.web.setup import resolve_tenant
 
     app.before_request(resolve_tenant)
+    app.before_request(refuse_bad_input)
     _init_extensions(app, host)
     _register_web(app, host)
     _register_api(app, host)

@@ -19,15 +19,13 @@ from core.visits import service, slots
 from core.visits.models import REQUESTED, SCHEDULED, VisitRequest
 from core.visits.settings import NAMESPACE, visit_settings
 from core.visits.views import flat_errors
+from core.web.bounds import parse_day, parse_id
 
 A_MONDAY = date(2024, 1, 1)
 
 
 def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    return parse_day(value)
 
 
 @blueprint.get("/visits")
@@ -100,10 +98,7 @@ def visit_schedule(visit_id: int):
     visit = get_or_404(VisitRequest, visit_id)
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("admin.visit", visit_id=visit_id))
-    try:
-        technician_id = int(request.form.get("technician_id", ""))
-    except ValueError:
-        technician_id = None
+    technician_id = parse_id(request.form.get("technician_id"))
     try:
         service.schedule(
             g.tenant, visit, _day(request.form.get("slot_date")), request.form.get("slot_window", ""), technician_id
@@ -168,7 +163,7 @@ def _raw_from_form(form) -> tuple[dict, dict[str, list[str]]]:
         reasons.append({"code": code.strip(), "title": title.strip()})
     raw = {
         "reasons": reasons,
-        "working_days": [int(d) for d in form.getlist("working_days") if d.isdigit()],
+        "working_days": [d for d in map(parse_id, form.getlist("working_days")) if d is not None],
         "windows": [w for w in _SEPARATORS.split(form.get("windows", "")) if w],
         "slot_capacity": form.get("slot_capacity", "").strip(),
         "horizon_days": form.get("horizon_days", "").strip(),

@@ -19,6 +19,7 @@ from core.support.models import STATUSES, Ticket
 from core.support.settings import MAX_HOURS
 from core.support.settings import NAMESPACE as DEADLINES
 from core.support.views import page_context, uploaded_files
+from core.web.bounds import page_number, parse_id
 
 blueprint = Blueprint("support_admin", __name__, url_prefix="/admin/support")
 
@@ -53,7 +54,7 @@ def queue():
         assignee=args.get("assignee", ""),
         overdue=args.get("overdue") == "1",
     )
-    page = max(args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     per_page = args.get("per_page", DEFAULT_PAGE_SIZE, type=int)
     if per_page not in PAGE_SIZES:
         per_page = DEFAULT_PAGE_SIZE
@@ -162,8 +163,8 @@ def assign(ticket_id: int):
     raw = request.form.get("assignee_id", "")
     if raw == "me":
         assignee = operator
-    elif raw.isdigit():
-        assignee = next((u for u in service.queue_staff() if u.id == int(raw)), None)
+    elif raw:
+        assignee = next((u for u in service.queue_staff() if u.id == parse_id(raw)), None)
         if assignee is None:
             return _detail(ticket, {"assignee": _("Choose a member of staff who works the support queue.")}, status=400)
     else:
@@ -183,7 +184,8 @@ def assign(ticket_id: int):
 def merge(ticket_id: int):
     duplicate = _ticket_or_404(ticket_id)
     raw = request.form.get("target", "").strip().lstrip("#")
-    target = find_ticket(int(raw)) if raw.isdigit() else None
+    target_id = parse_id(raw)
+    target = find_ticket(target_id) if target_id is not None else None
     if target is None:
         return _detail(duplicate, {"target": _("There is no request with this number.")}, {"target": raw}, 400)
     try:

@@ -16,6 +16,7 @@ from core.support.access import USE_PERMISSION, authored_or_404, visible_or_404
 from core.support.categories import categories_for, category_title
 from core.support.labels import ticket_status
 from core.support.models import CLOSED, DECLINED, RESOLVED, WAITING
+from core.web.bounds import page_number, parse_id
 
 blueprint = Blueprint("support", __name__, url_prefix="/support")
 
@@ -53,7 +54,7 @@ def too_large(_error):
 @require(USE_PERMISSION)
 def index():
     user = current_principal()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     tickets = service.tickets_of(user, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return render_template(
         "support/index.html",
@@ -81,7 +82,8 @@ def new():
         files = uploaded_files()
         account = None
         if values["account_id"]:
-            account = user_may_use(user, int(values["account_id"])) if values["account_id"].isdigit() else None
+            account_id = parse_id(values["account_id"])
+            account = user_may_use(user, account_id) if account_id is not None else None
             if account is None:  # report it with everything else, and write nothing
                 errors = {
                     **service.check_new_ticket(values["category"], values["subject"], values["body"], files),
@@ -192,7 +194,7 @@ def rate(ticket_id: int):
     raw = request.form.get("rating", "")
     comment = request.form.get("comment", "")
     try:
-        service.rate(ticket, user, int(raw) if raw.isdigit() else 0, comment)
+        service.rate(ticket, user, parse_id(raw) or 0, comment)
     except service.TicketError as refused:
         session.rollback()
         return _ticket_page(authored_or_404(user, ticket_id), refused.errors, {"comment": comment}, 400)

@@ -18,6 +18,7 @@ from core.files.storage import MAX_BYTES
 from core.visits import service, slots
 from core.visits.models import CANCELLED, DONE, NOT_DONE, REQUESTED, SCHEDULED, VisitRequest
 from core.visits.settings import visit_settings
+from core.web.bounds import parse_day, parse_id
 
 blueprint = Blueprint("visits", __name__, url_prefix="/visits")
 
@@ -62,10 +63,8 @@ def flat_errors(errors: dict, preferred: list[tuple[date, str]] | None = None) -
 
 def _parse_slot(value: str) -> tuple[date, str] | None:
     day_text, _sep, window = value.partition("|")
-    try:
-        return date.fromisoformat(day_text), window
-    except ValueError:
-        return None
+    day = parse_day(day_text)
+    return (day, window) if day is not None else None
 
 
 def _visible_or_404(visit_id: int) -> VisitRequest:
@@ -112,9 +111,8 @@ def new():
     if request.method == "POST" and EmptyForm().validate_on_submit():
         account_id = None
         if values["account_id"] != OTHER_ADDRESS:
-            try:
-                account_id = int(values["account_id"])
-            except ValueError:
+            account_id = parse_id(values["account_id"])
+            if account_id is None:
                 errors["account_id"] = [_("Choose one of your personal accounts.")]
         preferred = []
         for value in values["slots"]:
@@ -210,10 +208,7 @@ def rate(visit_id: int):
     visit = _own_or_404(visit_id)
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("visits.detail", visit_id=visit_id))
-    try:
-        rating = int(request.form.get("rating", ""))
-    except ValueError:
-        rating = None
+    rating = parse_id(request.form.get("rating"))
     try:
         service.rate(visit, rating, request.form.get("rating_comment", ""))
     except service.VisitError as error:
