@@ -119,6 +119,7 @@ def _register_web(app: Flask, host: PluginHost) -> None:
 def _register_api(app: Flask, host: PluginHost) -> None:
     from core.rest import errors as api_errors
     from core.rest import resources
+    from core.rest.document import serve_document_with_servers
 
     api = Api(
         app,
@@ -136,3 +137,4 @@ def _register_api(app: Flask, host: PluginHost) -> None:
             csrf.exempt(blueprint)
             owners[blueprint.name] = plugin_name
     api_errors.init_api_errors(app)
+    serve_document_with_servers(app, api)

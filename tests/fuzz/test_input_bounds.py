@@ -142,3 +142,9 @@ def test_a_newline_in_next_goes_home(site, subscriber):
         form_url=tenant_path(site.tenant, "/"),
     )
     assert response.status_code == 302 and "Set-Cookie" not in response.headers["Location"]
+
+
+def test_the_openapi_document_sends_clients_to_the_tenants_site(app, site):
+    by_prefix = app.test_client().get(tenant_path(site.tenant, "/api/v1/openapi.json")).get_json()
+    assert by_prefix["servers"][0]["url"] == f"http://localhost/t/{site.tenant.slug}"
+    assert "/api/v1/accounts" in by_prefix["paths"]
