@@ -39,6 +39,7 @@ from core.settings.service import get_settings
 from core.support.categories import TicketCategory
 from core.support.service import open_ticket
 from core.tenants.models import Tenant
+from core.web.bounds import page_number, parse_day, parse_id
 
 
 def current_tenant() -> Tenant:
@@ -100,6 +101,9 @@ __all__ = [
     "notify",
     "open_account",
     "open_ticket",
+    "page_number",
+    "parse_day",
+    "parse_id",
     "parse_rubles",
     "plugin_settings",
     "public",

@@ -17,7 +17,7 @@ from core.money.figures import balance_view, month_range, monthly_totals, months
 from core.payments.paykeeper import start_card_payment
 from core.payments.service import PaymentError
 from core.rest.lookup import BEARER, found_first
-from core.web.bounds import FIRST_DAY, LAST_DAY, parse_month
+from core.web.bounds import FIRST_DAY, LAST_DAY, MAX_ID, parse_month
 
 blueprint = Blueprint(
     "api_accounts", __name__, url_prefix="/api/v1/accounts", description="Personal accounts and money"
@@ -63,7 +63,7 @@ class OperationsQuery(Schema):
         load_default=None, validate=validate.OneOf(["charge", "payment", "correction", "reversal", "promise"])
     )
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_ID))
 
 
 def _month_in_range(text: str) -> None:

@@ -24,6 +24,9 @@ def index():
     return render_template("faq/index.html", entries=service.published_entries(), settings=_settings())
 
 
+MAX_POSITION = 100_000  # the column is an integer; nobody orders more questions than this
+
+
 def _form_values() -> tuple[dict, dict]:
     values = {
         "question": request.form.get("question", "").strip(),
@@ -39,9 +42,13 @@ def _form_values() -> tuple[dict, dict]:
     if not values["answer"]:
         errors["answer"] = _("Enter the answer.")
     try:
-        values["position"] = int(values["position"] or 100)
+        position = int(values["position"] or 100)
     except ValueError:
-        errors["position"] = _("Enter a whole number.")
+        position = -1
+    if 0 <= position <= MAX_POSITION:
+        values["position"] = position
+    else:
+        errors["position"] = _("Enter a whole number from 0 to %(max)d.", max=MAX_POSITION)
     return values, errors
 
 

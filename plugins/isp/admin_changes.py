@@ -12,7 +12,16 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
-from core.api import current_principal, current_tenant, get_or_404, plugin_settings, require, session, utcnow
+from core.api import (
+    current_principal,
+    current_tenant,
+    get_or_404,
+    parse_day,
+    plugin_settings,
+    require,
+    session,
+    utcnow,
+)
 from plugins.isp import addons, changes
 from plugins.isp.calendar import first_of_next_month, tenant_today
 from plugins.isp.contracts import subscriptions_on, upcoming
@@ -24,12 +33,7 @@ ACTIONS = ("tariff", "connect", "disconnect", "cancel_change")
 
 
 def _day(text: str | None, default: date) -> date | None:
-    if not text:
-        return default
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
+    return parse_day(text) if text else default
 
 
 def _page(contract: Contract, error: str | None = None, status: int = 200):

@@ -9,7 +9,7 @@ from flask import g, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
-from core.api import PersonalAccount, can, get_or_404, require, session
+from core.api import PersonalAccount, can, get_or_404, page_number, parse_day, require, session
 from plugins.isp import catalog
 from plugins.isp.calendar import tenant_today
 from plugins.isp.contracts import ContractError, NewContract, open_contract
@@ -59,7 +59,7 @@ def admin_contracts():
     state = request.args.get("state", "")
     if state not in STATES:
         state = ""
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     today = tenant_today(g.tenant)
     rows = list(session.scalars(contracts_query(q, state, today).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
     rows, has_next = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
@@ -128,10 +128,8 @@ def _check(values: dict) -> tuple[dict[str, str], date | None]:
         errors["category"] = _("Choose the subscriber category.")
     if values["email"] and not EMAIL_RE.match(values["email"]):
         errors["email"] = _("Enter an e-mail address like name@example.com.")
-    starts_on = None
-    try:
-        starts_on = date.fromisoformat(values["starts_on"]) if values["starts_on"] else None
-    except ValueError:
+    starts_on = parse_day(values["starts_on"]) if values["starts_on"] else None
+    if values["starts_on"] and starts_on is None:
         errors["starts_on"] = _("Enter the date as YYYY-MM-DD.")
     return errors, starts_on
 

@@ -14,7 +14,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from core.api import current_account, current_principal, require, session
+from core.api import current_account, current_principal, parse_day, require, session
 from plugins.isp import freeze as freezes
 from plugins.isp.calendar import tenant_today
 from plugins.isp.contracts import contract_of
@@ -50,7 +50,7 @@ def read_period(form, today: date) -> PeriodInput:
     ends_on = _date(form.get("ends_on", ""))
     days_text = form.get("days", "").strip()
     if ends_on is None and starts_on is not None:
-        if days_text.isdigit() and 0 < int(days_text) <= 3650:
+        if days_text.isascii() and days_text.isdigit() and 0 < int(days_text) <= 3650:
             ends_on = starts_on + timedelta(days=int(days_text) - 1)
         else:
             errors["days"] = _("Enter the number of days.")
@@ -58,10 +58,7 @@ def read_period(form, today: date) -> PeriodInput:
 
 
 def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return None
+    return parse_day(text)
 
 
 @blueprint.route("/freeze", methods=["GET", "POST"])

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.testing.fixtures import tenant_path
-from tests.fuzz.values import RAW_BODIES, json_value, path_ids, query_text
+from tests.fuzz.values import BOUNDARY_TEXT, RAW_BODIES, json_value, path_ids, query_text
 from tests.tenancy.world import populate
 
 FUZZ = settings(
@@ -104,11 +104,15 @@ def test_the_document_lists_the_api(fuzzer):
 def test_generated_input_never_gets_a_server_error(fuzzer):
     known_ids = sorted({v for v in fuzzer.site.ids.values() if isinstance(v, int)})
 
+    def ids_for(name: str) -> st.SearchStrategy:
+        own = st.just(fuzzer.site.ids[name]) if name in fuzzer.site.ids else st.sampled_from(known_ids)
+        return st.one_of(own, own, path_ids(known_ids))  # mostly a real object, so the checks behind it run
+
     @FUZZ
     @given(data=st.data())
     def run(data):
         op = data.draw(st.sampled_from(fuzzer.ops), label="operation")
-        ids = {name: data.draw(path_ids(known_ids), label=name) for name in op.path_params}
+        ids = {name: data.draw(ids_for(name), label=name) for name in op.path_params}
         query = {
             name: query_text(data.draw(st.one_of(st.none(), json_value(fuzzer.spec, schema)), label=name))
             for name, schema in op.query.items()
@@ -117,6 +121,14 @@ def test_generated_input_never_gets_a_server_error(fuzzer):
         fuzzer.send(op, ids, query, body)
 
     run()
+
+
+def test_every_query_parameter_takes_every_boundary_value(fuzzer):
+    ids = {name: value for name, value in fuzzer.site.ids.items() if isinstance(value, int)}
+    for op in fuzzer.ops:
+        for name in op.query:
+            for value in BOUNDARY_TEXT:
+                fuzzer.send(op, ids, {name: value}, {} if op.body is not None else None)
 
 
 def test_hostile_json_bodies_are_refused_with_a_message(fuzzer):
