@@ -8,6 +8,10 @@ The protocol (https://docs.paykeeper.ru, "Приём POST-оповещений" 
   (``/payments/paykeeper/notify`` on the tenant's site) and expects the answer
   ``"OK " + md5(id + secret)``. Anything else is a refusal and PayKeeper sends again later.
 
+A notification with an empty ``orderid`` is a payment made on PayKeeper's own form, where the payer
+typed only the account number (``clientid``): once its key checks out the money is never refused; it
+goes to the account with that number, or to suspense for an operator to move.
+
 Money is posted once per PayKeeper payment id (ledger key ``paykeeper:<id>``): a repeated
 notification answers the same ``OK …`` and posts nothing more. The order's row is locked first, so
 concurrent copies of one notification queue behind each other on PostgreSQL (SQLite serialises

@@ -35,7 +35,7 @@ FORM_VALUES = [
     "x" * 5000,
 ]
 FUZZ = settings(
-    max_examples=80,
+    max_examples=50,
     deadline=None,
     derandomize=True,
     database=None,
