@@ -44,6 +44,7 @@ from core.support.service import open_ticket
 from core.tenants.current import NoTenantError, current_tenant
 from core.tenants.models import Tenant
 from core.tenants.urls import site_path
+from core.web.bounds import page_number, parse_day, parse_id
 from core.web.input import MAX_ID, FormInput, Id, Text, read_form
 
 __all__ = [
@@ -107,6 +108,9 @@ __all__ = [
     "notify",
     "open_account",
     "open_ticket",
+    "page_number",
+    "parse_day",
+    "parse_id",
     "parse_rubles",
     "plugin_settings",
     "public",

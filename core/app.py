@@ -16,6 +16,7 @@ from core.access.setup import build_registry
 from core.config import load_config
 from core.db.session import Database, close_session
 from core.extensions import babel, csrf, login_manager
+from core.identity import hooks as identity_hooks
 from core.jobs import hooks as jobs_hooks
 from core.jobs.registry import build_jobs
 from core.money import hooks as money_hooks
@@ -25,6 +26,7 @@ from core.payments import settings as _payment_settings  # noqa: F401 - register
 from core.plugins.manager import PluginHost
 from core.support import hooks as support_hooks
 from core.web import hooks as web_hooks
+from core.web.bounds import BoundedIntConverter, BoundedJSONProvider, refuse_bad_input
 
 CORE_DIR = Path(__file__).resolve().parent
 API_DESCRIPTION = (
@@ -47,6 +49,8 @@ def create_app(
     settings = load_config(config)
     app = Flask("core", instance_path=settings["INSTANCE_DIR"], instance_relative_config=False)
     app.config.update(settings)
+    app.url_map.converters["int"] = BoundedIntConverter  # every <int:id> fits an id column, else 404
+    app.json = BoundedJSONProvider(app)
     app.json.ensure_ascii = False  # Cyrillic stays readable in the API and in the audit log
     Path(settings["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
 
@@ -66,6 +70,7 @@ def create_app(
     app.plugins = host  # type: ignore[attr-defined]
     host.register_core("access", access_hooks)
     host.register_core("jobs", jobs_hooks)
+    host.register_core("identity", identity_hooks)
     host.register_core("web", web_hooks)
     host.register_core("money", money_hooks)
     host.register_core("notify", notify_hooks)
@@ -84,6 +89,7 @@ def create_app(
     from core.web.setup import resolve_tenant
 
     app.before_request(resolve_tenant)
+    app.before_request(refuse_bad_input)
     _init_extensions(app, host)
     _register_web(app, host)
     _register_api(app, host)
@@ -117,6 +123,7 @@ def _register_web(app: Flask, host: PluginHost) -> None:
 def _register_api(app: Flask, host: PluginHost) -> None:
     from core.rest import errors as api_errors
     from core.rest import resources
+    from core.rest.document import serve_document_with_servers
 
     api = Api(
         app,
@@ -134,3 +141,4 @@ def _register_api(app: Flask, host: PluginHost) -> None:
             csrf.exempt(blueprint)
             owners[blueprint.name] = plugin_name
     api_errors.init_api_errors(app)
+    serve_document_with_servers(app, api)

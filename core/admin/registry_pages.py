@@ -20,6 +20,7 @@ from core.money.format import format_money
 from core.payments.models import SUSPENSE, Payment, RegistryImport
 from core.payments.registry import Problem, RegistryError, import_registry
 from core.payments.service import PaymentError, move_from_suspense
+from core.web.bounds import page_number
 
 PAGE_SIZE = 50
 
@@ -40,7 +41,7 @@ def problem_text(problem: Problem) -> str:
 
 
 def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return page_number()
 
 
 @blueprint.route("/payments/registries", methods=["GET", "POST"])
@@ -143,6 +144,7 @@ def suspense_move(payment_id: int):
             except PaymentError:
                 session.rollback()
                 flash(_("This payment is no longer in suspense."), "error")
+                return _suspense_page()[0], 409
             else:
                 session.commit()
                 flash(

@@ -15,6 +15,7 @@ from core.identity import service
 from core.identity.forms import login_label
 from core.identity.models import USER_ACTIVE, USER_BLOCKED, USER_DELETED, User
 from core.identity.targets import target_user
+from core.web.bounds import page_number
 
 PAGE_SIZE = 50
 STATUS_MESSAGES = {
@@ -40,7 +41,7 @@ def subscribers_query(q: str):
 @require("subscribers.view")
 def subscribers():
     q = request.args.get("q", "")
-    page = max(int(request.args.get("page", "1") or 1), 1)
+    page = page_number()
     rows = list(session.scalars(subscribers_query(q).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
     return render_template(
         "admin/subscribers.html", users=rows[:PAGE_SIZE], q=q, page=page, has_next=len(rows) > PAGE_SIZE

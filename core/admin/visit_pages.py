@@ -20,6 +20,7 @@ from core.visits import service, slots
 from core.visits.models import REQUESTED, SCHEDULED, VisitRequest
 from core.visits.settings import NAMESPACE, visit_settings
 from core.visits.views import flat_errors
+from core.web.bounds import parse_day, parse_id
 from core.web.input import Id, Text, read_form
 from core.web.validation_messages import translate_errors
 
@@ -27,10 +28,7 @@ A_MONDAY = date(2024, 1, 1)
 
 
 def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    return parse_day(value)
 
 
 @blueprint.get("/visits")
@@ -183,7 +181,7 @@ def _raw_from_form(form: dict) -> tuple[dict, dict[str, list[str]]]:
         reasons.append({"code": code.strip(), "title": title.strip()})
     raw = {
         "reasons": reasons,
-        "working_days": [int(d) for d in form.get("working_days", []) if d.isascii() and d.isdigit()],
+        "working_days": [d for d in map(parse_id, form.get("working_days", [])) if d is not None],
         "windows": [w for w in _SEPARATORS.split(form.get("windows", "")) if w],
         "slot_capacity": form.get("slot_capacity", "").strip(),
         "horizon_days": form.get("horizon_days", "").strip(),

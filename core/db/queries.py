@@ -9,11 +9,15 @@ from sqlalchemy import select
 
 from core.db.session import session
 
+MAX_ID = 2**31 - 1  # the largest PostgreSQL integer; also core.web.bounds.MAX_ID
+
 M = TypeVar("M")
 
 
 def get_or_404(model: type[M], object_id: int) -> M:
     """The object of the current tenant with this id, or a 404 (another tenant's object is not found)."""
+    if not isinstance(object_id, int) or not 0 <= object_id <= MAX_ID:
+        abort(404)
     obj = session.scalar(select(model).where(model.id == object_id))  # type: ignore[attr-defined]
     if obj is None:
         abort(404)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core.identity.jobs import housekeeping, reset_mail
 from core.mail.outbox import deliver_due
 from core.plugins.markers import hookimpl
 from core.plugins.types import Job
@@ -19,6 +18,4 @@ def deliver_mail(now: datetime) -> dict[str, int]:
 def register_jobs() -> list[Job]:
     return [
         Job("core.mail.deliver", deliver_mail, every_seconds=10),
-        Job("core.identity.reset_mail", reset_mail, every_seconds=5),
-        Job("core.identity.housekeeping", housekeeping, every_seconds=600),
     ]

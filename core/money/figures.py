@@ -99,6 +99,13 @@ def month_range(first: str, last: str) -> list[str]:
     return months
 
 
+def months_before(month: str, count: int) -> str:
+    """``YYYY-MM`` ``count`` months before ``month`` (``"2026-03"``, 11 → ``"2025-04"``)."""
+    year, number = map(int, month.split("-"))
+    index = year * 12 + number - 1 - count
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
 def month_start(month: str, tz: ZoneInfo) -> datetime:
     year, number = map(int, month.split("-"))
     return datetime(year, number, 1, tzinfo=tz)

@@ -22,6 +22,9 @@ def format_money(kopecks: int | None) -> str:
     return f"{format_decimal(rubles(kopecks or 0), format='#,##0.00')}\u00a0₽"
 
 
+MAX_RUBLES = 10**13  # in kopecks still far inside a bigint
+
+
 class AmountError(ValueError):
     """Not an amount of money in rubles with at most two decimals."""
 
@@ -33,6 +36,8 @@ def parse_rubles(text: str) -> int:
         value = Decimal(cleaned)
     except InvalidOperation:
         raise AmountError("not a number") from None
-    if value.is_nan() or value.is_infinite() or value != value.quantize(Decimal("0.01")):
+    if not value.is_finite() or abs(value) >= MAX_RUBLES:
+        raise AmountError("not an amount of money")  # 1e308 would not even round to kopecks
+    if value != value.quantize(Decimal("0.01")):
         raise AmountError("at most two digits after the comma")
     return int(value * KOPECKS)

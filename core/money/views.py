@@ -13,7 +13,7 @@ from core.access.guard import require
 from core.db import session
 from core.money.charts import bar_chart
 from core.money.current import choose_account, current_account, my_accounts
-from core.money.figures import balance_view, month_range, monthly_totals, operations
+from core.money.figures import balance_view, month_range, monthly_totals, months_before, operations
 from core.money.format import AmountError, parse_rubles
 from core.payments.paykeeper import start_card_payment
 from core.payments.service import PaymentError
@@ -21,6 +21,7 @@ from core.receipts.model import build_receipt
 from core.receipts.views import receipt_css as render_receipt_css
 from core.receipts.views import render_receipt_html, render_receipt_pdf
 from core.tenants.current import current_tenant
+from core.web.bounds import page_number, parse_day, parse_month
 from core.web.input import Id, Text, read_form
 from core.web.urls import safe_next
 
@@ -48,13 +49,6 @@ def _account_or_none_page():
     if account is None:
         return None, (render_template("money/no_account.html"), 200)
     return account, None
-
-
-def _parse_day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 @blueprint.get("/")
@@ -87,9 +81,9 @@ def history():
     if page:
         return page
     tz = current_tenant().zone
-    start_day, end_day = _parse_day(request.args.get("from")), _parse_day(request.args.get("to"))
+    start_day, end_day = parse_day(request.args.get("from")), parse_day(request.args.get("to"))
     kind = request.args.get("kind", "")
-    page_no = max(1, request.args.get("page", 1, type=int) or 1)
+    page_no = page_number()
     start = datetime.combine(start_day, datetime.min.time(), tz) if start_day else None
     end = datetime.combine(end_day + timedelta(days=1), datetime.min.time(), tz) if end_day else None
     rows = operations(
@@ -120,13 +114,9 @@ def stats():
     if page:
         return page
     today = _today()
-    default_first = f"{today.year - 1:04d}-{today.month:02d}" if today.month != 12 else f"{today.year:04d}-01"
-    first = request.args.get("from") or default_first
-    last = request.args.get("to") or f"{today.year:04d}-{today.month:02d}"
-    try:
-        months = month_range(first, last)
-    except ValueError:
-        months, first, last = [], default_first, f"{today.year:04d}-{today.month:02d}"
+    last = parse_month(request.args.get("to")) or f"{today.year:04d}-{today.month:02d}"
+    first = parse_month(request.args.get("from")) or months_before(last, 11)
+    months = month_range(first, last)
     totals = monthly_totals(g.tenant, account, months[0], months[-1]) if months else []
     return render_template(
         "money/stats.html",

@@ -11,6 +11,7 @@ from core.access.guard import current_principal, require
 from core.db import session
 from core.notify import service
 from core.rest.lookup import BEARER
+from core.web.bounds import MAX_ID
 
 blueprint = Blueprint(
     "api_notifications", __name__, url_prefix="/api/v1/notifications", description="The notification centre"
@@ -31,7 +32,7 @@ class NotificationSchema(Schema):
 class NotificationsQuery(Schema):
     unread = fields.Boolean(load_default=False, metadata={"description": "only unread notifications"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_ID))
 
 
 class MarkedSchema(Schema):

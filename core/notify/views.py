@@ -9,6 +9,7 @@ from marshmallow import Schema, fields
 from core.access.guard import current_principal, is_api_request, require
 from core.db import session
 from core.notify import service
+from core.web.bounds import page_number
 from core.web.input import Text, read_form
 from core.web.urls import safe_next, same_site_path
 
@@ -48,7 +49,7 @@ def link_href(link: str) -> str:
 @require()
 def index():
     user = current_principal()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     rows = service.visible(user, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
     return render_template(
         "notify/index.html",

@@ -8,6 +8,10 @@ The protocol (https://docs.paykeeper.ru, "Приём POST-оповещений" 
   (``/payments/paykeeper/notify`` on the tenant's site) and expects the answer
   ``"OK " + md5(id + secret)``. Anything else is a refusal and PayKeeper sends again later.
 
+A notification with an empty ``orderid`` is a payment made on PayKeeper's own form, where the payer
+typed only the account number (``clientid``): once its key checks out the money is never refused; it
+goes to the account with that number, or to suspense for an operator to move.
+
 Money is posted once per PayKeeper payment id (ledger key ``paykeeper:<id>``): a repeated
 notification answers the same ``OK …`` and posts nothing more. The order's row is locked first, so
 concurrent copies of one notification queue behind each other on PostgreSQL (SQLite serialises
@@ -35,8 +39,10 @@ from typing import Any
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from core.accounts.models import PersonalAccount
+from core.accounts.service import find_account
 from core.db import session, utcnow
 from core.ledger.models import LedgerTransaction
 from core.ledger.service import LedgerError
@@ -220,6 +226,8 @@ def handle_notification(form: Mapping[str, Any], remote_addr: str) -> tuple[int,
     amount = parse_sum(sum_text)
     if amount is None:
         return refuse(400, "sum is not an amount")
+    if not orderid:
+        return _payment_without_order(form, remote_addr, payment_id, amount, clientid, secret, refuse)
     order = session.scalar(
         select(Payment)
         .where(Payment.order_id == orderid, Payment.channel == CARD, Payment.provider == PROVIDER)
@@ -269,6 +277,78 @@ def handle_notification(form: Mapping[str, Any], remote_addr: str) -> tuple[int,
             post_payment(target, key=ledger_key, occurred_at=now)
     except LedgerError as error:
         return refuse(409, f"not posted: {error}"[:300])
+    _log(form, remote_addr, POSTED_OUTCOME, note)
+    return 200, ok
+
+
+def _direct_order_id(payment_id: str) -> str:
+    """Our order id for a payment made on PayKeeper's own form (no order of ours): one per payment id."""
+    return f"pk-{_md5(payment_id)[:24]}"
+
+
+def _payment_without_order(
+    form: Mapping[str, Any],
+    remote_addr: str,
+    payment_id: str,
+    amount: int,
+    clientid: str,
+    secret: str,
+    refuse: Callable[[int, str], tuple[int, str]],
+) -> tuple[int, str]:
+    """A verified payment with an empty ``orderid``: the payer typed only the account (``clientid``).
+
+    PayKeeper sends these when someone pays on its own form. The money is real, so it is never
+    refused: it goes to the account whose number is ``clientid``, or to suspense for an operator to
+    move when no account has that number. Posted once per PayKeeper payment id.
+    """
+    ledger_key = f"{PROVIDER}:{payment_id}"
+    order_id = _direct_order_id(payment_id)
+    ok = answer(payment_id, secret)
+
+    def posted_before() -> tuple[int, str] | None:
+        done = session.execute(
+            select(LedgerTransaction.meta).where(LedgerTransaction.idempotency_key == ledger_key)
+        ).first()
+        if done is None:
+            return None
+        if (done.meta or {}).get("payment_order") == order_id:
+            _log(form, remote_addr, DUPLICATE_OUTCOME)
+            return 200, ok
+        return refuse(409, "this payment id was already used for another order")
+
+    repeated = posted_before()
+    if repeated is not None:
+        return repeated
+    account = find_account(clientid) if clientid.strip() else None
+    now = utcnow()
+    payment = Payment(
+        channel=CARD,
+        provider=PROVIDER,
+        order_id=order_id,
+        external_id=payment_id,
+        personal_account_id=account.id if account is not None else None,
+        account_number=account.number if account is not None else clientid[:40],
+        amount=amount,
+        status=CREATED,
+        payer=clientid[:300],
+        paid_at=now,
+        meta={"without_order": True},
+    )
+    try:
+        with session.begin_nested():
+            session.add(payment)
+            session.flush()
+            post_payment(payment, key=ledger_key, occurred_at=now)
+    except IntegrityError:
+        # A copy of this notification was posted at the same moment: answer as for a repeat.
+        session.expire_all()
+        repeated = posted_before()
+        if repeated is not None:
+            return repeated
+        raise
+    except LedgerError as error:
+        return refuse(409, f"not posted: {error}"[:300])
+    note = "no order; " + ("credited by clientid" if account is not None else "no account has this clientid: suspense")
     _log(form, remote_addr, POSTED_OUTCOME, note)
     return 200, ok
 

@@ -335,7 +335,7 @@ def _read_totals(parsed: ParsedRegistry, number: int, cells: list[str], layout: 
         )
         return
     count = cells[count_col].strip()
-    if count.isdigit():
+    if count.isascii() and count.isdigit():
         parsed.totals_count = int(count)
     else:
         parsed.problems.append(Problem(number, _("the totals count %(value)s is not a number"), {"value": count}))

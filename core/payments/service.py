@@ -159,7 +159,12 @@ def correction(account: PersonalAccount, amount: int, reason: str, key: str):
 
 
 def move_from_suspense(payment: Payment, account: PersonalAccount, reason: str) -> Payment:
-    """Move a payment that landed in suspense to the right account (audited; once)."""
+    """Move a payment that landed in suspense to the right account (audited; once).
+
+    The payment's row is locked first: of two operators moving it at once, the second waits and is
+    then told it is no longer in suspense (:class:`PaymentError`).
+    """
+    session.refresh(payment, with_for_update=True)
     if payment.status != SUSPENSE:
         raise PaymentError("only a payment in suspense can be moved")
     ledger.transfer(

@@ -6,17 +6,18 @@ from datetime import date, datetime, timedelta
 
 from flask import abort, g
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from core.access.guard import require
 from core.accounts.service import user_may_use
 from core.db import session
 from core.money.current import account_or_404, my_accounts
-from core.money.figures import balance_view, month_range, monthly_totals, operations
+from core.money.figures import balance_view, month_range, monthly_totals, months_before, operations
 from core.payments.paykeeper import start_card_payment
 from core.payments.service import PaymentError
 from core.rest.lookup import BEARER, found_first
 from core.tenants.current import current_tenant
+from core.web.bounds import FIRST_DAY, LAST_DAY, MAX_ID, parse_month
 
 blueprint = Blueprint(
     "api_accounts", __name__, url_prefix="/api/v1/accounts", description="Personal accounts and money"
@@ -56,16 +57,21 @@ class OperationSchema(Schema):
 
 
 class OperationsQuery(Schema):
-    start = fields.Date(data_key="from", load_default=None)
-    end = fields.Date(data_key="to", load_default=None)
+    start = fields.Date(data_key="from", load_default=None, validate=validate.Range(min=FIRST_DAY, max=LAST_DAY))
+    end = fields.Date(data_key="to", load_default=None, validate=validate.Range(min=FIRST_DAY, max=LAST_DAY))
     kind = fields.String(
         load_default=None, validate=validate.OneOf(["charge", "payment", "correction", "reversal", "promise"])
     )
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_ID))
 
 
-MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="a month as YYYY-MM")
+def _month_in_range(text: str) -> None:
+    if parse_month(text) is None:
+        raise ValidationError(f"a month from {FIRST_DAY.year} to {LAST_DAY.year}")
+
+
+MONTH = [validate.Regexp(r"^[0-9]{4}-(0[1-9]|1[0-2])$", error="a month as YYYY-MM"), _month_in_range]
 
 
 class StatsQuery(Schema):
@@ -159,7 +165,7 @@ def get_stats(query, account):
     """Paid and charged per month from ``from`` to ``to`` (``YYYY-MM``), in the provider's time zone."""
     today = _today()
     last = query["end"] or f"{today.year:04d}-{today.month:02d}"
-    first = query["start"] or month_range(f"{today.year - 1:04d}-{today.month:02d}", last)[1]
+    first = query["start"] or months_before(last, 11)
     months = month_range(first, last)
     if not months:
         abort(422, description="'from' must not be after 'to'")

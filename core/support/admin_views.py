@@ -20,7 +20,8 @@ from core.support.models import STATUSES, Ticket
 from core.support.settings import MAX_HOURS
 from core.support.settings import NAMESPACE as DEADLINES
 from core.support.views import page_context, uploaded_files
-from core.web.input import MAX_ID, Text, read_form
+from core.web.bounds import page_number, parse_id
+from core.web.input import Text, read_form
 
 blueprint = Blueprint("support_admin", __name__, url_prefix="/admin/support")
 
@@ -78,7 +79,7 @@ def queue():
         assignee=args.get("assignee", ""),
         overdue=args.get("overdue") == "1",
     )
-    page = max(args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     per_page = args.get("per_page", DEFAULT_PAGE_SIZE, type=int)
     if per_page not in PAGE_SIZES:
         per_page = DEFAULT_PAGE_SIZE
@@ -188,8 +189,8 @@ def assign(ticket_id: int):
     raw = read_form(AssignForm()).data.get("assignee_id", "")
     if raw == "me":
         assignee = operator
-    elif raw.isdigit():
-        assignee = next((u for u in service.queue_staff() if u.id == int(raw)), None)
+    elif raw:
+        assignee = next((u for u in service.queue_staff() if u.id == parse_id(raw)), None)
         if assignee is None:
             return _detail(ticket, {"assignee": _("Choose a member of staff who works the support queue.")}, status=400)
     else:
@@ -209,7 +210,8 @@ def assign(ticket_id: int):
 def merge(ticket_id: int):
     duplicate = _ticket_or_404(ticket_id)
     raw = read_form(MergeForm()).values.get("target", "").lstrip("#")
-    target = find_ticket(int(raw)) if raw.isascii() and raw.isdigit() and int(raw) <= MAX_ID else None
+    target_id = parse_id(raw)
+    target = find_ticket(target_id) if target_id is not None else None
     if target is None:
         return _detail(duplicate, {"target": _("There is no request with this number.")}, {"target": raw}, 400)
     try:

@@ -21,6 +21,7 @@ from core.support import service
 from core.support.access import USE_PERMISSION, authored_or_404, visible_or_404
 from core.support.categories import categories_for, category_title
 from core.tenants.urls import external_url
+from core.web.bounds import MAX_ID
 
 blueprint = Blueprint(
     "api_tickets", __name__, url_prefix="/api/v1/tickets", description="Support conversations of the subscriber"
@@ -71,14 +72,14 @@ class TicketDetailSchema(TicketSchema):
 
 class TicketListQuery(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_ID))
 
 
 class TicketCreateSchema(Schema):
     category = fields.String(required=True, metadata={"description": "a code from GET /api/v1/tickets/categories"})
     subject = fields.String(required=True, validate=validate.Length(min=1, max=service.MAX_SUBJECT))
     body = fields.String(required=True, validate=validate.Length(min=1, max=service.MAX_BODY))
-    personal_account_id = fields.Integer(load_default=None, allow_none=True)
+    personal_account_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
 
 
 class TicketReplySchema(Schema):

@@ -17,6 +17,7 @@ from core.support.access import USE_PERMISSION, authored_or_404, visible_or_404
 from core.support.categories import categories_for, category_title
 from core.support.labels import ticket_status
 from core.support.models import CLOSED, DECLINED, RESOLVED, WAITING
+from core.web.bounds import page_number
 from core.web.input import Id, Text, read_form
 
 blueprint = Blueprint("support", __name__, url_prefix="/support")
@@ -71,7 +72,7 @@ def too_large(_error):
 @require(USE_PERMISSION)
 def index():
     user = current_principal()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     tickets = service.tickets_of(user, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return render_template(
         "support/index.html",

@@ -19,7 +19,8 @@ from core.files.storage import MAX_BYTES
 from core.visits import service, slots
 from core.visits.models import CANCELLED, DONE, NOT_DONE, REQUESTED, SCHEDULED, VisitRequest
 from core.visits.settings import visit_settings
-from core.web.input import MAX_ID, Text, read_form
+from core.web.bounds import parse_day, parse_id
+from core.web.input import Text, read_form
 
 
 class NewVisitForm(Schema):
@@ -78,10 +79,8 @@ def flat_errors(errors: dict, preferred: list[tuple[date, str]] | None = None) -
 
 def _parse_slot(value: str) -> tuple[date, str] | None:
     day_text, _sep, window = value.partition("|")
-    try:
-        return date.fromisoformat(day_text), window
-    except ValueError:
-        return None
+    day = parse_day(day_text)
+    return (day, window) if day is not None else None
 
 
 def _visible_or_404(visit_id: int) -> VisitRequest:
@@ -131,10 +130,8 @@ def new():
         errors = {name: [form.error(name)] for name in form.errors}
         account_id = None
         if values["account_id"] != OTHER_ADDRESS:
-            chosen = str(values["account_id"])
-            if chosen.isascii() and chosen.isdigit() and 0 < int(chosen) <= MAX_ID:
-                account_id = int(chosen)
-            else:
+            account_id = parse_id(values["account_id"])
+            if account_id is None:
                 errors["account_id"] = [_("Choose one of your personal accounts.")]
         preferred = []
         for value in values["slots"]:

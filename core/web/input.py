@@ -29,6 +29,7 @@ from flask import request
 from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.datastructures import MultiDict
 
+from core.web.bounds import MAX_ID
 from core.web.validation_messages import translate_errors
 
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -117,10 +118,6 @@ def read_form(schema: Schema, formdata: MultiDict | Mapping[str, Any] | None = N
         messages = invalid.messages if isinstance(invalid.messages, dict) else {"_schema": invalid.messages}
         return FormInput({}, translate_errors(messages), shown)
     return FormInput(data, {}, shown)
-
-
-#: The largest id a database key holds on every supported database (PostgreSQL's ``integer``).
-MAX_ID = 2**31 - 1
 
 
 def Id(**kwargs: Any) -> fields.Integer:

@@ -25,6 +25,9 @@ def index():
     return render_template("faq/index.html", entries=service.published_entries(), settings=_settings())
 
 
+MAX_POSITION = 100_000  # the column is an integer; nobody orders more questions than this
+
+
 class EntryForm(Schema):
     """What the operator's question form accepts; core's ``read_form`` translates the messages."""
 
@@ -38,7 +41,7 @@ class EntryForm(Schema):
     )
     position = fields.Integer(
         load_default=100,
-        validate=validate.Range(min=-1_000_000, max=1_000_000),
+        validate=validate.Range(min=0, max=MAX_POSITION, error=N_("Enter a whole number from 0 to 100000.")),
         error_messages={"invalid": N_("Enter a whole number.")},
     )
     published = fields.Boolean(load_default=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -157,6 +158,47 @@ def test_an_operator_moves_an_unidentified_payment_to_its_account(app, isp, oper
     again = operator.submit(
         tenant_path(isp, move), {"account": "100200", "reason": "twice"}, form_url=tenant_path(isp, SUSPENSE_PAGE)
     )
-    assert again.status_code == 302
+    assert again.status_code == 409 and "This payment is no longer in suspense." in again.get_data(as_text=True)
     with app.app_context(), tenant_scope(isp.id):
         assert find_account("100200").balance == 150_000  # moved once only
+
+
+# Finding 12: two operators moving the same suspense payment at once: one moves it, the other gets 409.
+# PostgreSQL only (real row locks between concurrent transactions; SQLite runs writers one at a time).
+def test_two_operators_moving_one_payment_at_once_move_it_once(
+    abonent_database,
+    app,
+    isp,
+    operator,
+    make_user,
+    login,
+):
+    if abonent_database.dialect != "postgresql":
+        pytest.skip("real row-lock concurrency is PostgreSQL's (run with ABONENT_TEST_DATABASE_URL)")
+    upload(operator, isp, SAMPLE.read_bytes())
+    with app.app_context(), tenant_scope(isp.id):
+        payment_id = session.scalar(select(Payment.id).where(Payment.status == SUSPENSE))
+    second = login(isp, make_user(isp, "operator2", roles=("operator",)))
+    clients = [operator, second]
+    tokens = [client.csrf_token(tenant_path(isp, SUSPENSE_PAGE)) for client in clients]
+    url = tenant_path(isp, f"/admin/payments/suspense/{payment_id}/move")
+    statuses: list[int] = [0, 0]
+    start = threading.Barrier(2)
+
+    def move(index: int, account: str) -> None:
+        start.wait(timeout=30)
+        data = {"account": account, "reason": "found the payer", "csrf_token": tokens[index]}
+        statuses[index] = clients[index].post(url, data=data).status_code
+
+    threads = [threading.Thread(target=move, args=(i, n)) for i, n in enumerate(("100200", "100201"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(statuses) == [302, 409]
+    with app.app_context(), tenant_scope(isp.id):
+        balances = find_account("100200").balance + find_account("100201").balance
+        assert balances == 150_000 + 75_050 + 20_000  # the 200 ₽ from suspense arrived once
+        assert ledger.balance(ledger.suspense_account()) == 0
+        assert ledger.check() == []

@@ -10,7 +10,18 @@ from flask_babel import gettext as _
 from marshmallow import Schema, fields
 from sqlalchemy import exists, func, select
 
-from core.api import PersonalAccount, Text, can, current_tenant, get_or_404, read_form, require, session
+from core.api import (
+    PersonalAccount,
+    Text,
+    can,
+    current_tenant,
+    get_or_404,
+    page_number,
+    parse_day,
+    read_form,
+    require,
+    session,
+)
 from plugins.isp.catalog import service as catalog
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
@@ -60,7 +71,7 @@ def admin_contracts():
     state = request.args.get("state", "")
     if state not in STATES:
         state = ""
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     today = tenant_today(current_tenant())
     rows = list(session.scalars(contracts_query(q, state, today).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
     rows, has_next = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
@@ -144,10 +155,8 @@ def _check(values: dict) -> tuple[dict[str, str], date | None]:
         errors["category"] = _("Choose the subscriber category.")
     if values["email"] and not EMAIL_RE.match(values["email"]):
         errors["email"] = _("Enter an e-mail address like name@example.com.")
-    starts_on = None
-    try:
-        starts_on = date.fromisoformat(values["starts_on"]) if values["starts_on"] else None
-    except ValueError:
+    starts_on = parse_day(values["starts_on"]) if values["starts_on"] else None
+    if values["starts_on"] and starts_on is None:
         errors["starts_on"] = _("Enter the date as YYYY-MM-DD.")
     return errors, starts_on
 

@@ -16,7 +16,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import Schema, fields
 
-from core.api import Text, current_account, current_principal, current_tenant, read_form, require, session
+from core.api import Text, current_account, current_principal, current_tenant, parse_day, read_form, require, session
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.refusals import Refused
@@ -71,10 +71,7 @@ def read_period(form: Mapping[str, Any], today: date) -> PeriodInput:
 
 
 def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return None
+    return parse_day(text)
 
 
 @web.route("/freeze", methods=["GET", "POST"])

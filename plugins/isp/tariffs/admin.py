@@ -19,6 +19,7 @@ from core.api import (
     current_principal,
     current_tenant,
     get_or_404,
+    parse_day,
     plugin_settings,
     read_form,
     require,
@@ -36,12 +37,7 @@ ACTIONS = ("tariff", "connect", "disconnect", "cancel_change")
 
 
 def _day(text: str | None, default: date) -> date | None:
-    if not text:
-        return default
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
+    return parse_day(text) if text else default
 
 
 def _page(contract: Contract, error: str | None = None, status: int = 200):
