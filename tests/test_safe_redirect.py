@@ -73,6 +73,9 @@ def test_login_never_sends_the_browser_off_the_site(app, acme, target):
         data={"login": acme.login, "password": acme.password, "csrf_token": token},
         base_url=SITE,
     )
+    if "\x00" in target:  # the app refuses a NUL anywhere in a request before any view runs
+        assert response.status_code == 400
+        return
     assert response.status_code == 302
     assert _browser_target(response.headers["Location"], SITE + "/login") == "acme.localhost"
 
@@ -89,6 +92,9 @@ def test_every_next_form_uses_the_same_check(app, acme):
     for url, data in forms:
         for target in HOSTILE:
             response = _post(client, url, {**data, "next": target})
+            if "\x00" in target:  # refused before any view runs
+                assert response.status_code == 400, (url, target)
+                continue
             assert response.status_code == 302, (url, target)
             assert _browser_target(response.headers["Location"], SITE + url) == "acme.localhost", (url, target)
         kept = _post(client, url, {**data, "next": "/money/history?page=2"})

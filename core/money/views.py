@@ -22,7 +22,7 @@ from core.receipts.views import receipt_css as render_receipt_css
 from core.receipts.views import render_receipt_html, render_receipt_pdf
 from core.tenants.current import current_tenant
 from core.web.bounds import page_number, parse_day, parse_month
-from core.web.input import Id, Text, read_form
+from core.web.input import Id, Text, posted_next, read_form
 from core.web.urls import safe_next
 
 blueprint = Blueprint("money", __name__, url_prefix="/money")
@@ -31,9 +31,8 @@ HISTORY_PAGE = 50
 KINDS = ("charge", "payment", "correction", "reversal", "promise")
 
 
-class SwitchForm(Schema):
+class AccountChoice(Schema):
     account_id = Id(load_default=None)
-    next = Text(2000)
 
 
 class PayForm(Schema):
@@ -69,9 +68,9 @@ def overview():
 @blueprint.post("/switch")
 @require("cabinet.use")
 def switch():
-    form = read_form(SwitchForm())
-    choose_account(form.data.get("account_id") or 0)
-    return redirect(safe_next(form.values.get("next"), "money.overview"))
+    choice = read_form(AccountChoice())
+    choose_account(choice.data.get("account_id") or 0)
+    return redirect(safe_next(posted_next(), "money.overview"))
 
 
 @blueprint.get("/history")
