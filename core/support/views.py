@@ -96,15 +96,16 @@ def new():
         values = {**values, **form.values}
         files = uploaded_files()
         account = None
-        if form.errors:
-            errors = {name: form.error(name) for name in form.errors}
-        elif form.data["account_id"] is not None:
+        bad_account = "account_id" in form.errors
+        if not bad_account and form.data.get("account_id") is not None:
             account = user_may_use(user, form.data["account_id"])
-            if account is None:  # report it with everything else, and write nothing
-                errors = {
-                    **service.check_new_ticket(form.data["category"], form.data["subject"], form.data["body"], files),
-                    "account_id": _("Choose one of your accounts."),
-                }
+            bad_account = account is None
+        other = {name: form.error(name) for name in form.errors if name != "account_id"}
+        if bad_account or other:  # report it with everything else, and write nothing
+            text = {name: str(values.get(name, "")) for name in ("category", "subject", "body")}
+            errors = {**service.check_new_ticket(text["category"], text["subject"], text["body"], files), **other}
+            if bad_account:
+                errors["account_id"] = _("Choose one of your accounts.")
         if not errors:
             try:
                 ticket = service.open_ticket(
