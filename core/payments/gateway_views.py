@@ -8,6 +8,7 @@ import secrets
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from marshmallow import Schema
 from sqlalchemy import select
 
 from core.access.guard import current_principal, public, require
@@ -19,6 +20,7 @@ from core.money.format import format_money
 from core.payments import paykeeper
 from core.payments.models import CARD, CREATED, MOVED, POSTED, SUSPENSE, Payment
 from core.tenants.urls import external_url
+from core.web.input import Text, read_form
 
 blueprint = Blueprint("gateway", __name__, url_prefix="/payments")
 
@@ -54,6 +56,12 @@ def _sandbox_settings_or_404() -> dict:
     return settings
 
 
+class SandboxPayment(Schema):
+    """The sandbox's Pay button: the payment id it shows, so paying twice reports one payment twice."""
+
+    payment_id = Text(20)
+
+
 @blueprint.post("/paykeeper/notify")
 @public
 @csrf.exempt
@@ -83,7 +91,7 @@ def sandbox(order_id: str):
     if payment.status != CREATED:
         return redirect(done_url)
     # The form carries its payment id, so submitting it twice reports one payment twice (posted once).
-    payment_id = request.form.get("payment_id", "")
+    payment_id = read_form(SandboxPayment()).values.get("payment_id", "")
     if not _PAYMENT_ID.fullmatch(payment_id):
         payment_id = str(10**11 + secrets.randbelow(9 * 10**11))
     fields = paykeeper.sandbox_notification(settings, payment, payment_id)
