@@ -97,12 +97,20 @@ def _check(response, described: str) -> None:
     assert response.status_code < 500, f"{response.status_code} for {described}"
 
 
+#: Query parameters the pages read (pages, periods, filters, where to go next), all set at once.
+QUERY_NAMES = ("page", "per_page", "from", "to", "period", "kind", "status", "q", "state", "next", "assignee")
+QUERY_VALUES = ["9999-12-31", "²", "0000-01", "99999999999999999999999", "/\n/evil.example"]
+
+
 def _walk(app, site, client) -> tuple[dict[str, dict[str, str]], str]:
-    """Open every page; return the POST forms found (by action) and the session's CSRF token."""
+    """Open every page (also with boundary query values); return its POST forms (by action) and the CSRF token."""
     forms: dict[str, dict[str, str]] = {}
     token = ""
     for rule in _web_rules(app, "GET"):
         url = _url(site.tenant, rule, site.ids)
+        for shift in range(3):  # each parameter gets a different value in each round
+            query = {name: QUERY_VALUES[(i + shift) % len(QUERY_VALUES)] for i, name in enumerate(QUERY_NAMES)}
+            _check(client.get(url, query_string=query), f"GET {url} {query!r:.200}")
         response = client.get(url)
         _check(response, f"GET {url}")
         if response.status_code != 200 or response.mimetype != "text/html":
