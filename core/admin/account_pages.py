@@ -21,6 +21,7 @@ from core.ledger.service import LedgerError
 from core.money.figures import operations
 from core.money.format import AmountError, parse_rubles
 from core.payments import service as payments
+from core.web.bounds import parse_day
 
 
 @blueprint.get("/accounts")
@@ -69,12 +70,10 @@ def account_new():
 
 def _period_bounds(tz: ZoneInfo) -> tuple[date, date]:
     today = datetime.now(tz).date()
-    start = request.args.get("from") or today.replace(day=1).isoformat()
-    end = request.args.get("to") or today.isoformat()
-    try:
-        return date.fromisoformat(start), date.fromisoformat(end)
-    except ValueError:
+    start, end = parse_day(request.args.get("from")), parse_day(request.args.get("to"))
+    if (request.args.get("from") and start is None) or (request.args.get("to") and end is None):
         return today.replace(day=1), today
+    return start or today.replace(day=1), end or today
 
 
 @blueprint.get("/accounts/<int:account_id>")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from core.db.session import session
 
-MAX_ID = 2**31 - 1  # the largest PostgreSQL integer; also core.web.bounds.MAX_ID
+MAX_ID = 2**31 - 1  # the largest PostgreSQL integer: the one bound on ids (core.web.bounds re-exports it)
 
 M = TypeVar("M")
 

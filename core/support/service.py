@@ -47,6 +47,7 @@ from core.support.models import (
 from core.support.settings import NAMESPACE as DEADLINES
 from core.tenants.models import Tenant
 from core.tenants.urls import external_url, site_path
+from core.web.bounds import parse_id
 
 ATTACHMENT_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"})
 MAX_ATTACHMENTS = 5
@@ -611,8 +612,8 @@ def queue(filters: QueueFilters, viewer: User, *, page: int = 1, per_page: int =
         conditions.append(Ticket.assignee_id.is_(None))
     elif filters.assignee == "me":
         conditions.append(Ticket.assignee_id == viewer.id)
-    elif filters.assignee.isdigit():
-        conditions.append(Ticket.assignee_id == int(filters.assignee))
+    elif parse_id(filters.assignee) is not None:
+        conditions.append(Ticket.assignee_id == parse_id(filters.assignee))
     if filters.overdue:
         conditions.append(overdue_clause(now))
 

@@ -25,7 +25,8 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**31 - 1
+from core.db.queries import MAX_ID as MAX_ID  # the one bound on ids, re-exported for the readers below
+
 MAX_JSON_DEPTH = 32
 MAX_JSON_NUMBER = 10**15  # beyond any amount in kopecks; integers and floats alike
 MAX_PAGE = 100_000
