@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from html.parser import HTMLParser
 from itertools import pairwise
 
 import pytest
 from sqlalchemy import select
-from werkzeug.datastructures import MultiDict
 
 import core.support.service as support_service
 from core.api import PluginInfo, TicketCategory, hookimpl, open_ticket
 from core.db import session, tenant_scope, utcnow
 from core.identity.models import User
 from core.support.models import Ticket, TicketMessage, TicketStatusChange
+from tests.html_forms import form_data
 from tests.support.conftest import open_via_web, ticket_id_from, url
 
 
@@ -273,54 +272,11 @@ def test_plugins_register_categories_and_open_tickets(app, site, login, enable_p
     assert queue.count('class="ticket-row') == 1
 
 
-class _FormReader(HTMLParser):
-    """The fields a browser posts for the form whose action ends with ``action`` when ``button`` is clicked."""
-
-    def __init__(self, action: str, button: str) -> None:
-        super().__init__()
-        self.action, self.button = action, button
-        self.inside = False
-        self.fields: list[tuple[str, str]] = []
-        self.select: str | None = None
-        self.options: list[tuple[str, bool]] = []
-        self.pending: dict[str, str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = {name: value or "" for name, value in attrs}
-        if tag == "form":
-            self.inside = attrs.get("action", "").endswith(self.action)
-        elif not self.inside:
-            return
-        elif tag == "input" and attrs.get("name"):
-            self.fields.append((attrs["name"], attrs.get("value", "")))
-        elif tag == "select":
-            self.select, self.options = attrs["name"], []
-        elif tag == "option" and self.select:
-            self.options.append((attrs.get("value", ""), "selected" in attrs))
-        elif tag == "button":
-            self.pending = attrs
-
-    def handle_data(self, data):
-        if self.pending is not None and data.strip() == self.button and self.pending.get("name"):
-            self.fields.append((self.pending["name"], self.pending.get("value", "")))
-
-    def handle_endtag(self, tag):
-        if tag == "select" and self.select:
-            chosen = [value for value, selected in self.options if selected] or [self.options[0][0]]
-            self.fields.append((self.select, chosen[0]))
-            self.select = None
-        elif tag == "button":
-            self.pending = None
-        elif tag == "form":
-            self.inside = False
-
-
 def test_take_it_myself_button_assigns_the_ticket_to_the_operator(app, site, login):
     ticket_id = ticket_id_from(open_via_web(login(site.tenant, site.subscriber), site))
     operator = login(site.tenant, site.operator)
     page = operator.get(url(site, f"/admin/support/{ticket_id}")).get_data(as_text=True)
-    reader = _FormReader(f"/admin/support/{ticket_id}/assign", "Take it myself")
-    reader.feed(page)
-    posted = operator.post(url(site, f"/admin/support/{ticket_id}/assign"), data=MultiDict(reader.fields))
+    fields = form_data(page, f"/admin/support/{ticket_id}/assign", "Take it myself")
+    posted = operator.post(url(site, f"/admin/support/{ticket_id}/assign"), data=fields)
     assert posted.status_code == 302
     assert _ticket(app, site, ticket_id).assignee_id == site.operator.id
