@@ -20,7 +20,7 @@ from core.money.format import format_money
 from core.payments.models import DONE, QUEUED, RUNNING, SUSPENSE, Payment, RegistryImport, RegistryUpload
 from core.payments.registry import Problem
 from core.payments.service import PaymentError, move_from_suspense
-from core.payments.uploads import problems_of, queue_upload, upload_status
+from core.payments.uploads import MAX_UPLOAD_BYTES, problems_of, queue_upload, upload_status
 from core.web.bounds import page_number
 
 PAGE_SIZE = 50
@@ -44,6 +44,13 @@ def problem_text(problem: Problem) -> str:
 
 def _page() -> int:
     return page_number()
+
+
+@blueprint.url_value_preprocessor
+def _registry_upload_limit(endpoint: str | None, _values: dict | None) -> None:
+    """A registry may be larger than the app's request limit; set before anything (CSRF) reads the form."""
+    if endpoint == "admin.registries":
+        request.max_content_length = MAX_UPLOAD_BYTES
 
 
 @blueprint.route("/payments/registries", methods=["GET", "POST"])

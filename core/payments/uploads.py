@@ -23,6 +23,9 @@ from core.payments.registry import Problem, RegistryError, import_registry
 
 log = logging.getLogger(__name__)
 
+#: The largest registry the page accepts (more than the app's usual request limit: a year of a city's payments).
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
 #: An upload still "running" after this long belongs to a worker that stopped (its transaction rolled back).
 STALE_AFTER = timedelta(hours=1)
 

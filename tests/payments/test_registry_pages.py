@@ -253,3 +253,10 @@ def test_another_tenants_upload_is_not_found(app, isp, operator, make_tenant, ma
     stranger = login(other, make_user(other, "operator", roles=("operator",)))
     path = UPLOAD_PAGE.search(stored.headers["Location"]).group(0)
     assert stranger.get(tenant_path(other, path)).status_code == 404
+
+
+def test_a_registry_larger_than_the_apps_request_limit_is_accepted(app, isp, operator):
+    data = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1024)
+    stored = store(operator, isp, data, "huge.txt")
+    assert stored.status_code == 302 and UPLOAD_PAGE.search(stored.headers["Location"])
+    assert counts(app, isp) == (0, 0, 0)
