@@ -112,6 +112,7 @@ def registry_upload(upload_id: int):
         problems=problems_of(upload),
         problem_text=problem_text,
         waiting=upload.status in (QUEUED, RUNNING),
+        money=money,
     )
 
 

@@ -92,6 +92,8 @@ class RegistryUpload(TenantOwned, Base):
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    checked_lines: Mapped[int | None] = mapped_column(nullable=True)  # progress: the file is checked, being posted
+    checked_total: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     problems: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     registry_import_id: Mapped[int | None] = mapped_column(
         ForeignKey("registry_imports.id", ondelete="SET NULL"), nullable=True

@@ -19,7 +19,8 @@ from sqlalchemy import or_, select, update
 
 from core.db import cross_tenant, session, tenant_scope, utcnow
 from core.payments.models import DONE, FAILED, QUEUED, RUNNING, RegistryUpload
-from core.payments.registry import Problem, RegistryError, import_registry
+from core.payments.registry import SETTINGS, Problem, RegistryError, import_registry, parse_registry
+from core.settings.service import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,13 @@ def run_upload(upload_id: int, now: datetime) -> str:
     upload = session.get(RegistryUpload, upload_id)
     assert upload is not None
     try:
-        imported = import_registry(upload.data or b"", upload.filename, upload.actor)
+        data = upload.data or b""
+        parsed = parse_registry(data, get_settings(SETTINGS))
+        if parsed.problems:
+            raise RegistryError(parsed.problems)
+        upload.checked_lines, upload.checked_total = len(parsed.lines), parsed.total
+        session.commit()  # the page shows the file checked and its payments being posted
+        imported = import_registry(data, upload.filename, upload.actor, parsed=parsed)
         upload.status, upload.finished_at = DONE, utcnow()
         upload.registry_import_id, upload.data = imported.id, None
         session.commit()

@@ -30,6 +30,8 @@ def upgrade() -> None:
         sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("checked_lines", sa.Integer(), nullable=True),
+        sa.Column("checked_total", sa.BigInteger(), nullable=True),
         sa.Column("problems", sa.JSON(), nullable=False),
         sa.Column("registry_import_id", sa.Integer(), nullable=True),
         sa.Column("tenant_id", sa.Integer(), nullable=False),

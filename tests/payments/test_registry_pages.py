@@ -260,3 +260,16 @@ def test_a_registry_larger_than_the_apps_request_limit_is_accepted(app, isp, ope
     stored = store(operator, isp, data, "huge.txt")
     assert stored.status_code == 302 and UPLOAD_PAGE.search(stored.headers["Location"])
     assert counts(app, isp) == (0, 0, 0)
+
+
+def test_an_upload_being_imported_shows_how_far_it_got(app, isp, operator):
+    from core.payments.models import RUNNING, RegistryUpload
+
+    stored = store(operator, isp, SAMPLE.read_bytes())
+    with app.app_context(), tenant_scope(isp.id):
+        row = session.get(RegistryUpload, int(UPLOAD_PAGE.search(stored.headers["Location"]).group(1)))
+        row.status, row.checked_lines, row.checked_total = RUNNING, 3, 245_050
+        session.commit()
+    page = operator.get(stored.headers["Location"]).get_data(as_text=True)
+    assert "Being imported" in page and "3 payments, 2,450.50" in page and "being posted" in page
+    assert 'http-equiv="refresh"' in page
