@@ -232,4 +232,5 @@ def test_settings_saved_unchanged_keep_the_contact_links(app, make_tenant, make_
 
 def test_a_contact_link_without_its_title_is_a_form_error(app, isp, admin):
     response = admin.submit(tenant_path(isp, "/admin/settings"), _settings_form(**{"contacts.links": "isp.example"}))
-    assert response.status_code == 400 and "ссылка записывается так: название | адрес" in response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "ссылка записывается так: название | адрес" in response.get_data(as_text=True)
