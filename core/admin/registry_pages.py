@@ -56,7 +56,6 @@ def _registry_upload_limit(endpoint: str | None, _values: dict | None) -> None:
 @blueprint.route("/payments/registries", methods=["GET", "POST"])
 @require("payments.import")
 def registries():
-    problems: list[Problem] = []
     error = None
     if request.method == "POST" and EmptyForm().validate_on_submit():
         upload = request.files.get("registry")
@@ -88,12 +87,10 @@ def registries():
         upload_status=upload_status,
         page=page,
         has_next=len(rows) > PAGE_SIZE,
-        problems=problems,
-        problem_text=problem_text,
         error=error,
         form=EmptyForm(),
         money=money,
-    ), (400 if problems or error else 200)
+    ), (400 if error else 200)
 
 
 @blueprint.get("/payments/registries/uploads/<int:upload_id>")
