@@ -22,6 +22,7 @@ from core.jobs.registry import build_jobs
 from core.money import hooks as money_hooks
 from core.notify import hooks as notify_hooks
 from core.notify.registry import build_kinds
+from core.payments import hooks as payments_hooks
 from core.payments import settings as _payment_settings  # noqa: F401 - registers payments.* settings
 from core.plugins.manager import PluginHost
 from core.support import hooks as support_hooks
@@ -75,6 +76,7 @@ def create_app(
     host.register_core("money", money_hooks)
     host.register_core("notify", notify_hooks)
     host.register_core("support", support_hooks)
+    host.register_core("payments", payments_hooks)
     if discover:
         host.discover()
     for plugin in plugins:

@@ -17,12 +17,14 @@ from core.admin.forms import EmptyForm
 from core.db import session
 from core.db.queries import get_or_404
 from core.money.format import format_money
-from core.payments.models import SUSPENSE, Payment, RegistryImport
-from core.payments.registry import Problem, RegistryError, import_registry
+from core.payments.models import DONE, QUEUED, RUNNING, SUSPENSE, Payment, RegistryImport, RegistryUpload
+from core.payments.registry import Problem
 from core.payments.service import PaymentError, move_from_suspense
+from core.payments.uploads import MAX_UPLOAD_BYTES, problems_of, queue_upload, upload_status
 from core.web.bounds import page_number
 
 PAGE_SIZE = 50
+UPLOADS_SHOWN = 20
 
 
 class MoveForm(FlaskForm):
@@ -44,25 +46,25 @@ def _page() -> int:
     return page_number()
 
 
+@blueprint.url_value_preprocessor
+def _registry_upload_limit(endpoint: str | None, _values: dict | None) -> None:
+    """A registry may be larger than the app's request limit; set before anything (CSRF) reads the form."""
+    if endpoint == "admin.registries":
+        request.max_content_length = MAX_UPLOAD_BYTES
+
+
 @blueprint.route("/payments/registries", methods=["GET", "POST"])
 @require("payments.import")
 def registries():
-    problems: list[Problem] = []
     error = None
     if request.method == "POST" and EmptyForm().validate_on_submit():
         upload = request.files.get("registry")
         if upload is None or not upload.filename:
             error = _("Choose the registry file.")
         else:
-            try:
-                imported = import_registry(upload.read(), upload.filename, current_principal().login)
-            except RegistryError as refused:
-                session.rollback()
-                problems = refused.problems
-            else:
-                session.commit()
-                flash(_("The registry is imported."), "info")
-                return redirect(url_for("admin.registry", import_id=imported.id))
+            queued = queue_upload(upload.read(), upload.filename, current_principal().login)
+            session.commit()  # the job worker imports it (a big file would outlast the web request)
+            return redirect(url_for("admin.registry_upload", upload_id=queued.id))
     page = _page()
     rows = list(
         session.scalars(
@@ -72,17 +74,43 @@ def registries():
             .offset((page - 1) * PAGE_SIZE)
         )
     )
+    uploads = session.scalars(
+        select(RegistryUpload)
+        .where(RegistryUpload.status != DONE)
+        .order_by(RegistryUpload.id.desc())
+        .limit(UPLOADS_SHOWN)
+    )
     return render_template(
         "admin/registries.html",
         imports=rows[:PAGE_SIZE],
+        uploads=list(uploads),
+        upload_status=upload_status,
         page=page,
         has_next=len(rows) > PAGE_SIZE,
-        problems=problems,
-        problem_text=problem_text,
         error=error,
         form=EmptyForm(),
         money=money,
-    ), (400 if problems or error else 200)
+    ), (400 if error else 200)
+
+
+@blueprint.get("/payments/registries/uploads/<int:upload_id>")
+@require("payments.import")
+def registry_upload(upload_id: int):
+    """An uploaded registry: waiting or being imported (the page refreshes itself), refused with its report, or
+    imported (then its reconciliation report)."""
+    upload = get_or_404(RegistryUpload, upload_id)
+    if upload.status == DONE and upload.registry_import_id is not None:
+        flash(_("The registry is imported."), "info")
+        return redirect(url_for("admin.registry", import_id=upload.registry_import_id))
+    return render_template(
+        "admin/registry_upload.html",
+        upload=upload,
+        upload_status=upload_status,
+        problems=problems_of(upload),
+        problem_text=problem_text,
+        waiting=upload.status in (QUEUED, RUNNING),
+        money=money,
+    )
 
 
 @blueprint.get("/payments/registries/<int:import_id>")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, missing, validate
 
 from core.web.input import form_values
 
@@ -36,8 +36,24 @@ def _kind(field: fields.Field) -> tuple[str, tuple[str, ...]]:
     return "text", ()
 
 
+def _default(field: fields.Field) -> Any:
+    """What the schema loads when the value is not given, so a form saved unchanged keeps it."""
+    default = field.load_default
+    if default is missing:
+        return None
+    return default() if callable(default) else default
+
+
+def _line(field: fields.Field, value: Any) -> str:
+    """One item of a list field as a line of its textarea: the item field's own rendering when it has one."""
+    inner = getattr(field, "inner", None)
+    shown = inner._serialize(value, None, None) if inner is not None else value
+    return "" if shown is None else str(shown)
+
+
 def form_fields(schema: Schema, values: dict[str, Any], prefix: str = "") -> list[FormField]:
-    """The fields to render for ``schema`` filled with ``values``; input names get ``prefix``.
+    """The fields to render for ``schema`` filled with ``values`` (a value not given shows the field's default);
+    input names get ``prefix``.
 
     A secret (``metadata={"secret": True}``) is never filled in: its input stays empty, and its help
     says whether one is stored. The saving side keeps the stored secret when the input comes back
@@ -46,9 +62,9 @@ def form_fields(schema: Schema, values: dict[str, Any], prefix: str = "") -> lis
     out = []
     for name, field in schema.fields.items():
         kind, choices = _kind(field)
-        value = values.get(name)
+        value = values[name] if name in values else _default(field)
         if kind == "textarea" and isinstance(value, list):
-            value = "\n".join(str(v) for v in value)
+            value = "\n".join(_line(field, v) for v in value)
         meta = field.metadata or {}
         # Plugins mark titles and descriptions with N_; they are translated here, in the reader's language.
         label = gettext(str(meta.get("title", name.replace("_", " ").capitalize())))

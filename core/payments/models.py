@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base, TenantOwned, utcnow
@@ -68,6 +68,36 @@ class RegistryImport(TenantOwned, Base):
     suspense_total: Mapped[int] = mapped_column(BigInteger, default=0)
     duplicates: Mapped[int] = mapped_column(default=0)
     duplicates_total: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+QUEUED = "queued"  # a registry upload waiting for the job worker
+RUNNING = "running"  # the worker is importing it
+DONE = "done"  # imported: ``registry_import_id`` has the reconciliation
+FAILED = "failed"  # refused: ``problems`` lists why, by line; nothing was posted
+
+
+class RegistryUpload(TenantOwned, Base):
+    """A registry file uploaded on the admin page, imported by the job worker (all or nothing) in the background."""
+
+    __tablename__ = "registry_uploads"
+    __table_args__ = (Index("ix_registry_uploads_tenant_status", "tenant_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(260))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)  # dropped once imported
+    actor: Mapped[str] = mapped_column(String(260), default="")
+    status: Mapped[str] = mapped_column(String(20), default=QUEUED)
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    checked_lines: Mapped[int | None] = mapped_column(nullable=True)  # progress: the file is checked, being posted
+    checked_total: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    problems: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    registry_import_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registry_imports.id", ondelete="SET NULL"), nullable=True
+    )
 
 
 class GatewayNotification(TenantOwned, Base):

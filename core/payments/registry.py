@@ -409,18 +409,22 @@ def _current_tenant() -> Tenant:
     return tenant
 
 
-def import_registry(data: bytes, filename: str, actor: str, *, dry_run: bool = False) -> RegistryImport:
+def import_registry(
+    data: bytes, filename: str, actor: str, *, dry_run: bool = False, parsed: ParsedRegistry | None = None
+) -> RegistryImport:
     """Import a registry file for the current tenant in the caller's transaction (the caller commits).
 
     Raises :class:`RegistryError` with every problem when the file is not right; then nothing is
     written. Otherwise every new payment is posted (to its account, or to suspense when the number
     is unknown), payments posted before count as duplicates, and the returned
     :class:`RegistryImport` holds the reconciliation figures. With ``dry_run`` nothing is written
-    and the returned row is not added to the session.
+    and the returned row is not added to the session. ``parsed`` is ``data`` already read with
+    :func:`parse_registry` and the tenant's layout (the background import checks first, then posts).
     """
     tenant = _current_tenant()
     layout = get_settings(SETTINGS)
-    parsed = parse_registry(data, layout)
+    if parsed is None:
+        parsed = parse_registry(data, layout)
     if parsed.problems:
         raise RegistryError(parsed.problems)
     provider = layout["provider"]

@@ -145,7 +145,9 @@ def on_payment_posted(tenant: Tenant, account: PersonalAccount, payment: Payment
     Called on the plugins enabled for ``tenant`` right after the ledger posted the payment (card
     notification, registry import, manual payment, or an operator moving it out of suspense), so a
     plugin can act at once — e.g. unblock services the payment covers. ``account.balance`` is the new
-    balance. Raising aborts the payment's transaction; the gateway then retries.
+    balance. Raising aborts the payment's transaction; the gateway then retries. A registry uploaded in
+    the admin area is imported by the job worker: there the hook runs outside any web request (no
+    ``request``, no logged-in user), as it does for ``abonent payments import``.
     """
 
 

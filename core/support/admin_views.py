@@ -41,7 +41,10 @@ class StatusForm(Schema):
 
 
 class AssignForm(Schema):
+    """The assign form: a member of staff from the list, or ``take`` (the "Take it myself" button) for the operator."""
+
     assignee_id = Text(20)
+    take = Text(2)
 
 
 class MergeForm(Schema):
@@ -186,8 +189,9 @@ def status(ticket_id: int):
 def assign(ticket_id: int):
     ticket = _ticket_or_404(ticket_id)
     operator = current_principal()
-    raw = read_form(AssignForm()).data.get("assignee_id", "")
-    if raw == "me":
+    form = read_form(AssignForm()).data
+    raw = form.get("assignee_id", "")
+    if form.get("take") or raw == "me":
         assignee = operator
     elif raw:
         assignee = next((u for u in service.queue_staff() if u.id == parse_id(raw)), None)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
 
+from core.i18n import N_
 from core.identity.identifiers import LOGIN_POLICIES, is_valid_email
 from core.tenants import requisites
 from core.tenants.resolution import SLUG_RE
@@ -41,6 +43,29 @@ class LinkSchema(_Strict):
     url = fields.Url(required=True, schemes={"http", "https"})
 
 
+class LinkLine(fields.Field):
+    """A contact link: a ``{title, url}`` table in tenant files, one ``title | url`` line in the settings form.
+
+    It loads either shape into ``{"title": ..., "url": ...}`` (checked by :class:`LinkSchema`) and renders
+    as the line, so the form shows the stored links in the shape it accepts back.
+    """
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if isinstance(value, dict):
+            return f"{value.get('title', '')} | {value.get('url', '')}"
+        return None if value is None else str(value)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dict[str, str]:
+        if isinstance(value, str):
+            title, bar, url = value.rpartition("|")
+            if not bar:
+                raise ValidationError(N_("a link is written as: title | address"))
+            value = {"title": title.strip(), "url": url.strip()}
+        if not isinstance(value, dict):
+            raise ValidationError(N_("a link is written as: title | address"))
+        return LinkSchema().load(value)
+
+
 class ContactsSchema(_Strict):
     hotline = fields.List(fields.String(validate=validate.Length(min=3, max=40)), load_default=list)
     support_email = fields.String(load_default="")
@@ -48,7 +73,11 @@ class ContactsSchema(_Strict):
     feedback_url = fields.String(load_default="", validate=[validate.Length(max=300), web_address])
     address = fields.String(load_default="", validate=validate.Length(max=300))
     office_hours = fields.String(load_default="", validate=validate.Length(max=200))
-    links = fields.List(fields.Nested(LinkSchema), load_default=list)
+    links = fields.List(
+        LinkLine(),
+        load_default=list,
+        metadata={"description": N_("One link per line: title | address, e.g. Tariffs | https://isp.example/tariffs")},
+    )
 
     @validates("support_email")
     def _email(self, value: str, **_kw) -> None:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from core.identity.passwords import PASSWORD_ALPHABET, generate_password
 from core.jobs.registry import run_job
 from core.testing.fixtures import tenant_path
+from tests.html_forms import form_data
 
 SHEET_PASSWORD = re.compile(r'data-testid="password">([^<]+)<')
 
@@ -213,3 +214,23 @@ def test_outbox_shows_queued_mail_to_admins(app, isp, admin, make_user, client):
     run_job(app, "core.identity.reset_mail")  # the job worker turns the request into mail
     page = admin.get(tenant_path(isp, "/admin/outbox")).get_data(as_text=True)
     assert "ivanov@example.com" in page
+
+
+def test_settings_saved_unchanged_keep_the_contact_links(app, make_tenant, make_user, login):
+    links = [{"title": "Тарифы", "url": "https://isp.example/tariffs"}, {"title": "Карта", "url": "http://map.example"}]
+    tenant = make_tenant(
+        "linked", name="Linked", login_identifier="contract", contacts={"hotline": ["8 800 100-00-00"], "links": links}
+    )
+    admin = login(tenant, make_user(tenant, "boss", roles=("tenant_admin",)))
+    page = admin.get(tenant_path(tenant, "/admin/settings")).get_data(as_text=True)
+    assert "Тарифы | https://isp.example/tariffs" in page
+    response = admin.post(tenant_path(tenant, "/admin/settings"), data=form_data(page))
+    assert response.status_code == 302
+    footer = app.test_client().get(tenant_path(tenant, "/login")).get_data(as_text=True)
+    assert 'href="https://isp.example/tariffs"' in footer and "Карта" in footer
+
+
+def test_a_contact_link_without_its_title_is_a_form_error(app, isp, admin):
+    response = admin.submit(tenant_path(isp, "/admin/settings"), _settings_form(**{"contacts.links": "isp.example"}))
+    assert response.status_code == 400
+    assert "ссылка записывается так: название | адрес" in response.get_data(as_text=True)

@@ -13,14 +13,17 @@ from sqlalchemy import func, select
 from core.accounts.service import find_account, open_account
 from core.audit.models import AuditEvent
 from core.db import session, tenant_scope
+from core.jobs.registry import run_job
 from core.ledger import service as ledger
 from core.ledger.models import LedgerTransaction
+from core.payments.hooks import IMPORT_JOB
 from core.payments.models import MOVED, SUSPENSE, Payment, RegistryImport
 from core.testing.fixtures import tenant_path
 
 SAMPLE = Path(__file__).parent / "data" / "sberbank_sample.txt"  # 100200, 100-201 and the unknown 555000
 REGISTRIES = "/admin/payments/registries"
 SUSPENSE_PAGE = "/admin/payments/suspense"
+UPLOAD_PAGE = re.compile(r"/admin/payments/registries/uploads/(\d+)$")
 
 
 @pytest.fixture
@@ -40,12 +43,21 @@ def operator(isp, make_user, login):
     return client
 
 
-def upload(client, tenant, data: bytes, name: str = "registry.txt"):
+def store(client, tenant, data: bytes, name: str = "registry.txt"):
+    """Upload a registry on the page: it is stored and queued, and the page goes to the upload's status."""
     return client.submit(
         tenant_path(tenant, REGISTRIES),
         {"registry": (io.BytesIO(data), name)},
         content_type="multipart/form-data",
     )
+
+
+def upload(client, tenant, data: bytes, name: str = "registry.txt"):
+    """Upload a registry, let the job worker import it, and open the upload's page again (as its refresh does)."""
+    stored = store(client, tenant, data, name)
+    assert stored.status_code == 302 and UPLOAD_PAGE.search(stored.headers["Location"]), stored.status_code
+    run_job(client.application, IMPORT_JOB)
+    return client.get(stored.headers["Location"])
 
 
 def counts(app, tenant) -> tuple[int, int, int]:
@@ -91,8 +103,9 @@ def test_a_bad_registry_lists_every_problem_by_line_and_imports_nothing(app, isp
     lines[1] = lines[1].replace("750,50", "750,505")
     lines[2] = lines[2].replace("123456791", "")
     response = upload(operator, isp, "\r\n".join(lines).encode("cp1251"))
-    assert response.status_code == 400
+    assert response.status_code == 200
     page = response.get_data(as_text=True)
+    assert "Not imported" in page
     assert "Line 2: the amount 750,505 has more than 2 decimals" in page
     assert "Line 3: the payment id is empty" in page
     assert "nothing was posted" in page
@@ -106,7 +119,7 @@ def test_the_problems_are_in_the_pages_language(app, isp, make_user, login):
         russian = read_po(po, locale="ru").get("the payment id is empty").string
     client = login(isp, make_user(isp, "operator2", roles=("operator",)))  # Russian by default
     response = upload(client, isp, b"01-11-2026;1;2;3;;100200;A;B;1;10.00;1;1\n=1;10.00\n")
-    assert response.status_code == 400
+    assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert russian in page and "the payment id is empty" not in page
 
@@ -202,3 +215,61 @@ def test_two_operators_moving_one_payment_at_once_move_it_once(
         assert balances == 150_000 + 75_050 + 20_000  # the 200 ₽ from suspense arrived once
         assert ledger.balance(ledger.suspense_account()) == 0
         assert ledger.check() == []
+
+
+# Issue #10 finding 13: an upload is stored and imported by the job worker, never inside the web request.
+def test_an_upload_waits_for_the_worker_and_imports_nothing_in_the_request(app, isp, operator):
+    stored = store(operator, isp, SAMPLE.read_bytes(), "sberbank_sample.txt")
+    assert stored.status_code == 302
+    assert counts(app, isp) == (0, 0, 0)
+    page = operator.get(stored.headers["Location"])
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Waiting for import" in html and 'http-equiv="refresh"' in html
+    assert "sberbank_sample.txt" in operator.get(tenant_path(isp, REGISTRIES)).get_data(as_text=True)
+    assert run_job(app, IMPORT_JOB) == {"done": 1, "failed": 0, "skipped": 0}
+    done = operator.get(stored.headers["Location"])
+    assert done.status_code == 302 and re.search(r"/admin/payments/registries/\d+$", done.headers["Location"])
+    assert counts(app, isp) == (1, 3, 3)
+    assert run_job(app, IMPORT_JOB) == {"done": 0, "failed": 0, "skipped": 0}  # imported once only
+    assert counts(app, isp) == (1, 3, 3)
+
+
+def test_a_big_registry_is_accepted_at_once_and_imported_by_the_worker(app, isp, operator):
+    count = 20_000
+    body = "".join(f"01-11-2026;10-00-00;1;2;{n};100200;Иванов;Адрес;1;1,00;1,00;0,00\n" for n in range(1, count + 1))
+    data = (body + f"={count};{count},00\n").encode("cp1251")
+    stored = store(operator, isp, data, "big.txt")
+    assert stored.status_code == 302 and counts(app, isp) == (0, 0, 0)
+    run_job(app, IMPORT_JOB)
+    assert operator.get(stored.headers["Location"]).status_code == 302
+    assert counts(app, isp) == (1, count, count)
+    with app.app_context(), tenant_scope(isp.id):
+        assert find_account("100200").balance == count * 100
+
+
+def test_another_tenants_upload_is_not_found(app, isp, operator, make_tenant, make_user, login):
+    stored = store(operator, isp, SAMPLE.read_bytes())
+    other = make_tenant("other", name="Other", login_identifier="contract")
+    stranger = login(other, make_user(other, "operator", roles=("operator",)))
+    path = UPLOAD_PAGE.search(stored.headers["Location"]).group(0)
+    assert stranger.get(tenant_path(other, path)).status_code == 404
+
+
+def test_a_registry_larger_than_the_apps_request_limit_is_accepted(app, isp, operator):
+    data = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1024)
+    stored = store(operator, isp, data, "huge.txt")
+    assert stored.status_code == 302 and UPLOAD_PAGE.search(stored.headers["Location"])
+    assert counts(app, isp) == (0, 0, 0)
+
+
+def test_an_upload_being_imported_shows_how_far_it_got(app, isp, operator):
+    from core.payments.models import RUNNING, RegistryUpload
+
+    stored = store(operator, isp, SAMPLE.read_bytes())
+    with app.app_context(), tenant_scope(isp.id):
+        row = session.get(RegistryUpload, int(UPLOAD_PAGE.search(stored.headers["Location"]).group(1)))
+        row.status, row.checked_lines, row.checked_total = RUNNING, 3, 245_050
+        session.commit()
+    page = operator.get(stored.headers["Location"]).get_data(as_text=True)
+    assert "Being imported" in page and "3 payments, 2,450.50" in page and "being posted" in page
+    assert 'http-equiv="refresh"' in page

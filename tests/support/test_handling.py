@@ -13,6 +13,7 @@ from core.api import PluginInfo, TicketCategory, hookimpl, open_ticket
 from core.db import session, tenant_scope, utcnow
 from core.identity.models import User
 from core.support.models import Ticket, TicketMessage, TicketStatusChange
+from tests.html_forms import form_data
 from tests.support.conftest import open_via_web, ticket_id_from, url
 
 
@@ -269,3 +270,13 @@ def test_plugins_register_categories_and_open_tickets(app, site, login, enable_p
         .get_data(as_text=True)
     )
     assert queue.count('class="ticket-row') == 1
+
+
+def test_take_it_myself_button_assigns_the_ticket_to_the_operator(app, site, login):
+    ticket_id = ticket_id_from(open_via_web(login(site.tenant, site.subscriber), site))
+    operator = login(site.tenant, site.operator)
+    page = operator.get(url(site, f"/admin/support/{ticket_id}")).get_data(as_text=True)
+    fields = form_data(page, f"/admin/support/{ticket_id}/assign", "Take it myself")
+    posted = operator.post(url(site, f"/admin/support/{ticket_id}/assign"), data=fields)
+    assert posted.status_code == 302
+    assert _ticket(app, site, ticket_id).assignee_id == site.operator.id

@@ -15,6 +15,7 @@ OBJECT_PARAMS = {
     "account_id",
     "order_id",
     "import_id",
+    "upload_id",
     "payment_id",
     "file_id",
     "ticket_id",

@@ -17,6 +17,7 @@ from core.notify.service import notify
 from core.payments.models import Payment
 from core.payments.registry import import_registry
 from core.payments.service import create_card_order
+from core.payments.uploads import queue_upload
 from core.settings.service import save_settings
 from core.support.service import open_ticket
 from core.visits.models import VisitRequest
@@ -61,6 +62,7 @@ def populate(app, make_tenant, make_user, enable_plugin, slug: str) -> Site:
         message = queue_mail("x@example.com", "Subject", "new_password", tenant=tenant, user=user, password="p")
         registry = import_registry(REGISTRY.encode("cp1251"), "registry.txt", "world")  # one unknown account
         unidentified = session.scalar(select(Payment).where(Payment.registry_import_id == registry.id))
+        upload = queue_upload(REGISTRY.encode("cp1251"), "queued.txt", "world")  # waits for the job worker
         visit = VisitRequest(author_id=user.id, personal_account_id=account.id, address="Street 1", reason="other")
         session.add(visit)
         ticket = open_ticket(user, "technical", "No link", "Light off.", source="web", attachments=[("a.png", PNG)])
@@ -77,7 +79,7 @@ def populate(app, make_tenant, make_user, enable_plugin, slug: str) -> Site:
         site.ids.update(
             user_id=user.id, entry_id=entry.id, message_id=message.id, account_id=account.id, order_id=order.order_id
         )
-        site.ids.update(import_id=registry.id, payment_id=unidentified.id, visit_id=visit.id)
+        site.ids.update(import_id=registry.id, payment_id=unidentified.id, visit_id=visit.id, upload_id=upload.id)
         site.ids.update(_isp_objects(account))
     return site
 

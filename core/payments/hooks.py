@@ -1,0 +1,16 @@
+"""How payments plug into core: the job that imports registries uploaded on the admin page."""
+
+from __future__ import annotations
+
+from core.payments.uploads import import_queued
+from core.plugins.markers import hookimpl
+from core.plugins.types import Job
+
+#: The job's name, for ``abonent jobs run`` and the tests.
+IMPORT_JOB = "core.payments.registry_uploads"
+
+
+@hookimpl
+def register_jobs() -> list[Job]:
+    """Registry uploads waiting for import are taken every few seconds."""
+    return [Job(IMPORT_JOB, import_queued, every_seconds=5)]

@@ -1,0 +1,156 @@
+"""Registry files uploaded on the admin page, imported by the job worker so a big file never holds a web request.
+
+The page only stores the file (:func:`queue_upload`) and shows its :class:`~core.payments.models.RegistryUpload`;
+the job :func:`import_queued` takes each queued upload and runs :func:`~core.payments.registry.import_registry` on it
+in one transaction: all or nothing, the same checks, reports and duplicate rules as an import from the command
+line. A payment imported before is never posted again, so running an upload twice (a worker stopped halfway and
+the upload queued again) only finds duplicates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext
+from sqlalchemy import or_, select, update
+
+from core.db import cross_tenant, session, tenant_scope, utcnow
+from core.payments.models import DONE, FAILED, QUEUED, RUNNING, RegistryUpload
+from core.payments.registry import SETTINGS, Problem, RegistryError, import_registry, parse_registry
+from core.settings.service import get_settings
+
+log = logging.getLogger(__name__)
+
+#: The largest registry the page accepts (more than the app's usual request limit: a year of a city's payments).
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+#: An upload still "running" after this long belongs to a worker that stopped (its transaction rolled back).
+STALE_AFTER = timedelta(hours=1)
+
+
+def _(message: str) -> str:
+    """Mark ``message`` for the catalogue; pages translate it where they show it."""
+    return message
+
+
+_STATUS_LABELS = {
+    QUEUED: _("Waiting for import"),
+    RUNNING: _("Being imported"),
+    DONE: _("Imported"),
+    FAILED: _("Not imported"),
+}
+
+
+def upload_status(upload: RegistryUpload) -> str:
+    """The upload's status in the reader's language."""
+    return gettext(_STATUS_LABELS.get(upload.status, upload.status))
+
+
+def queue_upload(data: bytes, filename: str, actor: str) -> RegistryUpload:
+    """Store an uploaded registry for the job worker, in the current tenant (the caller commits)."""
+    upload = RegistryUpload(
+        filename=filename[:260],
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        data=data,
+        actor=actor[:260],
+        status=QUEUED,
+        uploaded_at=utcnow(),
+        problems=[],
+    )
+    session.add(upload)
+    session.flush()
+    return upload
+
+
+def problems_of(upload: RegistryUpload) -> list[Problem]:
+    """A failed upload's report: its problems, by line."""
+    return [Problem(p["line"], p["message"], p.get("params", {})) for p in upload.problems or []]
+
+
+def _claim(upload_id: int, now: datetime) -> bool:
+    """Mark the upload running (committed, so the page shows it); False when another worker took it."""
+    taken = session.execute(
+        update(RegistryUpload)
+        .where(
+            RegistryUpload.id == upload_id,
+            or_(
+                RegistryUpload.status == QUEUED,
+                (RegistryUpload.status == RUNNING) & (RegistryUpload.started_at < now - STALE_AFTER),
+            ),
+        )
+        .values(status=RUNNING, started_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.commit()
+    return taken == 1
+
+
+def _finish(upload_id: int, status: str, **values: Any) -> None:
+    session.execute(
+        update(RegistryUpload)
+        .where(RegistryUpload.id == upload_id)
+        .values(status=status, finished_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
+def run_upload(upload_id: int, now: datetime) -> str:
+    """Import one upload of the current tenant (if it is still waiting); returns its status afterwards.
+
+    The import and the upload's ``done`` are committed together; a refused file rolls back everything it did
+    and the upload becomes ``failed`` with every problem by line.
+    """
+    if not _claim(upload_id, now):
+        return "skipped"
+    upload = session.get(RegistryUpload, upload_id)
+    assert upload is not None
+    try:
+        data = upload.data or b""
+        parsed = parse_registry(data, get_settings(SETTINGS))
+        if parsed.problems:
+            raise RegistryError(parsed.problems)
+        upload.checked_lines, upload.checked_total = len(parsed.lines), parsed.total
+        session.commit()  # the page shows the file checked and its payments being posted
+        imported = import_registry(data, upload.filename, upload.actor, parsed=parsed)
+        upload.status, upload.finished_at = DONE, utcnow()
+        upload.registry_import_id, upload.data = imported.id, None
+        session.commit()
+        return DONE
+    except RegistryError as refused:
+        session.rollback()
+        report = [{"line": p.line, "message": p.message, "params": p.params} for p in refused.problems]
+        _finish(upload_id, FAILED, problems=report)
+        return FAILED
+    except Exception:
+        session.rollback()
+        log.exception("registry upload %s failed", upload_id)
+        problem = {"line": 0, "message": _("the import failed unexpectedly; nothing was posted"), "params": {}}
+        _finish(upload_id, FAILED, problems=[problem])
+        return FAILED
+
+
+def import_queued(now: datetime, limit: int = 20) -> dict[str, int]:
+    """The job: import the queued registry uploads of every tenant, oldest first, each in its own transaction."""
+    counts = {DONE: 0, FAILED: 0, "skipped": 0}
+    with cross_tenant():
+        waiting = session.execute(
+            select(RegistryUpload.id, RegistryUpload.tenant_id)
+            .where(
+                or_(
+                    RegistryUpload.status == QUEUED,
+                    (RegistryUpload.status == RUNNING) & (RegistryUpload.started_at < now - STALE_AFTER),
+                )
+            )
+            .order_by(RegistryUpload.id)
+            .limit(limit)
+        ).all()
+        session.commit()
+    for upload_id, tenant_id in waiting:
+        with tenant_scope(tenant_id):
+            counts[run_upload(upload_id, now)] += 1
+    return counts
