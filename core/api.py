@@ -39,6 +39,7 @@ from core.plugins.markers import hookimpl
 from core.plugins.state import enabled_plugins, plugin_settings, tenant_hooks
 from core.plugins.types import Job, LoginVariant, MenuItem, Permission, PluginInfo, RoleSpec, TenantJob, Widget
 from core.settings.service import get_settings
+from core.settings.types import Settings, SettingsNamespace
 from core.support.categories import TicketCategory
 from core.support.service import open_ticket
 from core.tenants.current import NoTenantError, current_tenant
@@ -71,6 +72,8 @@ __all__ = [
     "PersonalAccount",
     "PluginInfo",
     "RoleSpec",
+    "Settings",
+    "SettingsNamespace",
     "Tenant",
     "TenantJob",
     "TenantOwned",
