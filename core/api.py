@@ -29,7 +29,7 @@ from core.ledger.service import Entry, IdempotencyConflict, LedgerError, Transac
 from core.mail.outbox import queue_mail
 from core.migrate import disable_row_level_security, enable_row_level_security
 from core.money.current import account_or_404, current_account, my_accounts
-from core.money.format import AmountError, format_money, parse_rubles
+from core.money.format import AmountError, format_money, parse_money, parse_rubles
 from core.news.audiences import Audience
 from core.notify.kinds import NotificationKind
 from core.notify.service import notify
@@ -114,6 +114,7 @@ __all__ = [
     "page_number",
     "parse_day",
     "parse_id",
+    "parse_money",
     "parse_rubles",
     "plugin_settings",
     "public",

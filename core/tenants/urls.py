@@ -40,7 +40,7 @@ SETTINGS = SettingsNamespace(NAMESPACE, SiteSettings)
 
 def _configured_url(tenant: Tenant) -> str:
     with tenant_scope(tenant.id):
-        return get_settings(NAMESPACE)["url"].rstrip("/")
+        return get_settings(NAMESPACE).url.rstrip("/")
 
 
 def site_url(tenant: Tenant) -> str:
