@@ -10,11 +10,13 @@ from sqlalchemy import select
 from core.access.service import ensure_roles
 from core.audit.service import record as audit
 from core.db import cross_tenant, session, tenant_scope
+from core.i18n import N_
 from core.plugins.models import TenantPlugin
 from core.plugins.state import enabled_plugins, forget_cached_state
 from core.settings import service as settings_service
 from core.settings.service import SettingsError
 from core.tenants.models import TENANT_ACTIVE, Tenant
+from core.web.validation_messages import translate_errors
 
 
 class PluginSettingsError(SettingsError):
@@ -41,7 +43,7 @@ def validate_settings(name: str, raw: dict[str, Any]) -> dict[str, Any]:
     info = _info(name)
     if info.settings_schema is None:
         if raw:
-            raise PluginSettingsError(name, {"_schema": ["this plugin has no settings"]})
+            raise PluginSettingsError(name, translate_errors({"_schema": [N_("This plugin has no settings.")]}))
         return {}
     try:
         return settings_service.validate_settings(name, raw)
