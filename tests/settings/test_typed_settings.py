@@ -70,3 +70,13 @@ def test_refused_settings_are_explained_in_russian(app, make_tenant):
     with app.test_request_context(), tenant_scope(tenant.id), pytest.raises(SettingsError) as refused:
         save_settings("site", {"url": "not an address", "colour": "red"})
     assert refused.value.messages == {"url": ["Введите корректный адрес (URL)."], "colour": ["Неизвестное поле."]}
+
+
+def test_nested_values_are_frozen_and_copies_are_plain():
+    settings = Settings("visits", {"windows": ["09-12"], "limits": {"a": 1}})
+    assert settings.windows == ("09-12",)
+    with pytest.raises(TypeError):
+        settings.limits["a"] = 2
+    assert settings.as_dict() == {"windows": ["09-12"], "limits": {"a": 1}}
+    assert settings | {"windows": []} == {"windows": [], "limits": {"a": 1}}
+    assert settings.replace(windows=["12-15"]).windows == ("12-15",) and settings.windows == ("09-12",)
