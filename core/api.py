@@ -29,7 +29,7 @@ from core.ledger.service import Entry, IdempotencyConflict, LedgerError, Transac
 from core.mail.outbox import queue_mail
 from core.migrate import disable_row_level_security, enable_row_level_security
 from core.money.current import account_or_404, current_account, my_accounts
-from core.money.format import AmountError, format_money, parse_rubles
+from core.money.format import AmountError, format_money, parse_money, parse_rubles
 from core.news.audiences import Audience
 from core.notify.kinds import NotificationKind
 from core.notify.service import notify
@@ -39,6 +39,7 @@ from core.plugins.markers import hookimpl
 from core.plugins.state import enabled_plugins, plugin_settings, tenant_hooks
 from core.plugins.types import Job, LoginVariant, MenuItem, Permission, PluginInfo, RoleSpec, TenantJob, Widget
 from core.settings.service import get_settings
+from core.settings.types import Settings, SettingsNamespace
 from core.support.categories import TicketCategory
 from core.support.service import open_ticket
 from core.tenants.current import NoTenantError, current_tenant
@@ -71,6 +72,8 @@ __all__ = [
     "PersonalAccount",
     "PluginInfo",
     "RoleSpec",
+    "Settings",
+    "SettingsNamespace",
     "Tenant",
     "TenantJob",
     "TenantOwned",
@@ -111,6 +114,7 @@ __all__ = [
     "page_number",
     "parse_day",
     "parse_id",
+    "parse_money",
     "parse_rubles",
     "plugin_settings",
     "public",

@@ -23,9 +23,10 @@ from core.money import hooks as money_hooks
 from core.notify import hooks as notify_hooks
 from core.notify.registry import build_kinds
 from core.payments import hooks as payments_hooks
-from core.payments import settings as _payment_settings  # noqa: F401 - registers payments.* settings
 from core.plugins.manager import PluginHost
+from core.settings.service import build_settings
 from core.support import hooks as support_hooks
+from core.visits import hooks as visits_hooks
 from core.web import hooks as web_hooks
 from core.web.bounds import BoundedIntConverter, BoundedJSONProvider, refuse_bad_input
 
@@ -77,6 +78,7 @@ def create_app(
     host.register_core("notify", notify_hooks)
     host.register_core("support", support_hooks)
     host.register_core("payments", payments_hooks)
+    host.register_core("visits", visits_hooks)
     if discover:
         host.discover()
     for plugin in plugins:
@@ -85,6 +87,7 @@ def create_app(
     app.extensions["abonent.access"] = build_registry(host)
     app.extensions["abonent.jobs"] = build_jobs(host)
     app.extensions["abonent.notification_kinds"] = build_kinds(host)
+    app.extensions["abonent.settings"] = build_settings(host)
 
     # The tenant is resolved first, before CSRF and form parsing, so every error page (even for a
     # request too large to read) is the tenant's own, in the tenant's language.

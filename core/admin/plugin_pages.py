@@ -12,6 +12,7 @@ from core.admin.schema_form import form_fields, raw_from_form
 from core.db import session
 from core.plugins.enablement import PluginSettingsError, configure_plugin, disable_plugin, enable_plugin
 from core.plugins.state import enabled_plugins, plugin_settings
+from core.web.input import join_messages
 
 
 @blueprint.get("/plugins")
@@ -41,7 +42,8 @@ def plugin_toggle(name: str):
                 message = _("Plugin disabled.")
         except PluginSettingsError as error:
             session.rollback()
-            flash(_("The plugin's saved settings are not valid: %(errors)s", errors=error.messages), "error")
+            reasons = join_messages(error.messages)
+            flash(_("The plugin's saved settings are not valid: %(errors)s", errors=reasons), "error")
         else:
             session.commit()
             flash(message, "info")

@@ -132,7 +132,7 @@ def configure_command(name: str, slug: str, pairs: tuple[str, ...], as_json: str
     with tenant_scope(tenant.id):
         current = plugin_settings(tenant, name)
         if show:
-            click.echo(json.dumps(current, ensure_ascii=False, indent=2, default=str))
+            click.echo(json.dumps(current.as_dict(), ensure_ascii=False, indent=2, default=str))
             return
         info = current_app.plugins.infos[name]
         stored = info.settings_schema().dump(current) if info.settings_schema else {}

@@ -1,10 +1,13 @@
-"""How payments plug into core: the job that imports registries uploaded on the admin page."""
+"""How payments plug into core, like a plugin: the settings namespaces (``payments.*``) and the job that
+imports registries uploaded on the admin page."""
 
 from __future__ import annotations
 
+from core.payments.settings import NAMESPACES
 from core.payments.uploads import import_queued
 from core.plugins.markers import hookimpl
 from core.plugins.types import Job
+from core.settings.types import SettingsNamespace
 
 #: The job's name, for ``abonent jobs run`` and the tests.
 IMPORT_JOB = "core.payments.registry_uploads"
@@ -14,3 +17,9 @@ IMPORT_JOB = "core.payments.registry_uploads"
 def register_jobs() -> list[Job]:
     """Registry uploads waiting for import are taken every few seconds."""
     return [Job(IMPORT_JOB, import_queued, every_seconds=5)]
+
+
+@hookimpl(trylast=True)
+def register_settings() -> list[SettingsNamespace]:
+    """The payment gateway's settings (PayKeeper address and secret, sandbox)."""
+    return list(NAMESPACES)

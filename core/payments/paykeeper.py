@@ -33,7 +33,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 from typing import Any
 
 from flask import current_app, has_app_context
@@ -46,7 +45,7 @@ from core.accounts.service import find_account
 from core.db import session, utcnow
 from core.ledger.models import LedgerTransaction
 from core.ledger.service import LedgerError
-from core.money.format import format_money
+from core.money.format import format_money, parse_money
 from core.payments.models import CARD, CREATED, GatewayNotification, Payment
 from core.payments.service import PaymentError, create_card_order, post_payment
 from core.settings.service import SECRET_MASK, get_settings
@@ -114,14 +113,14 @@ def answer(id: str, secret: str) -> str:
 
 def format_sum(kopecks: int) -> str:
     """``123450`` → ``"1234.50"`` (rubles with two decimals, as PayKeeper writes sums)."""
-    return f"{kopecks // 100}.{kopecks % 100:02d}"
+    return format_money(kopecks, "wire")
 
 
 def parse_sum(text: str) -> int | None:
-    """``"1234.50"`` → ``123450`` kopecks (Decimal, never float); ``None`` for anything else."""
+    """``"1234.50"`` → ``123450`` kopecks (never float); ``None`` for anything PayKeeper would not write."""
     if not _SUM.fullmatch(text or ""):
         return None
-    return int(Decimal(text) * 100)
+    return parse_money(text, "wire")
 
 
 # --- starting a payment ---------------------------------------------------------------------------

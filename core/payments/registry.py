@@ -21,10 +21,8 @@ import csv
 import hashlib
 import io
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import Decimal
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -37,6 +35,7 @@ from core.audit.service import record as audit
 from core.db import current_tenant_id, session, utcnow
 from core.ledger import service as ledger
 from core.ledger.models import LedgerTransaction
+from core.money.format import AmountError, format_money, parse_money
 from core.payments.models import POSTED, REGISTRY, SUSPENSE, Payment, RegistryImport
 from core.payments.service import notify_payment_posted
 from core.plugins.state import tenant_hooks
@@ -47,8 +46,6 @@ SETTINGS = "payments.registry"
 MAX_PAYMENT_ID = 100  # Payment.external_id
 MAX_ACCOUNT = 40  # Payment.account_number, PersonalAccount.number
 MAX_RUBLE_DIGITS = 10  # up to 9 999 999 999.99 ₽ per line
-_AMOUNT = re.compile(r"\d+(?:[.,]\d+)?")
-_AMOUNT_OK = re.compile(rf"0*\d{{1,{MAX_RUBLE_DIGITS}}}(?:[.,]\d{{1,2}})?")
 
 
 def _(message: str) -> str:
@@ -74,15 +71,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.reason}"
-
-
-class AmountError(ValueError):
-    """Not a positive amount of rubles with at most two decimals."""
-
-    def __init__(self, message: str, value: str) -> None:
-        super().__init__(message % {"value": value})
-        self.message = message
-        self.value = value
 
 
 class RegistryError(ValueError):
@@ -127,30 +115,17 @@ class ParsedRegistry:
 # -- reading -------------------------------------------------------------------------------------
 
 
-def rubles_text(kopecks: int) -> str:
-    """``150000`` → ``"1500.00"`` (plain, for the CLI and problem messages)."""
-    sign = "-" if kopecks < 0 else ""
-    return f"{sign}{abs(kopecks) // 100}.{abs(kopecks) % 100:02d}"
-
-
 def parse_amount(text: str, *, allow_zero: bool = False) -> int:
-    """``"1500.00"`` or ``"1500,5"`` → kopecks, with :class:`~decimal.Decimal` (never float).
+    """``"1500.00"`` or ``"1500,5"`` → kopecks (:func:`core.money.format.parse_money`, wire style).
 
-    Raises :class:`AmountError` with the reason: negative, zero, not a number, more than 2 decimals.
+    Raises :class:`AmountError` with the reason: negative, zero, not a number, more than 2 decimals, too large.
     """
-    value = text.strip()
-    if _AMOUNT_OK.fullmatch(value):
-        kopecks = int(Decimal(value.replace(",", ".")) * 100)
-        if kopecks > 0 or (allow_zero and kopecks == 0):
-            return kopecks
-        raise AmountError(_("the amount %(value)s is zero"), value)
-    if value.startswith("-"):
-        raise AmountError(_("the amount %(value)s is negative"), value)
-    if not _AMOUNT.fullmatch(value):
-        raise AmountError(_("the amount %(value)s is not a number"), value)
-    if len(value.replace(",", ".").partition(".")[2]) > 2:
-        raise AmountError(_("the amount %(value)s has more than 2 decimals"), value)
-    raise AmountError(_("the amount %(value)s is too large"), value)
+    kopecks = parse_money(text, "wire", positive=not allow_zero)
+    if kopecks < 0:
+        raise AmountError(_("the amount %(value)s is negative"), text.strip())
+    if kopecks >= 10**MAX_RUBLE_DIGITS * 100:
+        raise AmountError(_("the amount %(value)s is too large"), text.strip())
+    return kopecks
 
 
 def _decode(data: bytes, encoding: str) -> tuple[str, str] | Problem:
@@ -316,7 +291,7 @@ def parse_registry(data: bytes, layout: dict[str, Any]) -> ParsedRegistry:
                 Problem(
                     totals_line,
                     _("the totals line says %(total)s; the payments add up to %(found)s"),
-                    {"total": rubles_text(parsed.totals_amount), "found": rubles_text(amounts_sum)},
+                    {"total": format_money(parsed.totals_amount, "wire"), "found": format_money(amounts_sum, "wire")},
                 )
             )
     problems.sort(key=lambda p: p.line)
@@ -435,7 +410,7 @@ def import_registry(
         Problem(
             line.line,
             _("the payment id %(id)s was imported before with the amount %(amount)s"),
-            {"id": line.payment_id, "amount": rubles_text(before[key])},
+            {"id": line.payment_id, "amount": format_money(before[key], "wire")},
         )
         for line, key in keyed
         if before.get(key) not in (None, line.amount)
@@ -636,8 +611,8 @@ def report_text(imported: RegistryImport) -> list[str]:
     """The reconciliation report as plain lines (sums in rubles), for the CLI."""
     return [
         f"registry:   {imported.filename} ({imported.provider}, sha256 {imported.sha256[:12]}…)",
-        f"payments:   {imported.lines}, total {rubles_text(imported.total)}",
-        f"matched:    {imported.matched}, total {rubles_text(imported.matched_total)}",
-        f"suspense:   {imported.suspense}, total {rubles_text(imported.suspense_total)}",
-        f"duplicates: {imported.duplicates}, total {rubles_text(imported.duplicates_total)}",
+        f"payments:   {imported.lines}, total {format_money(imported.total, 'wire')}",
+        f"matched:    {imported.matched}, total {format_money(imported.matched_total, 'wire')}",
+        f"suspense:   {imported.suspense}, total {format_money(imported.suspense_total, 'wire')}",
+        f"duplicates: {imported.duplicates}, total {format_money(imported.duplicates_total, 'wire')}",
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from core.i18n import N_
-from core.settings.service import register_settings
+from core.settings.types import SettingsNamespace
 
 
 class PayKeeperSettings(Schema):
@@ -67,5 +67,7 @@ class RegistryLayout(Schema):
     totals_amount_column = fields.Integer(load_default=1, validate=validate.Range(min=0))
 
 
-register_settings("payments.paykeeper", PayKeeperSettings)
-register_settings("payments.registry", RegistryLayout)
+NAMESPACES = (
+    SettingsNamespace("payments.paykeeper", PayKeeperSettings),
+    SettingsNamespace("payments.registry", RegistryLayout),
+)

@@ -5,24 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from marshmallow import ValidationError
 from sqlalchemy import select
 
 from core.access.service import ensure_roles
 from core.audit.service import record as audit
 from core.db import cross_tenant, session, tenant_scope
+from core.i18n import N_
 from core.plugins.models import TenantPlugin
 from core.plugins.state import enabled_plugins, forget_cached_state
+from core.settings import service as settings_service
+from core.settings.service import SettingsError
 from core.tenants.models import TENANT_ACTIVE, Tenant
+from core.web.validation_messages import translate_errors
 
 
-class PluginSettingsError(ValueError):
-    """Settings were refused; ``messages`` maps each field to its reasons. Nothing was saved."""
+class PluginSettingsError(SettingsError):
+    """A plugin's settings were refused; ``messages`` maps each field to its reasons. Nothing was saved."""
 
     def __init__(self, plugin: str, messages: dict[str, Any]) -> None:
-        super().__init__(f"invalid settings for {plugin}: {messages}")
+        super().__init__(plugin, messages)
         self.plugin = plugin
-        self.messages = messages
 
 
 class UnknownPluginError(LookupError):
@@ -41,14 +43,12 @@ def validate_settings(name: str, raw: dict[str, Any]) -> dict[str, Any]:
     info = _info(name)
     if info.settings_schema is None:
         if raw:
-            raise PluginSettingsError(name, {"_schema": ["this plugin has no settings"]})
+            raise PluginSettingsError(name, translate_errors({"_schema": [N_("This plugin has no settings.")]}))
         return {}
-    schema = info.settings_schema()
     try:
-        loaded = schema.load(raw)
-    except ValidationError as error:
-        raise PluginSettingsError(name, error.messages_dict) from None
-    return schema.dump(loaded)
+        return settings_service.validate_settings(name, raw)
+    except SettingsError as error:
+        raise PluginSettingsError(name, error.messages) from None
 
 
 def _row(name: str) -> TenantPlugin:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from core.notify.kinds import NotificationKind
     from core.payments.models import Payment
     from core.plugins.types import Job, LoginVariant, MenuItem, Permission, RoleSpec, TenantJob, Widget
+    from core.settings.types import SettingsNamespace
     from core.support.categories import TicketCategory
     from core.tenants.models import Tenant
 
@@ -100,6 +101,16 @@ def register_jobs() -> list[Job | TenantJob] | None:
     ``run(tenant, now)`` for each active tenant that enabled the plugin, inside that tenant's scope,
     committing or rolling back per tenant and going on after a failure. A ``Job``'s ``run(now)`` is
     called once, across tenants.
+    """
+
+
+@hookspec
+def register_settings() -> list[SettingsNamespace] | None:
+    """Return per-tenant settings namespaces (``SettingsNamespace(name, schema)``) besides the plugin's own.
+
+    Called once at start-up. A plugin's ``PluginInfo.settings_schema`` is already the namespace named after the
+    plugin; this hook is for more (core's features declare ``payments.paykeeper``, ``site`` … here). A name
+    registered twice stops the app at start-up. Read a namespace with ``get_settings(name)``.
     """
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import current_app, g, has_request_context
 from sqlalchemy import select
 
 from core.db import session
 from core.plugins.models import TenantPlugin
+from core.settings.service import load_settings
+from core.settings.types import Settings
 from core.tenants.models import Tenant
 
 
@@ -35,14 +35,14 @@ def enabled_plugins(tenant: Tenant) -> frozenset[str]:
     return frozenset(name for name, row in _rows(tenant).items() if row.enabled and name in installed)
 
 
-def plugin_settings(tenant: Tenant, name: str) -> dict[str, Any]:
-    """The tenant's settings for plugin ``name``, with the schema's defaults filled in."""
+def plugin_settings(tenant: Tenant, name: str) -> Settings:
+    """The tenant's settings for plugin ``name``, frozen, with the schema's defaults filled in (``.promise_days``)."""
     info = current_app.plugins.infos[name]
     row = _rows(tenant).get(name)
     raw = dict(row.settings) if row is not None else {}
     if info.settings_schema is None:
-        return raw
-    return info.settings_schema().load(raw)
+        return Settings(name, raw)
+    return load_settings(name, raw)
 
 
 def tenant_hooks(tenant: Tenant):

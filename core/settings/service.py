@@ -1,27 +1,40 @@
-"""Public settings service for core features: read with defaults, save after validation (audited).
+"""The one settings service: every namespace (core features' and plugins') read typed, saved after validation.
 
-A namespace has a marshmallow schema (``unknown = RAISE``, a default for every field). Fields
-marked ``metadata={"secret": True}`` are never shown back: forms and logs see ``redacted()``, and an
-empty value on save keeps the stored secret.
+Namespaces are registered at start-up, never by importing a module: core's features and plugins return
+:class:`~core.settings.types.SettingsNamespace` objects from the ``register_settings`` hook, and a plugin's
+``PluginInfo.settings_schema`` is the namespace named after the plugin. :func:`build_settings` collects them
+once per app. A read (:func:`get_settings`, ``core.plugins.state.plugin_settings``) returns a frozen
+:class:`~core.settings.types.Settings` with the schema's defaults filled in.
+
+A namespace's schema has ``unknown = RAISE`` and a default for every field. Fields marked
+``metadata={"secret": True}`` are never shown back: forms and logs see ``redacted()``, and an empty value on
+save keeps the stored secret. Refused values raise :class:`SettingsError` whose messages are already in the
+site's language.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from marshmallow import Schema, ValidationError
 from sqlalchemy import select
 
 from core.audit.service import record as audit
 from core.db import session
+from core.plugins.collect import collect
+from core.plugins.manager import PluginHost
 from core.settings.models import TenantSettings
+from core.settings.types import Settings, SettingsNamespace
+from core.web.validation_messages import translate_errors
 
-_SCHEMAS: dict[str, type[Schema]] = {}
 SECRET_MASK = "••••••"
 
 
 class SettingsError(ValueError):
-    """Settings were refused; ``messages`` maps fields to reasons. Nothing was saved."""
+    """Settings were refused; ``messages`` maps fields to reasons (in the site's language). Nothing was saved."""
 
     def __init__(self, namespace: str, messages: dict[str, Any]) -> None:
         super().__init__(f"invalid {namespace} settings: {messages}")
@@ -29,52 +42,97 @@ class SettingsError(ValueError):
         self.messages = messages
 
 
-def register_settings(namespace: str, schema: type[Schema]) -> None:
-    """Declare a settings namespace of a core feature."""
-    _SCHEMAS[namespace] = schema
+@dataclass(frozen=True)
+class SettingsRegistry:
+    """Every namespace of this app by name; ``of_plugins`` names those stored with a plugin's enablement."""
+
+    namespaces: Mapping[str, SettingsNamespace]
+    of_plugins: frozenset[str]
+
+
+def build_settings(host: PluginHost) -> SettingsRegistry:
+    """Collect the namespaces of core's features and plugins (``register_settings``) and plugins' own settings.
+
+    A namespace registered twice (or named like a plugin with its own settings) stops the app at start-up.
+    """
+    found = collect(host, host.hook.register_settings, SettingsNamespace, key=lambda ns: ns.name, what="settings")
+    namespaces = {name: contributed.value for name, contributed in found.items()}
+    of_plugins = set()
+    for info in host.infos.values():
+        if info.settings_schema is None:
+            continue
+        if info.name in namespaces:
+            raise ValueError(f"settings {info.name!r} registered twice (by {found[info.name].plugin} and {info.name})")
+        namespaces[info.name] = SettingsNamespace(info.name, info.settings_schema)
+        of_plugins.add(info.name)
+    return SettingsRegistry(namespaces, frozenset(of_plugins))
+
+
+def _registry() -> SettingsRegistry:
+    return current_app.extensions["abonent.settings"]
 
 
 def schema_for(namespace: str) -> Schema:
-    return _SCHEMAS[namespace]()
+    """A fresh instance of the namespace's schema (``KeyError`` for an unknown namespace)."""
+    return _registry().namespaces[namespace].schema()
 
 
 def secret_fields(namespace: str) -> set[str]:
     return {name for name, field in schema_for(namespace).fields.items() if field.metadata.get("secret")}
 
 
+def load_settings(namespace: str, stored: Mapping[str, Any] | None) -> Settings:
+    """Stored values of ``namespace`` as a frozen :class:`Settings`, defaults filled in."""
+    return Settings(namespace, schema_for(namespace).load(dict(stored or {})))
+
+
+def validate_settings(namespace: str, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Check ``raw`` against the namespace's schema; the values as stored (JSON-ready), or :class:`SettingsError`."""
+    schema = schema_for(namespace)
+    try:
+        return schema.dump(schema.load(dict(raw)))
+    except ValidationError as error:
+        raise SettingsError(namespace, translate_errors(error.messages_dict)) from None
+
+
 def _row(namespace: str) -> TenantSettings | None:
     return session.scalar(select(TenantSettings).where(TenantSettings.namespace == namespace))
 
 
-def get_settings(namespace: str) -> dict[str, Any]:
-    """The current tenant's settings in ``namespace``, defaults filled in."""
+def get_settings(namespace: str) -> Settings:
+    """The current tenant's settings in ``namespace`` (a core feature's or a plugin's), defaults filled in."""
+    if namespace in _registry().of_plugins:
+        from core.plugins.state import plugin_settings
+        from core.tenants.current import current_tenant
+
+        return plugin_settings(current_tenant(), namespace)
     row = _row(namespace)
-    return schema_for(namespace).load(dict(row.values) if row else {})
+    return load_settings(namespace, row.values if row else None)
 
 
-def redacted(namespace: str, values: dict[str, Any]) -> dict[str, Any]:
+def redacted(namespace: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """``values`` with every secret replaced by a mask (for forms, logs and the audit trail)."""
     secrets = secret_fields(namespace)
     return {k: (SECRET_MASK if k in secrets and v else v) for k, v in values.items()}
 
 
-def save_settings(namespace: str, raw: dict[str, Any]) -> dict[str, Any]:
-    """Validate and store the current tenant's settings; an empty or masked secret keeps the old one."""
-    schema = schema_for(namespace)
+def save_settings(namespace: str, raw: Mapping[str, Any]) -> Settings:
+    """Validate and store the current tenant's settings of a core feature; an empty or masked secret keeps the old one.
+
+    A plugin's settings are saved with its enablement (``core.plugins.enablement.configure_plugin``).
+    """
+    if namespace in _registry().of_plugins:
+        raise ValueError(f"{namespace!r} is a plugin's settings: save them with configure_plugin()")
     current = get_settings(namespace)
     merged = dict(raw)
     for name in secret_fields(namespace):
         if merged.get(name) in (None, "", SECRET_MASK):
             merged[name] = current.get(name, "")
-    try:
-        loaded = schema.load(merged)
-    except ValidationError as error:
-        raise SettingsError(namespace, error.messages_dict) from None
-    stored = schema.dump(loaded)
+    stored = validate_settings(namespace, merged)
     row = _row(namespace)
     if row is None:
         row = TenantSettings(namespace=namespace, values={})
         session.add(row)
     audit("settings.change", "settings", namespace, redacted(namespace, dict(row.values)), redacted(namespace, stored))
     row.values = stored
-    return loaded
+    return load_settings(namespace, stored)

@@ -11,7 +11,7 @@ Status flow: ``new`` → ``in_progress`` ⇄ ``waiting`` (for the subscriber) �
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -165,10 +165,11 @@ def deadline_hours(category: str) -> tuple[int, int]:
     return registered.response_hours, registered.resolution_hours
 
 
-def get_deadline_settings() -> dict[str, dict[str, int]]:
+def get_deadline_settings() -> Mapping[str, Mapping[str, int]]:
+    """The tenant's deadlines by category code (read-only)."""
     from core.settings.service import get_settings
 
-    return get_settings(DEADLINES)["categories"]
+    return get_settings(DEADLINES).categories
 
 
 def queue_staff() -> list[User]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from core.settings.service import register_settings
+from core.settings.types import SettingsNamespace
 
 NAMESPACE = "support.deadlines"
 MAX_HOURS = 24 * 365
@@ -42,4 +42,4 @@ class SupportDeadlines(Schema):
     )
 
 
-register_settings(NAMESPACE, SupportDeadlines)
+SETTINGS = SettingsNamespace(NAMESPACE, SupportDeadlines)

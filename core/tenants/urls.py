@@ -19,7 +19,8 @@ from flask import current_app
 from marshmallow import RAISE, Schema, fields
 
 from core.db import tenant_scope
-from core.settings.service import get_settings, register_settings
+from core.settings.service import get_settings
+from core.settings.types import SettingsNamespace
 from core.tenants.models import Tenant
 
 NAMESPACE = "site"
@@ -34,12 +35,12 @@ class SiteSettings(Schema):
     url = fields.Url(load_default="", schemes={"http", "https"}, require_tld=False)
 
 
-register_settings(NAMESPACE, SiteSettings)
+SETTINGS = SettingsNamespace(NAMESPACE, SiteSettings)
 
 
 def _configured_url(tenant: Tenant) -> str:
     with tenant_scope(tenant.id):
-        return get_settings(NAMESPACE)["url"].rstrip("/")
+        return get_settings(NAMESPACE).url.rstrip("/")
 
 
 def site_url(tenant: Tenant) -> str:

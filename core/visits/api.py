@@ -140,7 +140,7 @@ def get_slots():
 @blueprint.doc(security=BEARER)
 def get_reasons():
     """Reasons to choose from."""
-    return visit_settings()["reasons"]
+    return list(visit_settings().reasons)
 
 
 @blueprint.get("")

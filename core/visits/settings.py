@@ -6,7 +6,8 @@ import re
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
 
-from core.settings.service import get_settings, register_settings
+from core.settings.service import get_settings
+from core.settings.types import Settings, SettingsNamespace
 
 NAMESPACE = "visits"
 WINDOW = re.compile(r"^([01]\d|2[0-3])-([01]\d|2[0-4])$")
@@ -103,12 +104,10 @@ class VisitSettings(Schema):
             raise ValidationError("not more than the days ahead that can be booked", field_name="min_notice_days")
 
 
-def visit_settings() -> dict:
+def visit_settings() -> Settings:
     """The current tenant's visit settings, defaults filled in (windows and days sorted)."""
     values = get_settings(NAMESPACE)
-    values["windows"] = sorted(values["windows"], key=window_hours)
-    values["working_days"] = sorted(values["working_days"])
-    return values
+    return values.replace(windows=sorted(values.windows, key=window_hours), working_days=sorted(values.working_days))
 
 
-register_settings(NAMESPACE, VisitSettings)
+SETTINGS = SettingsNamespace(NAMESPACE, VisitSettings)

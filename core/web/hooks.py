@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 from core.plugins.markers import hookimpl
 from core.plugins.types import MenuItem
+from core.settings.types import SettingsNamespace
+from core.tenants.urls import SETTINGS as SITE_SETTINGS
 
 
 @hookimpl(trylast=True)
@@ -34,3 +36,8 @@ def menu_items(tenant, user) -> list[MenuItem]:
     if tenant.is_platform:
         items.append(MenuItem(_l("Tenants"), "platform.tenants", order=5, area="admin", permission="platform.tenants"))
     return items
+
+
+@hookimpl(trylast=True)
+def register_settings() -> list[SettingsNamespace]:
+    return [SITE_SETTINGS]

@@ -39,7 +39,7 @@ def register_permissions():
 def menu_items(tenant, user):
     if user is None:
         return []
-    title = plugin_settings(tenant, NAME)["title"]
+    title = plugin_settings(tenant, NAME).title
     return [
         MenuItem(title, "faq.index", order=500, permission="faq.read"),
         MenuItem(title, "faq.manage", order=70, area="admin", permission="faq.manage"),
@@ -49,12 +49,12 @@ def menu_items(tenant, user):
 @hookimpl
 def dashboard_widgets(tenant, user):
     settings = plugin_settings(tenant, NAME)
-    if not settings["show_on_dashboard"]:
+    if not settings.show_on_dashboard:
         return []
-    entries = published_entries(limit=settings["dashboard_count"])
+    entries = published_entries(limit=settings.dashboard_count)
     if not entries:
         return []
-    return [Widget(settings["title"], render_template("faq/widget.html", entries=entries), order=900)]
+    return [Widget(settings.title, render_template("faq/widget.html", entries=entries), order=900)]
 
 
 @hookimpl

@@ -172,7 +172,7 @@ def _ensure_contract(tenant: Tenant, spec: dict[str, Any], today: date) -> None:
         subscription.charged_through = today - timedelta(days=1)
     _post_history(tenant, contract, spec, opened, today)
     if spec["state"] == BLOCKED:
-        grace = plugin_settings(tenant, "isp")["block_grace_days"]
+        grace = plugin_settings(tenant, "isp").block_grace_days
         contract.negative_since = today - timedelta(days=grace + 5)
         contract.blocked_since = utcnow() - timedelta(days=2)
     elif spec["balance"] < 0:

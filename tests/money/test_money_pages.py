@@ -191,3 +191,19 @@ def test_the_account_switcher_never_redirects_off_the_site(app, isp, subscriber,
         form_url=tenant_path(isp, "/money/"),
     )
     assert response.headers["Location"].endswith(tenant_path(isp, "/money/history"))
+
+
+def test_the_pay_form_suggests_the_debt_in_rubles_and_kopecks(app, isp, subscriber, login):
+    client = login(isp, subscriber)
+    page = client.get(tenant_path(isp, "/money/pay")).get_data(as_text=True)
+    assert 'value="100.00"' in page  # not "100.0": kopecks never pass through a float
+
+
+def test_a_bad_amount_is_explained_in_russian(app, isp, subscriber, make_user, login):
+    operator = login(isp, make_user(isp, "op", roles=("operator",)))
+    account_id = subscriber.accounts[0]
+    url = tenant_path(isp, f"/admin/accounts/{account_id}")
+    form = {"amount": "сто", "reason": "касса", "key": "form-2"}
+    operator.submit(tenant_path(isp, f"/admin/accounts/{account_id}/payment"), form, form_url=url)
+    page = operator.get(url).get_data(as_text=True)
+    assert "сумма сто — не число" in page and "not a number" not in page

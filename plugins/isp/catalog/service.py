@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 
-from core.api import AmountError, Audience, Tenant, User, accounts_of, audit, parse_rubles, session
+from core.api import AmountError, Audience, Tenant, User, accounts_of, audit, format_money, parse_rubles, session
 from plugins.isp.models import (
     ADDON,
     CABLE,
@@ -138,7 +138,7 @@ def form_values(product: Product | None, kind: str = INTERNET) -> dict[str, Any]
         "kind": product.kind,
         "title": product.title,
         "description": product.description,
-        "price": f"{product.monthly_fee / 100:.2f}",
+        "price": format_money(product.monthly_fee, "wire"),
         "speed_mbps": "" if product.speed_mbps is None else str(product.speed_mbps),
         "channels": "" if product.channels is None else str(product.channels),
         "categories": list(product.categories),

@@ -71,7 +71,7 @@ def refresh_debtors(tenant: Tenant, now: datetime, chunk_size: int = CHUNK_SIZE)
     Set-based: one query per ``chunk_size`` contracts finds them, commits per chunk. Returns how
     many contracts were blocked.
     """
-    grace_days = plugin_settings(tenant, "isp")["block_grace_days"]
+    grace_days = plugin_settings(tenant, "isp").block_grace_days
     blocked = 0
     last = 0
     while True:

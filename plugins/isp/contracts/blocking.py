@@ -46,7 +46,7 @@ def refresh(
         contract.negative_since = today
     if contract.blocked_since is not None:
         return None
-    grace = plugin_settings(tenant, "isp")["block_grace_days"] if grace_days is None else grace_days
+    grace = plugin_settings(tenant, "isp").block_grace_days if grace_days is None else grace_days
     if (today - contract.negative_since).days < grace:
         return None
     contract.blocked_since = now

@@ -139,7 +139,7 @@ def grant(tenant: Tenant, contract: Contract, user: User | None, now: datetime |
         amount=offer.amount,
         fee=offer.fee,
         granted_at=now,
-        due_at=now + timedelta(days=settings["promise_days"]),
+        due_at=now + timedelta(days=settings.promise_days),
         status=ACTIVE,
         active_slot=contract.id,
         granted_by_id=user.id if user is not None else None,

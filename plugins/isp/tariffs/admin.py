@@ -43,7 +43,7 @@ def _day(text: str | None, default: date) -> date | None:
 def _page(contract: Contract, error: str | None = None, status: int = 200):
     tenant = current_tenant()
     today = tenant_today(tenant)
-    timing = plugin_settings(tenant, "isp")["tariff_change_timing"]
+    timing = plugin_settings(tenant, "isp").tariff_change_timing
     products = list(session.scalars(select(Product).order_by(Product.kind, Product.position)))
     return (
         render_template(

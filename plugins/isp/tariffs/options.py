@@ -34,7 +34,7 @@ def catalogue_tariffs(contract: Contract) -> list[Product]:
 
 def candidate_tariffs(tenant: Tenant, contract: Contract, current: Subscription) -> list[Product]:
     """The tariffs the tenant's rule lets ``current`` switch to (other limits are the quote's job)."""
-    rule = plugin_settings(tenant, "isp")["tariff_change_rule"]
+    rule = plugin_settings(tenant, "isp").tariff_change_rule
     products = session.scalars(
         select(Product)
         .where(Product.kind == current.product.kind, Product.id != current.product_id)
