@@ -211,6 +211,13 @@ def load_demo_data(tenant, data):
     return load(tenant, data)
 
 
+@hookimpl
+def populate_test_world(tenant, site):
+    from plugins.isp.testing import populate
+
+    return populate(site)
+
+
 __all__ = [
     "daily_cost",
     "dashboard_widgets",
@@ -219,6 +226,7 @@ __all__ = [
     "menu_items",
     "news_audiences",
     "on_payment_posted",
+    "populate_test_world",
     "register_api",
     "register_blueprints",
     "register_commands",
