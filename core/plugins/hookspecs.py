@@ -273,6 +273,19 @@ def load_demo_data(tenant: Tenant, data: dict[str, Any]) -> list[dict[str, Any]]
 
 
 @hookspec
+def lock_before_posting(tenant: Tenant, ledger_account_ids: list[int]) -> None:
+    """Lock this plugin's rows that own these ledger accounts, before the ledger locks the accounts' rows.
+
+    Called by the ledger (on PostgreSQL) in every posting — a payment, a registry line, a correction, a
+    plugin's own charge — just before its ``balance = balance + Δ`` takes the rows of
+    ``ledger_account_ids`` (ascending, the current tenant's), in the posting's transaction and tenant
+    scope. A plugin that reads a balance and then changes its own row (the isp plugin's contract) locks
+    that row first everywhere; locking it here too makes money posted by core keep the same order, so
+    the two never deadlock. Lock with ``SELECT … FOR UPDATE`` in id order; do not post or flush here.
+    """
+
+
+@hookspec
 def populate_test_world(tenant: Tenant, site: Site) -> dict[str, Any] | None:
     """Create one object of each kind this plugin's URLs name, for the shipped route suites (tests only).
 

@@ -212,6 +212,13 @@ def load_demo_data(tenant, data):
 
 
 @hookimpl
+def lock_before_posting(tenant, ledger_account_ids):
+    from plugins.isp.common.contract_lock import lock_contracts_of
+
+    lock_contracts_of(ledger_account_ids)
+
+
+@hookimpl
 def populate_test_world(tenant, site):
     from plugins.isp.testing import populate
 
@@ -222,6 +229,7 @@ __all__ = [
     "daily_cost",
     "dashboard_widgets",
     "load_demo_data",
+    "lock_before_posting",
     "login_variants",
     "menu_items",
     "news_audiences",
