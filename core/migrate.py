@@ -1,7 +1,7 @@
 """Running Alembic from the app (``abonent db upgrade``), and helpers for migrations.
 
-Core's revisions live in ``migrations/versions``; every plugin's in its own branch, found through
-``PluginInfo.migrations``. Deploy with ``upgrade heads``.
+Core's revisions live in ``core/migrations/versions`` (package data, so a wheel ships them); every
+plugin's in its own branch, found through ``PluginInfo.migrations``. Deploy with ``upgrade heads``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic.config import Config
 from flask import Flask
 from sqlalchemy import text
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 RLS_PREDICATE = (
     "current_setting('app.cross_tenant', true) = 'on' "

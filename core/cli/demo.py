@@ -19,7 +19,8 @@ from core.migrate import upgrade
 from core.tenants import files
 from core.tenants.platform import ensure_platform_tenant
 
-REPO_TENANTS = Path(__file__).resolve().parents[2] / "tenants"
+# The demo tenants ship inside the package, so `abonent demo` works from a plain `pip install`.
+DEMO_TENANTS = Path(__file__).resolve().parent / "demo_tenants"
 PLATFORM_ADMIN = {
     "login": "admin@abonent.localhost",
     "password": "platform-demo-2026",
@@ -181,7 +182,7 @@ def _print_listing(listing: list[tuple], host: str, port: int) -> None:
 def demo(host: str, port: int, folder: Path | None, no_serve: bool) -> None:
     """Create/upgrade the demo database, apply demo tenants, create demo users, and serve."""
     _use_served_address(host, port)
-    folder = folder or (Path.cwd() / "tenants" if (Path.cwd() / "tenants").is_dir() else REPO_TENANTS)
+    folder = folder or (Path.cwd() / "tenants" if (Path.cwd() / "tenants").is_dir() else DEMO_TENANTS)
     try:
         listing = prepare_demo(folder)
     except files.TenantFilesError as error:

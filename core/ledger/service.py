@@ -467,6 +467,7 @@ def _apply_deltas(tenant_id: int, deltas: dict[int, int], sqlite: bool) -> None:
             )
         else:
             account_ids = _ints(account_id for account_id, _delta in changes)
+            _lock_owners_first(tenant_id, [account_id for account_id, _delta in changes])
             # The lock an UPDATE takes (NO KEY: the postings' foreign keys share the rows), in id order.
             updated = len(
                 session.execute(
@@ -494,6 +495,19 @@ def _apply_deltas(tenant_id: int, deltas: dict[int, int], sqlite: bool) -> None:
     for account in session.identity_map.values():
         if isinstance(account, LedgerAccount) and account.id in deltas:
             session.expire(account, ["balance"])
+
+
+def _lock_owners_first(tenant_id: int, account_ids: list[int]) -> None:
+    """Let the tenant's plugins lock the rows that own these accounts (``lock_before_posting``) first.
+
+    One lock order across the app: the owner's row (an isp contract), then the ledger account rows.
+    """
+    from core.plugins.state import tenant_hooks
+    from core.tenants.models import Tenant
+
+    tenant = session.get(Tenant, tenant_id)
+    if tenant is not None:
+        tenant_hooks(tenant).lock_before_posting(tenant=tenant, ledger_account_ids=account_ids)
 
 
 def post(spec: TransactionSpec) -> LedgerTransaction:

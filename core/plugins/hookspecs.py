@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from core.settings.types import SettingsNamespace
     from core.support.categories import TicketCategory
     from core.tenants.models import Tenant
+    from core.testing.world import Site
 
 
 @hookspec
@@ -281,4 +282,32 @@ def load_demo_data(tenant: Tenant, data: dict[str, Any]) -> list[dict[str, Any]]
     Must be idempotent: the demo command runs on every start. Return the logins it created, as dicts
     with ``login``, ``password`` and ``note`` (e.g. "in debt, services blocked"): the demo prints them
     with the site's other logins.
+    """
+
+
+@hookspec
+def lock_before_posting(tenant: Tenant, ledger_account_ids: list[int]) -> None:
+    """Lock this plugin's rows that own these ledger accounts, before the ledger locks the accounts' rows.
+
+    Called by the ledger (on PostgreSQL) in every posting — a payment, a registry line, a correction, a
+    plugin's own charge — just before its ``balance = balance + Δ`` takes the rows of
+    ``ledger_account_ids`` (ascending, the current tenant's), in the posting's transaction and tenant
+    scope. A plugin that reads a balance and then changes its own row (the isp plugin's contract) locks
+    that row first everywhere; locking it here too makes money posted by core keep the same order, so
+    the two never deadlock. Lock with ``SELECT … FOR UPDATE`` in id order; do not post or flush here.
+    """
+
+
+@hookspec
+def populate_test_world(tenant: Tenant, site: Site) -> dict[str, Any] | None:
+    """Create one object of each kind this plugin's URLs name, for the shipped route suites (tests only).
+
+    Called by the ``abonent`` pytest plugin (``core.testing``) when it builds a tenant's world for the
+    route×role matrix and the cross-tenant 404 probe, after core's own objects exist, inside the
+    tenant's scope, with every installed plugin enabled; the caller commits. ``site`` has the tenant's
+    users (``site.users[role]``, ``site.everyone``) and ``site.account``, a personal account they can
+    see. Return ``{URL parameter: id}`` for every object parameter of your routes (``contract_id`` for
+    ``/isp/contracts/<int:contract_id>``): the probe asks for another tenant's id and expects 404, the
+    matrix opens your own. A route parameter that no world gives an id for fails the probe. Keep the
+    objects in a module the plugin imports only from this hook (``plugins/isp/testing.py``).
     """

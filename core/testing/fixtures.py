@@ -222,6 +222,19 @@ def disable_plugin(app) -> Callable[..., Any]:
     return disable
 
 
+@pytest.fixture
+def abonent_world(app, make_tenant, make_user, enable_plugin) -> Callable[..., Any]:
+    """``abonent_world(slug)`` makes a tenant with every installed plugin on, a user per built-in role and one
+    object of each kind (core's, and each plugin's from its ``populate_test_world`` hook); returns a
+    :class:`core.testing.world.Site`. The suites of :mod:`core.testing.suites` walk routes with it."""
+    from core.testing.world import populate
+
+    def build(slug: str):
+        return populate(app, make_tenant, make_user, enable_plugin, slug)
+
+    return build
+
+
 def tenant_path(tenant, path: str = "/") -> str:
     """The URL of ``path`` on ``tenant``'s site, by path prefix (``/t/<slug>/…``)."""
     return f"/t/{tenant.slug}{path}"

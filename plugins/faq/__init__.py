@@ -1,8 +1,11 @@
-"""FAQ: the provider's frequently asked questions — the small built-in plugin that exercises every hook.
+"""FAQ: the provider's frequently asked questions — the small built-in example of a plugin.
 
-It shows the whole plugin surface: metadata and strict settings, a model with its own Alembic
-branch, a web blueprint, an API endpoint, a menu item, a dashboard widget, permissions, and a CLI
-command with a line-numbered import report.
+It shows metadata and strict settings, a model with its own Alembic branch, and these hooks (a test
+keeps the list equal to the hooks it implements): ``register_blueprints`` (a web page),
+``register_api`` (an API endpoint), ``register_commands`` (a CLI command with a line-numbered import
+report), ``register_permissions``, ``menu_items``, ``dashboard_widgets``, ``on_plugin_enabled`` and
+``populate_test_world`` (its objects for the shipped route suites). For the hooks it does not show
+(jobs, payments, daily cost, receipts, tickets, news, login variants, demo data …) see ``plugins/isp``.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from plugins.faq.hooks import (  # noqa: F401 - hook implementations are found o
     dashboard_widgets,
     menu_items,
     on_plugin_enabled,
+    populate_test_world,
     register_api,
     register_blueprints,
     register_commands,

@@ -61,3 +61,10 @@ def dashboard_widgets(tenant, user):
 def on_plugin_enabled(tenant, settings):
     if not all_entries():
         add_entry("Как сменить пароль?", "Откройте «Профиль» и заполните форму «Сменить пароль».")
+
+
+@hookimpl
+def populate_test_world(tenant, site):
+    from plugins.faq.testing import populate
+
+    return populate(site)

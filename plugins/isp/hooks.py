@@ -211,14 +211,30 @@ def load_demo_data(tenant, data):
     return load(tenant, data)
 
 
+@hookimpl
+def lock_before_posting(tenant, ledger_account_ids):
+    from plugins.isp.common.contract_lock import lock_contracts_of
+
+    lock_contracts_of(ledger_account_ids)
+
+
+@hookimpl
+def populate_test_world(tenant, site):
+    from plugins.isp.testing import populate
+
+    return populate(site)
+
+
 __all__ = [
     "daily_cost",
     "dashboard_widgets",
     "load_demo_data",
+    "lock_before_posting",
     "login_variants",
     "menu_items",
     "news_audiences",
     "on_payment_posted",
+    "populate_test_world",
     "register_api",
     "register_blueprints",
     "register_commands",

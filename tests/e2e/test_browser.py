@@ -1,6 +1,6 @@
 """End-to-end: each demo tenant's cabinet in a real headless Chromium against ``abonent demo``.
 
-Users, names and colours come from ``tenants/*.toml`` so the test follows the demo data.
+Users, names and colours come from ``core/cli/demo_tenants/*.toml`` so the test follows the demo data.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-TENANTS_DIR = Path(__file__).resolve().parents[2] / "tenants"
+TENANTS_DIR = Path(__file__).resolve().parents[2] / "core" / "cli" / "demo_tenants"
 MOBILE_WIDTH = 360
 
 pytestmark = pytest.mark.browser

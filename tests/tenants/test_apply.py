@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from core.cli.main import cli
 
-REPO_TENANTS = Path(__file__).resolve().parents[2] / "tenants"
+REPO_TENANTS = Path(__file__).resolve().parents[2] / "core" / "cli" / "demo_tenants"
 
 
 @pytest.fixture

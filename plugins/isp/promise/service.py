@@ -13,10 +13,9 @@
   promise must be repaid" never locks a subscriber out for good, and operators' "overdue" list holds
   only the promises still unpaid.
 
-Concurrency: every change first locks the contract's personal ledger account row (PostgreSQL
-``FOR UPDATE``; SQLite's writers are serialised by ``BEGIN IMMEDIATE``) — the same row a payment
-locks first, so the lock order never crosses — and the ``active_slot`` unique index makes a second
-active promise impossible even so.
+Concurrency: every change first locks the contract's row and then its ledger account row — the
+plugin's one lock order (:mod:`plugins.isp.common.contract_lock`), which a payment follows too — and
+the ``active_slot`` unique index makes a second active promise impossible even so.
 """
 
 from __future__ import annotations
@@ -46,6 +45,7 @@ from core.api import (
     utcnow,
 )
 from plugins.isp.common.calendar import tenant_today, tenant_zone
+from plugins.isp.common.contract_lock import lock_contract_and_money
 from plugins.isp.common.refusals import Refused
 from plugins.isp.contracts import blocking
 from plugins.isp.contracts.service import monthly_fee
@@ -108,19 +108,6 @@ def quote(tenant: Tenant, contract: Contract, now: datetime | None = None) -> Pr
     return decide(facts_for(tenant, contract, now), plugin_settings(tenant, "isp"))
 
 
-def _lock_money(contract: Contract) -> None:
-    """Lock the contract's ledger account row and re-read its balance.
-
-    A payment locks this row first too (the ledger updates it), so grants, expiries and payments of
-    one contract queue behind each other in one order and never deadlock.
-    """
-    personal = contract.account.ledger_account
-    model = type(personal)
-    session.scalar(
-        select(model).where(model.id == personal.id).with_for_update().execution_options(populate_existing=True)
-    )
-
-
 def grant(tenant: Tenant, contract: Contract, user: User | None, now: datetime | None = None) -> Promise:
     """Grant a promised payment on ``contract`` now; raises :class:`Refused` with the reasons.
 
@@ -129,7 +116,7 @@ def grant(tenant: Tenant, contract: Contract, user: User | None, now: datetime |
     on :class:`Refused`). Of two concurrent grants for one contract exactly one succeeds.
     """
     now = now or utcnow()
-    _lock_money(contract)
+    lock_contract_and_money(contract)
     settings = plugin_settings(tenant, "isp")
     offer = decide(facts_for(tenant, contract, now), settings)
     if not offer.ok:
@@ -216,7 +203,7 @@ def expire(tenant: Tenant, promise_id: int, now: datetime | None = None) -> bool
     promise = session.get(Promise, promise_id)
     if promise is None:
         return False
-    _lock_money(promise.contract)
+    lock_contract_and_money(promise.contract)
     session.refresh(promise)
     if promise.status != ACTIVE or promise.due_at > now:
         return False
