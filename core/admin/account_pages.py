@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from marshmallow import Schema
 
 from core.access.guard import can, require
 from core.accounts import service as account_service
@@ -22,6 +23,22 @@ from core.money.figures import operations
 from core.money.format import AmountError, parse_rubles
 from core.payments import service as payments
 from core.web.bounds import parse_day
+from core.web.input import Text, read_form
+
+
+class AccountInput(Schema):
+    """The account pages' forms as the browser sends them; the services decide what they mean."""
+
+    number = Text(40)
+    holder_name = Text(300)
+    holder_kind = Text(20)
+    holder_inn = Text(20)
+    address = Text(500)
+    user = Text(254)
+    login = Text(254)
+    amount = Text(30)
+    reason = Text(1000)
+    key = Text(100)
 
 
 @blueprint.get("/accounts")
@@ -35,8 +52,9 @@ def accounts():
 @require("accounts.manage")
 def account_new():
     errors: dict[str, str] = {}
+    submitted = read_form(AccountInput()).values if request.method == "POST" else {}
     values = {
-        k: request.form.get(k, "") for k in ("number", "holder_name", "holder_kind", "holder_inn", "address", "user")
+        k: submitted.get(k, "") for k in ("number", "holder_name", "holder_kind", "holder_inn", "address", "user")
     }
     if request.method == "POST" and EmptyForm().validate_on_submit():
         user = None
@@ -122,17 +140,16 @@ def account_payment(account_id: int):
     acc = get_or_404(PersonalAccount, account_id)
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("admin.account", account_id=acc.id))
+    form = read_form(AccountInput()).values
     try:
-        amount = parse_rubles(request.form.get("amount", ""))
-        payments.manual_payment(
-            acc, amount, request.form.get("reason", "").strip(), request.form.get("key") or uuid.uuid4().hex
-        )
+        amount = parse_rubles(form.get("amount", ""))
+        payments.manual_payment(acc, amount, form.get("reason", ""), form.get("key") or uuid.uuid4().hex)
     except (AmountError, payments.PaymentError, LedgerError) as error:
         session.rollback()
         flash(_("Payment not taken: %(reason)s", reason=str(error)), "error")
     else:
         session.commit()
-        flash(_("Payment of %(amount)s taken.", amount=request.form.get("amount")), "info")
+        flash(_("Payment of %(amount)s taken.", amount=form.get("amount")), "info")
     return redirect(url_for("admin.account", account_id=acc.id))
 
 
@@ -142,15 +159,16 @@ def account_correction(account_id: int):
     acc = get_or_404(PersonalAccount, account_id)
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("admin.account", account_id=acc.id))
-    text = request.form.get("amount", "").strip()
+    form = read_form(AccountInput()).values
+    text = form.get("amount", "")
     negative = text.startswith("-")
     try:
         amount = parse_rubles(text.lstrip("+-"))
         payments.correction(
             acc,
             -amount if negative else amount,
-            request.form.get("reason", ""),
-            request.form.get("key") or uuid.uuid4().hex,
+            form.get("reason", ""),
+            form.get("key") or uuid.uuid4().hex,
         )
     except (AmountError, payments.PaymentError, LedgerError) as error:
         session.rollback()
@@ -166,7 +184,7 @@ def account_correction(account_id: int):
 def account_users(account_id: int):
     acc = get_or_404(PersonalAccount, account_id)
     if EmptyForm().validate_on_submit():
-        user = target_user_by_login(request.form.get("login", ""))
+        user = target_user_by_login(read_form(AccountInput()).values.get("login", ""))
         if user is None:
             flash(_("No user with this login."), "error")
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from marshmallow import Schema
 
 from core.access.guard import require
 from core.admin.blueprint import blueprint
@@ -12,7 +13,11 @@ from core.admin.schema_form import form_fields, raw_from_form
 from core.db import session
 from core.plugins.enablement import PluginSettingsError, configure_plugin, disable_plugin, enable_plugin
 from core.plugins.state import enabled_plugins, plugin_settings
-from core.web.input import join_messages
+from core.web.input import Text, join_messages, read_form
+
+
+class ToggleInput(Schema):
+    enabled = Text(1)
 
 
 @blueprint.get("/plugins")
@@ -34,7 +39,7 @@ def plugin_toggle(name: str):
         abort(404)
     if EmptyForm().validate_on_submit():
         try:
-            if request.form.get("enabled") == "1":
+            if read_form(ToggleInput()).values.get("enabled") == "1":
                 enable_plugin(g.tenant, name)
                 message = _("Plugin enabled.")
             else:
@@ -61,7 +66,7 @@ def plugin_settings_page(name: str):
     values = plugin_settings(g.tenant, name)
     status = 200
     if request.method == "POST" and schema is not None and EmptyForm().validate_on_submit():
-        raw = raw_from_form(schema, request.form)
+        raw = raw_from_form(schema)
         try:
             configure_plugin(g.tenant, name, raw)
         except PluginSettingsError as error:

@@ -77,6 +77,6 @@ def form_fields(schema: Schema, values: dict[str, Any], prefix: str = "") -> lis
     return out
 
 
-def raw_from_form(schema: Schema, form, prefix: str = "") -> dict[str, Any]:
-    """Turn submitted form data into the raw dict the schema validates (the one input path's reading)."""
-    return form_values(schema, form, prefix)
+def raw_from_form(schema: Schema, prefix: str = "") -> dict[str, Any]:
+    """The submitted form as the raw dict ``schema`` validates (read the one input path's way)."""
+    return form_values(schema, prefix=prefix)

@@ -47,7 +47,7 @@ def settings():
         submitted: dict[str, dict] = {}
         for name, schema_cls in SECTIONS.items():
             schema = schema_cls(exclude=("logo",)) if name == "branding" else schema_cls()
-            raw = raw_from_form(schema, request.form, f"{name}.")
+            raw = raw_from_form(schema, f"{name}.")
             submitted[name] = raw
             try:
                 loaded[name] = schema.load(raw)
@@ -84,7 +84,7 @@ def payment_settings():
     errors: dict = {}
     status = 200
     if request.method == "POST" and EmptyForm().validate_on_submit():
-        raw = raw_from_form(schema, request.form)
+        raw = raw_from_form(schema)
         try:
             save_settings(PAYKEEPER, raw)  # an empty secret keeps the stored one; the audit sees it redacted
         except SettingsError as error:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
+from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from core.access.guard import current_principal, require
@@ -16,6 +17,7 @@ from core.identity import service
 from core.identity.forms import login_label
 from core.identity.models import User
 from core.identity.targets import target_user
+from core.web.input import Text, read_form
 
 STAFF_ROLE_EXCLUDED = {"subscriber"}
 
@@ -28,6 +30,10 @@ def _grantable_staff_roles() -> list[Role]:
     """The staff roles the caller may give or take (never one bringing powers they do not hold)."""
     actor = current_principal()
     return [r for r in _staff_roles() if can_assign(actor, r.code)]
+
+
+class RolesInput(Schema):
+    roles = fields.List(Text(60), load_default=list)
 
 
 @blueprint.get("/staff")
@@ -79,7 +85,7 @@ def staff_member(user_id: int):
     roles = _grantable_staff_roles()
     form = EmptyForm()
     if form.validate_on_submit():
-        wanted = set(request.form.getlist("roles"))
+        wanted = set(read_form(RolesInput()).values.get("roles", []))
         held = {a.role.code for a in user_roles(user) if a.organization_id is None}
         for role in roles:
             if role.code in wanted and role.code not in held:

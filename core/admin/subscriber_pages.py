@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from marshmallow import Schema
 from sqlalchemy import select
 
 from core.access.guard import require
@@ -16,6 +17,7 @@ from core.identity.forms import login_label
 from core.identity.models import USER_ACTIVE, USER_BLOCKED, USER_DELETED, User
 from core.identity.targets import target_user
 from core.web.bounds import page_number
+from core.web.input import Text, read_form
 
 PAGE_SIZE = 50
 STATUS_MESSAGES = {
@@ -35,6 +37,10 @@ def subscribers_query(q: str):
     if q.strip():
         stmt = stmt.where(User.search_text.contains(q.strip().casefold(), autoescape=True))
     return stmt.order_by(User.id.desc())
+
+
+class StatusInput(Schema):
+    status = Text(20)
 
 
 @blueprint.get("/subscribers")
@@ -83,7 +89,7 @@ def subscriber(user_id: int):
 def subscriber_status(user_id: int):
     user = target_user(user_id)
     if EmptyForm().validate_on_submit():
-        status = request.form.get("status")
+        status = read_form(StatusInput()).values.get("status")
         if status in (USER_ACTIVE, USER_BLOCKED, USER_DELETED):
             service.set_status(user, status)
             session.commit()

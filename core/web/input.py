@@ -70,8 +70,12 @@ def _is_text(schema_field: fields.Field) -> bool:
     return isinstance(schema_field, fields.String) and not isinstance(schema_field, fields.Email | fields.URL)
 
 
-def form_values(schema: Schema, formdata: MultiDict | Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """The raw dict that ``schema`` loads, taken from HTML form data (see the module's notes on empty inputs)."""
+def form_values(
+    schema: Schema, formdata: MultiDict | Mapping[str, Any] | None = None, prefix: str = ""
+) -> dict[str, Any]:
+    """The raw dict that ``schema`` loads, taken from HTML form data (``request.form`` by default; see the
+    module's notes on empty inputs)."""
+    formdata = request.form if formdata is None else formdata
     raw: dict[str, Any] = {}
     getlist = formdata.getlist if isinstance(formdata, MultiDict) else (lambda key: [formdata[key]])
     for name, schema_field in schema.load_fields.items():
