@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2  # two workers: the suite is parallel-safe (one database per worker)
 
 .PHONY: demo test test-postgres bench lint clean
 
