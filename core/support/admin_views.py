@@ -243,8 +243,9 @@ def deadlines():
     errors: dict = {}
     if request.method == "POST":
         for code in categories:
+            typed = read_form(DeadlineForm(), prefix=f"{code}.").values
             for name in ("response_hours", "resolution_hours"):
-                values[code][name] = read_form(DeadlineForm(), prefix=f"{code}.").values.get(name, "")
+                values[code][name] = typed.get(name, "")
         raw = {"categories": {**stored, **values}}
         try:
             save_settings(DEADLINES, raw)

@@ -112,7 +112,7 @@ def read_form(schema: Schema, formdata: MultiDict | Mapping[str, Any] | None = N
     """Load the submitted form (``request.form`` by default) with ``schema``; never raises for bad input."""
     formdata = request.form if formdata is None else formdata
     raw = form_values(schema, formdata, prefix)
-    shown = {key: value for key, value in raw.items()}
+    shown = dict(raw)  # what was typed, kept apart from what the schema loads
     errors: dict[str, Any] = _forbidden_characters(raw)
     if errors:
         return FormInput({}, translate_errors(errors), shown)
