@@ -1,6 +1,7 @@
 # Abonent: `make demo` runs the demo, `make test` runs the tests (each sets up .venv on first use).
 # `make test` = ruff + the import contracts (lint-imports, see pyproject.toml) + pytest.
 PYTHON ?= python3
+PORT ?= 5000  # make demo PORT=8080 serves the demo on another port
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -16,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/abonent demo
+	$(BIN)/abonent demo --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,6 +1,8 @@
 """`abonent demo` prepares a database whose printed logins all work (run twice: idempotent)."""
 
 import re
+import subprocess
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -37,3 +39,39 @@ def test_demo_prints_logins_that_work(tmp_path, monkeypatch):
             assert response.status_code == 302, (prefix, login)
             checked += 1
     assert checked >= 6
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+MAKEFILE = README.parent / "Makefile"
+
+
+def test_readme_lists_every_demo_login(tmp_path, monkeypatch):
+    """Every login/password the demo prints is in the README's table, in its site's row; TCTR has an operator."""
+    monkeypatch.setenv("ABONENT_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("ABONENT_DATABASE_URL", raising=False)
+    result = CliRunner().invoke(cli, ["demo", "--no-serve"])
+    assert result.exit_code == 0, result.output
+    rows = [line for line in README.read_text().splitlines() if line.startswith("| ")]
+    missing = []
+    for section in re.split(r"\n  (?=\S)", result.output):
+        if "password" not in section:
+            continue
+        site = section.split(":", 1)[0].strip()  # "Platform administration" or the tenant's name
+        row = next((line for line in rows if line.startswith(f"| {site}")), "")
+        missing += [
+            (site, login)
+            for login, password in LOGIN_LINE.findall(section)
+            if f"`{login}` / `{password}`" not in row
+        ]
+    assert not missing, f"README lacks these demo logins: {missing}"
+    tctr = re.search(r"Саха ТелеЦентр:\n(.*?)(?:\n  \S|\n\n)", result.output, re.S).group(1)
+    assert re.search(r"login operator .*\(operator\)", tctr)
+
+
+def test_make_demo_takes_a_port():
+    """``make demo PORT=8123`` serves the demo on that port, and the README says so."""
+    dry_run = subprocess.run(
+        ["make", "-n", "-f", str(MAKEFILE), "demo", "PORT=8123"], capture_output=True, text=True, check=True
+    )
+    assert "abonent demo --port 8123" in dry_run.stdout
+    assert "make demo PORT=" in README.read_text()

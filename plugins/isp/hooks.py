@@ -191,10 +191,25 @@ def login_variants(tenant):
         return check
 
     hint = _l("Your login is the contract number; the password is printed on the sheet you got with the contract.")
-    return [
+    offered = _offered_categories()
+    variants = [
         LoginVariant(CABLE, _l("Cable internet"), accepts(CABLE), hint),
         LoginVariant(WIFI, _l("Wi-Fi"), accepts(WIFI), hint),
     ]
+    # A form per category the site actually sells (UralNet has no Wi-Fi subscribers: no Wi-Fi tab).
+    return [v for v in variants if v.code in offered]
+
+
+def _offered_categories() -> set[str]:
+    """The subscriber categories the current tenant's catalogue offers a product to (or has a contract in)."""
+    from sqlalchemy import select
+
+    from core.api import session
+    from plugins.isp.models import Contract, Product
+
+    offered = {c for cats in session.scalars(select(Product.categories)) for c in (cats or ())}
+    offered.update(session.scalars(select(Contract.category).distinct()))
+    return offered
 
 
 @hookimpl
