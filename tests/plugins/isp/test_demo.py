@@ -126,3 +126,12 @@ def test_wrong_demo_data_is_refused_with_a_clear_message(app, isp_tenant):
         load(tenant, bad)
     with app.app_context(), tenant_scope(tenant.id), pytest.raises(click.ClickException, match="surprise"):
         load(tenant, {"surprise": 1})
+
+
+def test_login_tabs_follow_the_categories_each_site_sells(demo):
+    """UralNet sells cable only: its login page has no Wi-Fi tab (no tabs at all); TCTR keeps cable and Wi-Fi."""
+    _output, _first, _second, app = demo
+    ural = app.test_client().get("/t/uralnet/login").get_data(as_text=True)
+    assert "Wi-Fi" not in ural and 'class="tabs"' not in ural
+    yakut = app.test_client().get("/t/yakutcenter/login").get_data(as_text=True)
+    assert 'class="tabs"' in yakut and "as=wifi" in yakut and "as=cable" in yakut
