@@ -29,7 +29,9 @@ from core.ledger.service import Entry, IdempotencyConflict, LedgerError, Transac
 from core.mail.outbox import queue_mail
 from core.migrate import disable_row_level_security, enable_row_level_security
 from core.money.current import account_or_404, current_account, my_accounts
+from core.money.figures import Operation  # one line of the money history (the ``operation_title`` hook's argument)
 from core.money.format import AmountError, format_money, parse_money, parse_rubles
+from core.money.titles import day_title  # "2026-12-07" → "7 декабря" in the viewer's language, for titles
 from core.news.audiences import Audience
 from core.notify.kinds import NotificationKind
 from core.notify.service import notify
@@ -66,6 +68,7 @@ __all__ = [
     "MenuItem",
     "NoTenantError",
     "NotificationKind",
+    "Operation",
     "Organization",
     "PaymentError",
     "Permission",
@@ -96,6 +99,7 @@ __all__ = [
     "current_principal",
     "current_tenant",
     "current_tenant_id",
+    "day_title",
     "disable_row_level_security",
     "enable_row_level_security",
     "enabled_plugins",

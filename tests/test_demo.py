@@ -59,9 +59,7 @@ def test_readme_lists_every_demo_login(tmp_path, monkeypatch):
         site = section.split(":", 1)[0].strip()  # "Platform administration" or the tenant's name
         row = next((line for line in rows if line.startswith(f"| {site}")), "")
         missing += [
-            (site, login)
-            for login, password in LOGIN_LINE.findall(section)
-            if f"`{login}` / `{password}`" not in row
+            (site, login) for login, password in LOGIN_LINE.findall(section) if f"`{login}` / `{password}`" not in row
         ]
     assert not missing, f"README lacks these demo logins: {missing}"
     tctr = re.search(r"Саха ТелеЦентр:\n(.*?)(?:\n  \S|\n\n)", result.output, re.S).group(1)

@@ -79,6 +79,7 @@ def _ensure_account(tenant, spec: dict) -> None:
                     spec["monthly_payment"],
                     occurred_at=datetime(year, month, 3, 12, tzinfo=tz),
                     memo="Сбербанк Онлайн",
+                    meta={"channel": "registry", "provider": "sberbank"},
                 )
             if spec["monthly_charge"]:
                 ledger.transfer(

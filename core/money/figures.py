@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -53,6 +54,7 @@ class Operation:
     service: str | None
     period: str | None
     memo: str
+    meta: dict[str, Any] = field(default_factory=dict)  # the transaction's data, for its title (core.money.titles)
 
 
 def operations(
@@ -65,7 +67,7 @@ def operations(
 ) -> list[Operation]:
     """The account's postings, newest first, with one query (memo joined, no N+1)."""
     stmt = (
-        select(Posting, LedgerTransaction.memo)
+        select(Posting, LedgerTransaction.memo, LedgerTransaction.meta)
         .join(LedgerTransaction, LedgerTransaction.id == Posting.transaction_id)
         .where(Posting.ledger_account_id == account.ledger_account_id)
     )
@@ -77,8 +79,8 @@ def operations(
         stmt = stmt.where(Posting.kind.in_(kinds))
     stmt = stmt.order_by(Posting.occurred_at.desc(), Posting.id.desc()).limit(limit).offset(offset)
     return [
-        Operation(p.id, p.occurred_at, p.kind, p.amount, p.service, p.period, memo or "")
-        for p, memo in session.execute(stmt).all()
+        Operation(p.id, p.occurred_at, p.kind, p.amount, p.service, p.period, memo or "", meta or {})
+        for p, memo, meta in session.execute(stmt).all()
     ]
 
 

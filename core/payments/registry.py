@@ -497,7 +497,12 @@ def _post(
             line.amount,
             occurred_at=moments[line.paid_on],
             memo=f"registry {provider} {line.payment_id}",
-            meta={"payment_order": _order_id(key), "account_number": line.account},
+            meta={
+                "payment_order": _order_id(key),
+                "account_number": line.account,
+                "channel": "registry",  # "Платёж через Сбербанк" in the history
+                "provider": provider,
+            },
         )
         for (line, key), account in zip(fresh, targets, strict=True)
     ]

@@ -105,7 +105,12 @@ def post_payment(payment: Payment, key: str, *, occurred_at: datetime | None = N
         target,
         payment.amount,
         memo=f"{payment.channel} {payment.external_id or payment.order_id}",
-        meta={"payment_order": payment.order_id, "account_number": payment.account_number},
+        meta={
+            "payment_order": payment.order_id,
+            "account_number": payment.account_number,
+            "channel": payment.channel,  # the history's title ("Оплата картой") is built from these
+            "provider": payment.provider or "",
+        },
         occurred_at=occurred_at or payment.paid_at,
     )
     payment.transaction_id = transaction.id
@@ -153,7 +158,9 @@ def correction(account: PersonalAccount, amount: int, reason: str, key: str):
         raise PaymentError("a correction needs a reason")
     adjustment = ledger.system_account("adjustment", "adjustment", "Corrections")
     source, target = (adjustment, account.ledger_account) if amount > 0 else (account.ledger_account, adjustment)
-    transaction = ledger.transfer(f"correction:{key}", "correction", source, target, abs(amount), memo=reason)
+    transaction = ledger.transfer(
+        f"correction:{key}", "correction", source, target, abs(amount), memo=reason, meta={"reason": reason}
+    )
     audit("ledger.correction", "account", account.number, None, {"amount": amount, "reason": reason})
     return transaction
 
@@ -174,7 +181,12 @@ def move_from_suspense(payment: Payment, account: PersonalAccount, reason: str) 
         account.ledger_account,
         payment.amount,
         memo=reason or f"moved from suspense: {payment.external_id}",
-        meta={"payment_order": payment.order_id},
+        meta={
+            "payment_order": payment.order_id,
+            "channel": payment.channel,
+            "provider": payment.provider or "",
+            "from_suspense": True,
+        },
     )
     before = {"account_number": payment.account_number, "status": payment.status}
     payment.personal_account_id = account.id

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from core.accounts.models import PersonalAccount
     from core.identity.models import User
+    from core.money.figures import Operation
     from core.news.audiences import Audience
     from core.notify.kinds import NotificationKind
     from core.payments.models import Payment
@@ -169,6 +170,28 @@ def daily_cost(tenant: Tenant, account: PersonalAccount) -> int | None:
 
     ``firstresult``: the first plugin that answers decides. Core uses it for "enough for N days" and
     "paid until" on the balance card; with no answer those lines are not shown.
+    """
+
+
+@hookspec(firstresult=True)
+def operation_title(tenant: Tenant, operation: Operation) -> str | None:
+    """Return the words for one line of the money history, or ``None`` for a line this plugin did not post.
+
+    ``operation`` (``core.api.Operation``) has the ledger line's ``kind`` (the transaction's kind, e.g.
+    ``"charge"``, ``"payment"`` or the plugin's own ``"promise"``), ``amount`` (kopecks, + adds to the
+    balance), ``service``, ``period`` (``"YYYY-MM"``), ``memo`` (a note for staff) and ``meta`` (the
+    dict the plugin passed to ``ledger.transfer(…, meta=…)``). Build the title from ``kind`` and ``meta``
+    with ``gettext`` so it is in the viewer's language; do not show ``memo`` (it is not translated).
+    ``firstresult``: the first plugin that answers decides; with no answer core titles the core kinds
+    ("Оплата картой", "Корректировка оператора: …") and shows others by kind.
+
+    Example::
+
+        @hookimpl
+        def operation_title(tenant, operation):
+            if operation.kind == "promise" and operation.amount > 0:
+                return gettext("Promised payment until %(day)s", day=core.api.day_title(operation.meta["until"]))
+            return None
     """
 
 

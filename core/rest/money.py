@@ -45,7 +45,17 @@ class OperationSchema(Schema):
     service = fields.String(allow_none=True, metadata={"description": "the service's code"})
     service_title = fields.Method("_service_title", metadata={"description": "the service's name"})
     period = fields.String(allow_none=True)
-    memo = fields.String()
+    memo = fields.String(metadata={"description": "a note for staff; show `title` to the subscriber"})
+    title = fields.Method(
+        "_title", metadata={"description": "the operation in words, in the request's language (\"Оплата картой\")"}
+    )
+
+    def _title(self, operation) -> str:
+        from flask import g
+
+        from core.money.titles import operation_title
+
+        return operation_title(g.get("tenant"), operation)
 
     def _service_title(self, operation) -> str:
         from flask import g

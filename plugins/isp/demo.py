@@ -212,6 +212,7 @@ def _post_history(tenant: Tenant, contract, spec: dict[str, Any], opened: date, 
             fee,
             occurred_at=datetime.combine(first + timedelta(days=2), time(12), zone),
             memo="Сбербанк Онлайн",
+            meta={"channel": "registry", "provider": "sberbank"},
         )
         ledger.transfer(
             f"demo:isp:{number}:charge:{period}",
@@ -234,6 +235,7 @@ def _post_history(tenant: Tenant, contract, spec: dict[str, Any], opened: date, 
             balance,
             occurred_at=datetime.combine(today - timedelta(days=1), time(12), zone),
             memo="Сбербанк Онлайн",
+            meta={"channel": "registry", "provider": "sberbank"},
         )
     elif balance < 0:
         ledger.transfer(

@@ -178,6 +178,13 @@ def service_titles(tenant):
 
 
 @hookimpl
+def operation_title(tenant, operation):
+    from plugins.isp.common.titles import isp_title
+
+    return isp_title(tenant, operation)
+
+
+@hookimpl
 def login_variants(tenant):
     from plugins.isp.contracts.service import contracts_of_user
     from plugins.isp.models import CABLE, WIFI
@@ -249,6 +256,7 @@ __all__ = [
     "menu_items",
     "news_audiences",
     "on_payment_posted",
+    "operation_title",
     "populate_test_world",
     "register_api",
     "register_blueprints",

@@ -96,7 +96,8 @@ def problems_on(page: Page, lang: str, own_words: set[str]) -> list[str]:
         wide = page.evaluate(
             """(limit) => [...document.querySelectorAll('body *')]
                 .filter(e => e.getBoundingClientRect().right > limit + 1 && e.children.length === 0)
-                .slice(0, 3).map(e => e.tagName.toLowerCase() + '.' + e.className + ': ' + e.textContent.trim().slice(0, 40))""",
+                .slice(0, 3)
+                .map(e => `${e.tagName.toLowerCase()}.${e.className}: ${e.textContent.trim().slice(0, 40)}`)""",
             WIDTH,
         )
         found.append(f"{width} px wide (e.g. {wide})")
@@ -108,7 +109,8 @@ def problems_on(page: Page, lang: str, own_words: set[str]) -> list[str]:
                    return text; }"""
     )
     for match in LEFTOVERS.finditer(text):
-        found.append(f"template leftover {match.group(0)!r} in …{text[max(0, match.start() - 30) : match.end() + 30]!r}…")
+        around = text[max(0, match.start() - 30) : match.end() + 30]
+        found.append(f"template leftover {match.group(0)!r} in …{around!r}…")
     if lang == "ru":
         plain = EMAIL_OR_URL.sub(" ", text)
         latin = {w for w in LATIN_WORD.findall(plain)} - ALLOWED_LATIN - own_words

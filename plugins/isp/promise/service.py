@@ -154,7 +154,7 @@ def _post_grant(tenant: Tenant, contract: Contract, promise: Promise, now: datet
         personal,
         promise.amount,
         memo=f"Promised payment until {promise.due_at.astimezone(tenant_zone(tenant)):%Y-%m-%d %H:%M}",
-        meta={"promise": promise.id},
+        meta={"promise": promise.id, "until": f"{promise.due_at.astimezone(tenant_zone(tenant)):%Y-%m-%d}"},
         occurred_at=now,
     )
     if promise.fee:

@@ -86,6 +86,7 @@ def confirm_change(
             period=f"{today:%Y-%m}",
             occurred_at=now,
             memo=f"Tariff change to «{target.title}»",
+            meta={"tariff": target.title},
         )
     audit(
         "isp.tariff_change.order",
