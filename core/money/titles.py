@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import format_date, get_locale, gettext
+from babel.dates import format_skeleton
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from core.money.figures import Operation
@@ -85,5 +86,7 @@ def period_title(period: str | None) -> str:
 
 
 def day_title(iso_day: str) -> str:
-    """``"2026-12-07"`` → "7 декабря" ("December 7") in the viewer's language, for titles built from ``meta``."""
-    return format_date(date.fromisoformat(iso_day), "d MMMM")
+    """``"2026-12-07"`` → "7 декабря" ("December 7") in the viewer's language, for titles built from ``meta``.
+
+    No year and no "г." (a title ending in a date never reads "г..")."""
+    return format_skeleton("MMMMd", date.fromisoformat(iso_day), locale=str(get_locale() or "ru"))

@@ -11,7 +11,7 @@ import pytest
 from core.api import session, tenant_scope, utcnow
 from core.tenants.models import Tenant
 from core.testing.fixtures import tenant_path
-from plugins.isp.common.calendar import tenant_today
+from plugins.isp.common.calendar import tenant_today, tenant_zone
 from plugins.isp.models import ACTIVE, EXPIRED, REPAID, Contract, Freeze, Promise
 from plugins.isp.promise import service as promises
 from plugins.isp.promise.rules import CODES
@@ -256,3 +256,21 @@ def test_api_answers_404_for_another_account(app, isp_tenant, catalog, make_cont
     assert client.post(url, headers=headers).status_code == 404
     with app.app_context(), tenant_scope(tenant.id):
         assert session.get(Contract, other.id).account.balance == -20000
+
+
+def test_history_names_the_promised_payment_and_its_date(app, isp_tenant, catalog, make_contract, login):
+    """Issue #12 point 5: "Обещанный платёж до 7 декабря" in the history, in the viewer's language; no English memo."""
+    tenant, made = _indebted(isp_tenant, catalog, make_contract, {"promise_fee": 2000, "promise_days": 5})
+    _granted_now(app, tenant, made)
+    with app.app_context(), tenant_scope(tenant.id):
+        promise = promises.active_promise(session.get(Contract, made.id))
+        due = promise.due_at.astimezone(tenant_zone(session.get(Tenant, tenant.id))).date()
+    client = login(tenant, made)
+    page = html.unescape(client.get(tenant_path(tenant, "/money/history")).get_data(as_text=True))
+    assert f"Promised payment until {due:%B} {due.day}" in page and "Promised payment fee" in page
+    client.set_cookie("abonent_lang", "ru")
+    page = html.unescape(client.get(tenant_path(tenant, "/money/history")).get_data(as_text=True))
+    months = "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split()
+    assert f"Обещанный платёж до {due.day} {months[due.month - 1]}" in page
+    assert "Плата за обещанный платёж" in page
+    assert "Promised payment until" not in page
