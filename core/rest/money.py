@@ -47,7 +47,7 @@ class OperationSchema(Schema):
     period = fields.String(allow_none=True)
     memo = fields.String(metadata={"description": "a note for staff; show `title` to the subscriber"})
     title = fields.Method(
-        "_title", metadata={"description": "the operation in words, in the request's language (\"Оплата картой\")"}
+        "_title", metadata={"description": 'the operation in words, in the request\'s language ("Оплата картой")'}
     )
 
     def _title(self, operation) -> str:
