@@ -270,7 +270,20 @@ def test_history_names_the_promised_payment_and_its_date(app, isp_tenant, catalo
     assert f"Promised payment until {due:%B} {due.day}" in page and "Promised payment fee" in page
     client.set_cookie("abonent_lang", "ru")
     page = html.unescape(client.get(tenant_path(tenant, "/money/history")).get_data(as_text=True))
-    months = "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split()
+    months = [
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ]
     assert f"Обещанный платёж до {due.day} {months[due.month - 1]}" in page
     assert "Плата за обещанный платёж" in page
     assert "Promised payment until" not in page
