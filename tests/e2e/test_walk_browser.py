@@ -6,7 +6,8 @@ page it fails on:
 
 - horizontal scrolling: ``document.documentElement.scrollWidth`` wider than 360 px;
 - template leftovers in the visible text: ``{``, ``}``, ``%d``, ``%(``, ``None``;
-- on Russian pages, a word in Latin letters only that is not a brand, a unit or a login (``ALLOWED_LATIN``).
+- on Russian pages, a word in Latin letters only that is not a brand, a unit or a login (``ALLOWED_LATIN``),
+  and "г.." (a long date ending a sentence).
 
 A full-page screenshot of every page visited in Russian goes to ``test-artifacts/walk/``.
 """
@@ -112,6 +113,8 @@ def problems_on(page: Page, lang: str, own_words: set[str]) -> list[str]:
         around = text[max(0, match.start() - 30) : match.end() + 30]
         found.append(f"template leftover {match.group(0)!r} in …{around!r}…")
     if lang == "ru":
+        for match in re.finditer(r"г\.\.", text):  # "7 декабря 2026 г.." (a long date ending a sentence)
+            found.append(f"double dot after a date: …{text[max(0, match.start() - 30) : match.end() + 5]!r}…")
         plain = EMAIL_OR_URL.sub(" ", text)
         latin = {w for w in LATIN_WORD.findall(plain)} - ALLOWED_LATIN - own_words
         if latin:

@@ -306,3 +306,18 @@ def test_a_login_without_a_contract_gets_a_friendly_page(app, isp_tenant, make_u
     user = make_user(tenant, "someone@example.org")
     page = login(tenant, user).get(tenant_path(tenant, "/isp/freeze")).get_data(as_text=True)
     assert "No internet or TV contract is linked to your login." in page
+
+
+def test_ending_a_block_asks_for_confirmation_first(app, isp_tenant, catalog, make_contract, login):
+    """Issue #12 point 12: "End the block now" opens a confirmation (no JavaScript) that says what will happen."""
+    tenant = isp_tenant(settings={"freeze_unfreeze_min_days": 0}, locale="en")
+    catalog(tenant)
+    made = make_contract(tenant, "810105", balance=100000)
+    today = today_of(app, tenant)
+    add_freeze(app, tenant, made, today - timedelta(days=3), today + timedelta(days=20), ACTIVE)
+    page = login(tenant, made).get(tenant_path(tenant, "/isp/freeze")).get_data(as_text=True)
+    step = re.search(r'<details class="confirm" data-testid="end-freeze">(.*?)</details>', page, re.S)
+    assert step, "the end button is not behind a confirmation step"
+    summary, rest = step.group(1).split("</summary>", 1)
+    assert "End the block now" in summary and "<button" not in summary
+    assert "Services resume today" in rest and "Yes, end the block" in rest

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from datetime import date, timedelta
 
@@ -156,3 +157,16 @@ def test_the_add_on_api_lists_quotes_connects_and_refuses_bundles(app, isp_tenan
     bundle = client.post(base + "/disconnect", json={"product": "kids"}, headers=headers)
     assert bundle.status_code == 409 and bundle.get_json()["reasons"][0]["code"] == "bundled"
     assert client.post(base + "/connect", json={"product": "nope"}, headers=headers).status_code == 422
+
+
+def test_a_next_month_add_on_quote_does_not_contradict_itself(app, isp_tenant, catalog, make_contract, login):
+    """Issue #12 point 12: an add-on starting on the 1st says nothing is charged before then, not "until the end of
+    that month" beside "charged now: 0"."""
+    tenant = isp_tenant()
+    catalog(tenant)
+    made = make_contract(tenant, "810501", products=("inet100",), balance=100_000)
+    client = login(tenant, made)
+    page = client.get(tenant_path(tenant, "/isp/addons/quote?product=static_ip&action=connect")).get_data(as_text=True)
+    note = re.search(r'data-testid="quote-note">(.*?)</p>', page, re.S).group(1)
+    assert "Nothing is charged before" in note and "a month" in note
+    assert "until the end of that month" not in page
