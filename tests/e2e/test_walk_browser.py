@@ -197,3 +197,30 @@ def test_the_walk_covers_every_demo_login_and_both_tenants() -> None:
     assert slugs == {"uralnet", "yakutcenter"}
     for slug in slugs:
         assert {"operator", "admin"} <= {who.login for who in LOGINS if who.slug == slug}
+
+
+@pytest.mark.parametrize("login_name", ["200101", "operator"])
+def test_the_menu_folds_on_a_phone_and_opens_without_javascript(browser: Browser, demo_url: str, login_name: str):
+    """At 360 px the menu is one "Меню" line that opens on a tap (a <details>, JavaScript off); on a desktop it is
+    always open. For a subscriber and for staff."""
+    who = next(w for w in LOGINS if w.slug == "uralnet" and w.login == login_name)
+    base = f"{demo_url}/t/{who.slug}"
+    context = browser.new_context(viewport={"width": WIDTH, "height": 740}, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        log_in(page, base, who)
+        menu = page.locator("details.menu")
+        links = menu.locator("ul a")
+        expect(menu.locator("summary")).to_have_text("Меню")
+        expect(menu.locator("summary")).to_be_visible()
+        expect(links.first).to_be_hidden()
+        expect(page.locator("form.logout button")).to_be_visible()  # logging out is never folded away
+        menu.locator("summary").click()
+        expect(links.first).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.reload()
+        expect(menu.locator("summary")).to_be_hidden()
+        expect(links.first).to_be_visible()
+    finally:
+        context.close()
