@@ -31,6 +31,22 @@ CORE_SERVICE_TITLES = {
 }
 
 
+def operation_words(operation) -> str:
+    """One history line in the viewer's words on the current site (``core.money.titles.operation_title``)."""
+    from flask import g
+
+    from core.money.titles import operation_title
+
+    return operation_title(g.get("tenant"), operation)
+
+
+def month_words(period: str | None) -> str:
+    """``"2026-12"`` → "декабрь 2026" in the viewer's language (``core.money.titles.period_title``)."""
+    from core.money.titles import period_title
+
+    return period_title(period)
+
+
 def service_titles(tenant: Tenant | None) -> dict[str, str]:
     """Every service code's printable name on ``tenant``'s site (plugins' names win over core's)."""
     titles = dict(CORE_SERVICE_TITLES)

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
     from core.accounts.models import PersonalAccount
     from core.identity.models import User
-    from core.money.figures import Operation
     from core.news.audiences import Audience
     from core.notify.kinds import NotificationKind
     from core.payments.models import Payment
@@ -174,10 +173,11 @@ def daily_cost(tenant: Tenant, account: PersonalAccount) -> int | None:
 
 
 @hookspec(firstresult=True)
-def operation_title(tenant: Tenant, operation: Operation) -> str | None:
+def operation_title(tenant: Tenant, operation: Any) -> str | None:
     """Return the words for one line of the money history, or ``None`` for a line this plugin did not post.
 
-    ``operation`` (``core.api.Operation``) has the ledger line's ``kind`` (the transaction's kind, e.g.
+    ``operation`` (a ``core.api.Operation``; typed ``Any`` here so the kernel does not import the money
+    feature) has the ledger line's ``kind`` (the transaction's kind, e.g.
     ``"charge"``, ``"payment"`` or the plugin's own ``"promise"``), ``amount`` (kopecks, + adds to the
     balance), ``service``, ``period`` (``"YYYY-MM"``), ``memo`` (a note for staff) and ``meta`` (the
     dict the plugin passed to ``ledger.transfer(…, meta=…)``). Build the title from ``kind`` and ``meta``

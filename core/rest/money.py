@@ -51,11 +51,9 @@ class OperationSchema(Schema):
     )
 
     def _title(self, operation) -> str:
-        from flask import g
+        from core.money.services import operation_words
 
-        from core.money.titles import operation_title
-
-        return operation_title(g.get("tenant"), operation)
+        return operation_words(operation)
 
     def _service_title(self, operation) -> str:
         from flask import g

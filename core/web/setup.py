@@ -14,6 +14,7 @@ from core.db.tenancy import enter_tenant, leave_tenant
 from core.extensions import login_manager
 from core.identity.sessions import WEB, find_session
 from core.money.format import format_money
+from core.money.services import month_words, operation_words
 from core.plugins.manager import flatten
 from core.plugins.state import enabled_plugins, tenant_hooks
 from core.tenants.resolution import UnknownHost, find_tenant_for_request, request_host
@@ -170,18 +171,6 @@ def _service_name(code: str | None) -> str:
     return service_title(g.get("tenant"), code)
 
 
-def _operation_title(operation) -> str:
-    from core.money.titles import operation_title
-
-    return operation_title(g.get("tenant"), operation)
-
-
-def _month_name(period: str | None) -> str:
-    from core.money.titles import period_title
-
-    return period_title(period)
-
-
 def init_web(app: Flask) -> None:
     from core.admin.views import blueprint as admin_blueprint
     from core.files.views import blueprint as files_blueprint
@@ -206,8 +195,8 @@ def init_web(app: Flask) -> None:
         app.register_error_handler(Exception, handle_unexpected)
     app.add_template_filter(format_money, "money")
     app.add_template_filter(_service_name, "service_name")
-    app.add_template_filter(_month_name, "month_name")
-    app.add_template_global(_operation_title, "operation_title")
+    app.add_template_filter(month_words, "month_name")
+    app.add_template_global(operation_words, "operation_title")
     app.add_template_filter(error_text, "error_text")
     app.add_template_global(external_url, "external_url")
     for blueprint in (
