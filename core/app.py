@@ -95,11 +95,22 @@ def create_app(
 
     app.before_request(resolve_tenant)
     app.before_request(refuse_bad_input)
+    _init_observability(app)
     _init_extensions(app, host)
     _register_web(app, host)
     _register_api(app, host)
     host.hook.register_commands(cli=app.cli)
     return app
+
+
+def _init_observability(app: Flask) -> None:
+    from core.observability import probes
+    from core.observability.request_log import configure_logging, init_request_log
+
+    if app.config["LOG_FORMAT"]:
+        configure_logging(app.config["LOG_FORMAT"])
+    init_request_log(app)
+    app.register_blueprint(probes.blueprint)
 
 
 def _init_extensions(app: Flask, host: PluginHost) -> None:

@@ -10,7 +10,8 @@ from datetime import datetime
 from flask import Flask
 
 from core.db import utcnow
-from core.jobs.per_tenant import run_for_each_tenant
+from core.jobs.per_tenant import FAILED, run_for_each_tenant
+from core.observability.metrics import observe_job
 from core.plugins.collect import collect
 from core.plugins.manager import PluginHost
 from core.plugins.types import Job, TenantJob
@@ -44,9 +45,12 @@ def run_worker(app: Flask, stop: threading.Event, tick_seconds: float = 1.0) -> 
             if time.monotonic() - last_run.get(name, -1e9) >= job.every_seconds:
                 last_run[name] = time.monotonic()
                 try:
-                    run_job(app, name)
+                    result = run_job(app, name)
                 except Exception:
                     log.exception("job %s failed", name)
+                    observe_job(name, failed=True)
+                else:
+                    observe_job(name, failed=isinstance(result, dict) and FAILED in result.values())
         stop.wait(tick_seconds)
 
 
