@@ -60,7 +60,6 @@ def load_config(overrides: dict[str, Any] | None = None, instance_path: str | No
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
-        "JOBS_EMBEDDED": env.get("ABONENT_JOBS_EMBEDDED", "0") == "1",
     }
     if overrides:
         config.update(overrides)
