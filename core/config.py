@@ -44,6 +44,8 @@ def load_config(overrides: dict[str, Any] | None = None, instance_path: str | No
         "LOGIN_LOCK_MINUTES": int(env.get("ABONENT_LOGIN_LOCK_MINUTES", "15")),
         "TRUSTED_PROXIES": int(env.get("ABONENT_TRUSTED_PROXIES", "0")),
         "REDIS_URL": env.get("ABONENT_REDIS_URL", ""),
+        "FILE_STORAGE": env.get("ABONENT_FILE_STORAGE", ""),
+        "S3_ENDPOINT_URL": env.get("ABONENT_S3_ENDPOINT_URL", ""),
         "METRICS_TOKEN": env.get("ABONENT_METRICS_TOKEN", ""),
         "LOG_FORMAT": env.get("ABONENT_LOG_FORMAT", ""),
         "BABEL_DEFAULT_LOCALE": "ru",
