@@ -66,7 +66,7 @@ def create_app(
     app.wsgi_app = TenantPathPrefix(app.wsgi_app)  # type: ignore[method-assign]
     app.session_interface = TenantSessionInterface()
 
-    app.extensions["abonent.db"] = Database(settings["DATABASE_URL"])
+    app.extensions["abonent.db"] = Database(settings["DATABASE_URL"], pooler=settings.get("DATABASE_POOLER", ""))
     app.teardown_appcontext(close_session)
 
     host = PluginHost()
