@@ -172,6 +172,17 @@ def _service_name(code: str | None) -> str:
     return service_title(g.get("tenant"), code)
 
 
+def zone_city(zone: str) -> str:
+    """A time-zone id as people say it, in the viewer's language: ``Asia/Yekaterinburg`` → "Екатеринбург"."""
+    from babel.dates import get_timezone_location
+    from flask_babel import get_locale
+
+    try:
+        return get_timezone_location(zone, locale=str(get_locale() or "ru"), return_city=True)
+    except LookupError:
+        return zone
+
+
 def init_web(app: Flask) -> None:
     from core.admin.views import blueprint as admin_blueprint
     from core.files.views import blueprint as files_blueprint
@@ -197,6 +208,7 @@ def init_web(app: Flask) -> None:
     app.add_template_filter(format_money, "money")
     app.add_template_filter(_service_name, "service_name")
     app.add_template_filter(month_words, "month_name")
+    app.add_template_filter(zone_city, "zone_city")
     app.add_template_global(operation_words, "operation_title")
     app.add_template_filter(error_text, "error_text")
     app.add_template_global(external_url, "external_url")

@@ -42,3 +42,11 @@ def test_pages_have_a_local_favicon(site, app):
     assert icon and icon.group(1).startswith("/") and "//" not in icon.group(1)
     response = client.get(icon.group(1))
     assert response.status_code == 200 and b"<svg" in response.data
+
+
+def test_staff_see_the_time_zone_as_a_city_not_an_id(make_tenant, make_user, login):
+    """Issue #12 point 5: no time-zone ids on Russian pages."""
+    site = make_tenant("zone", timezone="Asia/Yekaterinburg", locale="ru")
+    staff = login(site, make_user(site, "boss", roles=("tenant_admin",)))
+    page = staff.get(tenant_path(site, "/admin/news/new")).get_data(as_text=True)
+    assert "Часовой пояс: Екатеринбург" in page and "Asia/" not in page
