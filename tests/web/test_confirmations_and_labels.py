@@ -46,7 +46,7 @@ def test_pages_have_a_local_favicon(site, app):
 
 def test_staff_see_the_time_zone_as_a_city_not_an_id(make_tenant, make_user, login):
     """Issue #12 point 5: no time-zone ids on Russian pages."""
-    site = make_tenant("zone", timezone="Asia/Yekaterinburg", locale="ru")
+    site = make_tenant("zone", login_identifier="contract", timezone="Asia/Yekaterinburg", locale="ru")
     staff = login(site, make_user(site, "boss", roles=("tenant_admin",)))
     page = staff.get(tenant_path(site, "/admin/news/new")).get_data(as_text=True)
     assert "Часовой пояс: Екатеринбург" in page and "Asia/" not in page
