@@ -13,7 +13,7 @@ from pathlib import Path
 
 from core.api import PluginInfo
 from plugins.housing import models  # noqa: F401 - the tables are known to the app and to Alembic
-from plugins.housing.hooks import register_permissions  # noqa: F401 - pluggy finds the hook implementations here
+from plugins.housing.hooks import register_commands, register_permissions  # noqa: F401 - pluggy finds them here
 
 HERE = Path(__file__).resolve().parent
 

@@ -15,3 +15,10 @@ def register_permissions():
         Permission("housing.stock.manage", "Manage buildings, flats, accounts and meters", STAFF),
         Permission("housing.readings.manage", "Enter readings taken by phone and review flagged ones", STAFF),
     ]
+
+
+@hookimpl
+def register_commands(cli):
+    from plugins.housing.stock.cli import housing
+
+    cli.add_command(housing)
