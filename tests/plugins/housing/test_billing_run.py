@@ -101,7 +101,9 @@ def test_a_month_is_accrued_split_between_the_accounts_and_a_rerun_posts_nothing
     with app.app_context(), tenant_scope(tenant.id):
         assert ledger.check() == []
     water = lines(app, tenant, "1001", date(2026, 12, 1))["cold_water"]
-    assert water[1] == "metered" and Decimal(water[2]["inputs"]["volume"]) == Decimal("5.5") and water[2]["accounts"] == 2
+    assert (
+        water[1] == "metered" and Decimal(water[2]["inputs"]["volume"]) == Decimal("5.5") and water[2]["accounts"] == 2
+    )
     bare = lines(app, tenant, "1301", date(2026, 12, 1))["cold_water"]
     assert bare[1] == "norm" and bare[2]["inputs"]["multiplier"] == "1.50"
 
