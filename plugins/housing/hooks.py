@@ -29,6 +29,7 @@ def register_commands(cli):
 @hookimpl
 def register_blueprints():
     from plugins.housing.common.blueprints import web
+    from plugins.housing.readings import admin as _readings_admin  # noqa: F401 - attaches its routes
     from plugins.housing.readings import views as _readings_views  # noqa: F401 - attaches its routes
 
     return [web]
@@ -38,4 +39,13 @@ def register_blueprints():
 def menu_items(tenant, user):
     if user is None:
         return []
-    return [MenuItem(_l("Meter readings"), "housing.readings", order=14, permission="housing.readings.submit")]
+    return [
+        MenuItem(_l("Meter readings"), "housing.readings", order=14, permission="housing.readings.submit"),
+        MenuItem(
+            _l("Readings to check"),
+            "housing.admin_readings",
+            order=14,
+            area="admin",
+            permission="housing.readings.manage",
+        ),
+    ]

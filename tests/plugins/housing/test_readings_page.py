@@ -3,6 +3,7 @@ words with what was typed kept, another flat's meter 404, and no page for a tena
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from unittest import mock
@@ -90,3 +91,30 @@ def test_a_tenant_without_housing_has_no_readings_page(app, make_tenant, make_us
     user = make_user(tenant, "5001", roles=("subscriber",))
     client = login(tenant, user)
     assert client.get(tenant_path(tenant, "/housing/readings")).status_code == 404
+
+
+def test_the_operator_checks_a_flagged_reading_and_enters_one_by_phone(app, resident, login, make_user):
+    tenant, user, meter_id, _ = resident("office")
+    operator = make_user(tenant, "operator", roles=("operator",))
+    post(login(tenant, user), tenant, meter_id, "90")  # lower than the initial 100: accepted for review
+    staff = login(tenant, operator)
+    queue = staff.get(tenant_path(tenant, "/housing/admin/readings")).get_data(as_text=True)
+    assert "Показания на проверку" in queue and "Меньше предыдущего значения" in queue, queue[-3000:]
+    reading_id = re.search(r"/housing/admin/readings/(\d+)/checked", queue).group(1)
+    checked = staff.submit(
+        tenant_path(tenant, f"/housing/admin/readings/{reading_id}/checked"),
+        {},
+        form_url=tenant_path(tenant, "/housing/admin/readings"),
+    )
+    assert checked.status_code == 302
+    assert "Нет показаний, ожидающих проверки." in staff.get(tenant_path(tenant, "/housing/admin/readings")).get_data(
+        as_text=True
+    )
+    phone = tenant_path(tenant, "/housing/admin/readings/phone?account=1000120")
+    page = staff.get(phone).get_data(as_text=True)
+    assert "ул. Ленина, 5, кв. 12" in page and "Холодная вода № XB-1" in page
+    saved = staff.submit(phone, {"account": "1000120", "meter_id": str(meter_id), "value": "95,5"}, form_url=phone)
+    assert saved.status_code == 302
+    assert staff.get(tenant_path(tenant, "/housing/admin/readings/phone?account=0000")).status_code == 200
+    subscriber_client = login(tenant, user)
+    assert subscriber_client.get(tenant_path(tenant, "/housing/admin/readings")).status_code == 403
