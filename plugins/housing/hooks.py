@@ -28,6 +28,7 @@ def register_commands(cli):
 
 @hookimpl
 def register_blueprints():
+    from plugins.housing.accruals import views as _accruals_views  # noqa: F401 - attaches its routes
     from plugins.housing.common.blueprints import web
     from plugins.housing.readings import admin as _readings_admin  # noqa: F401 - attaches its routes
     from plugins.housing.readings import views as _readings_views  # noqa: F401 - attaches its routes
@@ -41,6 +42,7 @@ def menu_items(tenant, user):
         return []
     return [
         MenuItem(_l("Meter readings"), "housing.readings", order=14, permission="housing.readings.submit"),
+        MenuItem(_l("Accruals"), "housing.accruals", order=14, permission="housing.readings.submit"),
         MenuItem(
             _l("Readings to check"),
             "housing.admin_readings",
