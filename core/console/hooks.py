@@ -9,10 +9,11 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
+from core.access.registry import ADMIN
 from core.console import audit, plugins, settings  # noqa: F401 - their pages on the admin blueprint
 from core.console.blueprint import blueprint
 from core.plugins.markers import hookimpl
-from core.plugins.types import MenuItem
+from core.plugins.types import MenuItem, Permission
 
 
 @hookimpl
@@ -31,4 +32,14 @@ def menu_items(tenant, user) -> list[MenuItem]:
         MenuItem(_l("Plugins"), "admin.plugins", order=40, area="admin", permission="plugins.manage"),
         MenuItem(_l("Audit log"), "admin.audit", order=50, area="admin", permission="audit.view"),
         MenuItem(_l("Outgoing mail"), "admin.outbox", order=60, area="admin", permission="outbox.view"),
+    ]
+
+
+@hookimpl(trylast=True)
+def register_permissions() -> list[Permission]:
+    return [
+        Permission("tenant.settings", "Edit branding, contacts and details", ADMIN),
+        Permission("plugins.manage", "Enable and configure plugins", ADMIN),
+        Permission("audit.view", "Read the audit log", ADMIN),
+        Permission("outbox.view", "Read the outgoing mail", ADMIN),
     ]

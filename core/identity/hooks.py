@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, g
 from flask_babel import lazy_gettext as _l
 
+from core.access.registry import ADMIN, STAFF
 from core.extensions import login_manager
 from core.identity import admin as _admin  # noqa: F401 - its pages on the admin blueprint
 from core.identity import staff_admin as _staff_admin  # noqa: F401 - its pages on the admin blueprint
@@ -14,7 +15,7 @@ from core.identity.jobs import housekeeping, reset_mail
 from core.identity.models import User
 from core.identity.sessions import API, WEB, find_session
 from core.plugins.markers import hookimpl
-from core.plugins.types import Job, MenuItem
+from core.plugins.types import Job, MenuItem, Permission
 
 
 @hookimpl
@@ -71,4 +72,13 @@ def menu_items(tenant, user) -> list[MenuItem]:
         MenuItem(_l("Profile"), "identity.profile", order=900),
         MenuItem(_l("Subscribers"), "admin.subscribers", order=10, area="admin", permission="subscribers.view"),
         MenuItem(_l("Staff"), "admin.staff", order=20, area="admin", permission="staff.manage"),
+    ]
+
+
+@hookimpl(trylast=True)
+def register_permissions() -> list[Permission]:
+    return [
+        Permission("subscribers.view", "See subscribers", STAFF),
+        Permission("subscribers.manage", "Create, block subscribers and reset their passwords", STAFF),
+        Permission("staff.manage", "Manage staff and their roles", ADMIN),
     ]

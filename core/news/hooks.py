@@ -9,9 +9,10 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint as ApiBlueprint
 
+from core.access.registry import STAFF
 from core.news import admin as _admin  # noqa: F401 - its pages on the admin blueprint
 from core.plugins.markers import hookimpl
-from core.plugins.types import Job, MenuItem
+from core.plugins.types import Job, MenuItem, Permission
 
 
 @hookimpl
@@ -55,3 +56,11 @@ def announce_news(now: datetime) -> dict[str, int]:
 @hookimpl(trylast=True)
 def register_jobs() -> list[Job]:
     return [Job("core.news.notify", announce_news, every_seconds=60)]
+
+
+@hookimpl(trylast=True)
+def register_permissions() -> list[Permission]:
+    return [
+        Permission("news.read", "Read the provider's news", ("subscriber", *STAFF)),
+        Permission("news.manage", "Publish, schedule and edit news", STAFF),
+    ]

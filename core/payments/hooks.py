@@ -6,11 +6,12 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
+from core.access.registry import STAFF
 from core.payments import admin as _admin  # noqa: F401 - its pages on the admin blueprint
 from core.payments.settings import NAMESPACES
 from core.payments.uploads import import_queued
 from core.plugins.markers import hookimpl
-from core.plugins.types import Job, MenuItem
+from core.plugins.types import Job, MenuItem, Permission
 from core.settings.types import SettingsNamespace
 
 #: The job's name, for ``abonent jobs run`` and the tests.
@@ -43,4 +44,13 @@ def menu_items(tenant, user) -> list[MenuItem]:
     return [
         MenuItem(_l("Payment registries"), "admin.registries", order=25, area="admin", permission="payments.import"),
         MenuItem(_l("Unidentified payments"), "admin.suspense", order=26, area="admin", permission="payments.suspense"),
+    ]
+
+
+@hookimpl(trylast=True)
+def register_permissions() -> list[Permission]:
+    return [
+        Permission("payments.import", "Import bank payment registries", STAFF),
+        Permission("payments.suspense", "Move payments out of suspense to the right account", STAFF),
+        Permission("payments.manual", "Take payments at the office", STAFF),
     ]

@@ -11,9 +11,10 @@ from typing import Any
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
+from core.access.registry import STAFF
 from core.files.access import register_owner
 from core.plugins.markers import hookimpl
-from core.plugins.types import MenuItem
+from core.plugins.types import MenuItem, Permission
 from core.settings.types import SettingsNamespace
 from core.support.access import ATTACHMENT_OWNER, may_see_attachment
 from core.support.categories import CORE_CATEGORIES, TicketCategory
@@ -54,4 +55,12 @@ def menu_items(tenant, user) -> list[MenuItem]:
     return [
         MenuItem(_l("Support"), "support.index", order=800, permission="support.use"),
         MenuItem(_l("Support queue"), "support_admin.queue", order=5, area="admin", permission="support.queue"),
+    ]
+
+
+@hookimpl(trylast=True)
+def register_permissions() -> list[Permission]:
+    return [
+        Permission("support.use", "Write to support and follow one's own requests", ("subscriber",)),
+        Permission("support.queue", "Work the support queue: answer, assign, merge, add internal notes", STAFF),
     ]
