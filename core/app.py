@@ -21,6 +21,7 @@ from core.extensions import babel, csrf, login_manager
 from core.identity import hooks as identity_hooks
 from core.jobs import hooks as jobs_hooks
 from core.jobs.registry import build_jobs
+from core.ledger import hooks as ledger_hooks
 from core.money import hooks as money_hooks
 from core.news import hooks as news_hooks
 from core.notify import hooks as notify_hooks
@@ -87,6 +88,7 @@ def create_app(
     host.register_core("accounts", accounts_hooks)
     host.register_core("platform", platform_hooks)
     host.register_core("console", console_hooks)
+    host.register_core("ledger", ledger_hooks)
     if discover:
         host.discover()
     for plugin in plugins:

@@ -1,1 +1,4 @@
-"""The tenant's operator and admin area: subscribers, staff, site settings, plugins, audit log, outbox."""
+"""The admin area's shell: the ``admin`` blueprint, its forms, and the site's own pages (settings, plugins, audit).
+
+Each feature puts its admin pages on the blueprint from its own ``admin`` module (``core.news.admin`` …).
+"""

@@ -1,9 +1,10 @@
-"""How identity plugs into core: logging in (web session and API token), its pages, API, menu and jobs."""
+"""How identity plugs into core: logging in (web session and API token), its pages, API, menu, jobs and commands."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import click
 from flask import Blueprint, g
 from flask_babel import lazy_gettext as _l
 
@@ -82,3 +83,11 @@ def register_permissions() -> list[Permission]:
         Permission("subscribers.manage", "Create, block subscribers and reset their passwords", STAFF),
         Permission("staff.manage", "Manage staff and their roles", ADMIN),
     ]
+
+
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    """``abonent users …``: create and block users."""
+    from core.identity.cli import users
+
+    cli.add_command(users)

@@ -3,6 +3,7 @@ imports registries uploaded on the admin page, the bank's callback pages and the
 
 from __future__ import annotations
 
+import click
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
@@ -54,3 +55,11 @@ def register_permissions() -> list[Permission]:
         Permission("payments.suspense", "Move payments out of suspense to the right account", STAFF),
         Permission("payments.manual", "Take payments at the office", STAFF),
     ]
+
+
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    """``abonent payments import``: import a bank registry."""
+    from core.payments.cli import payments
+
+    cli.add_command(payments)
