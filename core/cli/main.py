@@ -8,6 +8,7 @@ from flask.cli import AppGroup, ScriptInfo
 
 from core import __version__
 from core.app import create_app
+from core.backup import commands as backup_commands
 from core.cli import (
     db_commands,
     demo,
@@ -49,6 +50,8 @@ for group in (
     demo.demo,
     demo.serve,
     docs_commands.docs,
+    backup_commands.backup_command,
+    backup_commands.restore_command,
 ):
     cli.add_command(group)
 
