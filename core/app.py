@@ -35,6 +35,7 @@ from core.support import hooks as support_hooks
 from core.visits import hooks as visits_hooks
 from core.web import hooks as web_hooks
 from core.web.bounds import BoundedIntConverter, BoundedJSONProvider, refuse_bad_input
+from core.web.rate_limits import init_rate_limits
 
 CORE_DIR = Path(__file__).resolve().parent
 API_DESCRIPTION = (
@@ -71,7 +72,7 @@ def create_app(
     app.wsgi_app = TenantPathPrefix(app.wsgi_app)  # type: ignore[method-assign]
     app.session_interface = TenantSessionInterface()
 
-    app.extensions["abonent.db"] = Database(settings["DATABASE_URL"])
+    app.extensions["abonent.db"] = Database(settings["DATABASE_URL"], pooler=settings.get("DATABASE_POOLER", ""))
     app.teardown_appcontext(close_session)
 
     host = PluginHost()
@@ -108,6 +109,7 @@ def create_app(
     app.before_request(resolve_tenant)
     app.before_request(refuse_bad_input)
     _init_observability(app)
+    init_rate_limits(app)
     _init_extensions(app, host)
     _register_web(app, host)
     _register_api(app, host)

@@ -10,13 +10,13 @@ from flask_babel import lazy_gettext as _l
 from core.access.registry import STAFF
 from core.payments import admin as _admin  # noqa: F401 - its pages on the admin blueprint
 from core.payments.settings import NAMESPACES
-from core.payments.uploads import import_queued
+from core.payments.uploads import IMPORT_JOB_NAME, import_queued
 from core.plugins.markers import hookimpl
 from core.plugins.types import Job, MenuItem, Permission
 from core.settings.types import SettingsNamespace
 
 #: The job's name, for ``abonent jobs run`` and the tests.
-IMPORT_JOB = "core.payments.registry_uploads"
+IMPORT_JOB = IMPORT_JOB_NAME
 
 
 @hookimpl
