@@ -1,14 +1,46 @@
-"""The money pages in the menu and the balance card on the dashboard (core's own hook implementations)."""
+"""How money plugs into core: its pages and API, the menu entry, the balance card, the ``money`` filters."""
 
 from __future__ import annotations
 
-from flask import render_template
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, g, render_template
 from flask_babel import lazy_gettext as _l
 
 from core.money.current import current_account
 from core.money.figures import balance_view
+from core.money.format import format_money
 from core.plugins.markers import hookimpl
 from core.plugins.types import MenuItem, Widget
+
+
+@hookimpl
+def register_blueprints() -> list[Blueprint]:
+    from core.money.views import blueprint
+
+    return [blueprint]
+
+
+@hookimpl
+def register_api() -> list[Any]:
+    from core.money.api import blueprint
+
+    return [blueprint]
+
+
+@hookimpl
+def template_filters() -> dict[str, Callable[..., Any]]:
+    """``{{ kopecks|money }}``, ``{{ code|service_name }}`` and ``{{ "2026-12"|month_name }}`` for every template."""
+    from core.money.services import month_words
+
+    return {"money": format_money, "service_name": _service_name, "month_name": month_words}
+
+
+def _service_name(code: str | None) -> str:
+    from core.money.services import service_title
+
+    return service_title(g.get("tenant"), code)
 
 
 @hookimpl(trylast=True)
@@ -17,7 +49,6 @@ def menu_items(tenant, user):
         return []
     return [
         MenuItem(_l("Balance and payments"), "money.overview", order=10, permission="cabinet.use"),
-        MenuItem(_l("Personal accounts"), "admin.accounts", order=8, area="admin", permission="accounts.view"),
     ]
 
 
@@ -29,3 +60,11 @@ def dashboard_widgets(tenant, user):
     today = tenant.today()
     html = render_template("money/widget.html", account=account, balance=balance_view(tenant, account, today))
     return [Widget(str(_l("Balance")), html, order=0)]
+
+
+@hookimpl
+def template_globals() -> dict[str, Callable[..., Any]]:
+    """``{{ operation_title(op) }}``: a line of the money history in the viewer's words."""
+    from core.money.services import operation_words
+
+    return {"operation_title": operation_words}
