@@ -38,7 +38,7 @@ def test_plugin_settings_move_to_the_one_store_and_back(app, abonent_database, m
                 {"tenant": tenant.id, "settings": '{"title": "Вопросы"}'},
             )
         command.upgrade(config, ONE_STORE)
-        moved = _rows(engine, "SELECT tenant_id, namespace, \"values\" FROM tenant_settings")
+        moved = _rows(engine, 'SELECT tenant_id, namespace, "values" FROM tenant_settings')
         assert [(r[0], r[1]) for r in moved] == [(tenant.id, "faq")]
         assert _json(moved[0][2]) == {"title": "Вопросы"}
 
