@@ -103,3 +103,11 @@ def test_a_plugins_refused_settings_are_in_russian_too(app, make_tenant):
     with app.test_request_context(), tenant_scope(tenant.id), pytest.raises(SettingsError) as refused:
         save_settings("faq", {"colour": "red"})
     assert refused.value.messages == {"colour": ["Неизвестное поле."]}
+
+
+def test_a_schemas_own_messages_are_in_russian_too(app, make_tenant):
+    tenant = make_tenant("isp")
+    with app.test_request_context(), tenant_scope(tenant.id), pytest.raises(SettingsError) as refused:
+        save_settings("visits", {"working_days": [1, 1], "windows": ["9-12"]})
+    assert refused.value.messages["working_days"] == ["Каждый день недели — только один раз."]
+    assert refused.value.messages["windows"] == {0: ["Интервал времени вида 09-12."]}
