@@ -28,6 +28,7 @@ from sqlalchemy import select
 
 from core.audit.service import record as audit
 from core.db import current_tenant_id, session
+from core.db.tenancy import TenantScopeError
 from core.plugins.collect import collect
 from core.plugins.manager import PluginHost
 from core.settings.models import TenantSettings
@@ -106,6 +107,8 @@ def _row(namespace: str) -> TenantSettings | None:
 def _stored_values() -> dict[str, dict[str, Any]]:
     """Every stored namespace of the current tenant (read once per request)."""
     tenant_id = current_tenant_id()
+    if tenant_id is None:  # across tenants (cross_tenant()) there is no "the tenant's settings"
+        raise TenantScopeError("settings are read and saved in one tenant's scope (tenant_scope)")
     cache = g.setdefault("tenant_settings", {}) if has_request_context() else {}
     if tenant_id not in cache:
         cache[tenant_id] = {row.namespace: dict(row.values) for row in session.scalars(select(TenantSettings))}
