@@ -5,7 +5,7 @@ namespaces. Downgrade moves them back onto the plugin's ``tenant_plugins`` row (
 never enabled have no such row and stay where they are).
 
 Revision ID: 4c1d2e7f9a30
-Revises: 1ea3ecdc67d7
+Revises: 3ae0f70865e8
 Create Date: 2026-12-03 06:30:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "4c1d2e7f9a30"
-down_revision = "1ea3ecdc67d7"
+down_revision = "3ae0f70865e8"
 branch_labels = None
 depends_on = None
 

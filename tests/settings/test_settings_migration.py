@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, text
 from core.migrate import alembic_config
 
 ONE_STORE = "4c1d2e7f9a30"
-BEFORE = "1ea3ecdc67d7"
+BEFORE = "3ae0f70865e8"
 
 
 def _json(value):
