@@ -30,6 +30,7 @@ from core.support import hooks as support_hooks
 from core.visits import hooks as visits_hooks
 from core.web import hooks as web_hooks
 from core.web.bounds import BoundedIntConverter, BoundedJSONProvider, refuse_bad_input
+from core.web.rate_limits import init_rate_limits
 
 CORE_DIR = Path(__file__).resolve().parent
 API_DESCRIPTION = (
@@ -98,6 +99,7 @@ def create_app(
     app.before_request(resolve_tenant)
     app.before_request(refuse_bad_input)
     _init_observability(app)
+    init_rate_limits(app)
     _init_extensions(app, host)
     _register_web(app, host)
     _register_api(app, host)

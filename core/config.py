@@ -44,6 +44,7 @@ def load_config(overrides: dict[str, Any] | None = None, instance_path: str | No
         "LOGIN_LOCK_MINUTES": int(env.get("ABONENT_LOGIN_LOCK_MINUTES", "15")),
         "TRUSTED_PROXIES": int(env.get("ABONENT_TRUSTED_PROXIES", "0")),
         "DATABASE_POOLER": env.get("ABONENT_DATABASE_POOLER", ""),
+        "ANONYMOUS_POST_LIMIT": env.get("ABONENT_ANONYMOUS_POST_LIMIT", "60 per minute"),
         "REDIS_URL": env.get("ABONENT_REDIS_URL", ""),
         "FILE_STORAGE": env.get("ABONENT_FILE_STORAGE", ""),
         "S3_ENDPOINT_URL": env.get("ABONENT_S3_ENDPOINT_URL", ""),

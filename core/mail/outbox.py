@@ -22,8 +22,11 @@ from jinja2 import TemplateNotFound
 from sqlalchemy import select, update
 
 from core.db import cross_tenant, session, utcnow
+from core.jobs.queue import enqueue_after_commit
 from core.mail.models import MAIL_FAILED, MAIL_KEPT, MAIL_QUEUED, MAIL_SENT, OutboxMessage
 
+#: The job that delivers the outbox (registered in :mod:`core.jobs.hooks`).
+DELIVER_JOB = "core.mail.deliver"
 RETRY_BASE = timedelta(seconds=30)
 RETRY_CAP = timedelta(hours=1)
 GIVE_UP_AFTER = timedelta(days=3)
@@ -47,6 +50,7 @@ def queue_mail(
         subject_text = str(subject)
     message = OutboxMessage(to=to, subject=subject_text, body_text=body_text, body_html=body_html, kind=kind)
     session.add(message)
+    enqueue_after_commit(DELIVER_JOB)  # delivered within seconds of the commit, not at the next tick
     return message
 
 

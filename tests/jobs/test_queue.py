@@ -135,3 +135,18 @@ def test_two_consumers_never_send_the_same_mail_twice(app, app_config, make_tena
     assert subjects == sorted(f"message {n}" for n in range(60))  # each exactly once
     with app.app_context(), cross_tenant():
         assert session.scalar(select(func.count()).where(OutboxMessage.status == MAIL_SENT)) == 60
+
+
+def test_work_a_request_hands_over_is_queued_at_commit_and_forgotten_on_rollback(app, make_tenant):
+    from core.payments.uploads import IMPORT_JOB_NAME, queue_upload
+
+    tenant = make_tenant("handover")
+    huey = app.extensions["abonent.queue"]
+    with app.app_context(), tenant_scope(tenant.id):
+        queue_upload(b"1;2;3\n", "registry.txt", "operator")
+        session.rollback()
+        assert huey.pending_count() == 0  # nothing to import: nothing queued
+        queue_upload(b"1;2;3\n", "registry.txt", "operator")
+        session.commit()
+    assert huey.pending_count() == 1
+    assert huey.dequeue().args[0] == IMPORT_JOB_NAME  # a consumer starts the import within a second
