@@ -101,7 +101,9 @@ def test_a_month_is_accrued_split_between_the_accounts_and_a_rerun_posts_nothing
     with app.app_context(), tenant_scope(tenant.id):
         assert ledger.check() == []
     water = lines(app, tenant, "1001", date(2026, 12, 1))["cold_water"]
-    assert water[1] == "metered" and Decimal(water[2]["inputs"]["volume"]) == Decimal("5.5") and water[2]["accounts"] == 2
+    assert (
+        water[1] == "metered" and Decimal(water[2]["inputs"]["volume"]) == Decimal("5.5") and water[2]["accounts"] == 2
+    )
     bare = lines(app, tenant, "1301", date(2026, 12, 1))["cold_water"]
     assert bare[1] == "norm" and bare[2]["inputs"]["multiplier"] == "1.50"
 
@@ -119,3 +121,25 @@ def test_missing_readings_are_billed_by_the_average_and_trued_up_when_they_resum
     assert january[1] == "true_up"
     assert {k: Decimal(v) for k, v in january[2]["inputs"].items()} == {"actual": 18, "billed": 5}
     assert january[2]["flat_amount"] == 59371  # (18 − 5) × 45.67 = 593.71 ₽
+
+
+def test_the_resident_sees_why_each_amount_in_russian(app, house, make_user, login):
+    from core.api import grant_access
+    from core.identity.models import User
+    from core.testing.fixtures import tenant_path
+
+    tenant, meter_id = house
+    read(app, tenant, meter_id, date(2026, 11, 1), "4")
+    run(app, tenant, date(2026, 11, 1))
+    read(app, tenant, meter_id, date(2026, 12, 1), "5.5")
+    run(app, tenant, date(2026, 12, 1))
+    user = make_user(tenant, "resident@example.org", roles=("subscriber",))
+    with app.app_context(), tenant_scope(tenant.id):
+        grant_access(session.get(User, user.id), find_account("1001"))
+        session.commit()
+    page = login(tenant, user).get(tenant_path(tenant, "/housing/accruals?period=2026-12")).get_data(as_text=True)
+    assert "Начисления за 12.2026" in page and "Почему такая сумма" in page
+    assert "по счётчику: объём × тариф" in page and "С 01.12.2026 по 31.12.2026: 5,5 × 45,67 ₽" in page
+    assert "разделена поровну между её лицевыми счетами (2)" in page
+    assert "Изменение к прошлому месяцу" in page  # water went from 4 to 5.5 m³
+    assert "2026-12-01" not in page
