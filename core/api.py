@@ -35,12 +35,14 @@ from core.money.titles import day_title  # "2026-12-07" → "7 декабря" i
 from core.news.audiences import Audience
 from core.notify.kinds import NotificationKind
 from core.notify.service import notify
+from core.payments.models import Payment
 from core.payments.service import PaymentError
 from core.plugins.enablement import tenants_with_plugin
 from core.plugins.markers import hookimpl
 from core.plugins.state import enabled_plugins, plugin_settings, tenant_hooks
 from core.plugins.types import Job, LoginVariant, MenuItem, Permission, PluginInfo, RoleSpec, TenantJob, Widget
-from core.settings.service import get_settings
+from core.rest.lookup import BEARER, found_first
+from core.settings.service import SettingsError, get_settings, save_settings
 from core.settings.types import Settings, SettingsNamespace
 from core.support.categories import TicketCategory
 from core.support.service import open_ticket
@@ -49,8 +51,10 @@ from core.tenants.models import Tenant
 from core.tenants.urls import site_path
 from core.web.bounds import page_number, parse_day, parse_id
 from core.web.input import MAX_ID, FormInput, Id, Text, read_form
+from core.web.refusals import Refusal, RefusalSchema, Refused, RefusedSchema, refused_response
 
 __all__ = [
+    "BEARER",
     "MAX_ID",
     "N_",
     "AccountError",
@@ -70,12 +74,18 @@ __all__ = [
     "NotificationKind",
     "Operation",
     "Organization",
+    "Payment",
     "PaymentError",
     "Permission",
     "PersonalAccount",
     "PluginInfo",
+    "Refusal",
+    "RefusalSchema",
+    "Refused",
+    "RefusedSchema",
     "RoleSpec",
     "Settings",
+    "SettingsError",
     "SettingsNamespace",
     "Tenant",
     "TenantJob",
@@ -105,6 +115,7 @@ __all__ = [
     "enabled_plugins",
     "find_account",
     "format_money",
+    "found_first",
     "get_or_404",
     "get_settings",
     "grant_access",
@@ -124,8 +135,10 @@ __all__ = [
     "public",
     "queue_mail",
     "read_form",
+    "refused_response",
     "require",
     "revoke_role",
+    "save_settings",
     "session",
     "site_path",
     "target_user",

@@ -42,6 +42,35 @@ from core.observability.metrics import observe_postings
 
 BATCH_SIZE = 1000
 
+#: What plugins use as ``core.api.ledger.<name>``; anything else in this module is core's own.
+__all__ = [
+    "BATCH_SIZE",
+    "BatchResult",
+    "CheckProblem",
+    "Entry",
+    "IdempotencyConflict",
+    "LedgerAccount",
+    "LedgerError",
+    "LedgerTransaction",
+    "Posting",
+    "TransactionSpec",
+    "Transfer",
+    "balance",
+    "balance_at",
+    "check",
+    "clearing_account",
+    "credit_account",
+    "post",
+    "post_batch",
+    "post_transfers",
+    "revenue_account",
+    "reverse",
+    "statement",
+    "suspense_account",
+    "system_account",
+    "transfer",
+]
+
 
 class LedgerError(ValueError):
     """A transaction was refused (unbalanced, empty, not integer kopecks …); nothing was posted."""

@@ -18,7 +18,7 @@ class PayKeeperSettings(Schema):
     server_url = fields.String(
         load_default="",
         validate=validate.Regexp(
-            r"^(|https://[A-Za-z0-9.-]+(:\d+)?/?)$", error="an https:// address of your PayKeeper"
+            r"^(|https://[A-Za-z0-9.-]+(:\d+)?/?)$", error=N_("an https:// address of your PayKeeper")
         ),
         metadata={"title": N_("PayKeeper address"), "description": N_("e.g. https://yourcompany.server.paykeeper.ru")},
     )

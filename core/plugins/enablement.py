@@ -1,4 +1,8 @@
-"""Public service: enable, disable and configure a plugin for one tenant (validated, audited)."""
+"""Public service: enable, disable and configure a plugin for one tenant (validated, audited).
+
+Whether a plugin is on is its ``tenant_plugins`` row; its settings are the settings namespace named after it,
+in the one settings store (:mod:`core.settings.service`).
+"""
 
 from __future__ import annotations
 
@@ -54,9 +58,20 @@ def validate_settings(name: str, raw: dict[str, Any]) -> dict[str, Any]:
 def _row(name: str) -> TenantPlugin:
     row = session.scalar(select(TenantPlugin).where(TenantPlugin.plugin == name))
     if row is None:
-        row = TenantPlugin(plugin=name, enabled=False, settings={})
+        row = TenantPlugin(plugin=name, enabled=False)
         session.add(row)
     return row
+
+
+def _stored(name: str) -> dict[str, Any]:
+    if _info(name).settings_schema is None:
+        return {}
+    return settings_service.stored_settings(name)
+
+
+def _store(name: str, stored: dict[str, Any]) -> None:
+    if _info(name).settings_schema is not None:
+        settings_service.store_settings(name, stored)
 
 
 def enable_plugin(tenant: Tenant, name: str, settings: dict[str, Any] | None = None) -> TenantPlugin:
@@ -66,12 +81,13 @@ def enable_plugin(tenant: Tenant, name: str, settings: dict[str, Any] | None = N
     """
     with tenant_scope(tenant.id):
         row = _row(name)
-        stored = validate_settings(name, settings if settings is not None else dict(row.settings or {}))
-        was = {"enabled": row.enabled, "settings": dict(row.settings or {})}
+        current = _stored(name)
+        stored = validate_settings(name, settings if settings is not None else current)
+        was = {"enabled": row.enabled, "settings": current}
         if was == {"enabled": True, "settings": stored}:
             return row
         row.enabled = True
-        row.settings = stored
+        _store(name, stored)
         session.flush()
         forget_cached_state()
         ensure_roles(tenant, set(enabled_plugins(tenant)))
@@ -103,8 +119,8 @@ def configure_plugin(tenant: Tenant, name: str, raw: dict[str, Any]) -> TenantPl
     stored = validate_settings(name, raw)
     with tenant_scope(tenant.id):
         row = _row(name)
-        before = dict(row.settings or {})
-        row.settings = stored
+        before = _stored(name)
+        _store(name, stored)
         session.flush()
         forget_cached_state()
         audit("plugin.configure", "plugin", name, before, stored)

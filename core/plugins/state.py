@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from core.db import session
 from core.plugins.models import TenantPlugin
-from core.settings.service import load_settings
+from core.settings.service import forget_cached_settings, get_settings
 from core.settings.types import Settings
 from core.tenants.models import Tenant
 
@@ -27,6 +27,7 @@ def forget_cached_state() -> None:
     if has_request_context():
         g.pop("tenant_plugins", None)
         g.pop("role_assignments", None)
+    forget_cached_settings()
 
 
 def enabled_plugins(tenant: Tenant) -> frozenset[str]:
@@ -36,13 +37,17 @@ def enabled_plugins(tenant: Tenant) -> frozenset[str]:
 
 
 def plugin_settings(tenant: Tenant, name: str) -> Settings:
-    """The tenant's settings for plugin ``name``, frozen, with the schema's defaults filled in (``.promise_days``)."""
+    """The tenant's settings for plugin ``name``, frozen, with the schema's defaults filled in (``.promise_days``).
+
+    The same as ``get_settings(name)`` inside the tenant's scope (one store for every namespace).
+    """
     info = current_app.plugins.infos[name]
-    row = _rows(tenant).get(name)
-    raw = dict(row.settings) if row is not None else {}
     if info.settings_schema is None:
-        return Settings(name, raw)
-    return load_settings(name, raw)
+        return Settings(name, {})
+    from core.db import tenant_scope
+
+    with tenant_scope(tenant.id):
+        return get_settings(name)
 
 
 def tenant_hooks(tenant: Tenant):

@@ -1,10 +1,14 @@
 """The one settings service: every namespace (core features' and plugins') read typed, saved after validation.
 
+One store: every namespace of a tenant is one ``tenant_settings`` row — core's (``payments.paykeeper`` …) and
+each plugin's (the namespace named after the plugin; whether the plugin is on stays in ``tenant_plugins``).
+
 Namespaces are registered at start-up, never by importing a module: core's features and plugins return
 :class:`~core.settings.types.SettingsNamespace` objects from the ``register_settings`` hook, and a plugin's
 ``PluginInfo.settings_schema`` is the namespace named after the plugin. :func:`build_settings` collects them
 once per app. A read (:func:`get_settings`, ``core.plugins.state.plugin_settings``) returns a frozen
-:class:`~core.settings.types.Settings` with the schema's defaults filled in.
+:class:`~core.settings.types.Settings` with the schema's defaults filled in; :func:`save_settings` stores any
+namespace (a plugin's too).
 
 A namespace's schema has ``unknown = RAISE`` and a default for every field. Fields marked
 ``metadata={"secret": True}`` are never shown back: forms and logs see ``redacted()``, and an empty value on
@@ -18,12 +22,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from marshmallow import Schema, ValidationError
 from sqlalchemy import select
 
 from core.audit.service import record as audit
-from core.db import session
+from core.db import current_tenant_id, session
+from core.db.tenancy import TenantScopeError
 from core.plugins.collect import collect
 from core.plugins.manager import PluginHost
 from core.settings.models import TenantSettings
@@ -44,7 +49,7 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class SettingsRegistry:
-    """Every namespace of this app by name; ``of_plugins`` names those stored with a plugin's enablement."""
+    """Every namespace of this app by name; ``of_plugins`` names those that are a plugin's own settings."""
 
     namespaces: Mapping[str, SettingsNamespace]
     of_plugins: frozenset[str]
@@ -99,40 +104,67 @@ def _row(namespace: str) -> TenantSettings | None:
     return session.scalar(select(TenantSettings).where(TenantSettings.namespace == namespace))
 
 
+def _stored_values() -> dict[str, dict[str, Any]]:
+    """Every stored namespace of the current tenant (read once per request)."""
+    tenant_id = current_tenant_id()
+    if tenant_id is None:  # across tenants (cross_tenant()) there is no "the tenant's settings"
+        raise TenantScopeError("settings are read and saved in one tenant's scope (tenant_scope)")
+    cache = g.setdefault("tenant_settings", {}) if has_request_context() else {}
+    if tenant_id not in cache:
+        cache[tenant_id] = {row.namespace: dict(row.values) for row in session.scalars(select(TenantSettings))}
+    return cache[tenant_id]
+
+
+def forget_cached_settings() -> None:
+    """Drop this request's cache of stored settings (after a save)."""
+    if has_request_context():
+        g.pop("tenant_settings", None)
+
+
+def stored_settings(namespace: str) -> dict[str, Any]:
+    """The current tenant's values in ``namespace`` as stored (no defaults filled in; ``{}`` if none)."""
+    return dict(_stored_values().get(namespace, {}))
+
+
 def get_settings(namespace: str) -> Settings:
     """The current tenant's settings in ``namespace`` (a core feature's or a plugin's), defaults filled in."""
-    if namespace in _registry().of_plugins:
-        from core.plugins.state import plugin_settings
-        from core.tenants.current import current_tenant
-
-        return plugin_settings(current_tenant(), namespace)
-    row = _row(namespace)
-    return load_settings(namespace, row.values if row else None)
+    return load_settings(namespace, _stored_values().get(namespace))
 
 
 def redacted(namespace: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """``values`` with every secret replaced by a mask (for forms, logs and the audit trail)."""
-    secrets = secret_fields(namespace)
+    secrets = secret_fields(namespace) if namespace in _registry().namespaces else set()
     return {k: (SECRET_MASK if k in secrets and v else v) for k, v in values.items()}
 
 
-def save_settings(namespace: str, raw: Mapping[str, Any]) -> Settings:
-    """Validate and store the current tenant's settings of a core feature; an empty or masked secret keeps the old one.
+def store_settings(namespace: str, stored: Mapping[str, Any]) -> dict[str, Any]:
+    """Write already validated values (:func:`validate_settings`) of ``namespace``; the values stored before.
 
-    A plugin's settings are saved with its enablement (``core.plugins.enablement.configure_plugin``).
+    For core's services (plugin enablement); everyone else calls :func:`save_settings`. The caller commits.
     """
-    if namespace in _registry().of_plugins:
-        raise ValueError(f"{namespace!r} is a plugin's settings: save them with configure_plugin()")
+    row = _row(namespace)
+    if row is None:
+        row = TenantSettings(namespace=namespace, values={})
+        session.add(row)
+    before = dict(row.values or {})
+    row.values = dict(stored)
+    session.flush()
+    forget_cached_settings()
+    return before
+
+
+def save_settings(namespace: str, raw: Mapping[str, Any]) -> Settings:
+    """Validate and store the current tenant's settings in ``namespace`` (a core feature's or a plugin's).
+
+    An empty or masked secret keeps the stored one. Raises :class:`SettingsError` (nothing saved); audited as
+    ``settings.change``. Turning a plugin on or off stays ``core.plugins.enablement``'s. The caller commits.
+    """
     current = get_settings(namespace)
     merged = dict(raw)
     for name in secret_fields(namespace):
         if merged.get(name) in (None, "", SECRET_MASK):
             merged[name] = current.get(name, "")
     stored = validate_settings(namespace, merged)
-    row = _row(namespace)
-    if row is None:
-        row = TenantSettings(namespace=namespace, values={})
-        session.add(row)
-    audit("settings.change", "settings", namespace, redacted(namespace, dict(row.values)), redacted(namespace, stored))
-    row.values = stored
+    before = store_settings(namespace, stored)
+    audit("settings.change", "settings", namespace, redacted(namespace, before), redacted(namespace, stored))
     return load_settings(namespace, stored)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from core.i18n import N_
 from core.settings.types import SettingsNamespace
 
 NAMESPACE = "support.deadlines"
@@ -26,7 +27,7 @@ class CategoryDeadlines(Schema):
     @validates_schema
     def resolution_after_response(self, data, **_kwargs):
         if data.get("resolution_hours", 0) < data.get("response_hours", 0):
-            raise ValidationError("must not be shorter than the response time", "resolution_hours")
+            raise ValidationError(N_("must not be shorter than the response time"), "resolution_hours")
 
 
 class SupportDeadlines(Schema):

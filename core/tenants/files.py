@@ -191,17 +191,19 @@ def _check_unique(definitions: list[TenantDefinition]) -> list[FileProblem]:
 
 
 def _current_state(tenant: Tenant) -> dict[str, Any]:
+    installed = current_app.plugins.infos
     with tenant_scope(tenant.id):
+        stored = {row.namespace: row.values for row in session.scalars(select(TenantSettings))}
         plugins = {
-            row.plugin: {"enabled": row.enabled, "settings": row.settings}
+            row.plugin: {"enabled": row.enabled, "settings": stored.get(row.plugin, {})}
             for row in session.scalars(select(TenantPlugin))
         }
     state = {name: getattr(tenant, name) for name in SCALAR_FIELDS + SECTION_FIELDS}
     state["domains"] = sorted(d.host for d in tenant.domains)
     state["logo"] = hashlib.sha256(tenant.logo).hexdigest() if tenant.logo else None
     state["plugins"] = plugins
-    with tenant_scope(tenant.id):
-        state["settings"] = {row.namespace: row.values for row in session.scalars(select(TenantSettings))}
+    # One store: a plugin's settings are the namespace named after it, shown under [plugins.<name>].
+    state["settings"] = {namespace: values for namespace, values in stored.items() if namespace not in installed}
     return state
 
 

@@ -6,6 +6,7 @@ import re
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
 
+from core.i18n import N_
 from core.settings.service import get_settings
 from core.settings.types import Settings, SettingsNamespace
 
@@ -35,7 +36,7 @@ class ReasonSchema(Schema):
 
     code = fields.String(
         required=True,
-        validate=validate.Regexp(r"^[a-z0-9_]{1,40}$", error="a code of lowercase latin letters, digits and _"),
+        validate=validate.Regexp(r"^[a-z0-9_]{1,40}$", error=N_("a code of lowercase latin letters, digits and _")),
     )
     title = fields.String(required=True, validate=validate.Length(min=1, max=100))
 
@@ -49,19 +50,19 @@ class VisitSettings(Schema):
     reasons = fields.List(
         fields.Nested(ReasonSchema),
         load_default=lambda: [{"code": c, "title": t} for c, t in DEFAULT_REASONS],
-        validate=validate.Length(min=1, max=30, error="between 1 and 30 reasons"),
+        validate=validate.Length(min=1, max=30, error=N_("between 1 and 30 reasons")),
         metadata={"title": "Reasons"},
     )
     working_days = fields.List(
-        fields.Integer(validate=validate.Range(min=1, max=7, error="a weekday from 1 (Monday) to 7 (Sunday)")),
+        fields.Integer(validate=validate.Range(min=1, max=7, error=N_("a weekday from 1 (Monday) to 7 (Sunday)"))),
         load_default=lambda: list(DEFAULT_WORKING_DAYS),
-        validate=validate.Length(min=1, error="at least one working day"),
+        validate=validate.Length(min=1, error=N_("at least one working day")),
         metadata={"title": "Working days (ISO: 1 = Monday … 7 = Sunday)"},
     )
     windows = fields.List(
-        fields.String(validate=validate.Regexp(WINDOW, error="a time window like 09-12")),
+        fields.String(validate=validate.Regexp(WINDOW, error=N_("a time window like 09-12"))),
         load_default=lambda: list(DEFAULT_WINDOWS),
-        validate=validate.Length(min=1, max=12, error="between 1 and 12 time windows"),
+        validate=validate.Length(min=1, max=12, error=N_("between 1 and 12 time windows")),
         metadata={"title": "Time windows"},
     )
     slot_capacity = fields.Integer(
@@ -80,17 +81,17 @@ class VisitSettings(Schema):
     def _unique_reasons(self, value, **_kwargs) -> None:
         codes = [r["code"] for r in value]
         if len(set(codes)) != len(codes):
-            raise ValidationError("each reason code only once")
+            raise ValidationError(N_("each reason code only once"))
 
     @validates("working_days")
     def _unique_days(self, value, **_kwargs) -> None:
         if len(set(value)) != len(value):
-            raise ValidationError("each weekday only once")
+            raise ValidationError(N_("each weekday only once"))
 
     @validates("windows")
     def _ordered_windows(self, value, **_kwargs) -> None:
         if len(set(value)) != len(value):
-            raise ValidationError("each time window only once")
+            raise ValidationError(N_("each time window only once"))
         for window in value:
             if WINDOW.match(window):
                 start, end = window_hours(window)
@@ -101,7 +102,7 @@ class VisitSettings(Schema):
     def _notice_within_horizon(self, data, **_kwargs) -> None:
         notice, horizon = data.get("min_notice_days"), data.get("horizon_days")
         if notice is not None and horizon is not None and notice > horizon:
-            raise ValidationError("not more than the days ahead that can be booked", field_name="min_notice_days")
+            raise ValidationError(N_("not more than the days ahead that can be booked"), field_name="min_notice_days")
 
 
 def visit_settings() -> Settings:

@@ -138,4 +138,4 @@ class IspSettings(Schema):
     @validates_schema
     def _ranges(self, data: dict, **_kw) -> None:
         if data["freeze_min_days"] > data["freeze_max_days"]:
-            raise ValidationError("must not exceed the maximum days", "freeze_min_days")
+            raise ValidationError(N_("must not exceed the maximum days"), "freeze_min_days")

@@ -80,3 +80,34 @@ def test_nested_values_are_frozen_and_copies_are_plain():
     assert settings.as_dict() == {"windows": ["09-12"], "limits": {"a": 1}}
     assert settings | {"windows": []} == {"windows": [], "limits": {"a": 1}}
     assert settings.replace(windows=["12-15"]).windows == ("12-15",) and settings.windows == ("09-12",)
+
+
+def test_a_plugins_settings_live_in_the_one_store(app, make_tenant, enable_plugin):
+    from sqlalchemy import select
+
+    from core.settings.models import TenantSettings
+
+    tenant = make_tenant("isp")
+    enable_plugin(tenant, "faq", {"title": "Вопросы"})
+    with app.app_context(), tenant_scope(tenant.id):
+        stored = {row.namespace: row.values for row in session.scalars(select(TenantSettings))}
+        assert stored["faq"]["title"] == "Вопросы"
+        save_settings("faq", {"title": "Частые вопросы"})
+        session.commit()
+    with app.app_context():
+        assert plugin_settings(session.merge(tenant), "faq").title == "Частые вопросы"
+
+
+def test_a_plugins_refused_settings_are_in_russian_too(app, make_tenant):
+    tenant = make_tenant("isp")
+    with app.test_request_context(), tenant_scope(tenant.id), pytest.raises(SettingsError) as refused:
+        save_settings("faq", {"colour": "red"})
+    assert refused.value.messages == {"colour": ["Неизвестное поле."]}
+
+
+def test_a_schemas_own_messages_are_in_russian_too(app, make_tenant):
+    tenant = make_tenant("isp")
+    with app.test_request_context(), tenant_scope(tenant.id), pytest.raises(SettingsError) as refused:
+        save_settings("visits", {"working_days": [1, 1], "windows": ["9-12"]})
+    assert refused.value.messages["working_days"] == ["Каждый день недели — только один раз."]
+    assert refused.value.messages["windows"] == {0: ["Интервал времени вида 09-12."]}

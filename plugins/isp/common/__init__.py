@@ -1,4 +1,4 @@
-"""What every isp capability shares: refusals, the contract lock, days and money per day, links, the blueprints.
+"""What every isp capability shares: the contract lock, days and money per day, links, the blueprints.
 
 Nothing here imports a capability package, so every capability may import from here.
 """

@@ -1,11 +1,11 @@
-"""What every isp API endpoint shares: the account in the path, and the 409 refusal answer.
+"""What every isp API endpoint shares: the account in the path (the 409 refusal answer is core.api's).
 
 Every endpoint lives under ``/api/v1/isp/accounts/<account_id>/…``, like core's
 ``/api/v1/accounts/<account_id>/…``: ``account_id`` is one of the caller's personal accounts
 (``GET /api/v1/accounts`` lists them). Another user's or tenant's account, an unknown one, or one
 without an ISP contract answers 404 JSON — before the body is read, so never 422 for it.
 
-A refused action answers 409 :class:`RefusedSchema`:
+A refused action answers 409 ``core.api.RefusedSchema`` through ``core.api.refused_response``:
 ``{"code": "refused", "message": …, "reasons": [{"code", "message"}]}``.
 """
 
@@ -13,15 +13,11 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, jsonify
-from marshmallow import Schema, fields
+from flask import abort
 
 from core.api import account_or_404
-from plugins.isp.common.refusals import Refusal
 from plugins.isp.contracts.service import contract_of
 from plugins.isp.models import Contract
-
-BEARER = [{"bearer": []}]
 
 ACCOUNT_PATH = "/accounts/<int:account_id>"
 
@@ -50,30 +46,6 @@ def with_contract(view):
         return view(*args, contract=contract, **kwargs)
 
     return wrapped
-
-
-class ReasonSchema(Schema):
-    code = fields.String(metadata={"description": "stable code of the reason, e.g. low_balance"})
-    message = fields.String(metadata={"description": "the reason in words, in the caller's language"})
-
-
-class RefusedSchema(Schema):
-    code = fields.String(metadata={"description": "always 'refused'"})
-    message = fields.String(metadata={"description": "all the reasons in words, one after another"})
-    reasons = fields.List(fields.Nested(ReasonSchema), metadata={"description": "why the action was refused"})
-
-
-def refused_response(reasons: list[Refusal]):
-    """409 :class:`RefusedSchema`: the reasons in words (the caller's locale) and their stable codes."""
-    response = jsonify(
-        {
-            "code": "refused",
-            "message": " ".join(r.message for r in reasons),
-            "reasons": [r.as_json() for r in reasons],
-        }
-    )
-    response.status_code = 409
-    return response
 
 
 def account_parameter() -> list[dict]:

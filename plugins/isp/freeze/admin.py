@@ -14,10 +14,9 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.api import current_principal, current_tenant, get_or_404, read_form, require, session
+from core.api import Refused, current_principal, current_tenant, get_or_404, read_form, require, session
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
-from plugins.isp.common.refusals import Refused
 from plugins.isp.contracts.state import open_freeze
 from plugins.isp.freeze import service as freezes
 from plugins.isp.freeze.views import FreezeInput, read_period
@@ -111,7 +110,7 @@ def admin_freeze(contract_id: int):
         )
     except Refused as refused:
         session.rollback()
-        errors["refused"] = [r.message for r in refused.reasons]
+        errors["refused"] = refused.messages
         return _form_page(contract, period, reason, errors, 409)
     session.commit()
     flash(_("Contract %(number)s: voluntary block saved.", number=contract.number), "info")

@@ -12,20 +12,20 @@ from datetime import date, timedelta
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from core.api import current_principal, current_tenant, require, session
+from core.api import (
+    BEARER,
+    RefusalSchema,
+    Refused,
+    RefusedSchema,
+    current_principal,
+    current_tenant,
+    refused_response,
+    require,
+    session,
+)
 from plugins.isp.common.blueprints import api
 from plugins.isp.common.calendar import tenant_today
-from plugins.isp.common.refusals import Refused
-from plugins.isp.contracts.api_scope import (
-    ACCOUNT_PATH,
-    BEARER,
-    NOT_FOUND,
-    ReasonSchema,
-    RefusedSchema,
-    account_parameter,
-    refused_response,
-    with_contract,
-)
+from plugins.isp.contracts.api_scope import ACCOUNT_PATH, NOT_FOUND, account_parameter, with_contract
 from plugins.isp.contracts.state import open_freeze
 from plugins.isp.freeze import service as freezes
 from plugins.isp.models import Contract, Freeze
@@ -58,7 +58,7 @@ class FreezeSchema(Schema):
 class FreezeStateSchema(Schema):
     freeze = fields.Nested(FreezeSchema, allow_none=True, metadata={"description": "planned or running block"})
     can_end = fields.Boolean(metadata={"description": "DELETE would end or cancel it now"})
-    end_refusal = fields.Nested(ReasonSchema, allow_none=True)
+    end_refusal = fields.Nested(RefusalSchema, allow_none=True)
     earliest_start = fields.Date(metadata={"description": "first day a new block may start (cooldown)"})
     latest_start = fields.Date()
     rules = fields.Nested(RulesSchema)
@@ -93,7 +93,7 @@ class QuoteSchema(Schema):
     fee_charged_on = fields.Date(allow_none=True)
     services = fields.List(fields.Nested(ServiceSchema), metadata={"description": "services that stop"})
     services_cost = fields.Integer(metadata={"description": "what the services would cost for these days"})
-    reasons = fields.List(fields.Nested(ReasonSchema))
+    reasons = fields.List(fields.Nested(RefusalSchema))
 
 
 def _ends_on(period: dict) -> date:
@@ -196,7 +196,7 @@ def start_freeze(period: dict, contract: Contract):
         )
     except Refused as refused:
         session.rollback()
-        return refused_response(refused.reasons)
+        return refused_response(refused)
     session.commit()
     return _dump_freeze(started, today)
 
@@ -218,6 +218,6 @@ def end_freeze(contract: Contract):
         ended = freezes.end(current_tenant(), contract, current_principal(), today)
     except Refused as refused:
         session.rollback()
-        return refused_response(refused.reasons)
+        return refused_response(refused)
     session.commit()
     return _dump_freeze(ended, today)

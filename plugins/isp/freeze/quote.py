@@ -14,9 +14,8 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 
-from core.api import Tenant
+from core.api import Refusal, Tenant
 from plugins.isp.common.calendar import prorated
-from plugins.isp.common.refusals import Refusal
 from plugins.isp.contracts.service import subscriptions_on
 from plugins.isp.contracts.state import open_freeze
 from plugins.isp.freeze.rules import (

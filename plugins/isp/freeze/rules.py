@@ -13,8 +13,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from core.api import Tenant, format_money, plugin_settings, session
-from plugins.isp.common.refusals import Refusal
+from core.api import Refusal, Tenant, format_money, plugin_settings, session
 from plugins.isp.models import FINISHED, Contract, Freeze
 
 FEE_NONE = "none"

@@ -19,9 +19,8 @@ from datetime import date, datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from core.api import Tenant, User, audit, session, utcnow
+from core.api import Refusal, Refused, Tenant, User, audit, session, utcnow
 from plugins.isp.common.contract_lock import lock_contract
-from plugins.isp.common.refusals import Refusal, Refused
 from plugins.isp.contracts import blocking
 from plugins.isp.contracts.state import open_freeze
 from plugins.isp.freeze.notices import tell

@@ -16,10 +16,19 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import Schema, fields
 
-from core.api import Text, current_account, current_principal, current_tenant, parse_day, read_form, require, session
+from core.api import (
+    Refused,
+    Text,
+    current_account,
+    current_principal,
+    current_tenant,
+    parse_day,
+    read_form,
+    require,
+    session,
+)
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
-from plugins.isp.common.refusals import Refused
 from plugins.isp.contracts.service import contract_of
 from plugins.isp.contracts.state import open_freeze
 from plugins.isp.freeze import service as freezes

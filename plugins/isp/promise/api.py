@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from core.api import current_principal, current_tenant, require, session, utcnow
-from plugins.isp.common.blueprints import api
-from plugins.isp.common.refusals import Refused
-from plugins.isp.contracts.api_scope import (
-    ACCOUNT_PATH,
+from core.api import (
     BEARER,
-    NOT_FOUND,
+    Refused,
     RefusedSchema,
-    account_parameter,
+    current_principal,
+    current_tenant,
     refused_response,
-    with_contract,
+    require,
+    session,
+    utcnow,
 )
+from plugins.isp.common.blueprints import api
+from plugins.isp.contracts.api_scope import ACCOUNT_PATH, NOT_FOUND, account_parameter, with_contract
 from plugins.isp.models import Contract, Promise
 from plugins.isp.promise import service as promises
 from plugins.isp.promise.rules import CODES
@@ -112,6 +113,6 @@ def take_promise(contract: Contract):
         granted = promises.grant(current_tenant(), contract, current_principal(), utcnow())
     except Refused as refused:
         session.rollback()
-        return refused_response(refused.reasons)
+        return refused_response(refused)
     session.commit()
     return _dump(granted)

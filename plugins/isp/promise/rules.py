@@ -21,9 +21,8 @@ from zoneinfo import ZoneInfo
 from flask_babel import LazyString, format_date, format_datetime, ngettext
 from flask_babel import gettext as _
 
-from core.api import format_money
+from core.api import Refusal, format_money
 from plugins.isp.common.calendar import first_of_next_month
-from plugins.isp.common.refusals import Refusal
 
 # Refusal codes (stable: the API returns them and tests name them).
 DISABLED = "disabled"

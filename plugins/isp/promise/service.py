@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.api import (
+    Refused,
     Tenant,
     TenantJob,
     User,
@@ -44,7 +45,6 @@ from core.api import (
 )
 from plugins.isp.common.calendar import tenant_today, tenant_zone
 from plugins.isp.common.contract_lock import lock_contract_and_money
-from plugins.isp.common.refusals import Refused
 from plugins.isp.contracts import blocking
 from plugins.isp.contracts.service import monthly_fee
 from plugins.isp.contracts.state import freeze_on, open_freeze

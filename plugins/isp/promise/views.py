@@ -11,11 +11,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
-from core.api import current_account, current_principal, current_tenant, format_money, require, session, utcnow
+from core.api import Refused, current_account, current_principal, current_tenant, format_money, require, session, utcnow
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_zone
 from plugins.isp.common.links import optional_url
-from plugins.isp.common.refusals import Refused
 from plugins.isp.contracts.service import contract_of
 from plugins.isp.promise import service as promises
 

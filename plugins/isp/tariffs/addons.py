@@ -14,10 +14,9 @@ from datetime import date, datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.api import N_, Tenant, User, audit, session, utcnow
+from core.api import N_, Refusal, Refused, Tenant, User, audit, session, utcnow
 from plugins.isp.common.calendar import days_in_month, first_of_next_month, prorated, tenant_today
 from plugins.isp.common.contract_lock import lock_contract
-from plugins.isp.common.refusals import Refusal, Refused
 from plugins.isp.contracts.service import end_subscription, subscribe, tariff_on
 from plugins.isp.models import ADDON, NEXT_MONTH, TV, TV_PACKAGE, Contract, Product, Subscription
 from plugins.isp.tariffs.notices import tell

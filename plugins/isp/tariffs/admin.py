@@ -15,6 +15,7 @@ from werkzeug.routing import BuildError
 
 from core.api import (
     Id,
+    Refused,
     Text,
     current_principal,
     current_tenant,
@@ -28,7 +29,6 @@ from core.api import (
 )
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import first_of_next_month, tenant_today
-from plugins.isp.common.refusals import Refused
 from plugins.isp.contracts.service import subscriptions_on, upcoming
 from plugins.isp.models import TARIFF_KINDS, Contract, Product, Subscription
 from plugins.isp.tariffs import addons, changes
@@ -81,7 +81,7 @@ def admin_change_tariff(contract_id: int):
         message = _apply(tenant, contract, action, now, today)
     except (changes.OperatorChangeError, Refused) as error:
         session.rollback()
-        text = "; ".join(r.message for r in error.reasons) if isinstance(error, Refused) else str(error)
+        text = "; ".join(error.messages) if isinstance(error, Refused) else str(error)
         return _page(get_or_404(Contract, contract_id), text, 409)
     except _BadInput as error:
         return _page(contract, str(error), 422)

@@ -13,20 +13,23 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
-from core.api import current_principal, current_tenant, plugin_settings, require, session, utcnow
+from core.api import (
+    BEARER,
+    Refusal,
+    RefusalSchema,
+    Refused,
+    RefusedSchema,
+    current_principal,
+    current_tenant,
+    plugin_settings,
+    refused_response,
+    require,
+    session,
+    utcnow,
+)
 from plugins.isp.common.blueprints import api
 from plugins.isp.common.calendar import tenant_today
-from plugins.isp.common.refusals import Refusal, Refused
-from plugins.isp.contracts.api_scope import (
-    ACCOUNT_PATH,
-    BEARER,
-    NOT_FOUND,
-    ReasonSchema,
-    RefusedSchema,
-    account_parameter,
-    refused_response,
-    with_contract,
-)
+from plugins.isp.contracts.api_scope import ACCOUNT_PATH, NOT_FOUND, account_parameter, with_contract
 from plugins.isp.contracts.service import subscriptions_on, upcoming
 from plugins.isp.tariffs import addons, applications, changes
 
@@ -58,7 +61,7 @@ class ChangeSchema(Schema):
 class TariffOptionSchema(Schema):
     tariff = fields.Nested(ProductSchema)
     allowed = fields.Boolean(metadata={"description": "whether a change to it would be accepted now"})
-    reasons = fields.List(fields.Nested(ReasonSchema))
+    reasons = fields.List(fields.Nested(RefusalSchema))
 
 
 class CurrentTariffSchema(Schema):
@@ -86,7 +89,7 @@ class TariffRequestSchema(Schema):
 
 class TariffQuoteSchema(Schema):
     allowed = fields.Boolean()
-    reasons = fields.List(fields.Nested(ReasonSchema))
+    reasons = fields.List(fields.Nested(RefusalSchema))
     tariff = fields.Nested(ProductSchema)
     current_tariff = fields.Nested(ProductSchema, allow_none=True)
     timing = fields.String()
@@ -122,7 +125,7 @@ class AddonQuoteRequestSchema(AddonRequestSchema):
 
 class AddonQuoteSchema(Schema):
     allowed = fields.Boolean()
-    reasons = fields.List(fields.Nested(ReasonSchema))
+    reasons = fields.List(fields.Nested(RefusalSchema))
     product = fields.Nested(ProductSchema)
     action = fields.String()
     starts_on = fields.Date(allow_none=True, metadata={"description": "connect: the first day"})
@@ -240,7 +243,7 @@ def change_tariff(body, contract):
         change = changes.confirm_change(current_tenant(), contract, target, current_principal(), utcnow())
     except Refused as refused:
         session.rollback()
-        return refused_response(refused.reasons)
+        return refused_response(refused)
     session.commit()
     return change
 
@@ -260,7 +263,7 @@ def cancel_tariff_change(contract):
         change = changes.cancel_change(current_tenant(), contract, current_principal(), utcnow())
     except Refused as refused:
         session.rollback()
-        return refused_response(refused.reasons)
+        return refused_response(refused)
     session.commit()
     return change
 
@@ -352,7 +355,7 @@ def connect_addon(body, contract):
         addons.connect(tenant, contract, product, current_principal(), now)
     except Refused as refused:
         session.rollback()
-        return refused_response(refused.reasons)
+        return refused_response(refused)
     session.commit()
     return _addon_quote_json(quote)
 
@@ -372,7 +375,7 @@ def disconnect_addon(body, contract):
         quote = addons.disconnect(current_tenant(), contract, product, current_principal(), utcnow())
     except Refused as refused:
         session.rollback()
-        return refused_response(refused.reasons)
+        return refused_response(refused)
     session.commit()
     return _addon_quote_json(quote)
 

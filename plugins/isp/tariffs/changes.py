@@ -17,10 +17,9 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from core.api import Tenant, User, audit, ledger, session, utcnow
+from core.api import Refusal, Refused, Tenant, User, audit, ledger, session, utcnow
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.contract_lock import lock_contract
-from plugins.isp.common.refusals import Refusal, Refused
 from plugins.isp.contracts.service import end_subscription, subscribe, tariff_on
 from plugins.isp.contracts.state import pending_change
 from plugins.isp.models import APPLIED, CANCELLED, TV_PACKAGE, Contract, Product, Subscription, TariffChange

@@ -15,9 +15,8 @@ from datetime import date, timedelta
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
-from core.api import Tenant, format_money, plugin_settings
+from core.api import Refusal, Tenant, format_money, plugin_settings
 from plugins.isp.common.calendar import days_in_month, first_of_next_month, prorated
-from plugins.isp.common.refusals import Refusal
 from plugins.isp.contracts.service import tariff_on
 from plugins.isp.contracts.state import is_frozen, pending_change
 from plugins.isp.models import TV_PACKAGE, Contract, Product, Subscription

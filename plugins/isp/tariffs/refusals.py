@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from plugins.isp.common.refusals import Refusal
+from core.api import Refusal
 from plugins.isp.models import Product
 
 

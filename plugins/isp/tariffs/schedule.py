@@ -14,9 +14,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from core.api import Tenant, TenantJob, User, session, utcnow
+from core.api import Refusal, Refused, Tenant, TenantJob, User, session, utcnow
 from plugins.isp.common.calendar import tenant_today
-from plugins.isp.common.refusals import Refusal, Refused
 from plugins.isp.contracts.service import end_subscription, subscribe
 from plugins.isp.contracts.state import pending_change
 from plugins.isp.models import APPLIED, PENDING, Contract, Product, Subscription, TariffChange

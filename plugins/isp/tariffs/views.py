@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from marshmallow import Schema, fields
 
 from core.api import (
+    Refused,
     Text,
     current_account,
     current_principal,
@@ -26,7 +27,6 @@ from core.api import (
 )
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
-from plugins.isp.common.refusals import Refused
 from plugins.isp.contracts.service import contract_of, subscriptions_on, upcoming
 from plugins.isp.models import Contract, Product
 from plugins.isp.tariffs import addons, applications, changes

@@ -8,11 +8,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from core.api import ledger, session, tenant_scope
+from core.api import Refused, ledger, session, tenant_scope
 from core.jobs.registry import run_job
 from core.notify.models import Notification
 from core.tenants.models import Tenant
-from plugins.isp.common.refusals import Refused
 from plugins.isp.contracts.state import S_ACTIVE, S_FROZEN, freeze_on, service_states
 from plugins.isp.freeze import quote as freeze_quote
 from plugins.isp.freeze import service as freezes

@@ -12,12 +12,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from core.api import ledger, session, tenant_scope
+from core.api import Refused, ledger, session, tenant_scope
 from core.jobs.registry import run_job
 from core.notify.models import Notification
 from core.payments.service import correction, manual_payment
 from core.tenants.models import Tenant
-from plugins.isp.common.refusals import Refused
 from plugins.isp.models import ACTIVE, EXPIRED, REPAID, Contract, Promise
 from plugins.isp.promise import service as promises
 from tests.plugins.isp.conftest import as_utc

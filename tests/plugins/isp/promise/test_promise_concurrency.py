@@ -11,10 +11,9 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from core.api import ledger, session, tenant_scope
+from core.api import Refused, ledger, session, tenant_scope
 from core.tenants.models import Tenant
 from core.testing.fixtures import tenant_path
-from plugins.isp.common.refusals import Refused
 from plugins.isp.models import Contract, Promise
 from plugins.isp.promise import service as promises
 

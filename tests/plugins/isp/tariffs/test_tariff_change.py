@@ -8,11 +8,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from core.api import session, tenant_scope
+from core.api import Refused, session, tenant_scope
 from core.testing.fixtures import tenant_path
 from plugins.isp.charging.service import charge_day
 from plugins.isp.common.calendar import days, days_in_month, prorated
-from plugins.isp.common.refusals import Refused
 from plugins.isp.models import APPLIED, CANCELLED, PENDING, Contract, Product, TariffChange
 from plugins.isp.tariffs import changes
 from tests.plugins.isp.conftest import as_utc
