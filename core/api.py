@@ -29,7 +29,9 @@ from core.ledger.service import Entry, IdempotencyConflict, LedgerError, Transac
 from core.mail.outbox import queue_mail
 from core.migrate import disable_row_level_security, enable_row_level_security
 from core.money.current import account_or_404, current_account, my_accounts
+from core.money.figures import BalanceView, balance_view
 from core.money.format import AmountError, format_money, parse_money, parse_rubles
+from core.money.outlook import ChargeOutlook, CostSpan, MoneyOwed
 from core.news.audiences import Audience
 from core.notify.kinds import NotificationKind
 from core.notify.service import notify
@@ -53,6 +55,10 @@ __all__ = [
     "N_",
     "AccountError",
     "AmountError",
+    "BalanceView",
+    "ChargeOutlook",
+    "CostSpan",
+    "MoneyOwed",
     "Audience",
     "Base",
     "Entry",
@@ -87,6 +93,7 @@ __all__ = [
     "accounts_of",
     "assign_role",
     "audit",
+    "balance_view",
     "can",
     "can_assign",
     "core_version",

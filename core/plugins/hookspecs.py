@@ -22,7 +22,10 @@ if TYPE_CHECKING:
     from flask import Blueprint
     from flask_smorest import Blueprint as ApiBlueprint
 
+    from datetime import date, datetime
+
     from core.accounts.models import PersonalAccount
+    from core.money.outlook import ChargeOutlook, MoneyOwed
     from core.identity.models import User
     from core.news.audiences import Audience
     from core.notify.kinds import NotificationKind
@@ -169,6 +172,31 @@ def daily_cost(tenant: Tenant, account: PersonalAccount) -> int | None:
 
     ``firstresult``: the first plugin that answers decides. Core uses it for "enough for N days" and
     "paid until" on the balance card; with no answer those lines are not shown.
+    """
+
+
+@hookspec
+def money_owed(tenant: Tenant, account: PersonalAccount, at: datetime | None) -> list[MoneyOwed] | None:
+    """Return credit on ``account``'s balance that is owed back, as :class:`core.api.MoneyOwed` values.
+
+    Called on the plugins enabled for ``tenant`` whenever money is shown: the balance card, the pay form,
+    the receipt (with ``at`` = the end of its period, so a credit still running then counts in the amount
+    due) and the API (``at`` is ``None``: now). Each value has the amount in kopecks, the day it is taken
+    back and a title in the page's language. Core subtracts them from the balance for "your own money",
+    the debt, "enough for N days" and the sum to pay. Return ``None`` or ``[]`` when nothing is owed.
+    """
+
+
+@hookspec(firstresult=True)
+def charge_outlook(tenant: Tenant, account: PersonalAccount, today: date) -> ChargeOutlook | None:
+    """Return the charges ahead of ``account`` as a :class:`core.api.ChargeOutlook`, or ``None``.
+
+    ``firstresult``: the first plugin that answers decides. Called whenever the balance card, the pay
+    form or the API shows money. The outlook's cost spans start at the first day not charged yet and say
+    what each day really costs (a voluntary block's days cost its fee); ``period_end`` is the end of the
+    charge period the "keep the services on" amount covers; ``blocked``/``resume_balance`` say whether
+    services are stopped now and which balance brings them back. Without an answer core falls back to
+    ``daily_cost``.
     """
 
 

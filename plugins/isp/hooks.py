@@ -149,6 +149,20 @@ def daily_cost(tenant, account):
 
 
 @hookimpl
+def charge_outlook(tenant, account, today):
+    from plugins.isp.charging.outlook import charge_outlook as outlook
+
+    return outlook(tenant, account, today)
+
+
+@hookimpl
+def money_owed(tenant, account, at):
+    from plugins.isp.charging.outlook import money_owed as owed
+
+    return owed(tenant, account, at)
+
+
+@hookimpl
 def on_payment_posted(tenant, account, payment):
     from plugins.isp.contracts import blocking
     from plugins.isp.contracts.service import contract_of
@@ -226,12 +240,14 @@ def populate_test_world(tenant, site):
 
 
 __all__ = [
+    "charge_outlook",
     "daily_cost",
     "dashboard_widgets",
     "load_demo_data",
     "lock_before_posting",
     "login_variants",
     "menu_items",
+    "money_owed",
     "news_audiences",
     "on_payment_posted",
     "populate_test_world",
