@@ -42,6 +42,7 @@ class BalanceView:
     period_end: date | None = None
     keep_on: int = 0
     resume_amount: int | None = None
+    debt_paid_stops_on: date | None = None  # when services stop again if only the debt is paid
 
     @property
     def owed_total(self) -> int:
@@ -88,6 +89,9 @@ def balance_view(tenant: Tenant, account: PersonalAccount, today: date) -> Balan
     covered = days_covered(outlook, own)
     days, last = covered if covered is not None else (None, None)
     needed = sum(item.amount for item in owed) + outlook.cost_through(outlook.period_end)
+    debt = max(0, -own)
+    unblocked = ChargeOutlook(outlook.spans, outlook.period_end, grace_days=outlook.grace_days)
+    again = stops_on(unblocked, balance + debt, owed, today) if debt else None
     resume = None
     if outlook.blocked and outlook.resume_balance is not None:
         resume = max(0, outlook.resume_balance - balance)
@@ -102,6 +106,7 @@ def balance_view(tenant: Tenant, account: PersonalAccount, today: date) -> Balan
         period_end=outlook.period_end,
         keep_on=max(0, needed - balance),
         resume_amount=resume,
+        debt_paid_stops_on=again,
     )
 
 

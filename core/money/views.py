@@ -148,9 +148,10 @@ def pay():
         else:
             session.commit()
             return redirect(url)
-    suggested = max(0, -account.balance)
+    money = balance_view(g.tenant, account, _today())
+    suggested = money.keep_on or money.debt
     return render_template(
-        "money/pay.html", account=account, error=error, amount_text=amount_text, suggested=suggested
+        "money/pay.html", account=account, error=error, amount_text=amount_text, suggested=suggested, balance=money
     ), (400 if error else 200)
 
 
