@@ -36,6 +36,7 @@ def register_blueprints():
     from plugins.isp.contracts import views as _contracts_views  # noqa: F401
     from plugins.isp.freeze import admin as _freeze_admin  # noqa: F401
     from plugins.isp.freeze import views as _freeze_views  # noqa: F401
+    from plugins.isp.orders import views as _orders_views  # noqa: F401
     from plugins.isp.promise import admin as _promise_admin  # noqa: F401
     from plugins.isp.promise import views as _promise_views  # noqa: F401
     from plugins.isp.tariffs import admin as _tariffs_admin  # noqa: F401
@@ -50,6 +51,7 @@ def register_api():
     from plugins.isp.common.blueprints import api
     from plugins.isp.contracts import api as _contracts_api  # noqa: F401
     from plugins.isp.freeze import api as _freeze_api  # noqa: F401
+    from plugins.isp.orders import api as _orders_api  # noqa: F401
     from plugins.isp.promise import api as _promise_api  # noqa: F401
     from plugins.isp.tariffs import api as _tariffs_api  # noqa: F401
 
