@@ -18,15 +18,15 @@ from typing import TYPE_CHECKING, Any
 from core.plugins.markers import hookspec
 
 if TYPE_CHECKING:
+    from datetime import date, datetime
+
     import click
     from flask import Blueprint
     from flask_smorest import Blueprint as ApiBlueprint
 
-    from datetime import date, datetime
-
     from core.accounts.models import PersonalAccount
-    from core.money.outlook import ChargeOutlook, MoneyOwed
     from core.identity.models import User
+    from core.money.outlook import ChargeOutlook, MoneyOwed
     from core.news.audiences import Audience
     from core.notify.kinds import NotificationKind
     from core.payments.models import Payment

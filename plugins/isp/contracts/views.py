@@ -16,7 +16,19 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.api import BalanceView, Tenant, User, balance_view, can, current_account, current_tenant, my_accounts, plugin_settings, require, session
+from core.api import (
+    BalanceView,
+    Tenant,
+    User,
+    balance_view,
+    can,
+    current_account,
+    current_tenant,
+    my_accounts,
+    plugin_settings,
+    require,
+    session,
+)
 from plugins.isp.catalog.service import CATEGORY_TITLES, KIND_TITLES
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today

@@ -80,9 +80,7 @@ def test_a_frozen_subscriber_days_count_the_block_and_planned_changes_are_on_the
     made = make_contract(tenant, "800300", balance=10000)
     today = date.today()
     with app.app_context(), tenant_scope(tenant.id):
-        session.add(
-            Freeze(contract_id=made.id, starts_on=today, ends_on=today + timedelta(days=20), status="active")
-        )
+        session.add(Freeze(contract_id=made.id, starts_on=today, ends_on=today + timedelta(days=20), status="active"))
         session.commit()
     subscriber = login(tenant, made)
     page = _text(subscriber.get(tenant_path(tenant, "/money/")))
@@ -90,7 +88,11 @@ def test_a_frozen_subscriber_days_count_the_block_and_planned_changes_are_on_the
     assert days > 20  # 100 ₽ last 5–6 days of services, but the block's 20 free days come first
     with app.app_context(), tenant_scope(tenant.id):
         freeze = session.query(Freeze).one()
-        freeze.starts_on, freeze.ends_on, freeze.status = today + timedelta(days=5), today + timedelta(days=9), "scheduled"
+        freeze.starts_on, freeze.ends_on, freeze.status = (
+            today + timedelta(days=5),
+            today + timedelta(days=9),
+            "scheduled",
+        )
         freeze.open_slot = made.id
         session.commit()
     dashboard = _text(subscriber.get(tenant_path(tenant, "/")))
