@@ -23,7 +23,7 @@ from core.money import hooks as money_hooks
 from core.notify import hooks as notify_hooks
 from core.notify.registry import build_kinds
 from core.payments import hooks as payments_hooks
-from core.plugins.manager import PluginHost
+from core.plugins.manager import CORE_PREFIX, PluginHost
 from core.settings.service import build_settings
 from core.support import hooks as support_hooks
 from core.visits import hooks as visits_hooks
@@ -144,6 +144,7 @@ def _register_api(app: Flask, host: PluginHost) -> None:
         for blueprint in blueprints or []:
             api.register_blueprint(blueprint)
             csrf.exempt(blueprint)
-            owners[blueprint.name] = plugin_name
+            if not plugin_name.startswith(CORE_PREFIX):  # core's own features are on for every tenant
+                owners[blueprint.name] = plugin_name
     api_errors.init_api_errors(app)
     serve_document_with_servers(app, api)

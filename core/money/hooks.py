@@ -22,6 +22,13 @@ def menu_items(tenant, user):
 
 
 @hookimpl(trylast=True)
+def register_api():
+    from core.receipts.api import blueprint as receipts
+
+    return [receipts]
+
+
+@hookimpl(trylast=True)
 def dashboard_widgets(tenant, user):
     account = current_account()
     if account is None:

@@ -26,11 +26,20 @@ if TYPE_CHECKING:
 
     from core.accounts.models import PersonalAccount
     from core.identity.models import User
-    from core.money.outlook import ChargeOutlook, MoneyOwed
     from core.news.audiences import Audience
     from core.notify.kinds import NotificationKind
     from core.payments.models import Payment
-    from core.plugins.types import Job, LoginVariant, MenuItem, Permission, RoleSpec, TenantJob, Widget
+    from core.plugins.types import (
+        ChargeOutlook,
+        Job,
+        LoginVariant,
+        MenuItem,
+        MoneyOwed,
+        Permission,
+        RoleSpec,
+        TenantJob,
+        Widget,
+    )
     from core.settings.types import SettingsNamespace
     from core.support.categories import TicketCategory
     from core.tenants.models import Tenant

@@ -50,20 +50,6 @@ class OwedSchema(Schema):
     title = fields.String()
 
 
-class ReceiptSchema(Schema):
-    period = fields.String()
-    period_label = fields.String()
-    opening_balance = fields.Integer(metadata={"description": "kopecks"})
-    charges_total = fields.Integer()
-    payments_total = fields.Integer()
-    closing_balance = fields.Integer()
-    amount_due = fields.Integer(metadata={"description": "kopecks to pay, a promised credit included"})
-    owed = fields.List(fields.Nested(OwedSchema))
-    purpose = fields.String()
-    qr_payload = fields.String(allow_none=True, metadata={"description": "GOST R 56042 payment QR text"})
-    pdf_url = fields.String(metadata={"description": "the receipt as PDF"})
-
-
 class OperationSchema(Schema):
     id = fields.Integer()
     occurred_at = fields.DateTime()
@@ -108,10 +94,6 @@ class StatsQuery(Schema):
     end = fields.String(
         data_key="to", load_default=None, validate=MONTH, metadata={"description": "default: this month"}
     )
-
-
-class ReceiptQuery(Schema):
-    period = fields.String(load_default=None, validate=MONTH, metadata={"description": "YYYY-MM; default: this month"})
 
 
 class MonthSchema(Schema):
@@ -208,63 +190,6 @@ def get_stats(query, account):
     if not months:
         abort(422, description="'from' must not be after 'to'")
     return monthly_totals(g.tenant, account, months[0], months[-1])
-
-
-def _receipt(account, period: str | None):
-    from core.receipts.model import build_receipt
-
-    today = _today()
-    try:
-        return build_receipt(g.tenant, account, period or f"{today.year:04d}-{today.month:02d}")
-    except ValueError:
-        abort(422, description="a period as YYYY-MM")
-
-
-@blueprint.get("/<int:account_id>/receipt")
-@require("cabinet.use")
-@own_account
-@blueprint.arguments(ReceiptQuery, location="query")
-@blueprint.response(200, ReceiptSchema)
-@blueprint.doc(security=BEARER)
-def get_receipt(query, account):
-    """The receipt for a month (``period``, default this month): amounts, the payment QR text and the PDF's URL."""
-    from flask import url_for
-
-    data = _receipt(account, query["period"])
-    return {
-        "period": data.period,
-        "period_label": data.period_label,
-        "opening_balance": data.opening_balance,
-        "charges_total": data.charges_total,
-        "payments_total": data.payments_total,
-        "closing_balance": data.closing_balance,
-        "amount_due": data.amount_due,
-        "owed": [{"amount": o.amount, "due_on": o.due_on, "title": o.title} for o in data.owed],
-        "purpose": data.purpose,
-        "qr_payload": data.qr_payload,
-        "pdf_url": url_for("api_accounts.get_receipt_pdf", account_id=account.id, period=data.period),
-    }
-
-
-@blueprint.get("/<int:account_id>/receipt.pdf")
-@require("cabinet.use")
-@own_account
-@blueprint.arguments(ReceiptQuery, location="query")
-@blueprint.response(200, content_type="application/pdf", description="the receipt as an A4 PDF")
-@blueprint.doc(security=BEARER)
-def get_receipt_pdf(query, account):
-    """The receipt for a month (``period``, default this month) as an A4 PDF with the payment QR code."""
-    from flask import Response
-
-    from core.receipts.views import render_receipt_pdf
-
-    data = _receipt(account, query["period"])
-    filename = f"receipt-{data.payer.account_number}-{data.period}.pdf"
-    return Response(
-        render_receipt_pdf(data),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
-    )
 
 
 @blueprint.post("/<int:account_id>/top-up")
