@@ -31,6 +31,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from core.accounts.models import PersonalAccount
@@ -53,6 +54,7 @@ PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 DEFAULT_TIMEZONE = "Europe/Moscow"
 
 OTHER_CHARGES = "Прочие начисления"
+RECEIPT_LOCALE = "ru"
 
 
 class ReceiptError(ValueError):
@@ -366,7 +368,8 @@ def build_receipt(tenant: Tenant, account: PersonalAccount, period: str) -> Rece
     payments_total = sum(line.amount for line in payments)
     closing = opening - charges_total + payments_total + other
     # A credit still on the balance at the period's end (a promised payment) is owed: it is due too.
-    owed = money_owed(tenant, account, None if end > utcnow() else end)
+    with force_locale(RECEIPT_LOCALE):  # a receipt is a Russian payment document whatever the page's language
+        owed = money_owed(tenant, account, None if end > utcnow() else end)
     amount_due = max(0, sum(item.amount for item in owed) - closing)
     problems = requisite_problems(provider, bank)
     payload = None if problems else qr_payload_for(provider, bank, payer, period, amount_due)

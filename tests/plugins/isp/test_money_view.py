@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from core.api import session, tenant_scope, utcnow
 from core.testing.fixtures import tenant_path
+from core.visits.models import SCHEDULED, VisitRequest
 from plugins.isp.models import Contract, Freeze
 from plugins.isp.promise import service as promises
 
@@ -50,7 +51,7 @@ def test_a_promised_credit_is_debt_on_the_card_the_pay_form_the_receipt_and_the_
     assert "Pay " in page and "to keep the services on through" in page
     receipt = _text(subscriber.get(tenant_path(tenant, "/money/receipt")))
     assert 'class="rc-due">200,00 ₽' in receipt  # the credit (balance +300 ₽) is owed: 500 − 300
-    assert "В том числе обещанный платёж 500,00 ₽" in receipt or "promised payment 500,00 ₽" in receipt
+    assert "В том числе обещанный платёж 500,00 ₽: будет списан" in receipt  # Russian on an English page too
     token = api_token(tenant, made)
     headers = {"Authorization": f"Bearer {token}"}
     body = client.get(tenant_path(tenant, f"/api/v1/accounts/{made.account_id}"), headers=headers).get_json()
@@ -95,8 +96,21 @@ def test_a_frozen_subscriber_days_count_the_block_and_planned_changes_are_on_the
         )
         freeze.open_slot = made.id
         session.commit()
+        session.add(
+            VisitRequest(
+                author_id=made.user_id,
+                personal_account_id=made.account_id,
+                address="Lenina 1",
+                reason="no_link",
+                status=SCHEDULED,
+                slot_date=today + timedelta(days=2),
+                slot_window="09-12",
+            )
+        )
+        session.commit()
     dashboard = _text(subscriber.get(tenant_path(tenant, "/")))
     assert "Coming up" in dashboard and "Voluntary block from" in dashboard
+    assert "A technician comes on" in dashboard and "09-12" in dashboard
 
 
 def test_the_blocked_card_says_what_brings_services_back_and_nothing_false(
