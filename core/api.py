@@ -29,8 +29,13 @@ from core.ledger.service import Entry, IdempotencyConflict, LedgerError, Transac
 from core.mail.outbox import queue_mail
 from core.migrate import disable_row_level_security, enable_row_level_security
 from core.money.current import account_or_404, current_account, my_accounts
-from core.money.figures import Operation  # one line of the money history (the ``operation_title`` hook's argument)
+from core.money.figures import (
+    BalanceView,
+    Operation,  # one line of the money history (the ``operation_title`` hook's argument)
+    balance_view,
+)
 from core.money.format import AmountError, format_money, parse_money, parse_rubles
+from core.money.outlook import ChargeOutlook, CostSpan, MoneyOwed
 from core.money.titles import day_title  # "2026-12-07" → "7 декабря" in the viewer's language, for titles
 from core.news.audiences import Audience
 from core.notify.kinds import NotificationKind
@@ -60,7 +65,10 @@ __all__ = [
     "AccountError",
     "AmountError",
     "Audience",
+    "BalanceView",
     "Base",
+    "ChargeOutlook",
+    "CostSpan",
     "Entry",
     "FormInput",
     "Id",
@@ -70,6 +78,7 @@ __all__ = [
     "LedgerError",
     "LoginVariant",
     "MenuItem",
+    "MoneyOwed",
     "NoTenantError",
     "NotificationKind",
     "Operation",
@@ -100,6 +109,7 @@ __all__ = [
     "accounts_of",
     "assign_role",
     "audit",
+    "balance_view",
     "can",
     "can_assign",
     "core_version",

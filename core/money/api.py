@@ -35,6 +35,19 @@ class AccountSchema(Schema):
     daily_cost = fields.Integer(allow_none=True, metadata={"description": "kopecks per day, if a plugin knows"})
     days_left = fields.Integer(allow_none=True)
     paid_until = fields.Date(allow_none=True)
+    own = fields.Integer(metadata={"description": "kopecks: the balance without credit owed back"})
+    owed = fields.List(fields.Nested("OwedSchema"), metadata={"description": "credit owed back (promised payment)"})
+    blocked = fields.Boolean(metadata={"description": "services are suspended for debt now"})
+    stops_on = fields.Date(allow_none=True, metadata={"description": "services stop on this day unless paid"})
+    period_end = fields.Date(allow_none=True, metadata={"description": "the end of the current charge period"})
+    keep_on = fields.Integer(metadata={"description": "kopecks to pay now to keep services on through period_end"})
+    resume_amount = fields.Integer(allow_none=True, metadata={"description": "kopecks that restore services at once"})
+
+
+class OwedSchema(Schema):
+    amount = fields.Integer(metadata={"description": "kopecks"})
+    due_on = fields.Date(metadata={"description": "the day it is debited"})
+    title = fields.String()
 
 
 class OperationSchema(Schema):
@@ -127,6 +140,13 @@ def _dump(account) -> dict:
         "daily_cost": view.daily_cost,
         "days_left": view.days_left,
         "paid_until": view.paid_until,
+        "own": view.own,
+        "owed": [{"amount": o.amount, "due_on": o.due_on, "title": o.title} for o in view.owed],
+        "blocked": view.blocked,
+        "stops_on": view.stops_on,
+        "period_end": view.period_end,
+        "keep_on": view.keep_on,
+        "resume_amount": view.resume_amount,
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from core.accounts.models import PersonalAccount
 from core.db import session
 from core.ledger.models import LedgerTransaction, Posting
+from core.money.outlook import ChargeOutlook, CostSpan, MoneyOwed, days_covered, stops_on
 from core.plugins.state import tenant_hooks
 from core.tenants.models import Tenant
 
@@ -22,25 +23,92 @@ KIND_PAYMENT = "payment"
 
 @dataclass(frozen=True)
 class BalanceView:
-    """The balance card: money, debt, and how long it lasts when a plugin knows the daily cost."""
+    """A subscriber's money as every place shows it: pages, the receipt's "to pay", the API.
+
+    ``balance`` is the ledger balance (a promised credit is in it); ``owed`` lists the credit that is not
+    the subscriber's, with the day it is taken back, so ``own`` money is the balance minus that and the
+    ``debt`` counts it. ``days_left``/``paid_until`` are what the own money pays for; ``stops_on`` is the
+    day services stop unless paid; ``keep_on`` is what to pay now to keep them on through ``period_end``
+    (the end of the charge period); ``resume_amount`` is what brings stopped services back at once.
+    ``None`` where no plugin knows.
+    """
 
     balance: int
-    daily_cost: int | None
-    days_left: int | None
-    paid_until: date | None
+    owed: tuple[MoneyOwed, ...] = ()
+    daily_cost: int | None = None
+    days_left: int | None = None
+    paid_until: date | None = None
+    blocked: bool = False
+    stops_on: date | None = None
+    period_end: date | None = None
+    keep_on: int = 0
+    resume_amount: int | None = None
+    debt_paid_stops_on: date | None = None  # when services stop again if only the debt is paid
+
+    @property
+    def owed_total(self) -> int:
+        return sum(item.amount for item in self.owed)
+
+    @property
+    def own(self) -> int:
+        """The subscriber's own money: the balance without credit owed back."""
+        return self.balance - self.owed_total
 
     @property
     def debt(self) -> int:
-        return max(0, -self.balance)
+        """What the subscriber owes now, a promised credit included."""
+        return max(0, -self.own)
+
+    @property
+    def next_due(self) -> MoneyOwed | None:
+        return min(self.owed, key=lambda item: item.due_on, default=None)
+
+    @property
+    def debt_only_is_short(self) -> bool:
+        """Paying only the debt leaves too little: services stop again before the period ends."""
+        return self.debt > 0 and self.keep_on > self.debt
+
+
+def money_owed(tenant: Tenant, account: PersonalAccount, at: datetime | None = None) -> tuple[MoneyOwed, ...]:
+    """Credit on ``account``'s balance owed back at ``at`` (now when ``None``), from every plugin that knows."""
+    answers = tenant_hooks(tenant).money_owed(tenant=tenant, account=account, at=at)
+    return tuple(item for answer in answers for item in (answer or ()) if isinstance(item, MoneyOwed) and item.amount)
 
 
 def balance_view(tenant: Tenant, account: PersonalAccount, today: date) -> BalanceView:
+    """The one view of ``account``'s money on ``today`` (see :class:`BalanceView`)."""
     balance = account.balance
-    cost = tenant_hooks(tenant).daily_cost(tenant=tenant, account=account)
-    if not cost or cost <= 0:
-        return BalanceView(balance, None, None, None)
-    days = max(0, balance // cost)
-    return BalanceView(balance, cost, days, today + timedelta(days=days))
+    owed = money_owed(tenant, account)
+    outlook = tenant_hooks(tenant).charge_outlook(tenant=tenant, account=account, today=today)
+    if outlook is None:
+        cost = tenant_hooks(tenant).daily_cost(tenant=tenant, account=account)
+        if cost and cost > 0:
+            outlook = ChargeOutlook((CostSpan(today, None, cost),), today)
+    if outlook is None:
+        return BalanceView(balance, owed)
+    own = balance - sum(item.amount for item in owed)
+    covered = days_covered(outlook, own)
+    days, last = covered if covered is not None else (None, None)
+    needed = sum(item.amount for item in owed) + outlook.cost_through(outlook.period_end)
+    debt = max(0, -own)
+    unblocked = ChargeOutlook(outlook.spans, outlook.period_end, grace_days=outlook.grace_days)
+    again = stops_on(unblocked, balance + debt, owed, today) if debt else None
+    resume = None
+    if outlook.blocked and outlook.resume_balance is not None:
+        resume = max(0, outlook.resume_balance - balance)
+    return BalanceView(
+        balance=balance,
+        owed=owed,
+        daily_cost=outlook.cost_on(outlook.first_day or today) or None,
+        days_left=days,
+        paid_until=last,
+        blocked=outlook.blocked,
+        stops_on=stops_on(outlook, balance, owed, today),
+        period_end=outlook.period_end,
+        keep_on=max(0, needed - balance),
+        resume_amount=resume,
+        debt_paid_stops_on=again,
+    )
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,11 @@ def register_blueprints() -> list[Blueprint]:
 
 @hookimpl
 def register_api() -> list[Any]:
+    """The balance and history API, and the receipt's (the receipt package has no hooks of its own)."""
     from core.money.api import blueprint
+    from core.receipts.api import blueprint as receipts
 
-    return [blueprint]
+    return [blueprint, receipts]
 
 
 @hookimpl

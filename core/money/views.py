@@ -14,7 +14,7 @@ from core.db import session
 from core.money.charts import bar_chart
 from core.money.current import choose_account, current_account, my_accounts
 from core.money.figures import balance_view, month_range, monthly_totals, months_before, operations
-from core.money.format import AmountError, parse_rubles
+from core.money.format import AmountError, month_label, parse_rubles
 from core.payments.paykeeper import start_card_payment
 from core.payments.service import PaymentError
 from core.receipts.model import build_receipt
@@ -148,9 +148,10 @@ def pay():
         else:
             session.commit()
             return redirect(url)
-    suggested = max(0, -account.balance)
+    money = balance_view(g.tenant, account, _today())
+    suggested = money.keep_on or money.debt
     return render_template(
-        "money/pay.html", account=account, error=error, amount_text=amount_text, suggested=suggested
+        "money/pay.html", account=account, error=error, amount_text=amount_text, suggested=suggested, balance=money
     ), (400 if error else 200)
 
 
@@ -177,7 +178,18 @@ def receipt():
         in_shell=True,
         css_url=url_for("money.receipt_css"),
         pdf_url=url_for("money.receipt_pdf", period=period),
+        periods=receipt_periods(_today()),
     )
+
+
+RECEIPT_MONTHS = 36
+
+
+def receipt_periods(today: date) -> list[tuple[str, str]]:
+    """The months a subscriber may pick a receipt for: this one and the 35 before, newest first."""
+    last = f"{today.year:04d}-{today.month:02d}"
+    months = month_range(months_before(last, RECEIPT_MONTHS - 1), last)
+    return [(month, month_label(month)) for month in reversed(months)]
 
 
 @blueprint.get("/receipt.css")

@@ -19,6 +19,7 @@ from core.plugins.markers import hookspec
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import date, datetime
 
     import click
     from flask import Blueprint
@@ -29,7 +30,17 @@ if TYPE_CHECKING:
     from core.news.audiences import Audience
     from core.notify.kinds import NotificationKind
     from core.payments.models import Payment
-    from core.plugins.types import Job, LoginVariant, MenuItem, Permission, RoleSpec, TenantJob, Widget
+    from core.plugins.types import (
+        ChargeOutlook,
+        Job,
+        LoginVariant,
+        MenuItem,
+        MoneyOwed,
+        Permission,
+        RoleSpec,
+        TenantJob,
+        Widget,
+    )
     from core.settings.types import SettingsNamespace
     from core.support.categories import TicketCategory
     from core.tenants.models import Tenant
@@ -223,6 +234,31 @@ def operation_title(tenant: Tenant, operation: Any) -> str | None:
             if operation.kind == "promise" and operation.amount > 0:
                 return gettext("Promised payment until %(day)s", day=core.api.day_title(operation.meta["until"]))
             return None
+    """
+
+
+@hookspec
+def money_owed(tenant: Tenant, account: PersonalAccount, at: datetime | None) -> list[MoneyOwed] | None:
+    """Return credit on ``account``'s balance that is owed back, as :class:`core.api.MoneyOwed` values.
+
+    Called on the plugins enabled for ``tenant`` whenever money is shown: the balance card, the pay form,
+    the receipt (with ``at`` = the end of its period, so a credit still running then counts in the amount
+    due) and the API (``at`` is ``None``: now). Each value has the amount in kopecks, the day it is taken
+    back and a title in the page's language. Core subtracts them from the balance for "your own money",
+    the debt, "enough for N days" and the sum to pay. Return ``None`` or ``[]`` when nothing is owed.
+    """
+
+
+@hookspec(firstresult=True)
+def charge_outlook(tenant: Tenant, account: PersonalAccount, today: date) -> ChargeOutlook | None:
+    """Return the charges ahead of ``account`` as a :class:`core.api.ChargeOutlook`, or ``None``.
+
+    ``firstresult``: the first plugin that answers decides. Called whenever the balance card, the pay
+    form or the API shows money. The outlook's cost spans start at the first day not charged yet and say
+    what each day really costs (a voluntary block's days cost its fee); ``period_end`` is the end of the
+    charge period the "keep the services on" amount covers; ``blocked``/``resume_balance`` say whether
+    services are stopped now and which balance brings them back. Without an answer core falls back to
+    ``daily_cost``.
     """
 
 

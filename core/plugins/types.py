@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -110,3 +111,68 @@ class LoginVariant:
     title: str
     accepts: Callable[[Any], bool]
     hint: str = ""
+
+
+# --- money: what plugins say about a subscriber's money (``money_owed``, ``charge_outlook``) ----------
+
+
+@dataclass(frozen=True)
+class MoneyOwed:
+    """Money on the balance that is not the subscriber's: ``amount`` kopecks taken back on ``due_on``.
+
+    ``title`` names it in the page's language (e.g. "Promised payment"). The balance already holds the
+    amount; the subscriber's own money is the balance minus everything owed.
+    """
+
+    amount: int
+    due_on: date
+    title: str
+
+
+@dataclass(frozen=True)
+class CostSpan:
+    """From ``first_day`` to ``last_day`` (inclusive; ``None``: open-ended) each day costs ``per_day`` kopecks."""
+
+    first_day: date
+    last_day: date | None
+    per_day: int
+
+    def covers(self, day: date) -> bool:
+        return self.first_day <= day and (self.last_day is None or day <= self.last_day)
+
+
+@dataclass(frozen=True)
+class ChargeOutlook:
+    """What a plugin knows of the charges ahead.
+
+    ``spans`` start at the first day not charged yet and say what each day really costs (a voluntary
+    block's days cost its fee, not the services'); a day no span covers costs nothing. ``period_end``
+    is the last day of the charge period the "keep the services on" amount pays for. ``blocked``: the
+    services are stopped for debt now. ``resume_balance``: the balance at which stopped services come
+    back at once (``None``: paying does not bring them back by itself). ``grace_days``: how many days
+    services stay on after the money runs out.
+    """
+
+    spans: tuple[CostSpan, ...]
+    period_end: date
+    blocked: bool = False
+    resume_balance: int | None = 0
+    grace_days: int = 0
+
+    @property
+    def first_day(self) -> date | None:
+        return min((span.first_day for span in self.spans), default=None)
+
+    def cost_on(self, day: date) -> int:
+        return sum(span.per_day for span in self.spans if span.covers(day))
+
+    def cost_through(self, last_day: date) -> int:
+        """What the days from the first uncharged day through ``last_day`` cost."""
+        first = self.first_day
+        if first is None:
+            return 0
+        total, day = 0, first
+        while day <= last_day:
+            total += self.cost_on(day)
+            day += timedelta(days=1)
+        return total

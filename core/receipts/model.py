@@ -14,7 +14,8 @@ zone** (``tenant.timezone``): ``[start, end)`` with ``start`` = the 1st at 00:00
   So ``closing = opening − charges + payments + other`` always holds, and one receipt's closing
   balance is the next one's opening balance. A billing run that charges a month after it ends must
   post with ``occurred_at`` inside that month for the charges to be on its receipt.
-* Amount due = ``max(0, −closing)``; a positive closing balance is an overpayment carried forward.
+* Amount due = ``max(0, owed − closing)``, where ``owed`` is credit still on the balance at the period's end
+  (the ``money_owed`` hook: a promised payment); a positive closing balance is an overpayment carried forward.
 
 Plugins add lines through the ``receipt_lines`` hook: information (tariffs, meter readings …) shown
 on the receipt, never added to the money above.
@@ -30,12 +31,15 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from core.accounts.models import PersonalAccount
 from core.db import session, tenant_scope, utcnow
 from core.ledger import service as ledger
 from core.ledger.models import LedgerTransaction, Posting
+from core.money.figures import money_owed
+from core.money.outlook import MoneyOwed
 from core.money.services import service_titles
 from core.plugins.manager import flatten
 from core.plugins.state import tenant_hooks
@@ -50,6 +54,7 @@ PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 DEFAULT_TIMEZONE = "Europe/Moscow"
 
 OTHER_CHARGES = "Прочие начисления"
+RECEIPT_LOCALE = "ru"
 
 
 class ReceiptError(ValueError):
@@ -133,6 +138,7 @@ class Receipt:
     other_total: int
     closing_balance: int
     amount_due: int
+    owed: tuple[MoneyOwed, ...]
     info_lines: tuple[InfoLine, ...]
     requisite_problems: tuple[str, ...]
     qr_payload: str | None
@@ -361,7 +367,10 @@ def build_receipt(tenant: Tenant, account: PersonalAccount, period: str) -> Rece
     charges_total = sum(line.amount for line in charge_lines)
     payments_total = sum(line.amount for line in payments)
     closing = opening - charges_total + payments_total + other
-    amount_due = max(0, -closing)
+    # A credit still on the balance at the period's end (a promised payment) is owed: it is due too.
+    with force_locale(RECEIPT_LOCALE):  # a receipt is a Russian payment document whatever the page's language
+        owed = money_owed(tenant, account, None if end > utcnow() else end)
+    amount_due = max(0, sum(item.amount for item in owed) - closing)
     problems = requisite_problems(provider, bank)
     payload = None if problems else qr_payload_for(provider, bank, payer, period, amount_due)
     return Receipt(
@@ -381,6 +390,7 @@ def build_receipt(tenant: Tenant, account: PersonalAccount, period: str) -> Rece
         other_total=other,
         closing_balance=closing,
         amount_due=amount_due,
+        owed=owed,
         info_lines=info_lines,
         requisite_problems=problems,
         qr_payload=payload,

@@ -44,11 +44,19 @@ def _render(name: str, **context: Any) -> str:
 
 
 def render_receipt_html(
-    receipt: Receipt, *, in_shell: bool = False, css_url: str | None = None, pdf_url: str | None = None
+    receipt: Receipt,
+    *,
+    in_shell: bool = False,
+    css_url: str | None = None,
+    pdf_url: str | None = None,
+    periods: list[tuple[str, str]] | None = None,
 ) -> str:
-    """The receipt as HTML with the QR code as inline SVG (or the reason there is none)."""
+    """The receipt as HTML with the QR code as inline SVG (or the reason there is none).
+
+    ``periods`` (``[("2026-11", "ноябрь 2026"), …]``) fills the month selector above the receipt.
+    """
     qr = qr_svg(receipt.qr_payload) if receipt.qr_payload else None
-    context = _context(receipt, qr, css_url=css_url, pdf_url=pdf_url)
+    context = _context(receipt, qr, css_url=css_url, pdf_url=pdf_url, periods=periods)
     if in_shell:
         return render_template("receipts/page.html", **context)
     return _render("receipts/print.html", **context)

@@ -37,6 +37,7 @@ def register_blueprints():
     from plugins.isp.contracts import views as _contracts_views  # noqa: F401
     from plugins.isp.freeze import admin as _freeze_admin  # noqa: F401
     from plugins.isp.freeze import views as _freeze_views  # noqa: F401
+    from plugins.isp.orders import views as _orders_views  # noqa: F401
     from plugins.isp.promise import admin as _promise_admin  # noqa: F401
     from plugins.isp.promise import views as _promise_views  # noqa: F401
     from plugins.isp.tariffs import admin as _tariffs_admin  # noqa: F401
@@ -51,6 +52,7 @@ def register_api():
     from plugins.isp.common.blueprints import api
     from plugins.isp.contracts import api as _contracts_api  # noqa: F401
     from plugins.isp.freeze import api as _freeze_api  # noqa: F401
+    from plugins.isp.orders import api as _orders_api  # noqa: F401
     from plugins.isp.promise import api as _promise_api  # noqa: F401
     from plugins.isp.tariffs import api as _tariffs_api  # noqa: F401
 
@@ -147,6 +149,20 @@ def daily_cost(tenant, account):
     if contract is None:
         return None
     return daily_cost(contract, tenant_today(tenant))
+
+
+@hookimpl
+def charge_outlook(tenant, account, today):
+    from plugins.isp.charging.outlook import charge_outlook as outlook
+
+    return outlook(tenant, account, today)
+
+
+@hookimpl
+def money_owed(tenant, account, at):
+    from plugins.isp.charging.outlook import money_owed as owed
+
+    return owed(tenant, account, at)
 
 
 @hookimpl
@@ -249,12 +265,14 @@ def populate_test_world(tenant, site):
 
 
 __all__ = [
+    "charge_outlook",
     "daily_cost",
     "dashboard_widgets",
     "load_demo_data",
     "lock_before_posting",
     "login_variants",
     "menu_items",
+    "money_owed",
     "news_audiences",
     "on_payment_posted",
     "operation_title",

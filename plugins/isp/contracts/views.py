@@ -16,7 +16,19 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.api import Tenant, User, can, current_account, current_tenant, my_accounts, plugin_settings, require, session
+from core.api import (
+    BalanceView,
+    Tenant,
+    User,
+    balance_view,
+    can,
+    current_account,
+    current_tenant,
+    my_accounts,
+    plugin_settings,
+    require,
+    session,
+)
 from plugins.isp.catalog.service import CATEGORY_TITLES, KIND_TITLES
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
@@ -93,10 +105,38 @@ class Overview:
     freeze: Freeze | None
     change: TariffChange | None
     promise: Promise | None
+    money: BalanceView
 
     @property
     def legal(self) -> bool:
         return self.contract.is_legal
+
+    @property
+    def planned(self) -> list[str]:
+        """What is planned on the contract, in words: a voluntary block, a tariff change (the dashboard's list)."""
+        items = []
+        upcoming_freeze = state.open_freeze(self.contract)
+        if upcoming_freeze is not None and upcoming_freeze.starts_on > self.today:
+            items.append(
+                str(
+                    _l(
+                        "Voluntary block from %(first)s to %(last)s.",
+                        first=_day(upcoming_freeze.starts_on),
+                        last=_day(upcoming_freeze.last_day),
+                    )
+                )
+            )
+        if self.change is not None:
+            items.append(
+                str(
+                    _l(
+                        "Tariff change to «%(title)s» on %(day)s.",
+                        title=self.change.to_product.title,
+                        day=_day(self.change.effective_on),
+                    )
+                )
+            )
+        return items
 
     @property
     def category_title(self) -> str:
@@ -141,21 +181,20 @@ def overview(contract: Contract, today: date) -> Overview:
                 ends_on=sub.ends_on,
             )
         )
-    balance = contract.account.balance
-    daily = daily_cost(contract, today)
-    days_left = max(0, balance // daily) if daily else None
+    money = balance_view(current_tenant(), contract.account, today)
     return Overview(
         contract=contract,
         today=today,
         lines=lines,
-        balance=balance,
+        balance=money.balance,
         monthly_fee=monthly_fee(contract, today),
-        daily_cost=daily,
-        days_left=days_left,
+        daily_cost=daily_cost(contract, today),
+        days_left=money.days_left,
         blocked=contract.is_blocked,
         freeze=freeze,
         change=state.pending_change(contract),
         promise=active_promise(contract),
+        money=money,
     )
 
 

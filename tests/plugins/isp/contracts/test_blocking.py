@@ -4,6 +4,7 @@ the block, no charges while blocked, "enough for N days", and a card payment tha
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date
 
 from sqlalchemy import select
@@ -132,7 +133,9 @@ def test_the_balance_card_says_how_many_days_the_money_lasts(app, isp_tenant, ca
     today = tenant_today(tenant)
     cost = -(-50_000 // days_in_month(today))
     page = login(tenant, made).get(tenant_path(tenant, "/money/")).get_data(as_text=True)
-    assert f"Хватит на {10_000 // cost} дн." in page
+    days = re.search(r"Ваших средств хватит на (\d+) д", page.replace("\u00a0", " "))
+    # a day costs the fee over its month's days: across a month's end the count may differ by one
+    assert days is not None and abs(int(days[1]) - 10_000 // cost) <= 1
 
 
 # --- a card payment unblocks in the same request --------------------------------------------------
