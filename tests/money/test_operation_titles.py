@@ -77,3 +77,25 @@ def test_the_api_gives_the_title_too(app, site, subscriber, api_token):
     body = response.get_json()
     items = body["items"] if isinstance(body, dict) else body
     assert {"Оплата картой", "Платёж через Сбербанк"} <= {item["title"] for item in items}
+
+
+
+@pytest.fixture
+def app_plugins():
+    from tests.money import titling_plugin
+
+    return [titling_plugin]
+
+
+def test_a_plugin_titles_its_own_kind_through_operation_title(app, site, subscriber, login, enable_plugin):
+    from core.accounts.service import find_account
+
+    enable_plugin(site, "titling")
+    with app.app_context(), tenant_scope(site.id):
+        ledger.transfer(
+            "t-bonus", "bonus", ledger.revenue_account("bonus"), find_account("300100").ledger_account, 5_000,
+            meta={"reason": "отзыв"}, occurred_at=datetime(2026, 10, 7, 6, tzinfo=UTC),
+        )  # fmt: skip
+        session.commit()
+    page = login(site, subscriber).get(tenant_path(site, "/money/history")).get_data(as_text=True)
+    assert "Бонус за отзыв" in page

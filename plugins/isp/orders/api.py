@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from core.api import current_tenant, require
+from core.api import BEARER, current_tenant, require
 from plugins.isp.common.blueprints import api
 from plugins.isp.common.calendar import tenant_today
-from plugins.isp.contracts.api_scope import ACCOUNT_PATH, BEARER, NOT_FOUND, account_parameter, with_contract
+from plugins.isp.contracts.api_scope import ACCOUNT_PATH, NOT_FOUND, account_parameter, with_contract
 from plugins.isp.models import Contract
 from plugins.isp.orders.service import orders_of
 
