@@ -8,7 +8,6 @@ from marshmallow import ValidationError
 
 from core.access.guard import require
 from core.admin.blueprint import blueprint
-from core.admin.forms import EmptyForm
 from core.admin.schema_form import form_fields, raw_from_form
 from core.audit.service import record as audit
 from core.db import session
@@ -42,7 +41,7 @@ def settings():
     current = {name: dict(getattr(tenant, name) or {}) for name in SECTIONS}
     errors: dict = {}
     status = 200
-    if request.method == "POST" and EmptyForm().validate_on_submit():
+    if request.method == "POST":
         loaded: dict[str, dict] = {}
         submitted: dict[str, dict] = {}
         for name, schema_cls in SECTIONS.items():
@@ -72,7 +71,7 @@ def settings():
             session.commit()
             flash(_("Settings saved."), "info")
             return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", sections=_sections(current), errors=errors, form=EmptyForm()), status
+    return render_template("admin/settings.html", sections=_sections(current), errors=errors), status
 
 
 @blueprint.route("/settings/payments", methods=["GET", "POST"])
@@ -83,7 +82,7 @@ def payment_settings():
     values = get_settings(PAYKEEPER)
     errors: dict = {}
     status = 200
-    if request.method == "POST" and EmptyForm().validate_on_submit():
+    if request.method == "POST":
         raw = raw_from_form(schema)
         try:
             save_settings(PAYKEEPER, raw)  # an empty secret keeps the stored one; the audit sees it redacted
@@ -99,5 +98,4 @@ def payment_settings():
         fields=form_fields(schema, values),
         errors=errors,
         notify_url=external_url(g.tenant, "gateway.paykeeper_notify"),
-        form=EmptyForm(),
     ), status

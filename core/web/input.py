@@ -14,8 +14,10 @@ A view declares what it accepts as a schema and calls :func:`read_form`::
 CSRF is checked for every POST by Flask-WTF before the view runs; nothing here checks it again. Values are taken as
 HTML sends them: a checkbox that is absent is ``False``, a list field takes repeated inputs or one value per line,
 an empty input is "not given" (the field's default applies) except for an optional text field, where it means
-"empty". Text is trimmed, except in a :func:`Secret` field (a password is taken exactly as typed). Text that contains a NUL or another control character (other than tab and line breaks) is refused with a
-message: such text cannot be stored on PostgreSQL and is never typed by a person.
+"empty". Text is trimmed, except in a :func:`Secret` field (a password is taken exactly as typed). Text that
+contains a NUL or another control character (other than tab and line breaks) is refused with a message: such text
+cannot be stored on PostgreSQL and is never typed by a person. In the template, the ``field`` macro of
+``macros.html`` shows an input with its label and its messages (``field_errors`` shows the messages alone).
 """
 
 from __future__ import annotations
