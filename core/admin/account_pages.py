@@ -80,9 +80,7 @@ def account_new():
                 session.commit()
                 return redirect(url_for("admin.account", account_id=account.id))
         session.rollback()
-    return render_template("admin/account_new.html", values=values, errors=errors), (
-        400 if errors else 200
-    )
+    return render_template("admin/account_new.html", values=values, errors=errors), (400 if errors else 200)
 
 
 def _period_bounds(tz: ZoneInfo) -> tuple[date, date]:

@@ -241,6 +241,6 @@ def visit_settings_page():
                 flash(_("Settings saved."), "info")
                 return redirect(url_for("admin.visit_settings_page"))
     weekdays = [(n, format_date(A_MONDAY + timedelta(days=n - 1), "EEEE")) for n in range(1, 8)]
-    return render_template(
-        "admin/visit_settings.html", values=values, errors=errors, weekdays=weekdays
-    ), (400 if errors else 200)
+    return render_template("admin/visit_settings.html", values=values, errors=errors, weekdays=weekdays), (
+        400 if errors else 200
+    )
