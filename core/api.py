@@ -46,7 +46,7 @@ from core.tenants.current import NoTenantError, current_tenant
 from core.tenants.models import Tenant
 from core.tenants.urls import site_path
 from core.web.bounds import page_number, parse_day, parse_id
-from core.web.input import MAX_ID, FormInput, Id, Text, read_form
+from core.web.input import MAX_ID, FormInput, Id, Secret, Text, posted_form, read_form
 
 __all__ = [
     "MAX_ID",
@@ -72,6 +72,7 @@ __all__ = [
     "PersonalAccount",
     "PluginInfo",
     "RoleSpec",
+    "Secret",
     "Settings",
     "SettingsNamespace",
     "Tenant",
@@ -117,6 +118,7 @@ __all__ = [
     "parse_money",
     "parse_rubles",
     "plugin_settings",
+    "posted_form",
     "public",
     "queue_mail",
     "read_form",
