@@ -8,11 +8,11 @@ from marshmallow import Schema
 
 from core.access.guard import require
 from core.admin.blueprint import blueprint
-from core.admin.schema_form import form_fields, raw_from_form
+from core.admin.schema_form import form_fields
 from core.db import session
 from core.plugins.enablement import PluginSettingsError, configure_plugin, disable_plugin, enable_plugin
 from core.plugins.state import enabled_plugins, plugin_settings
-from core.web.input import Text, join_messages, read_form
+from core.web.input import Text, form_values, join_messages, read_form
 
 
 class ToggleInput(Schema):
@@ -63,7 +63,7 @@ def plugin_settings_page(name: str):
     values = plugin_settings(g.tenant, name)
     status = 200
     if request.method == "POST" and schema is not None:
-        raw = raw_from_form(schema)
+        raw = form_values(schema)
         try:
             configure_plugin(g.tenant, name, raw)
         except PluginSettingsError as error:

@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 
 from core.access.guard import require
 from core.admin.blueprint import blueprint
-from core.admin.schema_form import form_fields, raw_from_form
+from core.admin.schema_form import form_fields
 from core.audit.service import record as audit
 from core.db import session
 from core.payments.paykeeper import SETTINGS as PAYKEEPER
@@ -16,6 +16,7 @@ from core.settings.service import SettingsError, get_settings, save_settings, sc
 from core.tenants.logo import LOGO_MAX_BYTES, logo_type
 from core.tenants.schemas import BankSchema, BrandingSchema, ContactsSchema, LegalSchema
 from core.tenants.urls import external_url
+from core.web.input import form_values
 
 SECTIONS = {
     "branding": BrandingSchema,
@@ -46,7 +47,7 @@ def settings():
         submitted: dict[str, dict] = {}
         for name, schema_cls in SECTIONS.items():
             schema = schema_cls(exclude=("logo",)) if name == "branding" else schema_cls()
-            raw = raw_from_form(schema, f"{name}.")
+            raw = form_values(schema, prefix=f"{name}.")
             submitted[name] = raw
             try:
                 loaded[name] = schema.load(raw)
@@ -83,7 +84,7 @@ def payment_settings():
     errors: dict = {}
     status = 200
     if request.method == "POST":
-        raw = raw_from_form(schema)
+        raw = form_values(schema)
         try:
             save_settings(PAYKEEPER, raw)  # an empty secret keeps the stored one; the audit sees it redacted
         except SettingsError as error:
