@@ -113,7 +113,7 @@ def news():
 def new_news():
     choices = _audience_choices()
     if request.method == "GET":
-        return _news_page(FormInput({}, {}, {"public": True}), None, choices)
+        return _news_page(FormInput.blank({"public": True}), None, choices)
     form = read_form(news_input([value for value, _label in choices]))
     if form.ok:
         response = _save(form, None)
@@ -144,7 +144,7 @@ def news_item(news_id: int):
             "public": item.public,
             "audience": current,
         }
-        return _news_page(FormInput({}, {}, shown), item, choices)
+        return _news_page(FormInput.blank(shown), item, choices)
     form = read_form(news_input([value for value, _label in choices]))
     if form.ok:
         response = _save(form, item)

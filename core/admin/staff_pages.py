@@ -58,7 +58,7 @@ def staff():
 def new_staff():
     choices = [(r.code, _(r.title)) for r in _grantable_staff_roles()]
     schema = new_staff_input(code for code, _title in choices)
-    form = read_form(schema) if request.method == "POST" else FormInput({}, {})
+    form = read_form(schema) if request.method == "POST" else FormInput.blank()
     if request.method == "POST" and form.ok:
         try:
             user, password = service.create_user(

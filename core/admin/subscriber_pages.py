@@ -58,7 +58,7 @@ def subscribers():
 @require("subscribers.manage")
 def new_subscriber():
     schema = NewUserInput()
-    form = read_form(schema) if request.method == "POST" else FormInput({}, {})
+    form = read_form(schema) if request.method == "POST" else FormInput.blank()
     if request.method == "POST" and form.ok:
         try:
             user, password = service.create_user(

@@ -35,11 +35,6 @@ from core.web.urls import safe_next
 blueprint = Blueprint("identity", __name__)
 
 
-def _blank(values: dict | None = None) -> FormInput:
-    """A form as first shown (GET): the given values, nothing wrong."""
-    return FormInput({}, {}, dict(values or {}))
-
-
 def _apply_errors(form: FormInput, schema, error: service.IdentityError) -> None:
     """A service's refusal next to the field it is about, or as a flash when it is about no field of the form."""
     if error.field in schema.fields:
@@ -58,7 +53,7 @@ def _login_variants() -> tuple[list, object | None]:
 @blueprint.route("/login", methods=["GET", "POST"])
 @public
 def login():
-    form = read_form(LoginInput()) if request.method == "POST" else _blank()
+    form = read_form(LoginInput()) if request.method == "POST" else FormInput.blank()
     label = login_label(g.tenant.login_identifier)
     variants, variant = _login_variants()
     error = None
@@ -112,7 +107,7 @@ def logout():
 @blueprint.route("/password/reset", methods=["GET", "POST"])
 @public
 def reset_request():
-    form = read_form(ResetRequestInput()) if request.method == "POST" else _blank()
+    form = read_form(ResetRequestInput()) if request.method == "POST" else FormInput.blank()
     if request.method == "POST" and form.ok:
         service.request_password_reset(
             g.tenant,
@@ -136,7 +131,7 @@ def reset_password(token: str):
     user = session.get(User, row.user_id)
     min_length = min_password_length(staff=user is not None and service.is_staff(user))
     schema = NewPasswordInput()
-    form = read_form(schema) if request.method == "POST" else _blank()
+    form = read_form(schema) if request.method == "POST" else FormInput.blank()
     if request.method == "POST" and form.ok:
         try:
             service.reset_password_with_token(token, form.data["new_password"])
@@ -172,9 +167,9 @@ def _profile_page(form: FormInput | None = None, password_form: FormInput | None
     user = current_principal()
     return render_template(
         "identity/profile.html",
-        form=form or _blank({"full_name": user.full_name or "", "phone": user.phone or ""}),
-        password_form=password_form or _blank(),
-        email_form=email_form or _blank(),
+        form=form or FormInput.blank({"full_name": user.full_name or "", "phone": user.phone or ""}),
+        password_form=password_form or FormInput.blank(),
+        email_form=email_form or FormInput.blank(),
         password_prefix=PASSWORD_PREFIX,
         email_prefix=EMAIL_PREFIX,
     )

@@ -48,6 +48,11 @@ class FormInput:
     errors: dict[str, Any]
     values: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def blank(cls, values: Mapping[str, Any] | None = None) -> FormInput:
+        """A form as first shown (a GET): ``values`` to fill in, nothing wrong yet."""
+        return cls({}, {}, dict(values or {}))
+
     @property
     def ok(self) -> bool:
         """True when every field is valid."""

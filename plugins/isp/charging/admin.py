@@ -65,7 +65,7 @@ def _page(form: FormInput, preview: ChargeResult | None = None, status: int = 20
 @web.get("/admin/charges")
 @require("isp.charges.view")
 def admin_charges():
-    return _page(FormInput({}, {}, {"day": tenant_today(current_tenant()).isoformat()}))
+    return _page(FormInput.blank({"day": tenant_today(current_tenant()).isoformat()}))
 
 
 @web.post("/admin/charges")
