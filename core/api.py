@@ -55,7 +55,7 @@ from core.tenants.current import NoTenantError, current_tenant
 from core.tenants.models import Tenant
 from core.tenants.urls import site_path
 from core.web.bounds import page_number, parse_day, parse_id
-from core.web.input import MAX_ID, FormInput, Id, Text, read_form
+from core.web.input import MAX_ID, FormInput, Id, Secret, Text, posted_form, read_form
 from core.web.refusals import Refusal, RefusalSchema, Refused, RefusedSchema, refused_response
 
 __all__ = [
@@ -93,6 +93,7 @@ __all__ = [
     "Refused",
     "RefusedSchema",
     "RoleSpec",
+    "Secret",
     "Settings",
     "SettingsError",
     "SettingsNamespace",
@@ -142,6 +143,7 @@ __all__ = [
     "parse_money",
     "parse_rubles",
     "plugin_settings",
+    "posted_form",
     "public",
     "queue_mail",
     "read_form",

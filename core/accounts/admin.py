@@ -14,7 +14,6 @@ from core.access.guard import can, require
 from core.accounts import service as account_service
 from core.accounts.models import INDIVIDUAL, LEGAL, PersonalAccount
 from core.console.blueprint import blueprint
-from core.console.forms import EmptyForm
 from core.db import session
 from core.db.queries import get_or_404
 from core.identity.targets import target_user_by_login
@@ -56,7 +55,7 @@ def account_new():
     values = {
         k: submitted.get(k, "") for k in ("number", "holder_name", "holder_kind", "holder_inn", "address", "user")
     }
-    if request.method == "POST" and EmptyForm().validate_on_submit():
+    if request.method == "POST":
         user = None
         if values["user"].strip():
             user = target_user_by_login(values["user"])
@@ -81,9 +80,7 @@ def account_new():
                 session.commit()
                 return redirect(url_for("admin.account", account_id=account.id))
         session.rollback()
-    return render_template("admin/account_new.html", values=values, errors=errors, form=EmptyForm()), (
-        400 if errors else 200
-    )
+    return render_template("admin/account_new.html", values=values, errors=errors), (400 if errors else 200)
 
 
 def _period_bounds(tz: ZoneInfo) -> tuple[date, date]:
@@ -112,7 +109,6 @@ def account(account_id: int):
         rows=rows,
         start=start,
         end=end,
-        form=EmptyForm(),
         form_key=uuid.uuid4().hex,
         users=_users_of(acc),
         can=can,
@@ -138,8 +134,6 @@ def _users_of(acc: PersonalAccount):
 @require("payments.manual")
 def account_payment(account_id: int):
     acc = get_or_404(PersonalAccount, account_id)
-    if not EmptyForm().validate_on_submit():
-        return redirect(url_for("admin.account", account_id=acc.id))
     form = read_form(AccountInput()).values
     try:
         amount = parse_rubles(form.get("amount", ""))
@@ -157,8 +151,6 @@ def account_payment(account_id: int):
 @require("ledger.correct")
 def account_correction(account_id: int):
     acc = get_or_404(PersonalAccount, account_id)
-    if not EmptyForm().validate_on_submit():
-        return redirect(url_for("admin.account", account_id=acc.id))
     form = read_form(AccountInput()).values
     text = form.get("amount", "")
     negative = text.startswith("-")
@@ -183,12 +175,11 @@ def account_correction(account_id: int):
 @require("accounts.manage")
 def account_users(account_id: int):
     acc = get_or_404(PersonalAccount, account_id)
-    if EmptyForm().validate_on_submit():
-        user = target_user_by_login(read_form(AccountInput()).values.get("login", ""))
-        if user is None:
-            flash(_("No user with this login."), "error")
-        else:
-            account_service.grant_access(user, acc)
-            session.commit()
-            flash(_("Access given."), "info")
+    user = target_user_by_login(read_form(AccountInput()).values.get("login", ""))
+    if user is None:
+        flash(_("No user with this login."), "error")
+    else:
+        account_service.grant_access(user, acc)
+        session.commit()
+        flash(_("Access given."), "info")
     return redirect(url_for("admin.account", account_id=acc.id))

@@ -1,23 +1,28 @@
-"""Forms of the admin area."""
+"""What the admin area's user forms accept: marshmallow schemas read with ``core.web.input.read_form``."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, TelField
-from wtforms.validators import DataRequired, Length, Optional
+from collections.abc import Iterable
+
+from marshmallow import Schema, fields, validate
+
+from core.i18n import N_
+from core.web.input import Text
 
 
-class NewUserForm(FlaskForm):
-    login = StringField(_l("Login"), validators=[DataRequired(), Length(max=254)])
-    full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
-    email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
-    phone = TelField(_l("Phone"), validators=[Optional(), Length(max=40)])
+class NewUserInput(Schema):
+    login = fields.String(required=True, validate=validate.Length(max=254))
+    full_name = Text(200)
+    email = Text(254)
+    phone = Text(40)
 
 
-class NewStaffForm(NewUserForm):
-    role = SelectField(_l("Role"), choices=[])
+def new_staff_input(roles: Iterable[str]) -> NewUserInput:
+    """The new staff member's form: a user's fields and one of the ``roles`` the caller may give."""
 
+    class NewStaffInput(NewUserInput):
+        role = fields.String(
+            required=True, validate=validate.OneOf(list(roles), error=N_("Choose one of the offered roles."))
+        )
 
-class EmptyForm(FlaskForm):
-    """A form with only the CSRF token, for POST buttons."""
+    return NewStaffInput()

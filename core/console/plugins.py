@@ -8,12 +8,11 @@ from marshmallow import Schema
 
 from core.access.guard import require
 from core.console.blueprint import blueprint
-from core.console.forms import EmptyForm
-from core.console.schema_form import form_fields, raw_from_form
+from core.console.schema_form import form_fields
 from core.db import session
 from core.plugins.enablement import PluginSettingsError, configure_plugin, disable_plugin, enable_plugin
 from core.plugins.state import enabled_plugins, plugin_settings
-from core.web.input import Text, join_messages, read_form
+from core.web.input import Text, form_values, join_messages, read_form
 
 
 class ToggleInput(Schema):
@@ -28,7 +27,6 @@ def plugins():
         "admin/plugins.html",
         infos=[infos[name] for name in sorted(infos)],
         enabled=enabled_plugins(g.tenant),
-        form=EmptyForm(),
     )
 
 
@@ -37,21 +35,20 @@ def plugins():
 def plugin_toggle(name: str):
     if name not in current_app.plugins.infos:
         abort(404)
-    if EmptyForm().validate_on_submit():
-        try:
-            if read_form(ToggleInput()).values.get("enabled") == "1":
-                enable_plugin(g.tenant, name)
-                message = _("Plugin enabled.")
-            else:
-                disable_plugin(g.tenant, name)
-                message = _("Plugin disabled.")
-        except PluginSettingsError as error:
-            session.rollback()
-            reasons = join_messages(error.messages)
-            flash(_("The plugin's saved settings are not valid: %(errors)s", errors=reasons), "error")
+    try:
+        if read_form(ToggleInput()).values.get("enabled") == "1":
+            enable_plugin(g.tenant, name)
+            message = _("Plugin enabled.")
         else:
-            session.commit()
-            flash(message, "info")
+            disable_plugin(g.tenant, name)
+            message = _("Plugin disabled.")
+    except PluginSettingsError as error:
+        session.rollback()
+        reasons = join_messages(error.messages)
+        flash(_("The plugin's saved settings are not valid: %(errors)s", errors=reasons), "error")
+    else:
+        session.commit()
+        flash(message, "info")
     return redirect(url_for("admin.plugins"))
 
 
@@ -65,8 +62,8 @@ def plugin_settings_page(name: str):
     errors: dict = {}
     values = plugin_settings(g.tenant, name)
     status = 200
-    if request.method == "POST" and schema is not None and EmptyForm().validate_on_submit():
-        raw = raw_from_form(schema)
+    if request.method == "POST" and schema is not None:
+        raw = form_values(schema)
         try:
             configure_plugin(g.tenant, name, raw)
         except PluginSettingsError as error:
@@ -81,5 +78,4 @@ def plugin_settings_page(name: str):
         info=info,
         fields=form_fields(schema, values) if schema else [],
         errors=errors,
-        form=EmptyForm(),
     ), status

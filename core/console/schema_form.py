@@ -8,8 +8,6 @@ from typing import Any
 from flask_babel import gettext
 from marshmallow import Schema, fields, missing, validate
 
-from core.web.input import form_values
-
 
 @dataclass(frozen=True)
 class FormField:
@@ -75,8 +73,3 @@ def form_fields(schema: Schema, values: dict[str, Any], prefix: str = "") -> lis
             help_text, value = " ".join(t for t in (help_text, stored) if t), None
         out.append(FormField(prefix + name, label, kind, value, choices, help_text))
     return out
-
-
-def raw_from_form(schema: Schema, prefix: str = "") -> dict[str, Any]:
-    """The submitted form as the raw dict ``schema`` validates (read the one input path's way)."""
-    return form_values(schema, prefix=prefix)

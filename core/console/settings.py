@@ -9,14 +9,14 @@ from marshmallow import ValidationError
 from core.access.guard import require
 from core.audit.service import record as audit
 from core.console.blueprint import blueprint
-from core.console.forms import EmptyForm
-from core.console.schema_form import form_fields, raw_from_form
+from core.console.schema_form import form_fields
 from core.db import session
 from core.payments.paykeeper import SETTINGS as PAYKEEPER
 from core.settings.service import SettingsError, get_settings, save_settings, schema_for
 from core.tenants.logo import LOGO_MAX_BYTES, logo_type
 from core.tenants.schemas import BankSchema, BrandingSchema, ContactsSchema, LegalSchema
 from core.tenants.urls import external_url
+from core.web.input import form_values
 
 SECTIONS = {
     "branding": BrandingSchema,
@@ -42,12 +42,12 @@ def settings():
     current = {name: dict(getattr(tenant, name) or {}) for name in SECTIONS}
     errors: dict = {}
     status = 200
-    if request.method == "POST" and EmptyForm().validate_on_submit():
+    if request.method == "POST":
         loaded: dict[str, dict] = {}
         submitted: dict[str, dict] = {}
         for name, schema_cls in SECTIONS.items():
             schema = schema_cls(exclude=("logo",)) if name == "branding" else schema_cls()
-            raw = raw_from_form(schema, f"{name}.")
+            raw = form_values(schema, prefix=f"{name}.")
             submitted[name] = raw
             try:
                 loaded[name] = schema.load(raw)
@@ -72,7 +72,7 @@ def settings():
             session.commit()
             flash(_("Settings saved."), "info")
             return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", sections=_sections(current), errors=errors, form=EmptyForm()), status
+    return render_template("admin/settings.html", sections=_sections(current), errors=errors), status
 
 
 @blueprint.route("/settings/payments", methods=["GET", "POST"])
@@ -83,8 +83,8 @@ def payment_settings():
     values = get_settings(PAYKEEPER)
     errors: dict = {}
     status = 200
-    if request.method == "POST" and EmptyForm().validate_on_submit():
-        raw = raw_from_form(schema)
+    if request.method == "POST":
+        raw = form_values(schema)
         try:
             save_settings(PAYKEEPER, raw)  # an empty secret keeps the stored one; the audit sees it redacted
         except SettingsError as error:
@@ -99,5 +99,4 @@ def payment_settings():
         fields=form_fields(schema, values),
         errors=errors,
         notify_url=external_url(g.tenant, "gateway.paykeeper_notify"),
-        form=EmptyForm(),
     ), status

@@ -10,14 +10,14 @@ from sqlalchemy import select
 from core.access.guard import require
 from core.access.models import Role, RoleAssignment
 from core.console.blueprint import blueprint
-from core.console.forms import EmptyForm, NewUserForm
+from core.console.forms import NewUserInput
 from core.db import session
 from core.identity import service
 from core.identity.forms import login_label
 from core.identity.models import USER_ACTIVE, USER_BLOCKED, USER_DELETED, User
 from core.identity.targets import target_user
 from core.web.bounds import page_number
-from core.web.input import Text, read_form
+from core.web.input import FormInput, Text, read_form
 
 PAGE_SIZE = 50
 STATUS_MESSAGES = {
@@ -57,43 +57,42 @@ def subscribers():
 @blueprint.route("/subscribers/new", methods=["GET", "POST"])
 @require("subscribers.manage")
 def new_subscriber():
-    form = NewUserForm()
-    form.login.label.text = login_label(g.tenant.login_identifier)
-    if form.validate_on_submit():
+    schema = NewUserInput()
+    form = read_form(schema) if request.method == "POST" else FormInput.blank()
+    if request.method == "POST" and form.ok:
         try:
             user, password = service.create_user(
                 g.tenant,
-                form.login.data,
-                full_name=form.full_name.data or "",
-                email=form.email.data or None,
-                phone=form.phone.data or "",
+                form.data["login"],
+                full_name=form.data["full_name"],
+                email=form.data["email"] or None,
+                phone=form.data["phone"],
             )
         except service.IdentityError as error:
             session.rollback()
-            getattr(form, error.field, form.login).errors.append(error.message)
+            form.add_error(error.field if error.field in schema.fields else "login", error.message)
         else:
             session.commit()
             return render_template("admin/credentials.html", user=user, password=password)
-    return render_template("admin/subscriber_new.html", form=form)
+    return render_template("admin/subscriber_new.html", form=form, label=login_label(g.tenant.login_identifier))
 
 
 @blueprint.get("/subscribers/<int:user_id>")
 @require("subscribers.view")
 def subscriber(user_id: int):
     user = target_user(user_id)
-    return render_template("admin/subscriber.html", user=user, form=EmptyForm())
+    return render_template("admin/subscriber.html", user=user)
 
 
 @blueprint.post("/subscribers/<int:user_id>/status")
 @require("subscribers.manage")
 def subscriber_status(user_id: int):
     user = target_user(user_id)
-    if EmptyForm().validate_on_submit():
-        status = read_form(StatusInput()).values.get("status")
-        if status in (USER_ACTIVE, USER_BLOCKED, USER_DELETED):
-            service.set_status(user, status)
-            session.commit()
-            flash(STATUS_MESSAGES[status], "info")
+    status = read_form(StatusInput()).values.get("status")
+    if status in (USER_ACTIVE, USER_BLOCKED, USER_DELETED):
+        service.set_status(user, status)
+        session.commit()
+        flash(STATUS_MESSAGES[status], "info")
     return redirect(url_for("admin.subscriber", user_id=user.id))
 
 
@@ -101,8 +100,6 @@ def subscriber_status(user_id: int):
 @require("subscribers.manage")
 def subscriber_password(user_id: int):
     user = target_user(user_id)
-    if not EmptyForm().validate_on_submit():
-        return redirect(url_for("admin.subscriber", user_id=user.id))
     password = service.reset_password_by_operator(user)
     session.commit()
     return render_template("admin/credentials.html", user=user, password=password)

@@ -1,14 +1,17 @@
-"""Forms of the login, password and profile pages (CSRF-protected by Flask-WTF)."""
+"""What the login, password and profile pages accept: marshmallow schemas read with ``core.web.input.read_form``."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField, TelField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from typing import Any
 
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, validates_schema
+from marshmallow.validate import Length
+
+from core.i18n import N_
 from core.identity.identifiers import LOGIN_ACCOUNT, LOGIN_CONTRACT, MAX_LOGIN_LENGTH
 from core.identity.passwords import MAX_PASSWORD_LENGTH
+from core.web.input import Secret, Text
 
 LOGIN_LABELS = {
     LOGIN_CONTRACT: _l("Contract number"),
@@ -18,39 +21,43 @@ LOGIN_LABELS = {
 
 
 def login_label(policy: str):
+    """The label of the login field for the tenant's login policy (contract, personal account, e-mail …)."""
     return LOGIN_LABELS.get(policy, _l("Login"))
 
 
-class LoginForm(FlaskForm):
-    login = StringField(_l("Login"), validators=[DataRequired(), Length(max=MAX_LOGIN_LENGTH)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
+class LoginInput(Schema):
+    login = fields.String(required=True, validate=Length(max=MAX_LOGIN_LENGTH))
+    password = Secret(MAX_PASSWORD_LENGTH, required=True)
 
 
-class ResetRequestForm(FlaskForm):
-    login = StringField(_l("Login"), validators=[DataRequired(), Length(max=MAX_LOGIN_LENGTH)])
+class ResetRequestInput(Schema):
+    login = fields.String(required=True, validate=Length(max=MAX_LOGIN_LENGTH))
 
 
-class ConfirmForm(FlaskForm):
-    """Just the CSRF token: a button that confirms an action a mailed link asked for."""
+class NewPasswordInput(Schema):
+    new_password = Secret(MAX_PASSWORD_LENGTH, required=True)
+    confirm = Secret(MAX_PASSWORD_LENGTH, required=True)
+
+    @validates_schema
+    def _same_twice(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if data["new_password"] != data["confirm"]:
+            raise ValidationError({"confirm": [N_("The passwords do not match.")]})
 
 
-class NewPasswordForm(FlaskForm):
-    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords do not match."))],
-    )
+class PasswordChangeInput(NewPasswordInput):
+    current_password = Secret(MAX_PASSWORD_LENGTH, required=True)
 
 
-class PasswordChangeForm(NewPasswordForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+class ProfileInput(Schema):
+    full_name = Text(200)
+    phone = Text(40)
 
 
-class ProfileForm(FlaskForm):
-    full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
-    phone = TelField(_l("Phone"), validators=[Optional(), Length(max=40)])
+class EmailChangeInput(Schema):
+    email = fields.String(required=True, validate=Length(max=254))
+    password = Secret(MAX_PASSWORD_LENGTH, required=True)
 
 
-class EmailChangeForm(FlaskForm):
-    email = EmailField(_l("New e-mail"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Your password"), validators=[DataRequired()])
+#: The prefixes of the two smaller forms on the profile page (their inputs are named ``pw-…`` and ``em-…``).
+PASSWORD_PREFIX = "pw-"
+EMAIL_PREFIX = "em-"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import Schema, fields
 from sqlalchemy import select
@@ -11,13 +11,13 @@ from core.access.guard import current_principal, require
 from core.access.models import Role, RoleAssignment
 from core.access.service import assign_role, assignable_roles, can_assign, revoke_role, user_roles
 from core.console.blueprint import blueprint
-from core.console.forms import EmptyForm, NewStaffForm
+from core.console.forms import new_staff_input
 from core.db import session
 from core.identity import service
 from core.identity.forms import login_label
 from core.identity.models import User
 from core.identity.targets import target_user
-from core.web.input import Text, read_form
+from core.web.input import FormInput, Text, read_form
 
 STAFF_ROLE_EXCLUDED = {"subscriber"}
 
@@ -56,26 +56,28 @@ def staff():
 @blueprint.route("/staff/new", methods=["GET", "POST"])
 @require("staff.manage")
 def new_staff():
-    form = NewStaffForm()
-    form.login.label.text = login_label(g.tenant.login_identifier)
-    form.role.choices = [(r.code, _(r.title)) for r in _grantable_staff_roles()]
-    if form.validate_on_submit():
+    choices = [(r.code, _(r.title)) for r in _grantable_staff_roles()]
+    schema = new_staff_input(code for code, _title in choices)
+    form = read_form(schema) if request.method == "POST" else FormInput.blank()
+    if request.method == "POST" and form.ok:
         try:
             user, password = service.create_user(
                 g.tenant,
-                form.login.data,
-                full_name=form.full_name.data or "",
-                email=form.email.data or None,
-                phone=form.phone.data or "",
-                roles=(form.role.data,),
+                form.data["login"],
+                full_name=form.data["full_name"],
+                email=form.data["email"] or None,
+                phone=form.data["phone"],
+                roles=(form.data["role"],),
             )
         except service.IdentityError as error:
             session.rollback()
-            getattr(form, error.field, form.login).errors.append(error.message)
+            form.add_error(error.field if error.field in schema.fields else "login", error.message)
         else:
             session.commit()
             return render_template("admin/credentials.html", user=user, password=password)
-    return render_template("admin/staff_new.html", form=form)
+    return render_template(
+        "admin/staff_new.html", form=form, label=login_label(g.tenant.login_identifier), roles=choices
+    )
 
 
 @blueprint.route("/staff/<int:user_id>", methods=["GET", "POST"])
@@ -83,8 +85,7 @@ def new_staff():
 def staff_member(user_id: int):
     user = target_user(user_id)
     roles = _grantable_staff_roles()
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if request.method == "POST":
         wanted = set(read_form(RolesInput()).values.get("roles", []))
         held = {a.role.code for a in user_roles(user) if a.organization_id is None}
         for role in roles:
@@ -96,4 +97,4 @@ def staff_member(user_id: int):
         flash(_("Roles saved."), "info")
         return redirect(url_for("admin.staff_member", user_id=user.id))
     held = {a.role.code for a in user_roles(user) if a.organization_id is None}
-    return render_template("admin/staff_member.html", user=user, roles=roles, held=held, form=form)
+    return render_template("admin/staff_member.html", user=user, roles=roles, held=held)

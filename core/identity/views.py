@@ -12,13 +12,14 @@ from core.access.guard import current_principal, public, require
 from core.db import session
 from core.identity import service, throttle
 from core.identity.forms import (
-    ConfirmForm,
-    EmailChangeForm,
-    LoginForm,
-    NewPasswordForm,
-    PasswordChangeForm,
-    ProfileForm,
-    ResetRequestForm,
+    EMAIL_PREFIX,
+    PASSWORD_PREFIX,
+    EmailChangeInput,
+    LoginInput,
+    NewPasswordInput,
+    PasswordChangeInput,
+    ProfileInput,
+    ResetRequestInput,
     login_label,
 )
 from core.identity.models import User
@@ -28,15 +29,16 @@ from core.identity.tokens import PASSWORD_RESET, peek_token
 from core.plugins.manager import flatten
 from core.plugins.state import tenant_hooks
 from core.tenants.urls import external_url
+from core.web.input import FormInput, read_form
 from core.web.urls import safe_next
 
 blueprint = Blueprint("identity", __name__)
 
 
-def _apply_errors(form, error: service.IdentityError) -> None:
-    field = getattr(form, error.field, None)
-    if field is not None:
-        field.errors = [*list(field.errors), error.message]
+def _apply_errors(form: FormInput, schema, error: service.IdentityError) -> None:
+    """A service's refusal next to the field it is about, or as a flash when it is about no field of the form."""
+    if error.field in schema.fields:
+        form.add_error(error.field, error.message)
     else:
         flash(error.message, "error")
 
@@ -51,12 +53,12 @@ def _login_variants() -> tuple[list, object | None]:
 @blueprint.route("/login", methods=["GET", "POST"])
 @public
 def login():
-    form = LoginForm()
-    form.login.label.text = login_label(g.tenant.login_identifier)
+    form = read_form(LoginInput()) if request.method == "POST" else FormInput.blank()
+    label = login_label(g.tenant.login_identifier)
     variants, variant = _login_variants()
     error = None
-    if form.validate_on_submit():
-        result = service.authenticate(g.tenant, form.login.data, form.password.data, request.remote_addr or "")
+    if request.method == "POST" and form.ok:
+        result = service.authenticate(g.tenant, form.data["login"], form.data["password"], request.remote_addr or "")
         if result.user is not None and variant is not None and not variant.accepts(result.user):
             right = next((v for v in variants if v.accepts(result.user)), None)
             session.commit()
@@ -66,7 +68,7 @@ def login():
                 else _("This login cannot be used here. Please contact the provider.")
             )
             return render_template(
-                "identity/login.html", form=form, error=error, variants=variants, variant=variant
+                "identity/login.html", form=form, label=label, error=error, variants=variants, variant=variant
             ), 401
         if result.user is not None:
             ttl = timedelta(hours=current_app.config["SESSION_TTL_HOURS"])
@@ -85,9 +87,9 @@ def login():
             error = _("Your account is blocked. Please contact the provider.")
         else:
             error = _("Wrong login or password.")
-    return render_template("identity/login.html", form=form, error=error, variants=variants, variant=variant), (
-        200 if error is None else 401
-    )
+    return render_template(
+        "identity/login.html", form=form, label=label, error=error, variants=variants, variant=variant
+    ), (200 if error is None else 401)
 
 
 @blueprint.post("/logout")
@@ -105,18 +107,17 @@ def logout():
 @blueprint.route("/password/reset", methods=["GET", "POST"])
 @public
 def reset_request():
-    form = ResetRequestForm()
-    form.login.label.text = login_label(g.tenant.login_identifier)
-    if form.validate_on_submit():
+    form = read_form(ResetRequestInput()) if request.method == "POST" else FormInput.blank()
+    if request.method == "POST" and form.ok:
         service.request_password_reset(
             g.tenant,
-            form.login.data,
+            form.data["login"],
             request.remote_addr or "",
             link_for=lambda secret: external_url(g.tenant, "identity.reset_password", token=secret),
         )
         session.commit()
         return render_template("identity/reset_sent.html")
-    return render_template("identity/reset_request.html", form=form)
+    return render_template("identity/reset_request.html", form=form, label=login_label(g.tenant.login_identifier))
 
 
 @blueprint.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -129,13 +130,14 @@ def reset_password(token: str):
         return _send_new_password(token)
     user = session.get(User, row.user_id)
     min_length = min_password_length(staff=user is not None and service.is_staff(user))
-    form = NewPasswordForm()
-    if form.validate_on_submit():
+    schema = NewPasswordInput()
+    form = read_form(schema) if request.method == "POST" else FormInput.blank()
+    if request.method == "POST" and form.ok:
         try:
-            service.reset_password_with_token(token, form.new_password.data)
+            service.reset_password_with_token(token, form.data["new_password"])
         except service.IdentityError as error:
             session.rollback()
-            _apply_errors(form, error)
+            _apply_errors(form, schema, error)
         else:
             session.commit()
             flash(_("Your password is changed. Log in with the new password."), "info")
@@ -145,8 +147,7 @@ def reset_password(token: str):
 
 def _send_new_password(token: str):
     """The tenant mails new passwords: the link asks to confirm, and only then the password changes."""
-    form = ConfirmForm()
-    if form.validate_on_submit():
+    if request.method == "POST":
         try:
             service.send_new_password(g.tenant, token)
         except service.IdentityError as error:
@@ -158,78 +159,83 @@ def _send_new_password(token: str):
             title=_("Check your e-mail"),
             message=_("We have sent you a new password. Your other sessions have been logged out."),
         )
-    return render_template("identity/reset_confirm.html", form=form)
+    return render_template("identity/reset_confirm.html")
+
+
+def _profile_page(form: FormInput | None = None, password_form: FormInput | None = None, email_form=None):
+    """The profile page with its three forms; the one just posted shows what was typed and what is wrong."""
+    user = current_principal()
+    return render_template(
+        "identity/profile.html",
+        form=form or FormInput.blank({"full_name": user.full_name or "", "phone": user.phone or ""}),
+        password_form=password_form or FormInput.blank(),
+        email_form=email_form or FormInput.blank(),
+        password_prefix=PASSWORD_PREFIX,
+        email_prefix=EMAIL_PREFIX,
+    )
 
 
 @blueprint.route("/profile", methods=["GET", "POST"])
 @require()
 def profile():
     user = current_principal()
-    form = ProfileForm(obj=user)
-    if form.validate_on_submit():
-        service.update_profile(user, full_name=form.full_name.data or "", phone=form.phone.data or "")
+    if request.method == "GET":
+        return _profile_page()
+    form = read_form(ProfileInput())
+    if form.ok:
+        service.update_profile(user, full_name=form.data["full_name"], phone=form.data["phone"])
         session.commit()
         flash(_("Profile saved."), "info")
         return redirect(url_for("identity.profile"))
-    return render_template(
-        "identity/profile.html",
-        form=form,
-        password_form=PasswordChangeForm(prefix="pw"),
-        email_form=EmailChangeForm(prefix="em"),
-    )
+    return _profile_page(form=form)
 
 
 @blueprint.post("/profile/password")
 @require()
 def change_password():
     user = current_principal()
-    form = PasswordChangeForm(prefix="pw")
-    if form.validate_on_submit():
+    schema = PasswordChangeInput()
+    form = read_form(schema, prefix=PASSWORD_PREFIX)
+    if form.ok:
         try:
             service.change_password(
-                user, form.current_password.data, form.new_password.data, keep=g.get("auth_session")
+                user, form.data["current_password"], form.data["new_password"], keep=g.get("auth_session")
             )
         except service.IdentityError as error:
             session.rollback()
-            _apply_errors(form, error)
+            _apply_errors(form, schema, error)
         else:
             session.commit()
             flash(_("Password changed. Your other sessions have been logged out."), "info")
             return redirect(url_for("identity.profile"))
-    return render_template(
-        "identity/profile.html", form=ProfileForm(obj=user), password_form=form, email_form=EmailChangeForm(prefix="em")
-    ), 400
+    return _profile_page(password_form=form), 400
 
 
 @blueprint.post("/profile/email")
 @require()
 def change_email():
     user = current_principal()
-    form = EmailChangeForm(prefix="em")
-    if form.validate_on_submit():
+    schema = EmailChangeInput()
+    form = read_form(schema, prefix=EMAIL_PREFIX)
+    if form.ok:
         try:
             service.request_email_change(
                 g.tenant,
                 user,
-                form.password.data,
-                form.email.data,
+                form.data["password"],
+                form.data["email"],
                 link_for=lambda secret: external_url(g.tenant, "identity.confirm_email", token=secret),
             )
         except service.IdentityError as error:
             session.rollback()
-            _apply_errors(form, error)
+            _apply_errors(form, schema, error)
         else:
             session.commit()
             flash(
                 _("We sent a confirmation link to the new address. The change takes effect when you open it."), "info"
             )
             return redirect(url_for("identity.profile"))
-    return render_template(
-        "identity/profile.html",
-        form=ProfileForm(obj=user),
-        password_form=PasswordChangeForm(prefix="pw"),
-        email_form=form,
-    ), 400
+    return _profile_page(email_form=form), 400
 
 
 @blueprint.get("/profile/email/confirm/<token>")

@@ -5,32 +5,38 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from marshmallow import Schema, fields, validate
 
 from core.access.guard import current_principal, require
 from core.console.blueprint import blueprint
-from core.console.forms import EmptyForm
 from core.db import session, utcnow
+from core.i18n import N_
 from core.news import service
 from core.news.audiences import describe, offered_audiences
 from core.tenants.current import current_tenant
+from core.web.input import FormInput, read_form
 
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+#: How a ``datetime-local`` input shows a time (and what it posts back).
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class NewsForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=20000)])
-    published_at = DateTimeLocalField(_l("Publish at"), validators=[Optional()], format=DATETIME_FORMATS)
-    expires_at = DateTimeLocalField(_l("Show until"), validators=[Optional()], format=DATETIME_FORMATS)
-    important = BooleanField(_l("Important: a banner on every page until the reader dismisses it"))
-    public = BooleanField(_l("Public: visitors who are not logged in may read it, also in the news feed"))
-    audience = SelectField(_l("Audience"), choices=[], default="")
+def news_input(audiences: list[str]) -> Schema:
+    """The news form: title and text, when it shows, whether it is important or public, and one of ``audiences``."""
+
+    class NewsInput(Schema):
+        title = fields.String(required=True, validate=validate.Length(max=200))
+        body = fields.String(required=True, validate=validate.Length(max=20000))
+        published_at = fields.NaiveDateTime(load_default=None)
+        expires_at = fields.NaiveDateTime(load_default=None)
+        important = fields.Boolean(load_default=False)
+        public = fields.Boolean(load_default=False)
+        audience = fields.String(
+            load_default="", validate=validate.OneOf(audiences, error=N_("Choose an audience from the list."))
+        )
+
+    return NewsInput()
 
 
 def _zone() -> ZoneInfo:
@@ -42,8 +48,9 @@ def _to_utc(local: datetime | None) -> datetime | None:
     return local.replace(tzinfo=_zone()).astimezone(UTC) if local is not None else None
 
 
-def _to_local(moment: datetime | None) -> datetime | None:
-    return moment.astimezone(_zone()).replace(tzinfo=None, second=0, microsecond=0) if moment is not None else None
+def _to_local(moment: datetime | None) -> str:
+    """A stored time as the ``datetime-local`` input shows it, in the provider's time zone."""
+    return moment.astimezone(_zone()).strftime(LOCAL_FORMAT) if moment is not None else ""
 
 
 def _audience_choices() -> list[tuple[str, str]]:
@@ -58,22 +65,23 @@ def _audience_value(raw: str) -> dict:
     return {"filter": key, "value": value} if raw else {}
 
 
-def _save(form: NewsForm, item):
+def _save(form: FormInput, item):
+    data = form.data
     try:
         saved = service.save_item(
             item,
-            title=form.title.data or "",
-            body=form.body.data or "",
-            published_at=_to_utc(form.published_at.data),
-            expires_at=_to_utc(form.expires_at.data),
-            important=form.important.data,
-            public=form.public.data,
-            audience=_audience_value(form.audience.data or ""),
+            title=data["title"],
+            body=data["body"],
+            published_at=_to_utc(data["published_at"]),
+            expires_at=_to_utc(data["expires_at"]),
+            important=data["important"],
+            public=data["public"],
+            audience=_audience_value(data["audience"]),
             author=current_principal(),
         )
     except service.NewsError as error:
         session.rollback()
-        getattr(form, error.field).errors.append(error.message)
+        form.add_error(error.field, error.message)
         return None
     session.commit()
     if service.is_live(saved):
@@ -81,6 +89,10 @@ def _save(form: NewsForm, item):
     else:
         flash(_("The news is scheduled."), "success")
     return redirect(url_for("admin.news"))
+
+
+def _news_page(form: FormInput, item, choices: list[tuple[str, str]]):
+    return render_template("admin/news_form.html", form=form, item=item, choices=choices, now=utcnow())
 
 
 @blueprint.get("/news")
@@ -99,15 +111,15 @@ def news():
 @blueprint.route("/news/new", methods=["GET", "POST"])
 @require(service.MANAGE)
 def new_news():
-    form = NewsForm()
-    form.audience.choices = _audience_choices()
-    if not form.is_submitted():
-        form.public.data = True
-    if form.validate_on_submit():
+    choices = _audience_choices()
+    if request.method == "GET":
+        return _news_page(FormInput.blank({"public": True}), None, choices)
+    form = read_form(news_input([value for value, _label in choices]))
+    if form.ok:
         response = _save(form, None)
         if response is not None:
             return response
-    return render_template("admin/news_form.html", form=form, item=None, delete_form=None)
+    return _news_page(form, None, choices)
 
 
 @blueprint.route("/news/<int:news_id>", methods=["GET", "POST"])
@@ -116,23 +128,29 @@ def news_item(news_id: int):
     item = service.get_item(news_id)
     if item is None:
         abort(404)
-    form = NewsForm()
-    form.audience.choices = _audience_choices()
+    choices = _audience_choices()
     audience = item.audience or {}
     current = f"{audience['filter']}:{audience['value']}" if audience else ""
-    if current not in {value for value, _label in form.audience.choices}:
+    if current not in {value for value, _label in choices}:
         # The plugin that offered this audience is off now: keep it selectable, so saving keeps it.
-        form.audience.choices.append((current, describe(audience, offered_audiences(g.tenant)) or current))
-    if not form.is_submitted():
-        form.title.data, form.body.data = item.title, item.body
-        form.published_at.data, form.expires_at.data = _to_local(item.published_at), _to_local(item.expires_at)
-        form.important.data, form.public.data = item.important, item.public
-        form.audience.data = current
-    if form.validate_on_submit():
+        choices.append((current, describe(audience, offered_audiences(g.tenant)) or current))
+    if request.method == "GET":
+        shown = {
+            "title": item.title,
+            "body": item.body,
+            "published_at": _to_local(item.published_at),
+            "expires_at": _to_local(item.expires_at),
+            "important": item.important,
+            "public": item.public,
+            "audience": current,
+        }
+        return _news_page(FormInput.blank(shown), item, choices)
+    form = read_form(news_input([value for value, _label in choices]))
+    if form.ok:
         response = _save(form, item)
         if response is not None:
             return response
-    return render_template("admin/news_form.html", form=form, item=item, delete_form=EmptyForm(), now=utcnow())
+    return _news_page(form, item, choices)
 
 
 @blueprint.post("/news/<int:news_id>/delete")
@@ -141,8 +159,7 @@ def delete_news(news_id: int):
     item = service.get_item(news_id)
     if item is None:
         abort(404)
-    if EmptyForm().validate_on_submit():
-        service.delete_item(item)
-        session.commit()
-        flash(_("The news is deleted."), "success")
+    service.delete_item(item)
+    session.commit()
+    flash(_("The news is deleted."), "success")
     return redirect(url_for("admin.news"))

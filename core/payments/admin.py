@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from marshmallow import Schema, fields, validate
 from sqlalchemy import select
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length
 
 from core.access.guard import current_principal, require
 from core.accounts.service import find_account
 from core.console.blueprint import blueprint
-from core.console.forms import EmptyForm
 from core.db import session
 from core.db.queries import get_or_404
 from core.money.format import format_money
@@ -22,14 +18,17 @@ from core.payments.registry import Problem
 from core.payments.service import PaymentError, move_from_suspense
 from core.payments.uploads import MAX_UPLOAD_BYTES, problems_of, queue_upload, upload_status
 from core.web.bounds import page_number
+from core.web.input import read_form
 
 PAGE_SIZE = 50
 UPLOADS_SHOWN = 20
 
 
-class MoveForm(FlaskForm):
-    account = StringField(_l("Personal account"), validators=[DataRequired(), Length(max=40)])
-    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
+class MoveInput(Schema):
+    """Where an unidentified payment goes, and why."""
+
+    account = fields.String(required=True, validate=validate.Length(max=40))
+    reason = fields.String(required=True, validate=validate.Length(max=300))
 
 
 def money(kopecks: int) -> str:
@@ -57,7 +56,7 @@ def _registry_upload_limit(endpoint: str | None, _values: dict | None) -> None:
 @require("payments.import")
 def registries():
     error = None
-    if request.method == "POST" and EmptyForm().validate_on_submit():
+    if request.method == "POST":
         upload = request.files.get("registry")
         if upload is None or not upload.filename:
             error = _("Choose the registry file.")
@@ -88,7 +87,6 @@ def registries():
         page=page,
         has_next=len(rows) > PAGE_SIZE,
         error=error,
-        form=EmptyForm(),
         money=money,
     ), (400 if error else 200)
 
@@ -146,7 +144,6 @@ def _suspense_page(errors: dict[int, dict[str, list[str]]] | None = None, values
         has_next=len(rows) > PAGE_SIZE,
         errors=errors or {},
         values=values or {},
-        form=EmptyForm(),
         money=money,
     ), (400 if errors else 200)
 
@@ -161,14 +158,14 @@ def suspense():
 @require("payments.suspense")
 def suspense_move(payment_id: int):
     payment = get_or_404(Payment, payment_id)
-    form = MoveForm()
-    if form.validate_on_submit():
-        account = find_account(form.account.data)
+    form = read_form(MoveInput())
+    if form.ok:
+        account = find_account(form.data["account"])
         if account is None:
-            form.account.errors = [*form.account.errors, _("There is no personal account with this number.")]
+            form.add_error("account", _("There is no personal account with this number."))
         else:
             try:
-                move_from_suspense(payment, account, form.reason.data.strip())
+                move_from_suspense(payment, account, form.data["reason"])
             except PaymentError:
                 session.rollback()
                 flash(_("This payment is no longer in suspense."), "error")
@@ -184,6 +181,4 @@ def suspense_move(payment_id: int):
                     "info",
                 )
             return redirect(url_for("admin.suspense"))
-    errors = {payment.id: {name: list(field.errors) for name, field in form._fields.items() if field.errors}}
-    values = {payment.id: {"account": form.account.data or "", "reason": form.reason.data or ""}}
-    return _suspense_page(errors, values)
+    return _suspense_page({payment.id: form.errors}, {payment.id: form.values})

@@ -20,7 +20,7 @@ from core.money.format import format_money
 from core.payments import paykeeper
 from core.payments.models import CARD, CREATED, MOVED, POSTED, SUSPENSE, Payment
 from core.tenants.urls import external_url
-from core.web.input import Text, read_form
+from core.web.input import Text, posted_form, read_form
 
 blueprint = Blueprint("gateway", __name__, url_prefix="/payments")
 
@@ -67,7 +67,7 @@ class SandboxPayment(Schema):
 @csrf.exempt
 def paykeeper_notify():
     """PayKeeper's server-to-server notification of a payment (form POST); answers plain text."""
-    status, body = paykeeper.handle_notification(request.form.to_dict(flat=True), request.remote_addr or "")
+    status, body = paykeeper.handle_notification(posted_form().to_dict(flat=True), request.remote_addr or "")
     session.commit()
     return Response(body, status=status, mimetype="text/plain")
 

@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from core.access.guard import require
 from core.audit.service import record as audit
-from core.console.forms import EmptyForm
 from core.db import session
 from core.tenants.models import PLATFORM_SLUG, TENANT_ACTIVE, TENANT_SUSPENDED, Tenant
 from core.web.input import Text, read_form
@@ -33,7 +32,7 @@ def only_on_platform_site():
 @require("platform.tenants")
 def tenants():
     rows = list(session.scalars(select(Tenant).where(Tenant.slug != PLATFORM_SLUG).order_by(Tenant.slug)))
-    return render_template("platform/tenants.html", tenants=rows, form=EmptyForm())
+    return render_template("platform/tenants.html", tenants=rows)
 
 
 @blueprint.post("/tenants/<int:tenant_id>/status")
@@ -43,7 +42,7 @@ def tenant_status(tenant_id: int):
     if tenant is None or tenant.is_platform:
         abort(404)
     status = read_form(StatusForm()).data.get("status")
-    if EmptyForm().validate_on_submit() and status in (TENANT_ACTIVE, TENANT_SUSPENDED):
+    if status in (TENANT_ACTIVE, TENANT_SUSPENDED):
         before = tenant.status
         tenant.status = status
         audit("tenant.status", "tenant", tenant.slug, {"status": before}, {"status": status})

@@ -10,10 +10,10 @@ from marshmallow import Schema, fields
 
 from core.access.guard import require
 from core.accounts.service import user_may_use
+from core.money.api import MONTH, OwedSchema
 from core.receipts.model import build_receipt
 from core.receipts.views import render_receipt_pdf
 from core.rest.lookup import BEARER, found_first
-from core.money.api import MONTH, OwedSchema
 from core.tenants.current import current_tenant
 
 blueprint = Blueprint(

@@ -12,7 +12,6 @@ from marshmallow import Schema, fields
 
 from core.access.guard import require
 from core.console.blueprint import blueprint
-from core.console.forms import EmptyForm
 from core.db import session
 from core.db.queries import get_or_404
 from core.settings.service import SettingsError, save_settings
@@ -85,7 +84,6 @@ def _visit_page(visit: VisitRequest, errors: dict | None = None, status: int = 2
         },
         can_schedule=visit.status in (REQUESTED, SCHEDULED),
         can_finish=visit.status == SCHEDULED,
-        form=EmptyForm(),
     ), status
 
 
@@ -243,6 +241,6 @@ def visit_settings_page():
                 flash(_("Settings saved."), "info")
                 return redirect(url_for("admin.visit_settings_page"))
     weekdays = [(n, format_date(A_MONDAY + timedelta(days=n - 1), "EEEE")) for n in range(1, 8)]
-    return render_template(
-        "admin/visit_settings.html", values=values, errors=errors, weekdays=weekdays, form=EmptyForm()
-    ), (400 if errors else 200)
+    return render_template("admin/visit_settings.html", values=values, errors=errors, weekdays=weekdays), (
+        400 if errors else 200
+    )

@@ -13,7 +13,6 @@ from marshmallow import Schema, fields, validate
 
 from core.access.guard import current_principal, require
 from core.accounts.service import accounts_of
-from core.console.forms import EmptyForm
 from core.db import session
 from core.files.storage import MAX_BYTES
 from core.visits import service, slots
@@ -175,7 +174,6 @@ def new():
         errors=errors,
         max_photos=service.MAX_PHOTOS,
         max_mb=MAX_BYTES // (1024 * 1024),
-        form=EmptyForm(),
         other=OTHER_ADDRESS,
     ), (400 if errors else 200)
 
@@ -193,7 +191,6 @@ def _detail_page(visit: VisitRequest, errors: dict | None = None, status: int = 
         preferred=[(date.fromisoformat(p["date"]), p["window"]) for p in visit.preferred or []],
         errors=errors or {},
         values=read_form(RatingForm()).values if request.method == "POST" else {},
-        form=EmptyForm(),
     ), status
 
 

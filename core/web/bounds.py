@@ -137,7 +137,9 @@ def refuse_bad_input() -> None:
     if _has_forbidden(request.args.keys()):
         raise BadRequest(_("The address contains a character that is not allowed."))
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        form = request.form
+        from core.web.input import posted_form  # the input helper needs this module's bounds
+
+        form = posted_form()
         if _has_forbidden(form.keys()) or _has_forbidden(v for _k, v in form.items(multi=True)):
             raise BadRequest(_("The form contains a character that is not allowed."))
         if _has_forbidden(f.filename or "" for f in request.files.values()):

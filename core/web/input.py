@@ -14,8 +14,10 @@ A view declares what it accepts as a schema and calls :func:`read_form`::
 CSRF is checked for every POST by Flask-WTF before the view runs; nothing here checks it again. Values are taken as
 HTML sends them: a checkbox that is absent is ``False``, a list field takes repeated inputs or one value per line,
 an empty input is "not given" (the field's default applies) except for an optional text field, where it means
-"empty". Text that contains a NUL or another control character (other than tab and line breaks) is refused with a
-message: such text cannot be stored on PostgreSQL and is never typed by a person.
+"empty". Text is trimmed, except in a :func:`Secret` field (a password is taken exactly as typed). Text that
+contains a NUL or another control character (other than tab and line breaks) is refused with a message: such text
+cannot be stored on PostgreSQL and is never typed by a person. In the template, the ``field`` macro of
+``macros.html`` shows an input with its label and its messages (``field_errors`` shows the messages alone).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from core.web.validation_messages import translate_errors
 
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NOT_ALLOWED = "Contains a character that is not allowed."
+_KEEP_SPACES = "abonent.keep_spaces"
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,11 @@ class FormInput:
     errors: dict[str, Any]
     values: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def blank(cls, values: Mapping[str, Any] | None = None) -> FormInput:
+        """A form as first shown (a GET): ``values`` to fill in, nothing wrong yet."""
+        return cls({}, {}, dict(values or {}))
+
     @property
     def ok(self) -> bool:
         """True when every field is valid."""
@@ -53,6 +61,10 @@ class FormInput:
     def error(self, name: str) -> str:
         """The messages for field ``name`` as one sentence (empty when the field is valid)."""
         return join_messages(self.errors.get(name))
+
+    def add_error(self, name: str, message: str) -> None:
+        """Report ``message`` against field ``name`` (a refusal from a service, after the schema accepted it)."""
+        self.errors.setdefault(name, []).append(message)
 
 
 def join_messages(messages: Any) -> str:
@@ -92,7 +104,8 @@ def form_values(
             raw[schema_field.data_key or name] = [value.strip() for value in given if value.strip()]
             continue
         value = formdata.get(key)
-        value = value.strip() if isinstance(value, str) else value
+        if isinstance(value, str) and not schema_field.metadata.get(_KEEP_SPACES):
+            value = value.strip()
         if value == "" and not (_is_text(schema_field) and not schema_field.required):
             continue  # not given: the field's default applies, or "required" is reported
         raw[schema_field.data_key or name] = value
@@ -133,6 +146,18 @@ def Text(max_length: int = 10_000, **kwargs: Any) -> fields.String:
     """A free-text field, empty by default, at most ``max_length`` characters (the service checks the meaning)."""
     kwargs.setdefault("load_default", "")
     return fields.String(validate=validate.Length(max=max_length), **kwargs)
+
+
+def Secret(max_length: int = 1024, **kwargs: Any) -> fields.String:
+    """A password field: taken exactly as typed (spaces kept), at most ``max_length`` characters."""
+    kwargs.setdefault("metadata", {})[_KEEP_SPACES] = True
+    return fields.String(validate=validate.Length(max=max_length), **kwargs)
+
+
+def posted_form() -> MultiDict:
+    """The posted form as it came (every value a string), for what no schema can describe: a payment gateway's
+    callback checked by its signature, or the guard that refuses forbidden characters before any view runs."""
+    return request.form
 
 
 class NextForm(Schema):

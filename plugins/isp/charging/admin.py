@@ -6,14 +6,10 @@ from datetime import date
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from marshmallow import Schema
+from marshmallow import Schema, fields, validate
 from sqlalchemy import select
-from wtforms import DateField
-from wtforms.validators import DataRequired, ValidationError
 
-from core.api import Text, can, current_tenant, format_money, read_form, require, session, utcnow
+from core.api import FormInput, Text, can, current_tenant, format_money, read_form, require, session, utcnow
 from plugins.isp.charging.service import ChargeResult, charge_day
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
@@ -23,18 +19,18 @@ RECENT_RUNS = 50
 OPERATOR_TRIGGER = "operator"
 
 
-class RunInput(Schema):
-    action = Text(20)
+def charge_input() -> Schema:
+    """The day to preview or charge (the tenant's today at the latest), and which button was pressed."""
+    today = tenant_today(current_tenant())
 
+    class ChargeInput(Schema):
+        day = fields.Date(
+            required=True,
+            validate=validate.Range(max=today, error=_("A day that has not begun yet cannot be charged.")),
+        )
+        action = Text(20)
 
-class ChargeForm(FlaskForm):
-    """The day to preview or charge (the tenant's today at the latest)."""
-
-    day = DateField(_l("Day"), validators=[DataRequired()])
-
-    def validate_day(self, field) -> None:
-        if field.data and field.data > tenant_today(current_tenant()):
-            raise ValidationError(_("A day that has not begun yet cannot be charged."))
+    return ChargeInput()
 
 
 def trigger_label(trigger: str) -> str:
@@ -50,7 +46,7 @@ def duration(run: ChargeRun) -> str:
     return _("%(seconds).1f s", seconds=(run.finished_at - run.started_at).total_seconds())
 
 
-def _page(form: ChargeForm, preview: ChargeResult | None = None, status: int = 200):
+def _page(form: FormInput, preview: ChargeResult | None = None, status: int = 200):
     runs = list(session.scalars(select(ChargeRun).order_by(ChargeRun.id.desc()).limit(RECENT_RUNS)))
     return (
         render_template(
@@ -69,18 +65,17 @@ def _page(form: ChargeForm, preview: ChargeResult | None = None, status: int = 2
 @web.get("/admin/charges")
 @require("isp.charges.view")
 def admin_charges():
-    form = ChargeForm(data={"day": tenant_today(current_tenant())})
-    return _page(form)
+    return _page(FormInput.blank({"day": tenant_today(current_tenant()).isoformat()}))
 
 
 @web.post("/admin/charges")
 @require("isp.charges.run")
 def admin_charges_run():
-    form = ChargeForm()
-    if not form.validate_on_submit():
+    form = read_form(charge_input())
+    if not form.ok:
         return _page(form, status=422)
-    day: date = form.day.data
-    if read_form(RunInput()).values.get("action") == "preview":
+    day: date = form.data["day"]
+    if form.data["action"] == "preview":
         return _page(form, charge_day(current_tenant(), day, dry_run=True, trigger=OPERATOR_TRIGGER))
     result = charge_day(current_tenant(), day, trigger=OPERATOR_TRIGGER, now=utcnow())
     session.commit()
