@@ -24,10 +24,7 @@ TV_PACKAGE = "tv_package"
 TARIFF_KINDS = (INTERNET, TV)
 PRODUCT_KINDS = (INTERNET, TV, ADDON, TV_PACKAGE)
 
-# Subscriber categories (each has its own login form) and holder kinds.
-CABLE = "cable"
-WIFI = "wifi"
-CATEGORIES = (CABLE, WIFI)
+# Holder kinds. Subscriber categories are per-tenant rows (:mod:`plugins.isp.categories`).
 HOLDER_KINDS = ("individual", "legal")
 
 # When an add-on starts after it is ordered.
@@ -61,7 +58,7 @@ class Product(TenantOwned, Base):
     speed_mbps: Mapped[int | None] = mapped_column(nullable=True)
     channels: Mapped[int | None] = mapped_column(nullable=True)
     # Who it is offered to: subscriber categories and holder kinds.
-    categories: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(CATEGORIES))
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     holder_kinds: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(HOLDER_KINDS))
     # A tariff's bundle: codes of TV packages / add-ons included in its price.
     includes: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -85,7 +82,7 @@ class Contract(TenantOwned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(40))
     personal_account_id: Mapped[int] = mapped_column(ForeignKey("personal_accounts.id"))
-    category: Mapped[str] = mapped_column(String(10), default=CABLE)
+    category: Mapped[str] = mapped_column(String(10), default="cable")
     signed_on: Mapped[date] = mapped_column(default=date.today)
     # Blocked for debt since this moment (None = not blocked).
     blocked_since: Mapped[datetime | None] = mapped_column(nullable=True)

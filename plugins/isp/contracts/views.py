@@ -17,13 +17,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.api import Tenant, User, can, current_account, current_tenant, my_accounts, plugin_settings, require, session
-from plugins.isp.catalog.service import CATEGORY_TITLES, KIND_TITLES
+from plugins.isp.catalog.service import KIND_TITLES
+from plugins.isp.categories.service import title_of as category_title_of
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.links import optional_url
 from plugins.isp.contracts import state
 from plugins.isp.contracts.service import contract_of, daily_cost, monthly_fee
 from plugins.isp.models import Contract, Freeze, Promise, Subscription, TariffChange
+from plugins.isp.termination.service import last_termination
 
 STATUS_TITLES = {
     state.S_ACTIVE: _l("Active"),
@@ -93,6 +95,13 @@ class Overview:
     freeze: Freeze | None
     change: TariffChange | None
     promise: Promise | None
+    # The contract's termination (scheduled or done), if any: :class:`plugins.isp.termination.models.Termination`.
+    termination: Any = None
+
+    @property
+    def closed(self) -> bool:
+        """The contract has ended: the subscriber may only read (statements, payments, the final balance)."""
+        return self.contract.account.status == "closed"
 
     @property
     def legal(self) -> bool:
@@ -100,7 +109,7 @@ class Overview:
 
     @property
     def category_title(self) -> str:
-        return str(CATEGORY_TITLES.get(self.contract.category, self.contract.category))
+        return category_title_of(self.contract.category)
 
 
 def active_promise(contract: Contract) -> Promise | None:
@@ -156,12 +165,15 @@ def overview(contract: Contract, today: date) -> Overview:
         freeze=freeze,
         change=state.pending_change(contract),
         promise=active_promise(contract),
+        termination=last_termination(contract),
     )
 
 
 def subscriber_links(tenant: Tenant, view: Overview) -> dict[str, Any]:
     """Where the subscriber can go from the overview; a page that does not exist (yet) is left out."""
     settings = plugin_settings(tenant, "isp")
+    if view.closed:  # read-only: the final statement and paying a remaining debt
+        return {"pay": optional_url("money.pay"), "history": optional_url("money.history")}
     return {
         "pay": optional_url("money.pay"),
         "promise": optional_url("isp.promise") if settings["promise_enabled"] and not view.legal else None,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.api import Base, TenantOwned, utcnow
@@ -34,6 +35,8 @@ class Termination(TenantOwned, Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default=SCHEDULED)
     open_slot: Mapped[int | None] = mapped_column(nullable=True)
+    # Subscription id → its ``ends_on`` before the termination cut it (ISO date or None), for a cancel.
+    previous_ends: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     final_balance: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

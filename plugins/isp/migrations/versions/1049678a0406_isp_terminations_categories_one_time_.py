@@ -104,6 +104,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("open_slot", sa.Integer(), nullable=True),
+        sa.Column("previous_ends", sa.JSON(), nullable=False),
         sa.Column("final_balance", sa.BigInteger(), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
