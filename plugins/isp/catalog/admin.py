@@ -8,9 +8,9 @@ from marshmallow import Schema, fields
 
 from core.api import Text, current_tenant, get_or_404, read_form, require, session
 from plugins.isp.catalog import service as catalog
+from plugins.isp.categories import service as categories
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
-from plugins.isp.categories import service as categories
 from plugins.isp.models import HOLDER_KINDS, PRODUCT_KINDS, START_RULES, Product
 
 PERMISSION = "isp.catalog.manage"

@@ -45,7 +45,9 @@ class CategoryUse:
 
 def categories() -> list[SubscriberCategory]:
     """The current tenant's categories in their order."""
-    return list(session.scalars(select(SubscriberCategory).order_by(SubscriberCategory.position, SubscriberCategory.id)))
+    return list(
+        session.scalars(select(SubscriberCategory).order_by(SubscriberCategory.position, SubscriberCategory.id))
+    )
 
 
 def codes() -> list[str]:
@@ -132,7 +134,7 @@ def remove(category: SubscriberCategory) -> None:
         raise CategoryError(
             {
                 "code": _(
-                    "The category is used by %(contracts)s contract(s) and %(products)s tariff(s); it cannot be removed.",
+                    "Used by %(contracts)s contract(s) and %(products)s tariff(s): the category cannot be removed.",
                     contracts=use.contracts,
                     products=use.products,
                 )

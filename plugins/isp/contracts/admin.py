@@ -23,12 +23,12 @@ from core.api import (
     session,
 )
 from plugins.isp.catalog import service as catalog
+from plugins.isp.categories import service as categories
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.links import optional_url
 from plugins.isp.contracts.service import ContractError, NewContract, open_contract
 from plugins.isp.contracts.views import overview
-from plugins.isp.categories import service as categories
 from plugins.isp.models import ACTIVE, FINISHED, HOLDER_KINDS, SCHEDULED, Contract, Freeze
 
 PAGE_SIZE = 50
@@ -107,6 +107,10 @@ def admin_contract(contract_id: int):
         else None,
         "freeze": optional_url("isp.admin_freeze_form", contract_id=contract.id) if can("isp.freezes.manage") else None,
         "promises": optional_url("isp.admin_promises") if can("isp.promises.manage") else None,
+        "termination": optional_url("isp.admin_termination", contract_id=contract.id)
+        if can("isp.contracts.manage")
+        else None,
+        "documents": optional_url("isp.admin_documents", contract_id=contract.id) if contract.is_legal else None,
     }
     return render_template("isp/contracts/admin/contract.html", view=view, links=links)
 

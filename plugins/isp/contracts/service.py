@@ -25,8 +25,8 @@ from core.api import (
     open_account,
     session,
 )
-from plugins.isp.common.calendar import days_in_month
 from plugins.isp.categories.service import codes as category_codes
+from plugins.isp.common.calendar import days_in_month
 from plugins.isp.models import TARIFF_KINDS, Contract, Product, Subscription
 
 

@@ -172,9 +172,14 @@ def overview(contract: Contract, today: date) -> Overview:
 def subscriber_links(tenant: Tenant, view: Overview) -> dict[str, Any]:
     """Where the subscriber can go from the overview; a page that does not exist (yet) is left out."""
     settings = plugin_settings(tenant, "isp")
+    from plugins.isp.onetime.service import catalogue
+
+    documents = optional_url("isp.documents") if view.legal else None
     if view.closed:  # read-only: the final statement and paying a remaining debt
-        return {"pay": optional_url("money.pay"), "history": optional_url("money.history")}
+        return {"pay": optional_url("money.pay"), "history": optional_url("money.history"), "documents": documents}
     return {
+        "documents": documents,
+        "onetime": optional_url("isp.onetime") if not view.legal and catalogue() else None,
         "pay": optional_url("money.pay"),
         "promise": optional_url("isp.promise") if settings["promise_enabled"] and not view.legal else None,
         "support": optional_url("support.new"),

@@ -53,13 +53,13 @@ def admin_termination(contract_id: int):
     if request.method == "GET":
         return _page(contract, values, [])
     form = read_form(TerminationInput())
-    values = {"ends_on": form.shown.get("ends_on", ""), "reason": form.shown.get("reason", "")}
-    ends_on = _day(form.values.get("ends_on", "")) if not form.errors else None
+    values = {"ends_on": form.values.get("ends_on", ""), "reason": form.values.get("reason", "")}
+    ends_on = _day(form.data.get("ends_on", "")) if not form.errors else None
     if ends_on is None:
         example = (today + timedelta(days=1)).strftime("%d.%m.%Y")
         return _page(contract, values, [_("Enter the last day of service, for example %(day)s.", day=example)], 400)
     try:
-        service.schedule(current_tenant(), contract, ends_on, form.values.get("reason", ""), current_principal())
+        service.schedule(current_tenant(), contract, ends_on, form.data.get("reason", ""), current_principal())
     except Refused as refused:
         session.rollback()
         return _page(contract, values, [r.message for r in refused.reasons], 400)

@@ -83,7 +83,9 @@ def schedule(tenant: Tenant, contract: Contract, ends_on: date, reason: str, act
     if ends_on < today:
         reasons.append(Refusal("past_day", _l("The last day of service cannot be in the past.")))
     if len(reason) > MAX_REASON:
-        reasons.append(Refusal("reason_too_long", _l("The reason is too long: at most %(n)s characters.", n=MAX_REASON)))
+        reasons.append(
+            Refusal("reason_too_long", _l("The reason is too long: at most %(n)s characters.", n=MAX_REASON))
+        )
     if reasons:
         raise Refused(reasons)
     previous: dict[str, str | None] = {}
