@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import String, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.api import Base, TenantOwned
+from plugins.isp.models import Product
 
 
 class SubscriberCategory(TenantOwned, Base):
@@ -19,3 +20,15 @@ class SubscriberCategory(TenantOwned, Base):
     title: Mapped[str] = mapped_column(String(100))
     login_tab: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=100)
+
+
+@event.listens_for(Product, "before_insert")
+def _offer_new_products_to_every_category(_mapper, connection, product: Product) -> None:
+    """A product created without categories is offered to every category of its tenant (as the form's default)."""
+    if product.categories:
+        return
+    table = SubscriberCategory.__table__
+    rows = connection.execute(
+        select(table.c.code).where(table.c.tenant_id == product.tenant_id).order_by(table.c.position, table.c.id)
+    )
+    product.categories = [row[0] for row in rows] or ["cable", "wifi"]
