@@ -187,9 +187,12 @@ def place_order(
     user: User,
     *,
     slot: tuple[date, str] | None,
+    address: str = "",
     comment: str = "",
 ) -> OneTimeOrder:
     """Order ``item``: charge its price to the contract and request a technician visit in ``slot``.
+
+    ``address`` is where the technician comes (the contract's address when left empty).
 
     Raises :class:`OrderError` (nothing charged or booked): the contract may not order, the service
     is archived, the balance does not cover the price, the slot is missing or not free. The caller commits.
@@ -237,11 +240,13 @@ def place_order(
                 reason="",
                 preferred=[slot],
                 account_id=contract.personal_account_id,
+                address=address,
                 description=description,
                 ordered_service=True,
             )
         except VisitError as error:
-            raise OrderError({"slot": _visit_message(error.errors)}) from None
+            field_name = "address" if "address" in error.errors else "slot"
+            raise OrderError({field_name: _visit_message(error.errors)}) from None
         order.visit_id = visit.id
     now = utcnow()
     ledger.transfer(

@@ -32,6 +32,7 @@ class OrderInput(Schema):
     """The order form as the browser sends it: the slot as ``2026-12-01|09-12`` and a comment."""
 
     slot = Text(40)
+    address = Text(400)
     comment = Text(2000)
 
 
@@ -79,13 +80,25 @@ def onetime_order(service_id: int):
         return render_template("isp/contracts/services_none.html"), 404
     item = get_or_404(OneTimeService, service_id)
     form = read_form(OrderInput())
-    values = {item.id: {"slot": form.values.get("slot", ""), "comment": form.values.get("comment", "")}}
+    values = {
+        item.id: {
+            "slot": form.values.get("slot", ""),
+            "address": form.values.get("address", ""),
+            "comment": form.values.get("comment", ""),
+        }
+    }
     slot = parse_slot(form.data.get("slot", ""))
     if form.errors or (form.data.get("slot") and slot is None):
         return _page(contract, {item.id: {"slot": _("Choose a day and time from the list.")}}, values, 400)
     try:
         order = service.place_order(
-            current_tenant(), contract, item, current_principal(), slot=slot, comment=form.data.get("comment", "")
+            current_tenant(),
+            contract,
+            item,
+            current_principal(),
+            slot=slot,
+            address=form.data.get("address", ""),
+            comment=form.data.get("comment", ""),
         )
     except service.OrderError as error:
         session.rollback()
