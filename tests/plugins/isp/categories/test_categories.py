@@ -107,9 +107,7 @@ def test_the_migration_moves_the_categories_contracts_already_use(tmp_path):
     from core.tenants.models import Tenant
     from plugins.isp.contracts.service import NewContract, open_contract
 
-    app = create_app(
-        {"DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}", "TESTING": True, "INSTANCE_DIR": str(tmp_path)}
-    )
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}", "TESTING": True, "INSTANCE_DIR": str(tmp_path)})
     with app.app_context():
         upgrade(app)
         with cross_tenant():
