@@ -11,11 +11,8 @@ from pathlib import Path
 
 from core.api import PluginInfo
 from plugins.isp import models  # noqa: F401 - the tables are known to the app and to Alembic
-from plugins.isp.categories import models as _category_models  # noqa: F401
 from plugins.isp.hooks import *  # noqa: F403 - pluggy finds the hook implementations on this module
-from plugins.isp.onetime import models as _onetime_models  # noqa: F401
 from plugins.isp.settings import IspSettings
-from plugins.isp.termination import models as _termination_models  # noqa: F401
 
 HERE = Path(__file__).resolve().parent
 

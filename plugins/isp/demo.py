@@ -15,7 +15,6 @@ import click
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from core.api import Tenant, ledger, plugin_settings, session, utcnow
-from plugins.isp.categories.models import SubscriberCategory
 from plugins.isp.categories.service import DEFAULTS as DEFAULT_CATEGORIES
 from plugins.isp.common.calendar import tenant_today, tenant_zone
 from plugins.isp.contracts.service import ContractError, NewContract, contract_by_number, monthly_fee, open_contract
@@ -27,6 +26,7 @@ from plugins.isp.models import (
     TARIFF_KINDS,
     Freeze,
     Product,
+    SubscriberCategory,
 )
 
 NORMAL = "normal"

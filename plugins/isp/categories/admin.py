@@ -8,8 +8,8 @@ from marshmallow import Schema, fields
 
 from core.api import Text, get_or_404, read_form, require, session
 from plugins.isp.categories import service
-from plugins.isp.categories.models import SubscriberCategory
 from plugins.isp.common.blueprints import web
+from plugins.isp.models import SubscriberCategory
 
 PERMISSION = "isp.catalog.manage"
 

@@ -15,8 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from core.api import audit, session
-from plugins.isp.categories.models import SubscriberCategory
-from plugins.isp.models import Contract, Product
+from plugins.isp.models import Contract, Product, SubscriberCategory
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,9}$")
 DEFAULTS = (("cable", "Кабельный интернет"), ("wifi", "Wi-Fi"))

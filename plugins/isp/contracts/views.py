@@ -24,8 +24,7 @@ from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.links import optional_url
 from plugins.isp.contracts import state
 from plugins.isp.contracts.service import contract_of, daily_cost, monthly_fee
-from plugins.isp.models import Contract, Freeze, Promise, Subscription, TariffChange
-from plugins.isp.termination.service import last_termination
+from plugins.isp.models import Contract, Freeze, OneTimeService, Promise, Subscription, TariffChange
 
 STATUS_TITLES = {
     state.S_ACTIVE: _l("Active"),
@@ -95,7 +94,7 @@ class Overview:
     freeze: Freeze | None
     change: TariffChange | None
     promise: Promise | None
-    # The contract's termination (scheduled or done), if any: :class:`plugins.isp.termination.models.Termination`.
+    # The contract's termination (scheduled or done), if any: :class:`plugins.isp.models.Termination`.
     termination: Any = None
 
     @property
@@ -165,21 +164,24 @@ def overview(contract: Contract, today: date) -> Overview:
         freeze=freeze,
         change=state.pending_change(contract),
         promise=active_promise(contract),
-        termination=last_termination(contract),
+        termination=state.last_termination(contract),
     )
+
+
+def _onetime_offered() -> bool:
+    """Whether the tenant offers any one-time service (the "order a service" link)."""
+    return session.scalar(select(OneTimeService.id).where(OneTimeService.archived.is_(False)).limit(1)) is not None
 
 
 def subscriber_links(tenant: Tenant, view: Overview) -> dict[str, Any]:
     """Where the subscriber can go from the overview; a page that does not exist (yet) is left out."""
     settings = plugin_settings(tenant, "isp")
-    from plugins.isp.onetime.service import catalogue
-
     documents = optional_url("isp.documents") if view.legal else None
     if view.closed:  # read-only: the final statement and paying a remaining debt
         return {"pay": optional_url("money.pay"), "history": optional_url("money.history"), "documents": documents}
     return {
         "documents": documents,
-        "onetime": optional_url("isp.onetime") if not view.legal and catalogue() else None,
+        "onetime": optional_url("isp.onetime") if not view.legal and _onetime_offered() else None,
         "pay": optional_url("money.pay"),
         "promise": optional_url("isp.promise") if settings["promise_enabled"] and not view.legal else None,
         "support": optional_url("support.new"),

@@ -31,8 +31,7 @@ from core.api import (
 )
 from plugins.isp.common.calendar import prorated, tenant_today, tenant_zone
 from plugins.isp.documents.words import rubles_in_words
-from plugins.isp.models import Contract
-from plugins.isp.onetime.models import CANCELLED, OneTimeOrder
+from plugins.isp.models import CANCELLED, Contract, OneTimeOrder
 
 INVOICE = "invoice"
 ACT = "act"

@@ -8,8 +8,8 @@ from marshmallow import Schema, fields
 
 from core.api import Text, get_or_404, read_form, require, session
 from plugins.isp.common.blueprints import web
+from plugins.isp.models import OneTimeService
 from plugins.isp.onetime import service
-from plugins.isp.onetime.models import OneTimeService
 
 PERMISSION = "isp.catalog.manage"
 

@@ -33,8 +33,7 @@ from core.api import (
 )
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.contract_lock import lock_contract_and_money
-from plugins.isp.models import Contract
-from plugins.isp.onetime.models import ORDERED, OneTimeOrder, OneTimeService
+from plugins.isp.models import ORDERED, Contract, OneTimeOrder, OneTimeService
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 SERVICE_PREFIX = "once:"

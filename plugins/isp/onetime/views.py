@@ -24,8 +24,8 @@ from core.api import (
 )
 from plugins.isp.common.blueprints import web
 from plugins.isp.contracts.service import contract_of
+from plugins.isp.models import OneTimeService
 from plugins.isp.onetime import service
-from plugins.isp.onetime.models import OneTimeService
 
 
 class OrderInput(Schema):

@@ -12,9 +12,9 @@ from core.api import Text, current_principal, current_tenant, get_or_404, parse_
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.refusals import Refused
-from plugins.isp.models import Contract
+from plugins.isp.contracts.state import last_termination, open_termination
+from plugins.isp.models import DONE, Contract
 from plugins.isp.termination import service
-from plugins.isp.termination.models import DONE
 
 PERMISSION = "isp.contracts.manage"
 
@@ -27,7 +27,7 @@ class TerminationInput(Schema):
 
 
 def _page(contract: Contract, values: dict, errors: list[str], status: int = 200):
-    termination = service.last_termination(contract)
+    termination = last_termination(contract)
     today = tenant_today(current_tenant())
     return (
         render_template(
@@ -100,7 +100,7 @@ def admin_termination_cancel(contract_id: int):
 def admin_termination_close(contract_id: int):
     """Close the contract now when its last day has passed (what the hourly job would do)."""
     contract = get_or_404(Contract, contract_id)
-    termination = service.open_termination(contract)
+    termination = open_termination(contract)
     if termination is None or not service.finalize(current_tenant(), termination):
         flash(_("The contract can be closed only after its last day of service."), "error")
     else:

@@ -36,29 +36,12 @@ from core.api import (
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.contract_lock import lock_contract
 from plugins.isp.common.refusals import Refusal, Refused
-from plugins.isp.contracts.state import pending_change
-from plugins.isp.models import CANCELLED as CHANGE_CANCELLED
-from plugins.isp.models import Contract
-from plugins.isp.termination.models import CANCELLED, DONE, SCHEDULED, Termination
+from plugins.isp.contracts.state import open_termination, pending_change
+from plugins.isp.models import CANCELLED, DONE, SCHEDULED, Contract, Termination
 
 log = logging.getLogger(__name__)
 
 MAX_REASON = 2000
-
-
-def open_termination(contract: Contract) -> Termination | None:
-    """The contract's scheduled (not yet done) termination, if any."""
-    return session.scalar(select(Termination).where(Termination.open_slot == contract.id))
-
-
-def last_termination(contract: Contract) -> Termination | None:
-    """The contract's newest termination that is scheduled or done (a cancelled one does not count)."""
-    return session.scalar(
-        select(Termination)
-        .where(Termination.contract_id == contract.id, Termination.status != CANCELLED)
-        .order_by(Termination.id.desc())
-        .limit(1)
-    )
 
 
 def is_closed(contract: Contract) -> bool:
@@ -97,7 +80,7 @@ def schedule(tenant: Tenant, contract: Contract, ends_on: date, reason: str, act
         sub.ends_on = ends_on if sub.starts_on <= ends_on else sub.starts_on - timedelta(days=1)
     change = pending_change(contract)
     if change is not None:
-        change.status = CHANGE_CANCELLED
+        change.status = CANCELLED
         change.pending_slot = None
         change.decided_at = utcnow()
     termination = Termination(

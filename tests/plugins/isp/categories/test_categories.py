@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from core.api import session, tenant_scope
 from core.testing.fixtures import tenant_path
-from plugins.isp.categories.models import SubscriberCategory
+from plugins.isp.models import SubscriberCategory
 
 
 def _add(client, tenant, code, title, login_tab=True):

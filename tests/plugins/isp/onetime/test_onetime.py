@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.api import PersonalAccount, session, tenant_scope
 from core.testing.fixtures import tenant_path
 from core.visits.models import VisitRequest
-from plugins.isp.onetime.models import OneTimeOrder
+from plugins.isp.models import OneTimeOrder
 
 
 def _add_cctv(staff, tenant, price="4 500"):
@@ -52,7 +52,7 @@ def test_a_subscriber_orders_video_surveillance_with_a_visit_time_and_pays_from_
     with app.app_context(), tenant_scope(tenant.id):
         service_id = session.scalar(select(OneTimeOrder.id)) or None
         assert service_id is None
-        from plugins.isp.onetime.models import OneTimeService
+        from plugins.isp.models import OneTimeService
 
         service_id = session.scalar(select(OneTimeService.id).where(OneTimeService.code == "cctv"))
     ordered = client.submit(
@@ -91,7 +91,7 @@ def test_an_order_is_refused_with_the_reason_when_money_or_the_time_is_missing(
     staff = login(tenant, make_user(tenant, "operator-861", roles=("operator",)))
     _add_cctv(staff, tenant)
     with app.app_context(), tenant_scope(tenant.id):
-        from plugins.isp.onetime.models import OneTimeService
+        from plugins.isp.models import OneTimeService
 
         service_id = session.scalar(select(OneTimeService.id))
     poor = login(tenant, make_contract(tenant, "860200", balance=100_000))

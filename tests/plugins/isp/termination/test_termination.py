@@ -10,9 +10,8 @@ from sqlalchemy import select
 from core.api import PersonalAccount, session, tenant_scope
 from core.testing.fixtures import tenant_path
 from plugins.isp.common.calendar import tenant_today
-from plugins.isp.models import Contract
+from plugins.isp.models import Contract, Termination
 from plugins.isp.termination import service
-from plugins.isp.termination.models import Termination
 from tests.plugins.isp.conftest import as_utc
 
 
