@@ -56,7 +56,9 @@ def register_api():
     # Each capability's ``api`` module attaches its endpoints to the one ``api_isp`` blueprint.
     from plugins.isp.common.blueprints import api
     from plugins.isp.contracts import api as _contracts_api  # noqa: F401
+    from plugins.isp.documents import api as _documents_api  # noqa: F401
     from plugins.isp.freeze import api as _freeze_api  # noqa: F401
+    from plugins.isp.onetime import api as _onetime_api  # noqa: F401
     from plugins.isp.promise import api as _promise_api  # noqa: F401
     from plugins.isp.tariffs import api as _tariffs_api  # noqa: F401
     from plugins.isp.termination import api as _termination_api  # noqa: F401
