@@ -15,6 +15,7 @@ from core.api import (
     MenuItem,
     NotificationKind,
     Permission,
+    TenantJob,
     TicketCategory,
     hookimpl,
 )
@@ -99,7 +100,13 @@ def register_jobs():
     from plugins.isp.tariffs import changes
     from plugins.isp.termination import service as termination
 
-    jobs: list[Job] = [*charging.jobs(), *promise.jobs(), *freeze.jobs(), *changes.jobs(), *termination.jobs()]
+    jobs: list[Job | TenantJob] = [
+        *charging.jobs(),
+        *promise.jobs(),
+        *freeze.jobs(),
+        *changes.jobs(),
+        *termination.jobs(),
+    ]
     return jobs
 
 

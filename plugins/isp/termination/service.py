@@ -16,21 +16,18 @@ Every change is audited; the caller commits (the job commits per contract).
 
 from __future__ import annotations
 
-import logging
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.api import (
-    Job,
     Tenant,
+    TenantJob,
     User,
     audit,
     close_account,
     session,
-    tenant_scope,
-    tenants_with_plugin,
     utcnow,
 )
 from plugins.isp.common.calendar import tenant_today
@@ -38,8 +35,6 @@ from plugins.isp.common.contract_lock import lock_contract
 from plugins.isp.common.refusals import Refusal, Refused
 from plugins.isp.contracts.state import open_termination, pending_change
 from plugins.isp.models import CANCELLED, DONE, SCHEDULED, Contract, Termination
-
-log = logging.getLogger(__name__)
 
 MAX_REASON = 2000
 
@@ -175,22 +170,6 @@ def finalize_due(tenant: Tenant, now: datetime | None = None) -> int:
     return done
 
 
-def run_job(now: datetime) -> str:
-    """The ``isp.terminations`` job: close the contracts whose last day has passed, tenant by tenant."""
-    done = []
-    for tenant in tenants_with_plugin("isp"):
-        try:
-            with tenant_scope(tenant.id):
-                count = finalize_due(tenant, now)
-        except Exception:
-            session.rollback()
-            log.exception("isp terminations failed for tenant %s", tenant.slug)
-            done.append(f"{tenant.slug}: failed")
-            continue
-        done.append(f"{tenant.slug}: {count} closed")
-    return "; ".join(done) or "no tenant has isp enabled"
-
-
-def jobs() -> list[Job]:
-    """The termination job (hourly, after the charge job has charged the last day)."""
-    return [Job("isp.terminations", run_job, every_seconds=3600)]
+def jobs() -> list[TenantJob]:
+    """The termination job (hourly, per tenant; the final charge is made inside it)."""
+    return [TenantJob("isp.terminations", "isp", finalize_due, every_seconds=3600)]

@@ -1,0 +1,27 @@
+"""Housing: buildings and flats, meters and readings, accruals with a trace, penalties, the ЕПД (issue #14).
+
+The vertical for management companies (the seed's EIS24 cabinet). It reaches core only through ``core.api`` and
+hooks. Being built capability by capability: the domain rules (:mod:`plugins.housing.penalties.calculator`,
+:mod:`plugins.housing.readings.rules`, :mod:`plugins.housing.accruals.methods`), the housing stock and meter
+tables, and reading submission (:mod:`plugins.housing.readings.service`) are here; pages, the billing run, the
+ЕПД and the demo tenant come next.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.api import PluginInfo
+from plugins.housing import models  # noqa: F401 - the tables are known to the app and to Alembic
+from plugins.housing.hooks import register_commands, register_permissions  # noqa: F401 - pluggy finds them here
+
+HERE = Path(__file__).resolve().parent
+
+plugin_info = PluginInfo(
+    name="housing",
+    version="0.1.0",
+    title="Housing",
+    description="Management companies: flats, meters and readings, accruals with a trace, penalties, the ЕПД.",
+    requires_core=">=0.1,<1",
+    migrations=HERE / "migrations" / "versions",
+)
