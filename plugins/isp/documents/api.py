@@ -13,7 +13,7 @@ from plugins.isp.documents.views import pdf_response
 from plugins.isp.models import Contract
 
 
-class MonthSchema(Schema):
+class DocumentMonthSchema(Schema):
     period = fields.String(metadata={"description": "YYYY-MM"})
     title = fields.String(metadata={"description": "the month in the caller's language"})
     invoice = fields.Boolean(metadata={"description": "the invoice exists (always for a listed month)"})
@@ -22,7 +22,7 @@ class MonthSchema(Schema):
 
 class DocumentsSchema(Schema):
     legal_entity = fields.Boolean(metadata={"description": "documents are issued to legal entities only"})
-    months = fields.List(fields.Nested(MonthSchema))
+    months = fields.List(fields.Nested(DocumentMonthSchema))
 
 
 @api.get(ACCOUNT_PATH + "/documents", parameters=account_parameter())
