@@ -47,7 +47,7 @@ def list_documents(contract: Contract):
 @api.get(ACCOUNT_PATH + "/documents/<period>/<kind>.pdf", parameters=account_parameter())
 @require("isp.use")
 @with_contract
-@api.alt_response(404, description="no such document (kind is invoice or act)")
+@api.alt_response(404, description=NOT_FOUND + "; or no such document (kind is invoice or act)")
 @api.doc(security=BEARER, responses={200: {"description": "the PDF", "content": {"application/pdf": {}}}})
 def document_pdf(contract: Contract, period: str, kind: str):
     """The invoice or the act of one month as PDF."""

@@ -143,3 +143,16 @@ def test_a_signed_scan_goes_with_the_application_and_a_wrong_file_is_refused(
     assert "заявление.pdf" in ticket and "The signed application is attached" in ticket
     download = staff.get(tenant_path(tenant, f"/files/{file_id}"))
     assert download.status_code == 200 and download.data == b"%PDF-1.4 signed"
+
+
+def test_the_mobile_app_gets_the_months_and_the_invoice_pdf(app, isp_tenant, catalog, make_contract, api_token):
+    tenant = _legal_site(isp_tenant, catalog)
+    made = make_contract(tenant, "870400", products=("biz100",), holder_kind="legal", opened_days_ago=100)
+    headers = {"Authorization": f"Bearer {api_token(tenant, made)}"}
+    base = tenant_path(tenant, f"/api/v1/isp/accounts/{made.account_id}/documents")
+    listed = app.test_client().get(base, headers=headers).get_json()
+    assert listed["legal_entity"] is True and listed["months"][0]["act"] is False
+    current = listed["months"][0]["period"]
+    pdf = app.test_client().get(f"{base}/{current}/invoice.pdf", headers=headers)
+    assert pdf.status_code == 200 and "Счёт на оплату № 870400-" in pdf_text(pdf.data)
+    assert app.test_client().get(f"{base}/{current}/act.pdf", headers=headers).status_code == 404

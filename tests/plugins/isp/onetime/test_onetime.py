@@ -132,3 +132,25 @@ def test_the_catalogue_form_refuses_a_bad_price_and_the_subscriber_cannot_open_i
     catalog(tenant)
     subscriber = login(tenant, make_contract(tenant, "860500"))
     assert subscriber.get(tenant_path(tenant, "/isp/admin/onetime")).status_code == 403
+
+
+def test_the_mobile_app_lists_and_orders_one_time_services(
+    app, isp_tenant, catalog, make_contract, make_user, login, api_token
+):
+    tenant = isp_tenant()
+    catalog(tenant)
+    _add_cctv(login(tenant, make_user(tenant, "operator-863", roles=("operator",))), tenant)
+    made = make_contract(tenant, "860600", balance=1_000_000)
+    headers = {"Authorization": f"Bearer {api_token(tenant, made)}"}
+    api = app.test_client()
+    base = tenant_path(tenant, f"/api/v1/isp/accounts/{made.account_id}/onetime")
+    listed = api.get(base, headers=headers).get_json()
+    item = listed["services"][0]
+    assert item["title"] == "Установка видеонаблюдения" and item["price"] == 450_000 and listed["slots"]
+    refused = api.post(f"{base}/{item['id']}", json={"slot": ""}, headers=headers)
+    assert refused.status_code == 409 and refused.get_json()["reasons"][0]["code"] == "slot"
+    ordered = api.post(
+        f"{base}/{item['id']}", json={"slot": listed["slots"][0], "address": "ул. Мира, 3"}, headers=headers
+    )
+    assert ordered.status_code == 201 and ordered.get_json()["visit_id"]
+    assert api.get(base, headers=headers).get_json()["orders"][0]["title"] == "Установка видеонаблюдения"
