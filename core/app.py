@@ -13,18 +13,23 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from core import models as _models  # noqa: F401 - every core table in the metadata
 from core.access import hooks as access_hooks
 from core.access.setup import build_registry
+from core.accounts import hooks as accounts_hooks
 from core.config import load_config
+from core.console import hooks as console_hooks
 from core.db.session import Database, close_session
 from core.extensions import babel, csrf, login_manager
 from core.identity import hooks as identity_hooks
 from core.jobs import hooks as jobs_hooks
 from core.jobs.queue import build_queue
 from core.jobs.registry import build_jobs
+from core.ledger import hooks as ledger_hooks
 from core.money import hooks as money_hooks
+from core.news import hooks as news_hooks
 from core.notify import hooks as notify_hooks
 from core.notify.registry import build_kinds
 from core.payments import hooks as payments_hooks
-from core.plugins.manager import PluginHost
+from core.platform import hooks as platform_hooks
+from core.plugins.manager import CORE_PREFIX, PluginHost
 from core.settings.service import build_settings
 from core.support import hooks as support_hooks
 from core.visits import hooks as visits_hooks
@@ -81,6 +86,11 @@ def create_app(
     host.register_core("support", support_hooks)
     host.register_core("payments", payments_hooks)
     host.register_core("visits", visits_hooks)
+    host.register_core("news", news_hooks)
+    host.register_core("accounts", accounts_hooks)
+    host.register_core("platform", platform_hooks)
+    host.register_core("console", console_hooks)
+    host.register_core("ledger", ledger_hooks)
     if discover:
         host.discover()
     for plugin in plugins:
@@ -136,13 +146,18 @@ def _register_web(app: Flask, host: PluginHost) -> None:
     for plugin_name, blueprints in host.results(host.hook.register_blueprints):
         for blueprint in blueprints or []:
             app.register_blueprint(blueprint)
-            owners[blueprint.name] = plugin_name
+            _own(owners, blueprint.name, plugin_name)
     app.extensions["abonent.blueprint_owner"] = owners
+
+
+def _own(owners: dict[str, str], blueprint_name: str, plugin_name: str) -> None:
+    """Record a vertical plugin's blueprint, whose routes answer 404 where it is disabled (core's are always on)."""
+    if not plugin_name.startswith(CORE_PREFIX):
+        owners[blueprint_name] = plugin_name
 
 
 def _register_api(app: Flask, host: PluginHost) -> None:
     from core.rest import errors as api_errors
-    from core.rest import resources
     from core.rest.document import serve_document_with_servers
 
     api = Api(
@@ -151,14 +166,11 @@ def _register_api(app: Flask, host: PluginHost) -> None:
     )
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     app.extensions["abonent.api"] = api
-    for blueprint in resources.blueprints():
-        api.register_blueprint(blueprint)
-        csrf.exempt(blueprint)
     owners = app.extensions["abonent.blueprint_owner"]
     for plugin_name, blueprints in host.results(host.hook.register_api):
         for blueprint in blueprints or []:
             api.register_blueprint(blueprint)
             csrf.exempt(blueprint)
-            owners[blueprint.name] = plugin_name
+            _own(owners, blueprint.name, plugin_name)
     api_errors.init_api_errors(app)
     serve_document_with_servers(app, api)

@@ -50,6 +50,11 @@ def test_every_core_module_but_the_api_is_closed_to_plugins():
     assert every - listed == set(), "add new core modules to the plugins-use-core-api contract"
 
 
+def test_the_kernel_owes_no_feature_import():
+    """Issue #9 is paid off: features reach the kernel through hooks, no kernel → feature import is tolerated."""
+    assert CONTRACTS["kernel-knows-no-feature"].get("ignore_imports", []) == []
+
+
 def test_the_contracts_hold_on_the_real_tree(project_copy):
     result = _lint(project_copy)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -61,6 +66,7 @@ def test_the_contracts_hold_on_the_real_tree(project_copy):
         ("core/news/uses_plugin.py", "import plugins.faq\n", "Core never imports a plugin"),
         ("plugins/faq/reaches_in.py", "from core.db import session\n", "Plugins reach core only through core.api"),
         ("core/web/knows_feature.py", "from core.ledger import service\n", "The kernel imports no feature"),
+        ("core/access/knows_pages.py", "import core.console.blueprint\n", "The kernel imports no feature"),
         # tariffs.addons imports contracts.service; this closes a cycle between the two capabilities
         ("plugins/isp/contracts/loop.py", "import plugins.isp.tariffs.addons\n", "No import cycles inside a plugin"),
     ],

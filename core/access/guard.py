@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from flask import abort, g, request
+from flask import abort, current_app, g, request
 from flask_login import current_user
 
 from core.access.service import has_permission
-from core.identity.models import User
-from core.identity.sessions import API, find_session
+
+if TYPE_CHECKING:
+    from core.identity.models import User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,10 +37,7 @@ def current_principal() -> User | None:
     if "principal" not in g:
         principal = None
         if is_api_request():
-            row = find_session(bearer_token(), API)
-            if row is not None:
-                g.auth_session = row
-                principal = row.user
+            principal = current_app.plugins.hook.principal_for_token(token=bearer_token())
         elif current_user.is_authenticated:
             principal = current_user._get_current_object()
         g.principal = principal

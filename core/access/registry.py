@@ -7,6 +7,11 @@ from dataclasses import dataclass, field
 from core.i18n import N_
 from core.plugins.types import Permission, RoleSpec
 
+#: The built-in roles that get a staff permission by default (``Permission(name, title, STAFF)``).
+STAFF = ("operator", "tenant_admin")
+#: The built-in role that gets an administrator's permission by default.
+ADMIN = ("tenant_admin",)
+
 # Titles are stored as these English msgids and translated where they are shown.
 BUILTIN_ROLES: tuple[RoleSpec, ...] = (
     RoleSpec("subscriber", N_("Subscriber"), assignable_by="subscribers.manage"),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
 from flask import current_app, g
 from sqlalchemy import select
 
@@ -9,9 +12,12 @@ from core.access.models import Role, RoleAssignment
 from core.access.registry import AccessRegistry
 from core.audit.service import record as audit
 from core.db import session
-from core.identity.models import Organization, User
+from core.db.base import Base
 from core.plugins.state import enabled_plugins
 from core.tenants.models import Tenant
+
+if TYPE_CHECKING:
+    from core.identity.models import User
 
 PLATFORM_PREFIX = "platform."
 SELF_SERVICE_ROLE = "subscriber"
@@ -62,12 +68,20 @@ def _assignments(user: User) -> list[RoleAssignment]:
     return cache[user.id]
 
 
+@cache
+def _organization_model() -> Any:
+    """The mapped class a role assignment's ``organization_id`` points at (the kernel names no feature's model)."""
+    table = next(iter(RoleAssignment.__table__.c.organization_id.foreign_keys)).column.table
+    return next(mapper.class_ for mapper in Base.registry.mappers if mapper.local_table is table)
+
+
 def _organization_chain(organization_id: int) -> set[int]:
+    organization = _organization_model()
     chain: set[int] = set()
     current: int | None = organization_id
     while current is not None and current not in chain:
         chain.add(current)
-        current = session.scalar(select(Organization.parent_id).where(Organization.id == current))
+        current = session.scalar(select(organization.parent_id).where(organization.id == current))
     return chain
 
 

@@ -1,4 +1,5 @@
-"""``abonent``: the command line. Plugins add commands through ``register_commands``."""
+"""``abonent``: the command line. Features (``users``, ``ledger``, ``payments``) and plugins add commands through
+``register_commands``."""
 
 from __future__ import annotations
 
@@ -13,12 +14,9 @@ from core.cli import (
     demo,
     docs_commands,
     jobs_commands,
-    ledger_commands,
     plugin_commands,
     tenant_commands,
-    user_commands,
 )
-from core.payments import registry_cli
 
 
 class AbonentGroup(AppGroup):
@@ -48,13 +46,10 @@ for group in (
     db_commands.db,
     tenant_commands.tenants,
     plugin_commands.plugins,
-    user_commands.users,
     jobs_commands.jobs,
-    ledger_commands.ledger,
     demo.demo,
     demo.serve,
     docs_commands.docs,
-    registry_cli.payments,
     backup_commands.backup_command,
     backup_commands.restore_command,
 ):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from core.identity.models import User
+if TYPE_CHECKING:
+    from core.identity.models import User
 
-OwnerCheck = Callable[[User, int], bool]
+OwnerCheck = Callable[["User", int], bool]
 _CHECKS: dict[str, OwnerCheck] = {}
 
 

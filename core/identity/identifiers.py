@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import re
 
-LOGIN_CONTRACT = "contract"
-LOGIN_EMAIL = "email"
-LOGIN_ACCOUNT = "account"
-LOGIN_POLICIES = (LOGIN_CONTRACT, LOGIN_EMAIL, LOGIN_ACCOUNT)
+from core.mail.addresses import EMAIL_RE, is_valid_email
+from core.tenants.login_policies import LOGIN_ACCOUNT, LOGIN_CONTRACT, LOGIN_EMAIL, LOGIN_POLICIES
+
+__all__ = [
+    "EMAIL_RE",
+    "LOGIN_ACCOUNT",
+    "LOGIN_CONTRACT",
+    "LOGIN_EMAIL",
+    "LOGIN_POLICIES",
+    "MAX_LOGIN_LENGTH",
+    "is_valid_email",
+    "normalize_email",
+    "normalize_login",
+]
+
 MAX_LOGIN_LENGTH = 254  # the longest login typed on a form or sent to the API (an e-mail address)
 
 _SPACES = re.compile(r"\s+")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def normalize_login(policy: str, raw: str) -> str:
@@ -27,7 +37,3 @@ def normalize_login(policy: str, raw: str) -> str:
 
 def normalize_email(raw: str) -> str:
     return (raw or "").strip().casefold()
-
-
-def is_valid_email(value: str) -> bool:
-    return bool(EMAIL_RE.match(value or ""))

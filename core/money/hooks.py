@@ -1,14 +1,44 @@
-"""The money pages in the menu and the balance card on the dashboard (core's own hook implementations)."""
+"""How money plugs into core: its pages and API, the menu entry, the balance card, the ``money`` filters."""
 
 from __future__ import annotations
 
-from flask import render_template
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, g, render_template
 from flask_babel import lazy_gettext as _l
 
 from core.money.current import current_account
 from core.money.figures import balance_view
+from core.money.format import format_money
 from core.plugins.markers import hookimpl
 from core.plugins.types import MenuItem, Widget
+
+
+@hookimpl
+def register_blueprints() -> list[Blueprint]:
+    from core.money.views import blueprint
+
+    return [blueprint]
+
+
+@hookimpl
+def register_api() -> list[Any]:
+    from core.money.api import blueprint
+
+    return [blueprint]
+
+
+@hookimpl
+def template_filters() -> dict[str, Callable[..., Any]]:
+    """``{{ kopecks|money }}`` and ``{{ code|service_name }}`` for every template."""
+    return {"money": format_money, "service_name": _service_name}
+
+
+def _service_name(code: str | None) -> str:
+    from core.money.services import service_title
+
+    return service_title(g.get("tenant"), code)
 
 
 @hookimpl(trylast=True)
@@ -17,7 +47,6 @@ def menu_items(tenant, user):
         return []
     return [
         MenuItem(_l("Balance and payments"), "money.overview", order=10, permission="cabinet.use"),
-        MenuItem(_l("Personal accounts"), "admin.accounts", order=8, area="admin", permission="accounts.view"),
     ]
 
 

@@ -1,10 +1,11 @@
-"""Core's notification kinds, registered like a plugin's, and the job that announces published news."""
+"""How notifications plug into core: the core kinds, the pages and API, the layout's unread counter."""
 
-from datetime import datetime
+from typing import Any
+
+from flask import Blueprint
 
 from core.notify.kinds import CORE_KINDS
 from core.plugins.markers import hookimpl
-from core.plugins.types import Job
 
 
 @hookimpl(trylast=True)
@@ -12,13 +13,22 @@ def register_notification_kinds():
     return list(CORE_KINDS)
 
 
-def announce_news(now: datetime) -> dict[str, int]:
-    """Notify each news item's audience once it is published (scheduled items at their time)."""
-    from core.news.service import announce_due
+@hookimpl
+def register_blueprints() -> list[Blueprint]:
+    from core.notify.views import blueprint
 
-    return announce_due(now)
+    return [blueprint]
 
 
-@hookimpl(trylast=True)
-def register_jobs() -> list[Job]:
-    return [Job("core.news.notify", announce_news, every_seconds=60)]
+@hookimpl
+def register_api() -> list[Any]:
+    from core.notify.api import blueprint
+
+    return [blueprint]
+
+
+@hookimpl
+def template_globals() -> dict[str, Any]:
+    from core.notify.views import header_unread_count
+
+    return {"unread_notifications": header_unread_count}  # called by base.html: one COUNT per page

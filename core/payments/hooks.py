@@ -1,12 +1,18 @@
-"""How payments plug into core, like a plugin: the settings namespaces (``payments.*``) and the job that
-imports registries uploaded on the admin page."""
+"""How payments plug into core, like a plugin: the settings namespaces (``payments.*``), the job that
+imports registries uploaded on the admin page, the bank's callback pages and the operators' registry pages."""
 
 from __future__ import annotations
 
+import click
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from core.access.registry import STAFF
+from core.payments import admin as _admin  # noqa: F401 - its pages on the admin blueprint
 from core.payments.settings import NAMESPACES
 from core.payments.uploads import IMPORT_JOB_NAME, import_queued
 from core.plugins.markers import hookimpl
-from core.plugins.types import Job
+from core.plugins.types import Job, MenuItem, Permission
 from core.settings.types import SettingsNamespace
 
 #: The job's name, for ``abonent jobs run`` and the tests.
@@ -23,3 +29,37 @@ def register_jobs() -> list[Job]:
 def register_settings() -> list[SettingsNamespace]:
     """The payment gateway's settings (PayKeeper address and secret, sandbox)."""
     return list(NAMESPACES)
+
+
+@hookimpl
+def register_blueprints() -> list[Blueprint]:
+    from core.payments.gateway_views import blueprint
+
+    return [blueprint]
+
+
+@hookimpl(trylast=True)
+def menu_items(tenant, user) -> list[MenuItem]:
+    if user is None:
+        return []
+    return [
+        MenuItem(_l("Payment registries"), "admin.registries", order=25, area="admin", permission="payments.import"),
+        MenuItem(_l("Unidentified payments"), "admin.suspense", order=26, area="admin", permission="payments.suspense"),
+    ]
+
+
+@hookimpl(trylast=True)
+def register_permissions() -> list[Permission]:
+    return [
+        Permission("payments.import", "Import bank payment registries", STAFF),
+        Permission("payments.suspense", "Move payments out of suspense to the right account", STAFF),
+        Permission("payments.manual", "Take payments at the office", STAFF),
+    ]
+
+
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    """``abonent payments import``: import a bank registry."""
+    from core.payments.cli import payments
+
+    cli.add_command(payments)

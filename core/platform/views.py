@@ -8,8 +8,8 @@ from marshmallow import Schema
 from sqlalchemy import select
 
 from core.access.guard import require
-from core.admin.forms import EmptyForm
 from core.audit.service import record as audit
+from core.console.forms import EmptyForm
 from core.db import session
 from core.tenants.models import PLATFORM_SLUG, TENANT_ACTIVE, TENANT_SUSPENDED, Tenant
 from core.web.input import Text, read_form

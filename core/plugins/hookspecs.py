@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from core.plugins.markers import hookspec
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import click
     from flask import Blueprint
     from flask_smorest import Blueprint as ApiBlueprint
@@ -112,6 +114,35 @@ def register_settings() -> list[SettingsNamespace] | None:
     Called once at start-up. A plugin's ``PluginInfo.settings_schema`` is already the namespace named after the
     plugin; this hook is for more (core's features declare ``payments.paykeeper``, ``site`` … here). A name
     registered twice stops the app at start-up. Read a namespace with ``get_settings(name)``.
+    """
+
+
+@hookspec(firstresult=True)
+def principal_for_token(token: str) -> User | None:
+    """Return the user a bearer token of the API belongs to, or ``None`` to let another plugin answer.
+
+    Called by ``core.api.current_principal()`` once per API request, on every installed plugin, inside
+    the request's tenant scope (``token`` is what follows ``Authorization: Bearer``, empty when the header
+    is missing). The first non-``None`` answer is the request's user; core's identity answers last, for the
+    tokens it issues at ``POST /api/v1/auth/login``, keeping the token's session in ``flask.g.auth_session``.
+    A plugin answers only for tokens of its own kind (and only where ``core.api.enabled_plugins`` has it).
+    """
+
+
+@hookspec
+def template_globals() -> dict[str, Any] | None:
+    """Return names to add to every template's globals (``{"unread_notifications": callable}``).
+
+    Called once at start-up. Values are usually functions a template calls (the layout's header
+    counters); a name given by two plugins stops the app at start-up.
+    """
+
+
+@hookspec
+def template_filters() -> dict[str, Callable[..., Any]] | None:
+    """Return Jinja filters to add for every template (``{"money": format_money}`` gives ``{{ x|money }}``).
+
+    Called once at start-up; a name given by two plugins stops the app at start-up.
     """
 
 

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
 
 from core.i18n import N_
-from core.identity.identifiers import LOGIN_POLICIES, is_valid_email
+from core.mail.addresses import is_valid_email
 from core.tenants import requisites
+from core.tenants.login_policies import LOGIN_POLICIES
 from core.tenants.resolution import SLUG_RE
 
 COLOR = validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="a colour like #1a2b3c")

@@ -13,7 +13,7 @@ from marshmallow import Schema, fields, validate
 
 from core.access.guard import current_principal, require
 from core.accounts.service import accounts_of
-from core.admin.forms import EmptyForm
+from core.console.forms import EmptyForm
 from core.db import session
 from core.files.storage import MAX_BYTES
 from core.visits import service, slots

@@ -12,9 +12,7 @@ from core.db import session
 from core.db.session import mark_read_only, reset_read_only
 from core.db.tenancy import enter_tenant, leave_tenant
 from core.extensions import login_manager
-from core.identity.sessions import WEB, find_session
-from core.money.format import format_money
-from core.plugins.manager import flatten
+from core.plugins.manager import PluginError, flatten
 from core.plugins.state import enabled_plugins, tenant_hooks
 from core.tenants.resolution import UnknownHost, find_tenant_for_request, request_host
 from core.tenants.urls import external_url
@@ -80,19 +78,6 @@ def release_tenant(_exc: BaseException | None = None) -> None:
         reset_read_only(read_only)
 
 
-@login_manager.user_loader
-def load_user(token: str):
-    """Flask-Login stores the server-side session's secret; a revoked or foreign one logs nobody in."""
-    if g.get("tenant") is None:
-        return None
-    row = find_session(token, WEB)
-    if row is None:
-        return None
-    g.auth_session = row
-    row.user.session_token = token
-    return row.user
-
-
 def menu(area: str) -> list:
     tenant = g.get("tenant")
     if tenant is None:
@@ -104,9 +89,6 @@ def menu(area: str) -> list:
 
 
 def layout_context() -> dict:
-    from core.news.views import banner_news
-    from core.notify.views import header_unread_count
-
     return {
         "tenant": g.get("tenant"),
         "principal": current_principal() if g.get("tenant") is not None else None,
@@ -115,8 +97,6 @@ def layout_context() -> dict:
         "languages": current_app.config["LANGUAGES"],
         "get_locale": get_locale,
         "status_label": status_label,
-        "unread_notifications": header_unread_count,  # called by base.html: one COUNT per page
-        "important_news": banner_news,  # called by base.html: one query per page
     }
 
 
@@ -165,24 +145,13 @@ def handle_unexpected(error: Exception):
     return render_template("errors/generic.html", error=None), 500
 
 
-def _service_name(code: str | None) -> str:
-    from core.money.services import service_title
-
-    return service_title(g.get("tenant"), code)
-
-
 def init_web(app: Flask) -> None:
-    from core.admin.views import blueprint as admin_blueprint
+    """Wire the shell into ``app``: the request pipeline, error pages, template names, the shell's own pages.
+
+    Features add their pages through ``register_blueprints`` and their template names through
+    ``template_globals``/``template_filters``, like any plugin.
+    """
     from core.files.views import blueprint as files_blueprint
-    from core.identity.views import blueprint as identity_blueprint
-    from core.money.views import blueprint as money_blueprint
-    from core.news.views import blueprint as news_blueprint
-    from core.notify.views import blueprint as notify_blueprint
-    from core.payments.gateway_views import blueprint as gateway_blueprint
-    from core.platform.views import blueprint as platform_blueprint
-    from core.support.admin_views import blueprint as support_admin_blueprint
-    from core.support.views import blueprint as support_blueprint
-    from core.visits.views import blueprint as visits_blueprint
     from core.web.shell import blueprint as shell_blueprint
 
     login_manager.login_view = "identity.login"
@@ -193,25 +162,27 @@ def init_web(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     if not app.testing and not app.debug:
         app.register_error_handler(Exception, handle_unexpected)
-    app.add_template_filter(format_money, "money")
-    app.add_template_filter(_service_name, "service_name")
-    app.add_template_filter(error_text, "error_text")
-    app.add_template_global(external_url, "external_url")
-    for blueprint in (
-        shell_blueprint,
-        identity_blueprint,
-        admin_blueprint,
-        platform_blueprint,
-        money_blueprint,
-        files_blueprint,
+    add_template_names(app)
+    app.register_blueprint(shell_blueprint)
+    app.register_blueprint(files_blueprint)
+
+
+def add_template_names(app: Flask) -> None:
+    """The shell's template filters and globals, then the ones plugins give; a name given twice stops start-up."""
+    host = app.plugins  # type: ignore[attr-defined]
+    for hook, add, own in (
+        (host.hook.template_filters, app.add_template_filter, {"error_text": error_text}),
+        (host.hook.template_globals, app.add_template_global, {"external_url": external_url}),
     ):
-        app.register_blueprint(blueprint)
-    app.register_blueprint(gateway_blueprint)
-    app.register_blueprint(support_blueprint)
-    app.register_blueprint(support_admin_blueprint)
-    app.register_blueprint(visits_blueprint)
-    app.register_blueprint(news_blueprint)
-    app.register_blueprint(notify_blueprint)
+        given = {name: "core.web" for name in own}
+        for name, value in own.items():
+            add(value, name)
+        for plugin_name, names in host.results(hook):
+            for name, value in (names or {}).items():
+                if name in given:
+                    raise PluginError(f"template name {name!r} is given by both {given[name]} and {plugin_name}")
+                given[name] = plugin_name
+                add(value, name)
 
 
 def error_text(messages) -> str:

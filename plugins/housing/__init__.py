@@ -13,7 +13,12 @@ from pathlib import Path
 
 from core.api import PluginInfo
 from plugins.housing import models  # noqa: F401 - the tables are known to the app and to Alembic
-from plugins.housing.hooks import register_commands, register_permissions  # noqa: F401 - pluggy finds them here
+from plugins.housing.hooks import (  # noqa: F401 - pluggy finds the hook implementations on this module
+    menu_items,
+    register_blueprints,
+    register_commands,
+    register_permissions,
+)
 
 HERE = Path(__file__).resolve().parent
 
@@ -24,4 +29,5 @@ plugin_info = PluginInfo(
     description="Management companies: flats, meters and readings, accruals with a trace, penalties, the ЕПД.",
     requires_core=">=0.1,<1",
     migrations=HERE / "migrations" / "versions",
+    translations=HERE / "translations",
 )

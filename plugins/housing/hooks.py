@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from core.api import Permission, hookimpl
+from flask_babel import lazy_gettext as _l
+
+from core.api import MenuItem, Permission, hookimpl
 
 RESIDENT = ("subscriber",)
 STAFF = ("operator", "tenant_admin")
@@ -22,3 +24,30 @@ def register_commands(cli):
     from plugins.housing.stock.cli import housing
 
     cli.add_command(housing)
+
+
+@hookimpl
+def register_blueprints():
+    from plugins.housing.accruals import views as _accruals_views  # noqa: F401 - attaches its routes
+    from plugins.housing.common.blueprints import web
+    from plugins.housing.readings import admin as _readings_admin  # noqa: F401 - attaches its routes
+    from plugins.housing.readings import views as _readings_views  # noqa: F401 - attaches its routes
+
+    return [web]
+
+
+@hookimpl
+def menu_items(tenant, user):
+    if user is None:
+        return []
+    return [
+        MenuItem(_l("Meter readings"), "housing.readings", order=14, permission="housing.readings.submit"),
+        MenuItem(_l("Accruals"), "housing.accruals", order=14, permission="housing.readings.submit"),
+        MenuItem(
+            _l("Readings to check"),
+            "housing.admin_readings",
+            order=14,
+            area="admin",
+            permission="housing.readings.manage",
+        ),
+    ]

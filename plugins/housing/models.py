@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.api import Base, PersonalAccount, TenantOwned, utcnow
@@ -132,3 +132,53 @@ class Reading(TenantOwned, Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
     meter: Mapped[Meter] = relationship(lazy="joined")
+
+
+# How a service is accrued (see plugins.housing.accruals.methods).
+PER_AREA = "per_area"
+METERED = "metered"
+NORM = "norm"
+ACCRUAL_METHODS = (PER_AREA, METERED, NORM)
+
+
+class HousingService(TenantOwned, Base):
+    """A service the company bills: how it is accrued, its dated tariffs and (for water, gas …) dated norms.
+
+    ``tariffs`` and ``norms`` are lists of ``[valid_from ISO date, value]`` (kopecks per unit; units per person a
+    month). A metered service names the meter kind it reads; a flat without such a meter pays by the norm times
+    ``no_meter_multiplier`` (1.5 where the rules say a meter could have been installed).
+    """
+
+    __tablename__ = "housing_services"
+    __table_args__ = (UniqueConstraint("tenant_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(20), default="")
+    method: Mapped[str] = mapped_column(String(20))
+    meter_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    tariffs: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    norms: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    no_meter_multiplier: Mapped[Decimal] = mapped_column(Numeric(4, 2), default=Decimal(1))
+    position: Mapped[int] = mapped_column(default=100)
+
+
+class Accrual(TenantOwned, Base):
+    """One service's charge to one account for one period, with the trace that explains it ("why this amount").
+
+    The ledger transaction is posted under ``ledger_key``; a re-run of the period finds the row and posts nothing.
+    """
+
+    __tablename__ = "housing_accruals"
+    __table_args__ = (UniqueConstraint("tenant_id", "personal_account_id", "service", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    personal_account_id: Mapped[int] = mapped_column(ForeignKey("personal_accounts.id"))
+    service: Mapped[str] = mapped_column(String(40))
+    period: Mapped[date]
+    amount: Mapped[int] = mapped_column(BigInteger)
+    method: Mapped[str] = mapped_column(String(20))
+    trace: Mapped[dict] = mapped_column(JSON, default=dict)
+    ledger_key: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -12,8 +12,8 @@ from wtforms.validators import DataRequired, Length
 
 from core.access.guard import current_principal, require
 from core.accounts.service import find_account
-from core.admin.blueprint import blueprint
-from core.admin.forms import EmptyForm
+from core.console.blueprint import blueprint
+from core.console.forms import EmptyForm
 from core.db import session
 from core.db.queries import get_or_404
 from core.money.format import format_money

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from marshmallow import Schema
 
 from core.access.guard import require
-from core.admin.blueprint import blueprint
-from core.admin.forms import EmptyForm
-from core.admin.schema_form import form_fields, raw_from_form
+from core.console.blueprint import blueprint
+from core.console.forms import EmptyForm
+from core.console.schema_form import form_fields, raw_from_form
 from core.db import session
 from core.plugins.enablement import PluginSettingsError, configure_plugin, disable_plugin, enable_plugin
 from core.plugins.state import enabled_plugins, plugin_settings

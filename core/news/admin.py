@@ -13,8 +13,8 @@ from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, 
 from wtforms.validators import DataRequired, Length, Optional
 
 from core.access.guard import current_principal, require
-from core.admin.blueprint import blueprint
-from core.admin.forms import EmptyForm
+from core.console.blueprint import blueprint
+from core.console.forms import EmptyForm
 from core.db import session, utcnow
 from core.news import service
 from core.news.audiences import describe, offered_audiences

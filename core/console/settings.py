@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from core.access.guard import require
-from core.admin.blueprint import blueprint
-from core.admin.forms import EmptyForm
-from core.admin.schema_form import form_fields, raw_from_form
 from core.audit.service import record as audit
+from core.console.blueprint import blueprint
+from core.console.forms import EmptyForm
+from core.console.schema_form import form_fields, raw_from_form
 from core.db import session
 from core.payments.paykeeper import SETTINGS as PAYKEEPER
 from core.settings.service import SettingsError, get_settings, save_settings, schema_for

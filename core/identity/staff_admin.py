@@ -10,8 +10,8 @@ from sqlalchemy import select
 from core.access.guard import current_principal, require
 from core.access.models import Role, RoleAssignment
 from core.access.service import assign_role, assignable_roles, can_assign, revoke_role, user_roles
-from core.admin.blueprint import blueprint
-from core.admin.forms import EmptyForm, NewStaffForm
+from core.console.blueprint import blueprint
+from core.console.forms import EmptyForm, NewStaffForm
 from core.db import session
 from core.identity import service
 from core.identity.forms import login_label

@@ -13,8 +13,8 @@ from marshmallow import Schema
 from core.access.guard import can, require
 from core.accounts import service as account_service
 from core.accounts.models import INDIVIDUAL, LEGAL, PersonalAccount
-from core.admin.blueprint import blueprint
-from core.admin.forms import EmptyForm
+from core.console.blueprint import blueprint
+from core.console.forms import EmptyForm
 from core.db import session
 from core.db.queries import get_or_404
 from core.identity.targets import target_user_by_login

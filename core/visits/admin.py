@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from marshmallow import Schema, fields
 
 from core.access.guard import require
-from core.admin.blueprint import blueprint
-from core.admin.forms import EmptyForm
+from core.console.blueprint import blueprint
+from core.console.forms import EmptyForm
 from core.db import session
 from core.db.queries import get_or_404
 from core.settings.service import SettingsError, save_settings

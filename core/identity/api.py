@@ -11,9 +11,9 @@ from core.access.guard import current_principal, public, require
 from core.access.service import user_permissions, user_roles
 from core.db import session
 from core.identity import service, throttle
+from core.identity.api_schemas import LoginRequestSchema, MeSchema, TenantInfoSchema, TokenSchema
 from core.identity.sessions import API, open_session, revoke
 from core.plugins.state import enabled_plugins
-from core.rest.schemas import LoginRequestSchema, MeSchema, TenantInfoSchema, TokenSchema
 from core.tenants.urls import external_url
 
 auth = Blueprint("api_auth", __name__, url_prefix="/api/v1/auth", description="Logging in for the mobile app")
@@ -91,13 +91,3 @@ def tenant_info():
         "contacts": tenant.contacts or {},
         "plugins": sorted(enabled_plugins(tenant)),
     }
-
-
-def blueprints() -> list[Blueprint]:
-    from core.news.api import blueprint as news_blp
-    from core.notify.api import blueprint as notifications_blp
-    from core.rest.money import blueprint as accounts_blp
-    from core.support.api import blueprint as tickets_blp
-    from core.visits.api import blueprint as visits_blp
-
-    return [auth, me_blp, tenant_blp, accounts_blp, visits_blp, tickets_blp, news_blp, notifications_blp]

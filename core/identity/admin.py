@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from core.access.guard import require
 from core.access.models import Role, RoleAssignment
-from core.admin.blueprint import blueprint
-from core.admin.forms import EmptyForm, NewUserForm
+from core.console.blueprint import blueprint
+from core.console.forms import EmptyForm, NewUserForm
 from core.db import session
 from core.identity import service
 from core.identity.forms import login_label

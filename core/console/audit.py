@@ -6,8 +6,8 @@ from flask import render_template, request
 from sqlalchemy import select
 
 from core.access.guard import require
-from core.admin.blueprint import blueprint
 from core.audit.models import AuditEvent
+from core.console.blueprint import blueprint
 from core.db import session
 from core.db.queries import get_or_404
 from core.mail.models import OutboxMessage

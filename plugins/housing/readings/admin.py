@@ -1,0 +1,106 @@
+"""Operator pages for readings: ``housing.admin_readings`` (the review queue: falls that are no rollover and
+confirmed jumps) and the phone entry of a resident's reading by personal-account number.
+
+A reading in review already counts (it was accepted); the operator marks it checked or corrects it by entering
+the right value, which replaces the period's value as a resident's correction would.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from marshmallow import Schema
+from sqlalchemy import select
+
+from core.api import Id, Text, current_principal, find_account, read_form, require, session, utcnow
+from plugins.housing.common.blueprints import web
+from plugins.housing.models import ACCEPTED, OPERATOR, REVIEW, AccountPremises, Meter, Reading
+from plugins.housing.readings.service import DEFAULT_WINDOW, submit, window_of
+from plugins.housing.readings.views import KIND_LABELS
+
+LIMIT = 300
+
+
+class PhoneReadingForm(Schema):
+    """A reading a resident gave by phone: their account number, the meter, the value (zone 1)."""
+
+    account = Text(40)
+    meter_id = Id(load_default=None)
+    value = Text(20)
+
+
+@web.get("/admin/readings")
+@require("housing.readings.manage")
+def admin_readings():
+    """The readings waiting for a staff member's check, oldest first."""
+    waiting = list(
+        session.scalars(select(Reading).where(Reading.status == REVIEW).order_by(Reading.submitted_at).limit(LIMIT))
+    )
+    return render_template("housing/readings/admin/review.html", waiting=waiting, kind_labels=KIND_LABELS)
+
+
+@web.post("/admin/readings/<int:reading_id>/checked")
+@require("housing.readings.manage")
+def admin_reading_checked(reading_id: int):
+    """Mark a reading in review as checked (it stays as it is)."""
+    reading = session.get(Reading, reading_id)
+    if reading is None or reading.status != REVIEW:
+        abort(404)
+    reading.status = ACCEPTED
+    reading.note = (reading.note + "; " if reading.note else "") + _(
+        "checked by %(name)s", name=current_principal().login
+    )
+    session.commit()
+    flash(_("The reading is marked as checked."), "info")
+    return redirect(url_for("housing.admin_readings"))
+
+
+@web.route("/admin/readings/phone", methods=["GET", "POST"])
+@require("housing.readings.manage")
+def admin_phone_reading():
+    """Find the flat by account number, then enter the value for one of its meters."""
+    form = read_form(PhoneReadingForm(), request.values) if request.values else None
+    number = (form.data.get("account") or "").strip() if form and form.ok else ""
+    account = find_account(number) if number else None
+    binding = (
+        session.scalar(select(AccountPremises).where(AccountPremises.personal_account_id == account.id))
+        if account is not None
+        else None
+    )
+    meters = (
+        list(
+            session.scalars(select(Meter).where(Meter.premises_id == binding.premises_id, Meter.archived_on.is_(None)))
+        )
+        if binding is not None
+        else []
+    )
+    verdict, status = None, 200
+    if request.method == "POST" and form is not None and form.ok:
+        meter = next((m for m in meters if m.id == form.data.get("meter_id")), None)
+        if meter is None:
+            abort(404)
+        result = submit(
+            meter,
+            {1: form.data.get("value", "")},
+            utcnow().date(),
+            user_id=current_principal().id,
+            source=OPERATOR,
+            confirmed=True,
+            window=window_of(meter, DEFAULT_WINDOW),
+        )
+        if result.written:
+            session.commit()
+            flash(_("The reading is saved."), "info")
+            return redirect(url_for("housing.admin_phone_reading", account=number))
+        session.rollback()
+        verdict, status = result.verdicts[1], 400
+    return render_template(
+        "housing/readings/admin/phone.html",
+        number=number,
+        account=account,
+        binding=binding,
+        meters=meters,
+        verdict=verdict,
+        kind_labels=KIND_LABELS,
+        typed=form.values if form else {},
+    ), status
