@@ -11,6 +11,7 @@ from core.accounts.models import PersonalAccount
 from core.accounts.service import (
     AccountError,
     accounts_of,
+    close_account,
     find_account,
     grant_access,
     open_account,
@@ -46,6 +47,10 @@ from core.plugins.enablement import tenants_with_plugin
 from core.plugins.markers import hookimpl
 from core.plugins.state import enabled_plugins, plugin_settings, tenant_hooks
 from core.plugins.types import Job, LoginVariant, MenuItem, Permission, PluginInfo, RoleSpec, TenantJob, Widget
+from core.receipts.format import format_rub
+from core.receipts.model import Receipt, ReceiptError, build_receipt
+from core.receipts.pdf import PdfError, html_to_pdf
+from core.receipts.pdf import fonts as pdf_fonts
 from core.rest.lookup import BEARER, found_first
 from core.settings.service import SettingsError, get_settings, save_settings
 from core.settings.types import Settings, SettingsNamespace
@@ -54,6 +59,10 @@ from core.support.service import open_ticket
 from core.tenants.current import NoTenantError, current_tenant
 from core.tenants.models import Tenant
 from core.tenants.urls import site_path
+from core.visits.service import VisitError, request_visit
+from core.visits.settings import visit_settings
+from core.visits.slots import grid as visit_slot_grid
+from core.visits.slots import local_today as visit_local_today
 from core.web.bounds import page_number, parse_day, parse_id
 from core.web.input import MAX_ID, FormInput, Id, Secret, Text, posted_form, read_form
 from core.web.refusals import Refusal, RefusalSchema, Refused, RefusedSchema, refused_response
@@ -85,9 +94,12 @@ __all__ = [
     "Organization",
     "Payment",
     "PaymentError",
+    "PdfError",
     "Permission",
     "PersonalAccount",
     "PluginInfo",
+    "Receipt",
+    "ReceiptError",
     "Refusal",
     "RefusalSchema",
     "Refused",
@@ -105,14 +117,17 @@ __all__ = [
     "TransactionSpec",
     "Transfer",
     "User",
+    "VisitError",
     "Widget",
     "account_or_404",
     "accounts_of",
     "assign_role",
     "audit",
     "balance_view",
+    "build_receipt",
     "can",
     "can_assign",
+    "close_account",
     "core_version",
     "create_user",
     "cross_tenant",
@@ -126,12 +141,14 @@ __all__ = [
     "enabled_plugins",
     "find_account",
     "format_money",
+    "format_rub",
     "found_first",
     "get_or_404",
     "get_settings",
     "grant_access",
     "has_permission",
     "hookimpl",
+    "html_to_pdf",
     "ledger",
     "my_accounts",
     "notify",
@@ -142,12 +159,14 @@ __all__ = [
     "parse_id",
     "parse_money",
     "parse_rubles",
+    "pdf_fonts",
     "plugin_settings",
     "posted_form",
     "public",
     "queue_mail",
     "read_form",
     "refused_response",
+    "request_visit",
     "require",
     "revoke_role",
     "save_settings",
@@ -161,4 +180,7 @@ __all__ = [
     "users_of_account",
     "users_of_accounts",
     "utcnow",
+    "visit_local_today",
+    "visit_settings",
+    "visit_slot_grid",
 ]

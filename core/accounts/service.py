@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from core.accounts.models import ACCOUNT_OPEN, INDIVIDUAL, AccountAccess, PersonalAccount
+from core.accounts.models import ACCOUNT_CLOSED, ACCOUNT_OPEN, INDIVIDUAL, AccountAccess, PersonalAccount
 from core.audit.service import record as audit
 from core.db import session
 from core.identity.models import User
@@ -64,6 +64,15 @@ def open_account(
     session.flush()
     audit("account.open", "account", account.number, None, {"holder": account.holder_name, "address": account.address})
     return account
+
+
+def close_account(account: PersonalAccount, on: date) -> None:
+    """Mark ``account`` closed from ``on`` (idempotent; its ledger and statements stay readable). Audited."""
+    if account.status == ACCOUNT_CLOSED:
+        return
+    account.status = ACCOUNT_CLOSED
+    account.closed_on = on
+    audit("account.close", "account", account.number, None, {"closed_on": on.isoformat()})
 
 
 def find_account(number: str) -> PersonalAccount | None:

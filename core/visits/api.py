@@ -98,7 +98,7 @@ def _dump(visit) -> dict:
         "address": visit.address,
         "personal_account_id": visit.personal_account_id,
         "reason": visit.reason,
-        "reason_title": service.reasons().get(visit.reason, visit.reason),
+        "reason_title": service.reason_titles().get(visit.reason, visit.reason),
         "description": visit.description,
         "preferred": [{"date": date.fromisoformat(p["date"]), "window": p["window"]} for p in visit.preferred or []],
         "slot_date": visit.slot_date if visit.status != "requested" else None,

@@ -39,6 +39,8 @@ MAX_ADDRESS = 400
 MAX_COMMENT = 500
 STATUSES = (REQUESTED, SCHEDULED, DONE, NOT_DONE, CANCELLED)
 SUBSCRIBER_ROLE = "subscriber"
+ORDERED_SERVICE = "ordered_service"
+"""The reason of a visit a plugin books for a service the subscriber ordered (never offered on the form)."""
 
 
 class VisitError(ValueError):
@@ -68,6 +70,11 @@ def reasons(settings: dict | None = None) -> dict[str, str]:
     """Reason code → title, in the tenant's order."""
     settings = settings or visit_settings()
     return {r["code"]: r["title"] for r in settings["reasons"]}
+
+
+def reason_titles(settings: dict | None = None) -> dict[str, str]:
+    """Every reason a visit may show: the tenant's reasons and the one of visits booked for an ordered service."""
+    return {**reasons(settings), ORDERED_SERVICE: _("Ordered service")}
 
 
 def is_staff(user: User | None) -> bool:
@@ -210,8 +217,15 @@ def request_visit(
     address: str = "",
     description: str = "",
     photo_files: Sequence[PhotoFile] = (),
+    ordered_service: bool = False,
 ) -> VisitRequest:
-    """A subscriber asks for a technician. Everything is checked before anything is stored."""
+    """A subscriber asks for a technician. Everything is checked before anything is stored.
+
+    ``ordered_service=True`` books the visit for a service the subscriber ordered (a plugin's paid
+    installation): the reason is :data:`ORDERED_SERVICE` and ``description`` says what was ordered.
+    """
+    if ordered_service:
+        reason = ORDERED_SERVICE
     settings = visit_settings()
     today = slots.local_today(tenant)
     errors: dict = {}
@@ -227,7 +241,7 @@ def request_visit(
         errors["address"] = [_("Enter the address where the technician should come.")]
     elif len(address) > MAX_ADDRESS:
         errors["address"] = [_("The address is too long.")]
-    if reason not in reasons(settings):
+    if reason not in reasons(settings) and not ordered_service:
         errors["reason"] = [_("Choose a reason.")]
     description = (description or "").strip()
     if len(description) > MAX_DESCRIPTION:

@@ -105,7 +105,7 @@ def index():
         "visits/index.html",
         visits=visits,
         people=service.people(visits),
-        reason_titles=service.reasons(),
+        reason_titles=service.reason_titles(),
     )
 
 
@@ -184,7 +184,7 @@ def _detail_page(visit: VisitRequest, errors: dict | None = None, status: int = 
         "visits/detail.html",
         visit=visit,
         people=service.people([visit]),
-        reason_titles=service.reasons(),
+        reason_titles=service.reason_titles(),
         photos=service.photos(visit),
         can_cancel=service.can_cancel(g.tenant, visit, user),
         can_rate=service.can_rate(visit, user),

@@ -15,17 +15,18 @@ import click
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from core.api import Tenant, ledger, plugin_settings, session, utcnow
+from plugins.isp.categories.service import DEFAULTS as DEFAULT_CATEGORIES
 from plugins.isp.common.calendar import tenant_today, tenant_zone
 from plugins.isp.contracts.service import ContractError, NewContract, contract_by_number, monthly_fee, open_contract
 from plugins.isp.models import (
     ACTIVE,
-    CATEGORIES,
     HOLDER_KINDS,
     PRODUCT_KINDS,
     START_RULES,
     TARIFF_KINDS,
     Freeze,
     Product,
+    SubscriberCategory,
 )
 
 NORMAL = "normal"
@@ -47,7 +48,8 @@ class DemoProductSchema(_Strict):
     monthly_fee = fields.Integer(required=True, validate=validate.Range(min=0), metadata={"description": "kopecks"})
     speed_mbps = fields.Integer(load_default=None, validate=validate.Range(min=1))
     channels = fields.Integer(load_default=None, validate=validate.Range(min=1))
-    categories = fields.List(fields.String(validate=validate.OneOf(CATEGORIES)), load_default=lambda: list(CATEGORIES))
+    # Codes of the tenant's categories; all of them when left out.
+    categories = fields.List(fields.String(), load_default=None)
     holder_kinds = fields.List(
         fields.String(validate=validate.OneOf(HOLDER_KINDS)), load_default=lambda: ["individual"]
     )
@@ -63,7 +65,7 @@ class DemoContractSchema(_Strict):
     holder_name = fields.String(required=True)
     holder_kind = fields.String(load_default="individual", validate=validate.OneOf(HOLDER_KINDS))
     holder_inn = fields.String(load_default="")
-    category = fields.String(load_default=CATEGORIES[0], validate=validate.OneOf(CATEGORIES))
+    category = fields.String(load_default=DEFAULT_CATEGORIES[0][0])
     address = fields.String(load_default="")
     email = fields.String(load_default=None, allow_none=True)
     phone = fields.String(load_default="")
@@ -79,13 +81,31 @@ class DemoContractSchema(_Strict):
             raise ValidationError("a contract blocked for debt needs a negative balance", "balance")
 
 
+class DemoCategorySchema(_Strict):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,9}$"))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    login_tab = fields.Boolean(load_default=True)
+
+
 class DemoIspSchema(_Strict):
+    categories = fields.List(
+        fields.Nested(DemoCategorySchema),
+        load_default=lambda: [{"code": c, "title": t, "login_tab": True} for c, t in DEFAULT_CATEGORIES],
+    )
     products = fields.List(fields.Nested(DemoProductSchema), load_default=list)
     contracts = fields.List(fields.Nested(DemoContractSchema), load_default=list)
 
     @validates_schema
     def _references(self, data: dict, **_kw) -> None:
         codes = {p["code"] for p in data["products"]}
+        category_codes = {c["code"] for c in data["categories"]}
+        for product in data["products"]:
+            unknown = [c for c in product["categories"] or [] if c not in category_codes]
+            if unknown:
+                raise ValidationError(f"{product['code']}: unknown categories {unknown}", "products")
+        for contract in data["contracts"]:
+            if contract["category"] not in category_codes:
+                raise ValidationError(f"{contract['number']}: unknown category {contract['category']}", "contracts")
         for product in data["products"]:
             unknown = [c for c in product["includes"] + product["allowed_changes"] if c not in codes]
             if unknown:
@@ -107,6 +127,13 @@ def load(tenant: Tenant, data: dict[str, Any]) -> list[dict[str, str]]:
     except ValidationError as error:
         raise click.ClickException(f"{tenant.slug}: [demo.plugins.isp] is invalid: {error.messages}") from None
     # Archived products are archived after the contracts are opened: a demo subscriber may keep one.
+    for position, category in enumerate(spec["categories"], start=1):
+        _ensure_category(category, position * 10)
+    all_codes = [c["code"] for c in spec["categories"]]
+    _drop_unlisted_categories(all_codes)
+    for product in spec["products"]:
+        if product["categories"] is None:
+            product["categories"] = list(all_codes)
     products = [_ensure_product(product, position) for position, product in enumerate(spec["products"])]
     today = tenant_today(tenant)
     logins = []
@@ -120,6 +147,25 @@ def load(tenant: Tenant, data: dict[str, Any]) -> list[dict[str, str]]:
         product.archived = product_spec["archived"]
     session.flush()
     return logins
+
+
+def _ensure_category(spec: dict[str, Any], position: int) -> None:
+    category = session.query(SubscriberCategory).filter(SubscriberCategory.code == spec["code"]).one_or_none()
+    if category is None:
+        category = SubscriberCategory(code=spec["code"])
+        session.add(category)
+    category.title, category.login_tab, category.position = spec["title"], spec["login_tab"], position
+    session.flush()
+
+
+def _drop_unlisted_categories(listed: list[str]) -> None:
+    """The file lists the tenant's categories: unused ones it does not list (defaults) are removed."""
+    from plugins.isp.categories.service import use_of
+
+    for category in session.query(SubscriberCategory).all():
+        if category.code not in listed and not use_of(category).used:
+            session.delete(category)
+    session.flush()
 
 
 def _ensure_product(spec: dict[str, Any], position: int) -> Product:

@@ -31,17 +31,24 @@ def register_blueprints():
     # Each capability's subscriber (views) and operator (admin) pages attach to the one ``isp``
     # blueprint when imported, so endpoint names stay flat: ``isp.promise``, ``isp.admin_contracts``.
     from plugins.isp.catalog import admin as _catalog_admin  # noqa: F401
+    from plugins.isp.categories import admin as _categories_admin  # noqa: F401
     from plugins.isp.charging import admin as _charging_admin  # noqa: F401
     from plugins.isp.common.blueprints import web
     from plugins.isp.contracts import admin as _contracts_admin  # noqa: F401
     from plugins.isp.contracts import views as _contracts_views  # noqa: F401
+    from plugins.isp.documents import admin as _documents_admin  # noqa: F401
+    from plugins.isp.documents import views as _documents_views  # noqa: F401
     from plugins.isp.freeze import admin as _freeze_admin  # noqa: F401
     from plugins.isp.freeze import views as _freeze_views  # noqa: F401
+    from plugins.isp.onetime import admin as _onetime_admin  # noqa: F401
+    from plugins.isp.onetime import views as _onetime_views  # noqa: F401
     from plugins.isp.orders import views as _orders_views  # noqa: F401
     from plugins.isp.promise import admin as _promise_admin  # noqa: F401
     from plugins.isp.promise import views as _promise_views  # noqa: F401
     from plugins.isp.tariffs import admin as _tariffs_admin  # noqa: F401
     from plugins.isp.tariffs import views as _tariffs_views  # noqa: F401
+    from plugins.isp.termination import admin as _termination_admin  # noqa: F401
+    from plugins.isp.termination import views as _termination_views  # noqa: F401
 
     return [web]
 
@@ -51,10 +58,13 @@ def register_api():
     # Each capability's ``api`` module attaches its endpoints to the one ``api_isp`` blueprint.
     from plugins.isp.common.blueprints import api
     from plugins.isp.contracts import api as _contracts_api  # noqa: F401
+    from plugins.isp.documents import api as _documents_api  # noqa: F401
     from plugins.isp.freeze import api as _freeze_api  # noqa: F401
+    from plugins.isp.onetime import api as _onetime_api  # noqa: F401
     from plugins.isp.orders import api as _orders_api  # noqa: F401
     from plugins.isp.promise import api as _promise_api  # noqa: F401
     from plugins.isp.tariffs import api as _tariffs_api  # noqa: F401
+    from plugins.isp.termination import api as _termination_api  # noqa: F401
 
     return [api]
 
@@ -70,9 +80,13 @@ def register_commands(cli):
 def register_permissions():
     return [
         Permission("isp.use", "Use ISP self-service: services, tariffs, promised payment, voluntary block", SUBSCRIBER),
-        Permission("isp.catalog.manage", "Manage the tariff and service catalogue", STAFF),
+        Permission(
+            "isp.catalog.manage",
+            "Manage the tariff and service catalogue, one-time services and subscriber categories",
+            STAFF,
+        ),
         Permission("isp.contracts.view", "See ISP contracts and service states", STAFF),
-        Permission("isp.contracts.manage", "Open contracts, change services, apply applications", STAFF),
+        Permission("isp.contracts.manage", "Open and terminate contracts, change services, apply applications", STAFF),
         Permission("isp.promises.manage", "See and grant promised payments", STAFF),
         Permission("isp.freezes.manage", "Start and end voluntary blocks for subscribers", STAFF),
         Permission("isp.charges.view", "See daily charge runs", STAFF),
@@ -86,8 +100,15 @@ def register_jobs():
     from plugins.isp.freeze import service as freeze
     from plugins.isp.promise import service as promise
     from plugins.isp.tariffs import changes
+    from plugins.isp.termination import service as termination
 
-    jobs: list[Job | TenantJob] = [*charging.jobs(), *promise.jobs(), *freeze.jobs(), *changes.jobs()]
+    jobs: list[Job | TenantJob] = [
+        *charging.jobs(),
+        *promise.jobs(),
+        *freeze.jobs(),
+        *changes.jobs(),
+        *termination.jobs(),
+    ]
     return jobs
 
 
@@ -121,6 +142,10 @@ def menu_items(tenant, user):
         return []
     return [
         MenuItem(_l("Services"), "isp.services", order=15, permission="isp.use"),
+        MenuItem(_l("One-time services"), "isp.admin_onetime", order=16, area="admin", permission="isp.catalog.manage"),
+        MenuItem(
+            _l("Subscriber categories"), "isp.admin_categories", order=16, area="admin", permission="isp.catalog.manage"
+        ),
         MenuItem(_l("Contracts"), "isp.admin_contracts", order=15, area="admin", permission="isp.contracts.view"),
         MenuItem(
             _l("Tariffs and services"), "isp.admin_catalog", order=16, area="admin", permission="isp.catalog.manage"
@@ -184,6 +209,7 @@ def service_titles(tenant):
 
     from core.api import session
     from plugins.isp.models import Product
+    from plugins.isp.onetime.service import ledger_titles as onetime_titles
 
     titles = {
         "promise_fee": str(_l("Promised payment fee")),
@@ -191,6 +217,7 @@ def service_titles(tenant):
         "tariff_change": str(_l("Tariff change fee")),
     }
     titles.update(dict(session.execute(select(Product.code, Product.title)).all()))
+    titles.update(onetime_titles())
     return titles
 
 
@@ -203,8 +230,8 @@ def operation_title(tenant, operation):
 
 @hookimpl
 def login_variants(tenant):
+    from plugins.isp.categories.service import categories
     from plugins.isp.contracts.service import contracts_of_user
-    from plugins.isp.models import CABLE, WIFI
 
     def accepts(category):
         def check(user) -> bool:
@@ -215,25 +242,18 @@ def login_variants(tenant):
         return check
 
     hint = _l("Your login is the contract number; the password is printed on the sheet you got with the contract.")
-    offered = _offered_categories()
-    variants = [
-        LoginVariant(CABLE, _l("Cable internet"), accepts(CABLE), hint),
-        LoginVariant(WIFI, _l("Wi-Fi"), accepts(WIFI), hint),
-    ]
-    # A form per category the site actually sells (UralNet has no Wi-Fi subscribers: no Wi-Fi tab).
-    return [v for v in variants if v.code in offered]
+    # One tab per category marked for the login page (the tenant's own words); none with a single one.
+    tabs = [c for c in categories() if c.login_tab]
+    if len(tabs) < 2:
+        return []
+    return [LoginVariant(c.code, c.title, accepts(c.code), hint) for c in tabs]
 
 
-def _offered_categories() -> set[str]:
-    """The subscriber categories the current tenant's catalogue offers a product to (or has a contract in)."""
-    from sqlalchemy import select
+@hookimpl
+def on_plugin_enabled(tenant, settings):
+    from plugins.isp.categories.service import ensure_defaults
 
-    from core.api import session
-    from plugins.isp.models import Contract, Product
-
-    offered = {c for cats in session.scalars(select(Product.categories)) for c in (cats or ())}
-    offered.update(session.scalars(select(Contract.category).distinct()))
-    return offered
+    ensure_defaults()
 
 
 @hookimpl
@@ -275,6 +295,7 @@ __all__ = [
     "money_owed",
     "news_audiences",
     "on_payment_posted",
+    "on_plugin_enabled",
     "operation_title",
     "populate_test_world",
     "register_api",

@@ -1,4 +1,5 @@
-"""The isp plugin's tables: catalogue, contracts, subscriptions, tariff changes, promises, freezes, charge runs.
+"""The isp plugin's tables: catalogue, categories, contracts, subscriptions, changes, promises, freezes, charge runs,
+terminations and one-time services.
 
 Every table is tenant-owned (core's guard scopes every query). "At most one at a time" rules —
 one pending tariff change, one active promise, one open freeze per contract — are unique indexes on
@@ -11,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.api import Base, PersonalAccount, TenantOwned, utcnow
@@ -24,10 +25,7 @@ TV_PACKAGE = "tv_package"
 TARIFF_KINDS = (INTERNET, TV)
 PRODUCT_KINDS = (INTERNET, TV, ADDON, TV_PACKAGE)
 
-# Subscriber categories (each has its own login form) and holder kinds.
-CABLE = "cable"
-WIFI = "wifi"
-CATEGORIES = (CABLE, WIFI)
+# Holder kinds. Subscriber categories are per-tenant rows (:mod:`plugins.isp.categories`).
 HOLDER_KINDS = ("individual", "legal")
 
 # When an add-on starts after it is ordered.
@@ -44,6 +42,8 @@ REPAID = "repaid"
 EXPIRED = "expired"
 SCHEDULED = "scheduled"
 FINISHED = "finished"
+DONE = "done"
+ORDERED = "ordered"
 
 
 class Product(TenantOwned, Base):
@@ -61,7 +61,7 @@ class Product(TenantOwned, Base):
     speed_mbps: Mapped[int | None] = mapped_column(nullable=True)
     channels: Mapped[int | None] = mapped_column(nullable=True)
     # Who it is offered to: subscriber categories and holder kinds.
-    categories: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(CATEGORIES))
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     holder_kinds: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(HOLDER_KINDS))
     # A tariff's bundle: codes of TV packages / add-ons included in its price.
     includes: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -85,7 +85,7 @@ class Contract(TenantOwned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(40))
     personal_account_id: Mapped[int] = mapped_column(ForeignKey("personal_accounts.id"))
-    category: Mapped[str] = mapped_column(String(10), default=CABLE)
+    category: Mapped[str] = mapped_column(String(10), default="cable")
     signed_on: Mapped[date] = mapped_column(default=date.today)
     # Blocked for debt since this moment (None = not blocked).
     blocked_since: Mapped[datetime | None] = mapped_column(nullable=True)
@@ -240,3 +240,92 @@ class ChargeRun(TenantOwned, Base):
     blocked: Mapped[int] = mapped_column(default=0)
     trigger: Mapped[str] = mapped_column(String(20), default="job")
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Termination(TenantOwned, Base):
+    """The contract ends on ``ends_on`` (its last day of service); ``open_slot`` = contract id while scheduled.
+
+    When the day has passed, the final charge is run, the personal account is closed and the row
+    becomes ``done`` with the final balance; the subscriber's login keeps read-only access.
+    """
+
+    __tablename__ = "isp_terminations"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "open_slot"),
+        Index("ix_isp_terminations_tenant_contract", "tenant_id", "contract_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("isp_contracts.id"))
+    ends_on: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default=SCHEDULED)
+    open_slot: Mapped[int | None] = mapped_column(nullable=True)
+    # Subscription id → its ``ends_on`` before the termination cut it (ISO date or None), for a cancel.
+    previous_ends: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    final_balance: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    contract: Mapped[Contract] = relationship()
+
+
+class SubscriberCategory(TenantOwned, Base):
+    """A category of subscribers: its own login tab when ``login_tab``; contracts and tariffs name it by ``code``."""
+
+    __tablename__ = "isp_categories"
+    __table_args__ = (UniqueConstraint("tenant_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(100))
+    login_tab: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=100)
+
+
+@event.listens_for(Product, "before_insert")
+def _offer_new_products_to_every_category(_mapper, connection, product: Product) -> None:
+    """A product created without categories is offered to every category of its tenant (as the form's default)."""
+    if product.categories:
+        return
+    table = SubscriberCategory.__table__
+    rows = connection.execute(
+        select(table.c.code).where(table.c.tenant_id == product.tenant_id).order_by(table.c.position, table.c.id)
+    )
+    product.categories = [row[0] for row in rows] or ["cable", "wifi"]
+
+
+class OneTimeService(TenantOwned, Base):
+    """A catalogue item charged once when ordered; ``needs_visit`` asks the subscriber for a visit slot."""
+
+    __tablename__ = "isp_onetime_services"
+    __table_args__ = (UniqueConstraint("tenant_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    price: Mapped[int] = mapped_column(BigInteger, default=0)
+    needs_visit: Mapped[bool] = mapped_column(default=True)
+    archived: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=100)
+
+
+class OneTimeOrder(TenantOwned, Base):
+    """A subscriber's order: the price charged to the contract and the technician visit booked for it."""
+
+    __tablename__ = "isp_onetime_orders"
+    __table_args__ = (Index("ix_isp_onetime_orders_tenant_contract", "tenant_id", "contract_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("isp_contracts.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("isp_onetime_services.id"))
+    price: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(20), default=ORDERED)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit_requests.id"), nullable=True)
+    ordered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    contract: Mapped[Contract] = relationship()
+    service: Mapped[OneTimeService] = relationship(lazy="joined")

@@ -135,6 +135,16 @@ class IspSettings(Schema):
     freeze_unfreeze_min_days = _days(1, 0, 365, N_("Earliest self-unblock, days after the start"))
     freeze_max_start_ahead_days = _days(30, 0, 365, N_("A voluntary block may be scheduled this many days ahead"))
 
+    # Documents of legal entities
+    vat_percent = fields.Integer(
+        load_default=20,
+        validate=validate.OneOf([0, 5, 7, 10, 20]),
+        metadata={
+            "title": N_("VAT rate on invoices and acts, %"),
+            "description": N_("Prices include VAT; 0: not subject to VAT (simplified taxation)."),
+        },
+    )
+
     @validates_schema
     def _ranges(self, data: dict, **_kw) -> None:
         if data["freeze_min_days"] > data["freeze_max_days"]:

@@ -131,7 +131,7 @@ def test_wifi_subscriber_logs_in_through_the_wifi_form(browser: Browser, demo_ur
     try:
         page.goto(f"{base}/login")
         tabs = page.locator("nav.tabs a")
-        expect(tabs).to_have_count(2)
+        expect(tabs).to_have_count(4)  # TCTR: cable, Wi-Fi, satellite, radio access points
         page.goto(f"{base}/login?as=cable")
         page.locator("input[name=login]").fill(contract["number"])
         page.locator("input[name=password]").fill(contract["password"])

@@ -8,9 +8,10 @@ from marshmallow import Schema, fields
 
 from core.api import Text, current_tenant, get_or_404, read_form, require, session
 from plugins.isp.catalog import service as catalog
+from plugins.isp.categories import service as categories
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
-from plugins.isp.models import CATEGORIES, HOLDER_KINDS, PRODUCT_KINDS, START_RULES, Product
+from plugins.isp.models import HOLDER_KINDS, PRODUCT_KINDS, START_RULES, Product
 
 PERMISSION = "isp.catalog.manage"
 
@@ -18,11 +19,11 @@ PERMISSION = "isp.catalog.manage"
 def _choices() -> dict:
     return {
         "kinds": [(k, catalog.KIND_TITLES[k]) for k in PRODUCT_KINDS],
-        "categories": [(c, catalog.CATEGORY_TITLES[c]) for c in CATEGORIES],
+        "categories": [(c.code, c.title) for c in categories.categories()],
         "holder_kinds": [(h, catalog.HOLDER_KIND_TITLES[h]) for h in HOLDER_KINDS],
         "start_rules": [(r, catalog.START_RULE_TITLES[r]) for r in START_RULES],
         "kind_titles": catalog.KIND_TITLES,
-        "category_titles": catalog.CATEGORY_TITLES,
+        "category_titles": categories.titles(),
         "holder_kind_titles": catalog.HOLDER_KIND_TITLES,
         "start_rule_titles": catalog.START_RULE_TITLES,
     }

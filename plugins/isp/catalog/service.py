@@ -18,10 +18,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 
 from core.api import AmountError, Audience, Tenant, User, accounts_of, audit, format_money, parse_rubles, session
+from plugins.isp.categories import service as categories
 from plugins.isp.models import (
     ADDON,
-    CABLE,
-    CATEGORIES,
     HOLDER_KINDS,
     INTERNET,
     NEXT_DAY,
@@ -31,7 +30,6 @@ from plugins.isp.models import (
     TARIFF_KINDS,
     TV,
     TV_PACKAGE,
-    WIFI,
     Contract,
     Product,
     Subscription,
@@ -44,7 +42,6 @@ KIND_TITLES = {
     ADDON: _l("Additional service"),
     TV_PACKAGE: _l("Extra TV package"),
 }
-CATEGORY_TITLES = {CABLE: _l("Cable internet"), WIFI: _l("Wi-Fi")}
 HOLDER_KIND_TITLES = {"individual": _l("Individuals"), "legal": _l("Legal entities")}
 START_RULE_TITLES = {NEXT_DAY: _l("From the next day"), NEXT_MONTH: _l("From the 1st of next month")}
 
@@ -125,7 +122,7 @@ def form_values(product: Product | None, kind: str = INTERNET) -> dict[str, Any]
             "price": "",
             "speed_mbps": "",
             "channels": "",
-            "categories": list(CATEGORIES),
+            "categories": categories.codes(),
             "holder_kinds": ["individual"],
             "includes": "",
             "allowed_changes": "",
@@ -178,7 +175,7 @@ def check_product(form: Mapping[str, Any], product: Product | None) -> ProductFo
         "price": (form.get("price") or "").strip(),
         "speed_mbps": (form.get("speed_mbps") or "").strip(),
         "channels": (form.get("channels") or "").strip(),
-        "categories": [c for c in form.get("categories", []) if c in CATEGORIES],
+        "categories": [c for c in form.get("categories", []) if c in categories.codes()],
         "holder_kinds": [h for h in form.get("holder_kinds", []) if h in HOLDER_KINDS],
         "includes": (form.get("includes") or "").strip(),
         "allowed_changes": (form.get("allowed_changes") or "").strip(),
@@ -261,7 +258,7 @@ def check_product(form: Mapping[str, Any], product: Product | None) -> ProductFo
             "monthly_fee": price,
             "speed_mbps": speed,
             "channels": channels,
-            "categories": [c for c in CATEGORIES if c in values["categories"]],
+            "categories": [c for c in categories.codes() if c in values["categories"]],
             "holder_kinds": [h for h in HOLDER_KINDS if h in values["holder_kinds"]],
             "includes": list(dict.fromkeys(includes)),
             "allowed_changes": list(dict.fromkeys(changes)),

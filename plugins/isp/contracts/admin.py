@@ -23,12 +23,13 @@ from core.api import (
     session,
 )
 from plugins.isp.catalog import service as catalog
+from plugins.isp.categories import service as categories
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.links import optional_url
 from plugins.isp.contracts.service import ContractError, NewContract, open_contract
 from plugins.isp.contracts.views import overview
-from plugins.isp.models import ACTIVE, CATEGORIES, FINISHED, HOLDER_KINDS, SCHEDULED, Contract, Freeze
+from plugins.isp.models import ACTIVE, FINISHED, HOLDER_KINDS, SCHEDULED, Contract, Freeze
 
 PAGE_SIZE = 50
 STATES = ("active", "blocked", "frozen")
@@ -87,7 +88,7 @@ def admin_contracts():
         state=state,
         page=page,
         has_next=has_next,
-        category_titles=catalog.CATEGORY_TITLES,
+        category_titles=categories.titles(),
         can_manage=can("isp.contracts.manage"),
     )
 
@@ -106,6 +107,10 @@ def admin_contract(contract_id: int):
         else None,
         "freeze": optional_url("isp.admin_freeze_form", contract_id=contract.id) if can("isp.freezes.manage") else None,
         "promises": optional_url("isp.admin_promises") if can("isp.promises.manage") else None,
+        "termination": optional_url("isp.admin_termination", contract_id=contract.id)
+        if can("isp.contracts.manage")
+        else None,
+        "documents": optional_url("isp.admin_documents", contract_id=contract.id) if contract.is_legal else None,
     }
     return render_template("isp/contracts/admin/contract.html", view=view, links=links)
 
@@ -132,7 +137,7 @@ def _new_contract_values() -> dict:
         "holder_name": (form.get("holder_name") or "").strip(),
         "holder_kind": form.get("holder_kind") or "individual",
         "holder_inn": (form.get("holder_inn") or "").strip(),
-        "category": form.get("category") or CATEGORIES[0],
+        "category": form.get("category") or "",
         "address": (form.get("address") or "").strip(),
         "email": (form.get("email") or "").strip(),
         "phone": (form.get("phone") or "").strip(),
@@ -151,7 +156,7 @@ def _check(values: dict) -> tuple[dict[str, str], date | None]:
         errors["holder_kind"] = _("Choose who holds the contract.")
     elif values["holder_kind"] == "legal" and not INN_RE.match(values["holder_inn"]):
         errors["holder_inn"] = _("Enter the organization's INN: 10 or 12 digits.")
-    if values["category"] not in CATEGORIES:
+    if values["category"] not in categories.codes():
         errors["category"] = _("Choose the subscriber category.")
     if values["email"] and not EMAIL_RE.match(values["email"]):
         errors["email"] = _("Enter an e-mail address like name@example.com.")
@@ -182,7 +187,7 @@ def admin_contract_new():
         "holder_name": "",
         "holder_kind": "individual",
         "holder_inn": "",
-        "category": CATEGORIES[0],
+        "category": next(iter(categories.codes()), ""),
         "address": "",
         "email": "",
         "phone": "",
@@ -224,6 +229,6 @@ def admin_contract_new():
         errors=errors,
         products=products,
         kind_titles=catalog.KIND_TITLES,
-        category_titles=catalog.CATEGORY_TITLES,
+        category_titles=categories.titles(),
         holder_kind_titles=catalog.HOLDER_KIND_TITLES,
     ), (400 if errors else 200)

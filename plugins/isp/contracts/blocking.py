@@ -30,6 +30,8 @@ def refresh(
     Works in the caller's transaction; the caller commits. ``grace_days`` is the tenant's
     ``block_grace_days`` setting, read here when not given (the charge run passes it for many contracts).
     """
+    if contract.account.status == "closed":
+        return None  # a terminated contract has no services to block; its debt stays on the final statement
     now = now or utcnow()
     today = tenant_today(tenant, now)
     balance = contract.account.balance

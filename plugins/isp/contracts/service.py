@@ -25,8 +25,9 @@ from core.api import (
     open_account,
     session,
 )
+from plugins.isp.categories.service import codes as category_codes
 from plugins.isp.common.calendar import days_in_month
-from plugins.isp.models import CATEGORIES, TARIFF_KINDS, Contract, Product, Subscription
+from plugins.isp.models import TARIFF_KINDS, Contract, Product, Subscription
 
 
 class ContractError(ValueError):
@@ -145,7 +146,7 @@ def open_contract(tenant: Tenant, new: NewContract, today: date) -> tuple[Contra
         raise ContractError("number", "Enter the contract number.")
     if find_account(number) is not None or contract_by_number(number) is not None:
         raise ContractError("number", "This contract number is already used.")
-    if new.category not in CATEGORIES:
+    if new.category not in category_codes():
         raise ContractError("category", "Choose the subscriber category.")
     products = list(session.scalars(select(Product).where(Product.code.in_(new.products)))) if new.products else []
     if len(products) != len(set(new.products)):

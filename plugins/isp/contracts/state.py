@@ -12,7 +12,17 @@ from datetime import date
 from sqlalchemy import func, select
 
 from core.api import session
-from plugins.isp.models import ACTIVE, FINISHED, SCHEDULED, Contract, Freeze, Subscription, TariffChange
+from plugins.isp.models import (
+    ACTIVE,
+    CANCELLED,
+    FINISHED,
+    SCHEDULED,
+    Contract,
+    Freeze,
+    Subscription,
+    TariffChange,
+    Termination,
+)
 
 # Service statuses (stable codes: the API returns them).
 S_ACTIVE = "active"
@@ -83,3 +93,18 @@ def service_states(contract: Contract, day: date) -> list[ServiceState]:
             status = S_ACTIVE
         states.append(ServiceState(sub, status, change if change and change.subscription_id == sub.id else None))
     return states
+
+
+def open_termination(contract: Contract) -> Termination | None:
+    """The contract's scheduled (not yet done) termination, if any."""
+    return session.scalar(select(Termination).where(Termination.open_slot == contract.id))
+
+
+def last_termination(contract: Contract) -> Termination | None:
+    """The contract's newest termination that is scheduled or done (a cancelled one does not count)."""
+    return session.scalar(
+        select(Termination)
+        .where(Termination.contract_id == contract.id, Termination.status != CANCELLED)
+        .order_by(Termination.id.desc())
+        .limit(1)
+    )

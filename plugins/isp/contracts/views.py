@@ -29,13 +29,14 @@ from core.api import (
     require,
     session,
 )
-from plugins.isp.catalog.service import CATEGORY_TITLES, KIND_TITLES
+from plugins.isp.catalog.service import KIND_TITLES
+from plugins.isp.categories.service import title_of as category_title_of
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.links import optional_url
 from plugins.isp.contracts import state
 from plugins.isp.contracts.service import contract_of, daily_cost, monthly_fee
-from plugins.isp.models import Contract, Freeze, Promise, Subscription, TariffChange
+from plugins.isp.models import Contract, Freeze, OneTimeService, Promise, Subscription, TariffChange
 
 STATUS_TITLES = {
     state.S_ACTIVE: _l("Active"),
@@ -106,6 +107,13 @@ class Overview:
     change: TariffChange | None
     promise: Promise | None
     money: BalanceView
+    # The contract's termination (scheduled or done), if any: :class:`plugins.isp.models.Termination`.
+    termination: Any = None
+
+    @property
+    def closed(self) -> bool:
+        """The contract has ended: the subscriber may only read (statements, payments, the final balance)."""
+        return self.contract.account.status == "closed"
 
     @property
     def legal(self) -> bool:
@@ -140,7 +148,7 @@ class Overview:
 
     @property
     def category_title(self) -> str:
-        return str(CATEGORY_TITLES.get(self.contract.category, self.contract.category))
+        return category_title_of(self.contract.category)
 
 
 def active_promise(contract: Contract) -> Promise | None:
@@ -195,13 +203,24 @@ def overview(contract: Contract, today: date) -> Overview:
         change=state.pending_change(contract),
         promise=active_promise(contract),
         money=money,
+        termination=state.last_termination(contract),
     )
+
+
+def _onetime_offered() -> bool:
+    """Whether the tenant offers any one-time service (the "order a service" link)."""
+    return session.scalar(select(OneTimeService.id).where(OneTimeService.archived.is_(False)).limit(1)) is not None
 
 
 def subscriber_links(tenant: Tenant, view: Overview) -> dict[str, Any]:
     """Where the subscriber can go from the overview; a page that does not exist (yet) is left out."""
     settings = plugin_settings(tenant, "isp")
+    documents = optional_url("isp.documents") if view.legal else None
+    if view.closed:  # read-only: the final statement and paying a remaining debt
+        return {"pay": optional_url("money.pay"), "history": optional_url("money.history"), "documents": documents}
     return {
+        "documents": documents,
+        "onetime": optional_url("isp.onetime") if not view.legal and _onetime_offered() else None,
         "pay": optional_url("money.pay"),
         "promise": optional_url("isp.promise") if settings["promise_enabled"] and not view.legal else None,
         "support": optional_url("support.new"),

@@ -7,6 +7,8 @@ it once the signed letter arrives (:func:`plugins.isp.tariffs.changes.operator_c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask_babel import gettext as _
 
 from core.api import User, format_money, open_ticket
@@ -19,6 +21,7 @@ APPLICATION_CATEGORY = "isp_application"
 
 SOURCE = "plugin:isp"
 MAX_COMMENT = 4000
+MAX_SCANS = 3
 
 
 class ApplicationError(ValueError):
@@ -44,12 +47,21 @@ def describe(product: Product) -> str:
     return ", ".join(parts)
 
 
-def submit_application(contract: Contract, author: User, codes: list[str], comment: str):
+def submit_application(
+    contract: Contract, author: User, codes: list[str], comment: str, scans: Sequence[tuple[str, bytes]] = ()
+):
     """Open the application as a support conversation; returns the ticket (its id is the application number).
 
     ``codes`` are the wanted products' codes (offered to the contract); ``comment`` free text. At least
-    one of them is needed. Raises :class:`ApplicationError`. The caller commits.
+    one of them is needed. ``scans`` — the application signed by the head of the organization, scanned
+    (``(filename, bytes)``): attached to the conversation through core's file storage, which checks
+    each one by its content (a picture or a PDF, at most 10 MB; at most :data:`MAX_SCANS`). With a scan
+    the operator need not wait for the paper letter. Raises :class:`ApplicationError` (a refused scan
+    under ``scan``). The caller commits.
     """
+    scans = list(scans)
+    if len(scans) > MAX_SCANS:
+        raise ApplicationError({"scan": _("Attach at most %(n)s files.", n=MAX_SCANS)})
     offered = {p.code: p for p in offered_products(contract)}
     wanted = [offered[c] for c in dict.fromkeys(codes) if c in offered]
     errors: dict[str, str] = {}
@@ -73,12 +85,23 @@ def submit_application(contract: Contract, author: User, codes: list[str], comme
         lines.append("")
     if comment:
         lines.extend([_("Comment:"), comment])
+    if scans:
+        lines.extend(["", _("The signed application is attached (%(count)s file(s)).", count=len(scans))])
     try:
         return open_ticket(
-            author, APPLICATION_CATEGORY, subject, "\n".join(lines), account=contract.account, source=SOURCE
+            author,
+            APPLICATION_CATEGORY,
+            subject,
+            "\n".join(lines),
+            account=contract.account,
+            source=SOURCE,
+            attachments=scans,
         )
     except ValueError as error:  # core's TicketError (a ValueError with ``errors``)
         errors = getattr(error, "errors", None)
         if not errors:
             raise
-        raise ApplicationError(dict(errors)) from error
+        errors = dict(errors)
+        if "attachments" in errors:
+            errors["scan"] = errors.pop("attachments")
+        raise ApplicationError(errors) from error

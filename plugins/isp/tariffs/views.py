@@ -284,21 +284,29 @@ def application():
     errors: dict[str, str] = {}
     if request.method == "POST" and contract.is_legal:
         try:
+            scans = _uploaded_scans()
             ticket = applications.submit_application(
-                contract, current_principal(), values["products"], values["comment"]
+                contract, current_principal(), values["products"], values["comment"], scans=scans
             )
         except applications.ApplicationError as error:
             session.rollback()
             errors = error.errors
         else:
             session.commit()
-            return render_template("isp/tariffs/application_sent.html", contract=contract, ticket=ticket)
+            return render_template(
+                "isp/tariffs/application_sent.html", contract=contract, ticket=ticket, scans=len(scans)
+            )
     return (
         render_template(
             "isp/tariffs/application.html", contract=contract, offered=offered, values=values, errors=errors
         ),
         422 if errors else 200,
     )
+
+
+def _uploaded_scans() -> list[tuple[str, bytes]]:
+    """The signed scans of the application as ``(filename, bytes)`` (the request size is capped by the app)."""
+    return [(f.filename or "", f.read()) for f in request.files.getlist("scan") if f and f.filename]
 
 
 def _date(day) -> str:

@@ -17,6 +17,10 @@ ENDPOINTS = {
     "/api/v1/isp/accounts/{account_id}/addons/connect": {"post"},
     "/api/v1/isp/accounts/{account_id}/addons/disconnect": {"post"},
     "/api/v1/isp/accounts/{account_id}/application": {"post"},
+    "/api/v1/isp/accounts/{account_id}/onetime": {"get"},
+    "/api/v1/isp/accounts/{account_id}/onetime/{service_id}": {"post"},
+    "/api/v1/isp/accounts/{account_id}/documents": {"get"},
+    "/api/v1/isp/accounts/{account_id}/documents/{period}/{kind}.pdf": {"get"},
 }
 
 # Actions that can be refused answer 409 with the reasons.
@@ -29,6 +33,7 @@ REFUSABLE = {
     ("/api/v1/isp/accounts/{account_id}/addons/connect", "post"),
     ("/api/v1/isp/accounts/{account_id}/addons/disconnect", "post"),
     ("/api/v1/isp/accounts/{account_id}/application", "post"),
+    ("/api/v1/isp/accounts/{account_id}/onetime/{service_id}", "post"),
 }
 
 

@@ -181,7 +181,7 @@ def test_the_contract_page_shows_services_states_and_pending_requests(app, site,
         session.commit()
     client = login(tenant, operator)
     page = client.get(tenant_path(tenant, f"/isp/admin/contracts/{made.id}")).get_data(as_text=True)
-    assert "Holder 830001" in page and "Cable internet" in page
+    assert "Holder 830001" in page and "Кабельный интернет" in page  # the tenant's own words for its category
     assert "Blocked for debt" in page and "included in «TV Base»" in page
     assert "to «Home 300» on" in page
     assert "until" in page and "500.00" in page  # the promise
