@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import abort
 from marshmallow import Schema, fields
 
-from core.api import current_tenant, require
+from core.api import BEARER, current_tenant, require
 from plugins.isp.common.blueprints import api
-from plugins.isp.contracts.api_scope import ACCOUNT_PATH, BEARER, NOT_FOUND, account_parameter, with_contract
+from plugins.isp.contracts.api_scope import ACCOUNT_PATH, NOT_FOUND, account_parameter, with_contract
 from plugins.isp.documents import service
 from plugins.isp.documents.views import pdf_response
 from plugins.isp.models import Contract

@@ -10,9 +10,13 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from core.api import (
+    BEARER,
+    Refusal,
+    RefusedSchema,
     current_principal,
     current_tenant,
     get_or_404,
+    refused_response,
     require,
     session,
     visit_local_today,
@@ -20,16 +24,7 @@ from core.api import (
     visit_slot_grid,
 )
 from plugins.isp.common.blueprints import api
-from plugins.isp.common.refusals import Refusal
-from plugins.isp.contracts.api_scope import (
-    ACCOUNT_PATH,
-    BEARER,
-    NOT_FOUND,
-    RefusedSchema,
-    account_parameter,
-    refused_response,
-    with_contract,
-)
+from plugins.isp.contracts.api_scope import ACCOUNT_PATH, NOT_FOUND, account_parameter, with_contract
 from plugins.isp.models import Contract, OneTimeOrder, OneTimeService
 from plugins.isp.onetime import service
 from plugins.isp.onetime.views import parse_slot

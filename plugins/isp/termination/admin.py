@@ -8,10 +8,19 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import Schema
 
-from core.api import Text, current_principal, current_tenant, get_or_404, parse_day, read_form, require, session
+from core.api import (
+    Refused,
+    Text,
+    current_principal,
+    current_tenant,
+    get_or_404,
+    parse_day,
+    read_form,
+    require,
+    session,
+)
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
-from plugins.isp.common.refusals import Refused
 from plugins.isp.contracts.state import last_termination, open_termination
 from plugins.isp.models import DONE, Contract
 from plugins.isp.termination import service

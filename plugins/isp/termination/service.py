@@ -22,6 +22,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.api import (
+    Refusal,
+    Refused,
     Tenant,
     TenantJob,
     User,
@@ -32,7 +34,6 @@ from core.api import (
 )
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.contract_lock import lock_contract
-from plugins.isp.common.refusals import Refusal, Refused
 from plugins.isp.contracts.state import open_termination, pending_change
 from plugins.isp.models import CANCELLED, DONE, SCHEDULED, Contract, Termination
 

@@ -20,6 +20,7 @@ ENDPOINTS = {
     "/api/v1/isp/accounts/{account_id}/onetime": {"get"},
     "/api/v1/isp/accounts/{account_id}/onetime/{service_id}": {"post"},
     "/api/v1/isp/accounts/{account_id}/documents": {"get"},
+    "/api/v1/isp/accounts/{account_id}/orders": {"get"},
     "/api/v1/isp/accounts/{account_id}/documents/{period}/{kind}.pdf": {"get"},
 }
 
