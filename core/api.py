@@ -18,6 +18,7 @@ from core.accounts.service import (
     users_of_accounts,
 )
 from core.audit.service import record as audit
+from core.audit.wording import AuditAction
 from core.db import Base, TenantOwned, cross_tenant, current_tenant_id, session, tenant_scope, utcnow
 from core.db.queries import get_or_404
 from core.i18n import N_
@@ -37,15 +38,26 @@ from core.payments.service import PaymentError
 from core.plugins.enablement import tenants_with_plugin
 from core.plugins.markers import hookimpl
 from core.plugins.state import enabled_plugins, plugin_settings, tenant_hooks
-from core.plugins.types import Job, LoginVariant, MenuItem, Permission, PluginInfo, RoleSpec, TenantJob, Widget
+from core.plugins.types import (
+    Counter,
+    Job,
+    LoginVariant,
+    MenuItem,
+    Permission,
+    PluginInfo,
+    RoleSpec,
+    TenantJob,
+    Widget,
+)
 from core.settings.service import get_settings
 from core.settings.types import Settings, SettingsNamespace
 from core.support.categories import TicketCategory
-from core.support.service import open_ticket
+from core.support.service import count_open_tickets, open_ticket
 from core.tenants.current import NoTenantError, current_tenant
 from core.tenants.models import Tenant
 from core.tenants.urls import site_path
 from core.web.bounds import page_number, parse_day, parse_id
+from core.web.csv_export import csv_response, money_cell
 from core.web.input import MAX_ID, FormInput, Id, Text, read_form
 
 __all__ = [
@@ -54,7 +66,9 @@ __all__ = [
     "AccountError",
     "AmountError",
     "Audience",
+    "AuditAction",
     "Base",
+    "Counter",
     "Entry",
     "FormInput",
     "Id",
@@ -90,8 +104,10 @@ __all__ = [
     "can",
     "can_assign",
     "core_version",
+    "count_open_tickets",
     "create_user",
     "cross_tenant",
+    "csv_response",
     "current_account",
     "current_principal",
     "current_tenant",
@@ -107,6 +123,7 @@ __all__ = [
     "has_permission",
     "hookimpl",
     "ledger",
+    "money_cell",
     "my_accounts",
     "notify",
     "open_account",

@@ -172,6 +172,7 @@ def _service_name(code: str | None) -> str:
 
 def init_web(app: Flask) -> None:
     from core.admin.views import blueprint as admin_blueprint
+    from core.console.views import blueprint as console_blueprint
     from core.files.views import blueprint as files_blueprint
     from core.identity.views import blueprint as identity_blueprint
     from core.money.views import blueprint as money_blueprint
@@ -200,6 +201,7 @@ def init_web(app: Flask) -> None:
         shell_blueprint,
         identity_blueprint,
         admin_blueprint,
+        console_blueprint,
         platform_blueprint,
         money_blueprint,
         files_blueprint,

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from core.api import (
     N_,
+    AuditAction,
     Job,
     LoginVariant,
     MenuItem,
@@ -127,6 +128,38 @@ def menu_items(tenant, user):
         ),
         MenuItem(_l("Voluntary blocks"), "isp.admin_freezes", order=18, area="admin", permission="isp.freezes.manage"),
         MenuItem(_l("Charge runs"), "isp.admin_charges", order=19, area="admin", permission="isp.charges.view"),
+    ]
+
+
+@hookimpl
+def staff_counters(tenant, user):
+    from plugins.isp.console import staff_counters as counters
+
+    return counters(tenant)
+
+
+@hookimpl
+def ticket_panel(tenant, ticket, account):
+    from plugins.isp.console import ticket_panel as panel
+
+    return panel(tenant, account)
+
+
+@hookimpl
+def audit_actions():
+    return [
+        AuditAction("isp.contract.open", N_("Opened contract %(object)s")),
+        AuditAction("isp.block", N_("Blocked contract %(object)s for debt")),
+        AuditAction("isp.unblock", N_("Restored the services of contract %(object)s")),
+        AuditAction("isp.promise.", N_("Promised payment on contract %(object)s")),
+        AuditAction("isp.promise.grant", N_("Granted a promised payment on contract %(object)s")),
+        AuditAction("isp.freeze.", N_("Voluntary block of contract %(object)s")),
+        AuditAction("isp.tariff_change.", N_("Tariff change on contract %(object)s")),
+        AuditAction("isp.tariff_change.cancel", N_("Cancelled a tariff change on contract %(object)s")),
+        AuditAction("isp.tariff_change.operator", N_("Changed the tariff of contract %(object)s")),
+        AuditAction("isp.addon.", N_("Changed the add-ons of contract %(object)s")),
+        AuditAction("isp.catalog.", N_("Edited the tariff or service %(object)s")),
+        AuditAction("isp.catalog.delete", N_("Deleted the tariff or service %(object)s")),
     ]
 
 

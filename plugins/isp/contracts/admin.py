@@ -16,6 +16,7 @@ from core.api import (
     can,
     current_tenant,
     get_or_404,
+    ledger,
     page_number,
     parse_day,
     read_form,
@@ -30,8 +31,9 @@ from plugins.isp.contracts.service import ContractError, NewContract, open_contr
 from plugins.isp.contracts.views import overview
 from plugins.isp.models import ACTIVE, CATEGORIES, FINISHED, HOLDER_KINDS, SCHEDULED, Contract, Freeze
 
+LedgerAccount = ledger.LedgerAccount
 PAGE_SIZE = 50
-STATES = ("active", "blocked", "frozen")
+STATES = ("active", "blocked", "frozen", "debtors")
 INN_RE = re.compile(r"^(\d{10}|\d{12})$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -61,6 +63,10 @@ def contracts_query(q: str, state: str, day: date):
         stmt = stmt.where(_frozen_on(day))
     elif state == "active":
         stmt = stmt.where(Contract.blocked_since.is_(None), ~_frozen_on(day))
+    elif state == "debtors":
+        stmt = stmt.join(LedgerAccount, LedgerAccount.id == PersonalAccount.ledger_account_id).where(
+            LedgerAccount.balance < 0
+        )
     return stmt.order_by(Contract.number)
 
 
