@@ -259,6 +259,7 @@ def populate_test_world(tenant, site):
 
 
 __all__ = [
+    "audit_actions",
     "daily_cost",
     "dashboard_widgets",
     "load_demo_data",
@@ -276,4 +277,6 @@ __all__ = [
     "register_permissions",
     "register_ticket_categories",
     "service_titles",
+    "staff_counters",
+    "ticket_panel",
 ]
