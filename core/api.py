@@ -59,6 +59,7 @@ from core.tenants.urls import site_path
 from core.web.bounds import page_number, parse_day, parse_id
 from core.web.csv_export import csv_response, money_cell
 from core.web.input import MAX_ID, FormInput, Id, Text, read_form
+from core.web.sorting import SortOrder, chosen_order
 
 __all__ = [
     "MAX_ID",
@@ -88,6 +89,7 @@ __all__ = [
     "RoleSpec",
     "Settings",
     "SettingsNamespace",
+    "SortOrder",
     "Tenant",
     "TenantJob",
     "TenantOwned",
@@ -103,6 +105,7 @@ __all__ = [
     "audit",
     "can",
     "can_assign",
+    "chosen_order",
     "core_version",
     "count_open_tickets",
     "create_user",

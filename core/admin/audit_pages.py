@@ -23,9 +23,7 @@ def audit():
     stmt = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(PAGE_SIZE)
     if action:
         stmt = stmt.where(AuditEvent.action.startswith(action))
-    return render_template(
-        "admin/audit.html", events=list(session.scalars(stmt)), action=action, describe=describe
-    )
+    return render_template("admin/audit.html", events=list(session.scalars(stmt)), action=action, describe=describe)
 
 
 @blueprint.get("/outbox")

@@ -12,5 +12,6 @@ from core.admin import (  # noqa: F401
     visit_pages,
 )
 from core.admin.blueprint import blueprint
+from core.identity import contact_pages  # noqa: F401  (staff correct a subscriber's details)
 
 __all__ = ["blueprint"]

@@ -7,13 +7,17 @@ from datetime import date
 
 from flask import render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
 from sqlalchemy import exists, func, select
 
 from core.api import (
     PersonalAccount,
+    SortOrder,
     Text,
     can,
+    chosen_order,
+    csv_response,
     current_tenant,
     get_or_404,
     ledger,
@@ -33,6 +37,7 @@ from plugins.isp.models import ACTIVE, CATEGORIES, FINISHED, HOLDER_KINDS, SCHED
 
 LedgerAccount = ledger.LedgerAccount
 PAGE_SIZE = 50
+CSV_LIMIT = 100_000
 STATES = ("active", "blocked", "frozen", "debtors")
 INN_RE = re.compile(r"^(\d{10}|\d{12})$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -48,9 +53,20 @@ def _frozen_on(day: date):
     )
 
 
-def contracts_query(q: str, state: str, day: date):
+CONTRACT_ORDERS = (
+    SortOrder("number", _l("by number"), (Contract.number,)),
+    SortOrder("debt", _l("largest debt first"), (LedgerAccount.balance, Contract.number)),
+    SortOrder("holder", _l("by holder"), (PersonalAccount.holder_name, Contract.number)),
+)
+
+
+def contracts_query(q: str, state: str, day: date, order: SortOrder = CONTRACT_ORDERS[0]):
     """Contracts whose number, holder or address contains ``q``, in ``state`` on ``day`` (or any state)."""
-    stmt = select(Contract).join(PersonalAccount, PersonalAccount.id == Contract.personal_account_id)
+    stmt = (
+        select(Contract)
+        .join(PersonalAccount, PersonalAccount.id == Contract.personal_account_id)
+        .join(LedgerAccount, LedgerAccount.id == PersonalAccount.ledger_account_id)
+    )
     text = q.strip().casefold()
     if text:
         stmt = stmt.where(
@@ -64,10 +80,24 @@ def contracts_query(q: str, state: str, day: date):
     elif state == "active":
         stmt = stmt.where(Contract.blocked_since.is_(None), ~_frozen_on(day))
     elif state == "debtors":
-        stmt = stmt.join(LedgerAccount, LedgerAccount.id == PersonalAccount.ledger_account_id).where(
-            LedgerAccount.balance < 0
+        stmt = stmt.where(LedgerAccount.balance < 0)
+    return stmt.order_by(*order.columns)
+
+
+def _contracts_csv(query, state: str):
+    """The filtered list as a spreadsheet (``debtors.csv`` for the debtors)."""
+    header = [_("Contract"), _("Holder"), _("Address"), _("Balance, ₽"), _("Blocked for debt")]
+    rows = (
+        (
+            c.number,
+            c.account.holder_name,
+            c.account.address,
+            money_cell(c.account.balance),
+            _("yes") if c.is_blocked else "",
         )
-    return stmt.order_by(Contract.number)
+        for c in session.scalars(query.limit(CSV_LIMIT))
+    )
+    return csv_response("debtors.csv" if state == "debtors" else "contracts.csv", header, rows)
 
 
 @web.get("/admin/contracts")
@@ -77,9 +107,13 @@ def admin_contracts():
     state = request.args.get("state", "")
     if state not in STATES:
         state = ""
-    page = page_number()
+    order = chosen_order(CONTRACT_ORDERS)
     today = tenant_today(current_tenant())
-    rows = list(session.scalars(contracts_query(q, state, today).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
+    if request.args.get("format") == "csv":
+        return _contracts_csv(contracts_query(q, state, today, order), state)
+    page = page_number()
+    query = contracts_query(q, state, today, order)
+    rows = list(session.scalars(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
     rows, has_next = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
     ids = [c.id for c in rows]
     frozen = set()
@@ -91,6 +125,8 @@ def admin_contracts():
         frozen=frozen,
         q=q,
         state=state,
+        orders=CONTRACT_ORDERS,
+        order=order,
         page=page,
         has_next=has_next,
         category_titles=catalog.CATEGORY_TITLES,
