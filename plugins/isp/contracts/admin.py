@@ -21,6 +21,7 @@ from core.api import (
     current_tenant,
     get_or_404,
     ledger,
+    money_cell,
     page_number,
     parse_day,
     read_form,
