@@ -28,6 +28,11 @@ def staff_counters(tenant, user) -> list[Counter]:
     visits = _count(
         select(func.count(VisitRequest.id)).where(VisitRequest.slot_date == today, VisitRequest.status == SCHEDULED)
     )
+    mine = _count(
+        select(func.count(VisitRequest.id)).where(
+            VisitRequest.slot_date == today, VisitRequest.status == SCHEDULED, VisitRequest.technician_id == user.id
+        )
+    )
     suspense = _count(select(func.count(Payment.id)).where(Payment.status == SUSPENSE))
     return [
         Counter(
@@ -48,6 +53,7 @@ def staff_counters(tenant, user) -> list[Counter]:
             permission="visits.manage",
             order=20,
         ),
+        Counter(_l("My visits today"), mine, "admin.my_visits", permission="visits.mine", order=21),
         Counter(
             _l("Unidentified payments"),
             suspense,

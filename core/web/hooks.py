@@ -32,6 +32,8 @@ def menu_items(tenant, user) -> list[MenuItem]:
         MenuItem(_l("Unidentified payments"), "admin.suspense", order=26, area="admin", permission="payments.suspense"),
         MenuItem(_l("Call a technician"), "visits.index", order=60, permission="visits.request"),
         MenuItem(_l("Technician visits"), "admin.visits", order=27, area="admin", permission="visits.manage"),
+        MenuItem(_l("My visits"), "admin.my_visits", order=28, area="admin", permission="visits.mine"),
+        MenuItem(_l("Today at work"), "console.start", order=1, area="admin", permission="console.view"),
     ]
     if tenant.is_platform:
         items.append(MenuItem(_l("Tenants"), "platform.tenants", order=5, area="admin", permission="platform.tenants"))
