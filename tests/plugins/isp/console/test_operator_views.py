@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
-from core.api import open_ticket, session, tenant_scope
+from core.api import open_ticket, session, tenant_scope, utcnow
 from core.identity.models import User
 from core.testing.fixtures import tenant_path
+from plugins.isp.models import ChargeRun
 
 
 @pytest.fixture
@@ -58,3 +60,31 @@ def test_ticket_page_shows_the_subscribers_balance_contract_state_and_services(a
     assert "Blocked for debt" in panel
     assert "Home 100" in panel
     assert "No payments yet." in panel
+
+
+def test_debtors_sort_by_debt_and_download_as_csv(app, site, login, make_contract):
+    tenant, operator = site
+    make_contract(tenant, "3001", balance=-10000)
+    make_contract(tenant, "3002", balance=-50000)
+    make_contract(tenant, "3003", balance=20000)
+    client = login(tenant, operator)
+    page = client.get(tenant_path(tenant, "/isp/admin/contracts?state=debtors&sort=debt")).get_data(as_text=True)
+    assert page.index("3002") < page.index("3001") and "3003" not in page
+    response = client.get(tenant_path(tenant, "/isp/admin/contracts?state=debtors&sort=debt&format=csv"))
+    assert 'filename="debtors.csv"' in response.headers["Content-Disposition"]
+    lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[1].startswith("3002;") and "-500,00" in lines[1] and len(lines) == 3
+
+
+def test_charge_runs_download_as_csv(app, site, login, make_user):
+    tenant, _operator = site
+    admin = make_user(tenant, "boss", roles=("tenant_admin",))
+    client = login(tenant, admin)
+    with app.app_context(), tenant_scope(tenant.id):
+        session.add(ChargeRun(day=date(2030, 1, 7), charges=3, total=150050, blocked=1, finished_at=utcnow()))
+        session.commit()
+    start = client.get(tenant_path(tenant, "/admin/")).get_data(as_text=True)
+    assert _counter(start, "Last charge run")[0] == "7 January"
+    response = client.get(tenant_path(tenant, "/isp/admin/charges.csv"))
+    lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("Day;Charges;") and lines[1].startswith("2030-01-07;3;1500,50;1;")
