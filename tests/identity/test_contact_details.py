@@ -58,7 +58,7 @@ def test_a_bad_email_is_a_form_error_and_nothing_changes(app, office, login, ema
 
 
 def test_another_tenants_subscriber_is_not_found(app, office, make_tenant, make_user, login):
-    tenant, subscriber, _operator, _admin = office
+    _tenant, subscriber, _operator, _admin = office
     other = make_tenant("other", login_identifier="contract", locale="en")
     client = login(other, make_user(other, "op", roles=("operator",)))
     assert client.get(tenant_path(other, f"/admin/subscribers/{subscriber.id}/edit")).status_code == 404
