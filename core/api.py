@@ -30,6 +30,7 @@ from core.ledger.service import Entry, IdempotencyConflict, LedgerError, Transac
 from core.mail.outbox import queue_mail
 from core.migrate import disable_row_level_security, enable_row_level_security
 from core.money.current import account_or_404, current_account, my_accounts
+from core.money.fields import MoneyField
 from core.money.format import AmountError, format_money, parse_money, parse_rubles
 from core.news.audiences import Audience
 from core.notify.kinds import NotificationKind
@@ -79,6 +80,7 @@ __all__ = [
     "LedgerError",
     "LoginVariant",
     "MenuItem",
+    "MoneyField",
     "NoTenantError",
     "NotificationKind",
     "Organization",
