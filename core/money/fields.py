@@ -11,6 +11,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields
 
+from core.i18n import N_
 from core.money.format import AmountError, format_money, parse_money
 
 
@@ -24,7 +25,7 @@ class MoneyField(fields.Field):
         if isinstance(value, int) and not isinstance(value, bool):
             return value
         if not isinstance(value, str):
-            raise ValidationError("Enter an amount in rubles, e.g. 1500 or 1500,50.")
+            raise ValidationError(N_("Enter an amount in rubles, e.g. 1500 or 1500,50."))
         try:
             return parse_money(value, "display")
         except AmountError as error:
