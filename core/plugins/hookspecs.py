@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     )
     from core.settings.types import SettingsNamespace
     from core.support.categories import TicketCategory
-    from core.support.models import Ticket
     from core.tenants.models import Tenant
     from core.testing.world import Site
 
@@ -162,13 +161,14 @@ def staff_counters(tenant: Tenant, user: User) -> list[Counter] | None:
 
 
 @hookspec
-def ticket_panel(tenant: Tenant, ticket: Ticket, account: PersonalAccount | None) -> list[Widget] | None:
+def ticket_panel(tenant: Tenant, ticket: Any, account: PersonalAccount | None) -> list[Widget] | None:
     """Return cards about the ticket's subscriber for the operator's ticket page, ascending ``order``.
 
-    Called when a member of staff opens a ticket, only on plugins enabled for ``tenant``. ``account`` is
-    the personal account the ticket is about (or the author's only one; ``None`` when unknown). Core shows
-    the balance and the last payments; a plugin adds what it knows (contract state, services). Render the
-    HTML with ``flask.render_template`` (autoescaped); return ``None`` when there is nothing to say.
+    Called when a member of staff opens a ticket (a ``core.support.models.Ticket``), only on plugins enabled
+    for ``tenant``. ``account`` is the personal account the ticket is about (or the author's only one;
+    ``None`` when unknown). Core shows the balance and the last payments; a plugin adds what it knows
+    (contract state, services). Render the HTML with ``flask.render_template`` (autoescaped); return
+    ``None`` when there is nothing to say.
     """
 
 
