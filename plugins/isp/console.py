@@ -8,23 +8,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from core.api import Counter, PersonalAccount, Widget, count_open_tickets, format_money, ledger, session
+from core.api import Counter, Widget, count_open_tickets, format_money, session
 from plugins.isp.common.calendar import tenant_today
+from plugins.isp.contracts.admin import contracts_query
 from plugins.isp.contracts.views import overview
 from plugins.isp.models import ChargeRun, Contract
 from plugins.isp.tariffs.applications import APPLICATION_CATEGORY
 
-LedgerAccount = ledger.LedgerAccount
 
-
-def _debtors() -> int:
-    stmt = (
-        select(func.count(Contract.id))
-        .join(PersonalAccount, PersonalAccount.id == Contract.personal_account_id)
-        .join(LedgerAccount, LedgerAccount.id == PersonalAccount.ledger_account_id)
-        .where(LedgerAccount.balance < 0)
-    )
-    return session.scalar(stmt) or 0
+def _count(tenant, state: str) -> int:
+    """How many contracts the operator's list shows in ``state`` (the same query, counted)."""
+    query = contracts_query("", state, tenant_today(tenant))
+    return session.scalar(query.with_only_columns(func.count(Contract.id)).order_by(None)) or 0
 
 
 def _last_run() -> Counter:
@@ -57,11 +52,19 @@ def staff_counters(tenant) -> list[Counter]:
     return [
         Counter(
             _l("Debtors"),
-            _debtors(),
+            _count(tenant, "debtors"),
             "isp.admin_contracts",
             {"state": "debtors"},
             permission="isp.contracts.view",
             order=30,
+        ),
+        Counter(
+            _l("Money runs out within 3 days"),
+            _count(tenant, "runs_out"),
+            "isp.admin_contracts",
+            {"state": "runs_out"},
+            permission="isp.contracts.view",
+            order=31,
         ),
         _last_run(),
         Counter(

@@ -32,6 +32,7 @@ from plugins.isp.catalog import service as catalog
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.links import optional_url
+from plugins.isp.contracts.runway import runs_out_within
 from plugins.isp.contracts.service import ContractError, NewContract, open_contract
 from plugins.isp.contracts.views import overview
 from plugins.isp.models import ACTIVE, CATEGORIES, FINISHED, HOLDER_KINDS, SCHEDULED, Contract, Freeze
@@ -39,7 +40,7 @@ from plugins.isp.models import ACTIVE, CATEGORIES, FINISHED, HOLDER_KINDS, SCHED
 LedgerAccount = ledger.LedgerAccount
 PAGE_SIZE = 50
 CSV_LIMIT = 100_000
-STATES = ("active", "blocked", "frozen", "debtors")
+STATES = ("active", "blocked", "frozen", "debtors", "runs_out")
 INN_RE = re.compile(r"^(\d{10}|\d{12})$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -82,6 +83,8 @@ def contracts_query(q: str, state: str, day: date, order: SortOrder = CONTRACT_O
         stmt = stmt.where(Contract.blocked_since.is_(None), ~_frozen_on(day))
     elif state == "debtors":
         stmt = stmt.where(LedgerAccount.balance < 0)
+    elif state == "runs_out":
+        stmt = stmt.where(runs_out_within(day), ~_frozen_on(day))
     return stmt.order_by(*order.columns)
 
 

@@ -88,3 +88,16 @@ def test_charge_runs_download_as_csv(app, site, login, make_user):
     response = client.get(tenant_path(tenant, "/isp/admin/charges.csv"))
     lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert lines[0].startswith("Day;Charges;") and lines[1].startswith("2030-01-07;3;1500,50;1;")
+
+
+def test_contracts_whose_money_runs_out_within_three_days_are_counted_and_listed(app, site, login, make_contract):
+    tenant, operator = site
+    make_contract(tenant, "4001", products=("inet100",), balance=2000)  # 500 ₽ a month: ~1 day left
+    make_contract(tenant, "4002", products=("inet100",), balance=50000)  # a month left
+    make_contract(tenant, "4003", products=("inet100",), balance=-1000)  # already a debtor
+    client = login(tenant, operator)
+    page = client.get(tenant_path(tenant, "/admin/")).get_data(as_text=True)
+    value, link = _counter(page, "Money runs out within 3 days")
+    assert value == "1"
+    listed = client.get(link).get_data(as_text=True)
+    assert "4001" in listed and "4002" not in listed and "4003" not in listed
