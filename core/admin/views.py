@@ -13,6 +13,7 @@ from core.admin import (  # noqa: F401
 )
 from core.admin.blueprint import blueprint
 from core.identity import contact_pages  # noqa: F401  (staff correct a subscriber's details)
+from core.payments import day_pages  # noqa: F401  (payments of a day)
 from core.visits import technician_pages  # noqa: F401  (a technician's own visits)
 
 __all__ = ["blueprint"]

@@ -28,6 +28,7 @@ def menu_items(tenant, user) -> list[MenuItem]:
         MenuItem(_l("Plugins"), "admin.plugins", order=40, area="admin", permission="plugins.manage"),
         MenuItem(_l("Audit log"), "admin.audit", order=50, area="admin", permission="audit.view"),
         MenuItem(_l("Outgoing mail"), "admin.outbox", order=60, area="admin", permission="outbox.view"),
+        MenuItem(_l("Payments of the day"), "admin.payments_day", order=24, area="admin", permission="accounts.view"),
         MenuItem(_l("Payment registries"), "admin.registries", order=25, area="admin", permission="payments.import"),
         MenuItem(_l("Unidentified payments"), "admin.suspense", order=26, area="admin", permission="payments.suspense"),
         MenuItem(_l("Call a technician"), "visits.index", order=60, permission="visits.request"),
