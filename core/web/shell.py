@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template
+from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template, url_for
 from marshmallow import Schema
 from sqlalchemy import text
 
-from core.access.guard import current_principal, public, require
+from core.access.guard import can, current_principal, public, require
 from core.db import session
 from core.plugins.manager import flatten
 from core.plugins.state import tenant_hooks
@@ -29,6 +29,8 @@ blueprint = Blueprint("web", __name__)
 def dashboard():
     tenant = g.tenant
     user = current_principal()
+    if not can("cabinet.use") and can("console.view"):  # staff start their day on the staff start page
+        return redirect(url_for("console.start"))
     widgets = sorted(flatten(tenant_hooks(tenant).dashboard_widgets(tenant=tenant, user=user)), key=lambda w: w.order)
     return render_template("dashboard.html", widgets=widgets)
 

@@ -86,3 +86,10 @@ def test_ticket_counts_stay_in_the_tenant(app, desk, make_tenant, make_user, log
     assert counter(page.get_data(as_text=True), "New tickets")[0] == "0"
     with app.app_context(), tenant_scope(tenant.id):
         assert session.query(Ticket).count() == 1
+
+
+def test_staff_land_on_the_start_page_and_subscribers_on_their_cabinet(app, desk, login):
+    tenant, subscriber, operator = desk
+    home = login(tenant, operator).get(tenant_path(tenant, "/"))
+    assert home.status_code == 302 and home.headers["Location"].endswith("/admin/")
+    assert login(tenant, subscriber).get(tenant_path(tenant, "/")).status_code == 200
