@@ -31,7 +31,7 @@ CORE_PERMISSIONS = (
     Permission("support.queue", "Work the support queue: answer, assign, merge, add internal notes", STAFF),
     Permission("visits.request", "Call a technician and follow the visit", ("subscriber",)),
     Permission("visits.manage", "Schedule technician visits and record their results", STAFF),
-    Permission("visits.mine", "See one's own technician visits for the day", ("technician",)),
+    Permission("visits.mine", "See one's own technician visits for the day", (*STAFF, "technician")),
     Permission("console.view", "See the staff start page with today's counters", (*STAFF, "technician")),
 )
 

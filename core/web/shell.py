@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template
 from marshmallow import Schema
 
-from core.access.guard import can, current_principal, public, require
+from core.access.guard import current_principal, public, require
 from core.plugins.manager import flatten
 from core.plugins.state import tenant_hooks
 from core.tenants.logo import logo_type
@@ -27,8 +27,6 @@ blueprint = Blueprint("web", __name__)
 def dashboard():
     tenant = g.tenant
     user = current_principal()
-    if not can("cabinet.use") and can("console.view"):  # staff start their day on the staff start page
-        return redirect(url_for("console.start"))
     widgets = sorted(flatten(tenant_hooks(tenant).dashboard_widgets(tenant=tenant, user=user)), key=lambda w: w.order)
     return render_template("dashboard.html", widgets=widgets)
 
