@@ -19,6 +19,7 @@ from core.accounts.service import (
     users_of_accounts,
 )
 from core.audit.service import record as audit
+from core.audit.wording import AuditAction
 from core.db import Base, TenantOwned, cross_tenant, current_tenant_id, session, tenant_scope, utcnow
 from core.db.queries import get_or_404
 from core.i18n import N_
@@ -30,6 +31,7 @@ from core.ledger.service import Entry, IdempotencyConflict, LedgerError, Transac
 from core.mail.outbox import queue_mail
 from core.migrate import disable_row_level_security, enable_row_level_security
 from core.money.current import account_or_404, current_account, my_accounts
+from core.money.fields import MoneyField
 from core.money.figures import (
     BalanceView,
     Operation,  # one line of the money history (the ``operation_title`` hook's argument)
@@ -46,7 +48,7 @@ from core.payments.service import PaymentError
 from core.plugins.enablement import tenants_with_plugin
 from core.plugins.markers import hookimpl
 from core.plugins.state import enabled_plugins, plugin_settings, tenant_hooks
-from core.plugins.types import Job, LoginVariant, MenuItem, Permission, PluginInfo, RoleSpec, TenantJob, Widget
+from core.plugins.types import Counter, Job, LoginVariant, MenuItem, Permission, PluginInfo, RoleSpec, TenantJob, Widget
 from core.receipts.format import format_rub
 from core.receipts.model import Receipt, ReceiptError, build_receipt
 from core.receipts.pdf import PdfError, html_to_pdf
@@ -55,7 +57,7 @@ from core.rest.lookup import BEARER, found_first
 from core.settings.service import SettingsError, get_settings, save_settings
 from core.settings.types import Settings, SettingsNamespace
 from core.support.categories import TicketCategory
-from core.support.service import open_ticket
+from core.support.service import count_open_tickets, open_ticket
 from core.tenants.current import NoTenantError, current_tenant
 from core.tenants.models import Tenant
 from core.tenants.urls import site_path
@@ -64,8 +66,10 @@ from core.visits.settings import visit_settings
 from core.visits.slots import grid as visit_slot_grid
 from core.visits.slots import local_today as visit_local_today
 from core.web.bounds import page_number, parse_day, parse_id
+from core.web.csv_export import csv_response, money_cell
 from core.web.input import MAX_ID, FormInput, Id, Secret, Text, posted_form, read_form
 from core.web.refusals import Refusal, RefusalSchema, Refused, RefusedSchema, refused_response
+from core.web.sorting import SortOrder, chosen_order
 
 __all__ = [
     "BEARER",
@@ -74,10 +78,12 @@ __all__ = [
     "AccountError",
     "AmountError",
     "Audience",
+    "AuditAction",
     "BalanceView",
     "Base",
     "ChargeOutlook",
     "CostSpan",
+    "Counter",
     "Entry",
     "FormInput",
     "Id",
@@ -87,6 +93,7 @@ __all__ = [
     "LedgerError",
     "LoginVariant",
     "MenuItem",
+    "MoneyField",
     "MoneyOwed",
     "NoTenantError",
     "NotificationKind",
@@ -109,6 +116,7 @@ __all__ = [
     "Settings",
     "SettingsError",
     "SettingsNamespace",
+    "SortOrder",
     "Tenant",
     "TenantJob",
     "TenantOwned",
@@ -127,10 +135,13 @@ __all__ = [
     "build_receipt",
     "can",
     "can_assign",
+    "chosen_order",
     "close_account",
     "core_version",
+    "count_open_tickets",
     "create_user",
     "cross_tenant",
+    "csv_response",
     "current_account",
     "current_principal",
     "current_tenant",
@@ -150,6 +161,7 @@ __all__ = [
     "hookimpl",
     "html_to_pdf",
     "ledger",
+    "money_cell",
     "my_accounts",
     "notify",
     "open_account",

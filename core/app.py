@@ -14,8 +14,11 @@ from core import models as _models  # noqa: F401 - every core table in the metad
 from core.access import hooks as access_hooks
 from core.access.setup import build_registry
 from core.accounts import hooks as accounts_hooks
+from core.audit import wording as audit_wording
 from core.config import load_config
+from core.console import counters as console_counters
 from core.console import hooks as console_hooks
+from core.console import ticket_panel
 from core.db.session import Database, close_session
 from core.extensions import babel, csrf, login_manager
 from core.identity import hooks as identity_hooks
@@ -91,6 +94,9 @@ def create_app(
     host.register_core("platform", platform_hooks)
     host.register_core("console", console_hooks)
     host.register_core("ledger", ledger_hooks)
+    host.register_core("console_counters", console_counters)
+    host.register_core("ticket_panel", ticket_panel)
+    host.register_core("audit", audit_wording)
     if discover:
         host.discover()
     for plugin in plugins:
@@ -101,6 +107,7 @@ def create_app(
     build_queue(app)
     app.extensions["abonent.notification_kinds"] = build_kinds(host)
     app.extensions["abonent.settings"] = build_settings(host)
+    app.extensions["abonent.audit_actions"] = audit_wording.build(host)
 
     # The tenant is resolved first, before CSRF and form parsing, so every error page (even for a
     # request too large to read) is the tenant's own, in the tenant's language.

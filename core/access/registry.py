@@ -17,6 +17,7 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
     RoleSpec("subscriber", N_("Subscriber"), assignable_by="subscribers.manage"),
     RoleSpec("operator", N_("Operator")),
     RoleSpec("tenant_admin", N_("Tenant administrator")),
+    RoleSpec("technician", N_("Technician")),
     RoleSpec("platform_admin", N_("Platform administrator")),
 )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from core.access.registry import ADMIN
+from core.access.registry import ADMIN, STAFF
 from core.console import audit, plugins, settings  # noqa: F401 - their pages on the admin blueprint
 from core.console.blueprint import blueprint
 from core.plugins.markers import hookimpl
@@ -18,8 +18,10 @@ from core.plugins.types import MenuItem, Permission
 
 @hookimpl
 def register_blueprints() -> list[Blueprint]:
-    """The admin area, with the pages of every feature that put one on it."""
-    return [blueprint]
+    """The admin area, with the pages of every feature that put one on it, and the staff start page."""
+    from core.console.views import blueprint as start_page
+
+    return [blueprint, start_page]
 
 
 @hookimpl(trylast=True)
@@ -27,6 +29,7 @@ def menu_items(tenant, user) -> list[MenuItem]:
     if user is None:
         return []
     return [
+        MenuItem(_l("Today at work"), "console.start", order=1, area="admin", permission="console.view"),
         MenuItem(_l("Site settings"), "admin.settings", order=30, area="admin", permission="tenant.settings"),
         MenuItem(_l("Payments"), "admin.payment_settings", order=31, area="admin", permission="tenant.settings"),
         MenuItem(_l("Plugins"), "admin.plugins", order=40, area="admin", permission="plugins.manage"),
@@ -42,4 +45,5 @@ def register_permissions() -> list[Permission]:
         Permission("plugins.manage", "Enable and configure plugins", ADMIN),
         Permission("audit.view", "Read the audit log", ADMIN),
         Permission("outbox.view", "Read the outgoing mail", ADMIN),
+        Permission("console.view", "See the staff start page with today's counters", (*STAFF, "technician")),
     ]

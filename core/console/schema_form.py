@@ -17,6 +17,20 @@ class FormField:
     value: Any
     choices: tuple[str, ...] = ()
     help: str = ""
+    choice_labels: tuple[str, ...] = ()
+
+    @property
+    def options(self) -> list[tuple[str, str]]:
+        """``(value, words)`` for a select: the schema's ``OneOf(labels=…)`` translated, else the value."""
+        labels = self.choice_labels or self.choices
+        return [(value, gettext(label)) for value, label in zip(self.choices, labels, strict=False)]
+
+
+def _labels(field: fields.Field) -> tuple[str, ...]:
+    for validator in getattr(field, "validators", []):
+        if isinstance(validator, validate.OneOf) and validator.labels:
+            return tuple(str(label) for label in validator.labels)
+    return ()
 
 
 def _kind(field: fields.Field) -> tuple[str, tuple[str, ...]]:
@@ -63,6 +77,9 @@ def form_fields(schema: Schema, values: dict[str, Any], prefix: str = "") -> lis
         value = values[name] if name in values else _default(field)
         if kind == "textarea" and isinstance(value, list):
             value = "\n".join(_line(field, v) for v in value)
+        form_value = getattr(field, "form_value", None)  # e.g. money: kopecks shown as rubles
+        if form_value is not None:
+            value = form_value(value)
         meta = field.metadata or {}
         # Plugins mark titles and descriptions with N_; they are translated here, in the reader's language.
         label = gettext(str(meta.get("title", name.replace("_", " ").capitalize())))
@@ -71,5 +88,5 @@ def form_fields(schema: Schema, values: dict[str, Any], prefix: str = "") -> lis
         if kind == "secret":
             stored = gettext("A secret is stored; leave the field empty to keep it.") if value else ""
             help_text, value = " ".join(t for t in (help_text, stored) if t), None
-        out.append(FormField(prefix + name, label, kind, value, choices, help_text))
+        out.append(FormField(prefix + name, label, kind, value, choices, help_text, _labels(field)))
     return out

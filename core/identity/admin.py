@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from core.access.guard import require
 from core.access.models import Role, RoleAssignment
+from core.accounts.service import accounts_of
 from core.console.blueprint import blueprint
 from core.console.forms import NewUserInput
 from core.db import session
@@ -17,9 +18,13 @@ from core.identity.forms import login_label
 from core.identity.models import USER_ACTIVE, USER_BLOCKED, USER_DELETED, User
 from core.identity.targets import target_user
 from core.web.bounds import page_number
+from core.web.csv_export import csv_response
 from core.web.input import FormInput, Text, read_form
+from core.web.labels import status_label
+from core.web.sorting import SortOrder, chosen_order
 
 PAGE_SIZE = 50
+CSV_LIMIT = 100_000
 STATUS_MESSAGES = {
     USER_ACTIVE: _l("Access to the cabinet is restored."),
     USER_BLOCKED: _l("Access to the cabinet is blocked."),
@@ -27,7 +32,14 @@ STATUS_MESSAGES = {
 }
 
 
-def subscribers_query(q: str):
+SUBSCRIBER_ORDERS = (
+    SortOrder("new", _l("newest first"), (User.id.desc(),)),
+    SortOrder("login", _l("by login"), (User.login, User.id)),
+    SortOrder("name", _l("by name"), (User.full_name, User.id)),
+)
+
+
+def subscribers_query(q: str, order: SortOrder = SUBSCRIBER_ORDERS[0]):
     stmt = (
         select(User)
         .join(RoleAssignment, RoleAssignment.user_id == User.id)
@@ -36,7 +48,7 @@ def subscribers_query(q: str):
     )
     if q.strip():
         stmt = stmt.where(User.search_text.contains(q.strip().casefold(), autoescape=True))
-    return stmt.order_by(User.id.desc())
+    return stmt.order_by(*order.columns)
 
 
 class StatusInput(Schema):
@@ -47,10 +59,27 @@ class StatusInput(Schema):
 @require("subscribers.view")
 def subscribers():
     q = request.args.get("q", "")
+    order = chosen_order(SUBSCRIBER_ORDERS)
+    if request.args.get("format") == "csv":
+        users = session.scalars(subscribers_query(q, order).limit(CSV_LIMIT))
+        return csv_response(
+            "subscribers.csv",
+            [_l("Login"), _l("Full name"), _l("E-mail"), _l("Phone"), _l("Status"), _l("Created")],
+            (
+                (u.login, u.full_name, u.email or "", u.phone, status_label(u.status), u.created_at.date().isoformat())
+                for u in users
+            ),
+        )
     page = page_number()
-    rows = list(session.scalars(subscribers_query(q).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
+    rows = list(session.scalars(subscribers_query(q, order).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
     return render_template(
-        "admin/subscribers.html", users=rows[:PAGE_SIZE], q=q, page=page, has_next=len(rows) > PAGE_SIZE
+        "admin/subscribers.html",
+        users=rows[:PAGE_SIZE],
+        q=q,
+        page=page,
+        has_next=len(rows) > PAGE_SIZE,
+        orders=SUBSCRIBER_ORDERS,
+        order=order,
     )
 
 
@@ -81,7 +110,7 @@ def new_subscriber():
 @require("subscribers.view")
 def subscriber(user_id: int):
     user = target_user(user_id)
-    return render_template("admin/subscriber.html", user=user)
+    return render_template("admin/subscriber.html", user=user, accounts=accounts_of(user))
 
 
 @blueprint.post("/subscribers/<int:user_id>/status")

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from core.access.registry import ADMIN, STAFF
 from core.extensions import login_manager
 from core.identity import admin as _admin  # noqa: F401 - its pages on the admin blueprint
+from core.identity import contact_pages as _contact_pages  # noqa: F401 - staff correct a subscriber's details
 from core.identity import staff_admin as _staff_admin  # noqa: F401 - its pages on the admin blueprint
 from core.identity.jobs import housekeeping, reset_mail
 from core.identity.models import User

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from core.access.registry import STAFF
 from core.payments import admin as _admin  # noqa: F401 - its pages on the admin blueprint
+from core.payments import day_pages as _day_pages  # noqa: F401 - payments of a day, on the admin blueprint
 from core.payments.settings import NAMESPACES
 from core.payments.uploads import IMPORT_JOB_NAME, import_queued
 from core.plugins.markers import hookimpl
@@ -43,6 +44,7 @@ def menu_items(tenant, user) -> list[MenuItem]:
     if user is None:
         return []
     return [
+        MenuItem(_l("Payments of the day"), "admin.payments_day", order=24, area="admin", permission="accounts.view"),
         MenuItem(_l("Payment registries"), "admin.registries", order=25, area="admin", permission="payments.import"),
         MenuItem(_l("Unidentified payments"), "admin.suspense", order=26, area="admin", permission="payments.suspense"),
     ]

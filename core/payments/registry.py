@@ -46,11 +46,16 @@ SETTINGS = "payments.registry"
 MAX_PAYMENT_ID = 100  # Payment.external_id
 MAX_ACCOUNT = 40  # Payment.account_number, PersonalAccount.number
 MAX_RUBLE_DIGITS = 10  # up to 9 999 999 999.99 ₽ per line
+EXAMPLE_DAY = date(2026, 12, 31)  # a bad date is explained by this day written in the layout's format
 
 
 def _(message: str) -> str:
     """Mark ``message`` for the catalogue; it is translated where it is shown (``gettext(message) % params``)."""
     return message
+
+
+# Reports stored before the example date was shown keep their old wording; it stays in the catalogue.
+LEGACY_MESSAGES = (_("the date %(value)s does not match %(format)s"),)
 
 
 @dataclass(frozen=True)
@@ -227,8 +232,8 @@ def parse_registry(data: bytes, layout: dict[str, Any]) -> ParsedRegistry:
             problems.append(
                 Problem(
                     number,
-                    _("the date %(value)s does not match %(format)s"),
-                    {"value": raw_date, "format": date_format},
+                    _("the date %(value)s is not a date written like %(example)s"),
+                    {"value": raw_date, "example": EXAMPLE_DAY.strftime(date_format), "format": date_format},
                 )
             )
 

@@ -26,12 +26,14 @@ if TYPE_CHECKING:
     from flask_smorest import Blueprint as ApiBlueprint
 
     from core.accounts.models import PersonalAccount
+    from core.audit.wording import AuditAction
     from core.identity.models import User
     from core.news.audiences import Audience
     from core.notify.kinds import NotificationKind
     from core.payments.models import Payment
     from core.plugins.types import (
         ChargeOutlook,
+        Counter,
         Job,
         LoginVariant,
         MenuItem,
@@ -172,6 +174,46 @@ def dashboard_widgets(tenant: Tenant, user: User) -> list[Widget] | None:
 
     Called when the dashboard is shown, only on plugins enabled for ``tenant``. Render the card's
     HTML with ``flask.render_template`` (autoescaped) and keep it cheap: it runs on every visit.
+    """
+
+
+@hookspec
+def staff_counters(tenant: Tenant, user: User) -> list[Counter] | None:
+    """Return the numbers for the staff start page (``/admin/``), each linking to the list it counts.
+
+    Called when a member of staff opens the start page, only on plugins enabled for ``tenant``. Core
+    counts tickets, today's visits and suspense payments; a plugin adds its own (debtors, the last
+    charge run, pending applications). Counters whose ``permission`` the user lacks are dropped by core,
+    so return them unconditionally where a permission decides. Keep each to one cheap query.
+
+    Example::
+
+        @hookimpl
+        def staff_counters(tenant, user):
+            return [Counter(_l("Debtors"), count_debtors(), "isp.admin_contracts", {"state": "debtors"})]
+    """
+
+
+@hookspec
+def ticket_panel(tenant: Tenant, ticket: Any, account: PersonalAccount | None) -> list[Widget] | None:
+    """Return cards about the ticket's subscriber for the operator's ticket page, ascending ``order``.
+
+    Called when a member of staff opens a ticket (a ``core.support.models.Ticket``), only on plugins enabled
+    for ``tenant``. ``account`` is the personal account the ticket is about (or the author's only one;
+    ``None`` when unknown). Core shows the balance and the last payments; a plugin adds what it knows
+    (contract state, services). Render the HTML with ``flask.render_template`` (autoescaped); return
+    ``None`` when there is nothing to say.
+    """
+
+
+@hookspec
+def audit_actions() -> list[AuditAction] | None:
+    """Return how the audit log words this plugin's actions: ``AuditAction(code, sentence)``.
+
+    Called once at start-up on every installed plugin. ``sentence`` is a translatable text with
+    ``%(object)s`` for the object's id (e.g. ``N_("Granted a promised payment on contract %(object)s")``);
+    an action code ending in ``.`` words every action that starts with it. An action nobody words is shown
+    as its code.
     """
 
 

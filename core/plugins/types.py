@@ -74,6 +74,25 @@ class Widget:
 
 
 @dataclass(frozen=True)
+class Counter:
+    """A number on the staff start page that links to the filtered list it counts.
+
+    ``endpoint``/``url_values`` build the link; core drops a counter whose ``permission`` the user
+    lacks. ``value`` is a number or a short text (the last charge run's result); ``alert`` marks a
+    number that needs attention today (overdue tickets); ``hint`` is one line under the number.
+    """
+
+    title: str
+    value: int | str
+    endpoint: str
+    url_values: dict[str, Any] = field(default_factory=dict)
+    permission: str | None = None
+    order: int = 100
+    hint: str = ""
+    alert: bool = False
+
+
+@dataclass(frozen=True)
 class Job:
     """A periodic job. ``run(now)`` must be idempotent; it runs every ``every_seconds`` seconds."""
 

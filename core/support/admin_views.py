@@ -9,6 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from core.access.guard import current_principal, require
 from core.accounts.models import PersonalAccount
+from core.console.ticket_panel import panel as subscriber_panel
 from core.db import session, utcnow
 from core.db.queries import get_or_404
 from core.settings.service import SettingsError, save_settings
@@ -130,6 +131,7 @@ def _detail(ticket: Ticket, errors: dict | None = None, values: dict | None = No
         people=people,
         author=people.get(ticket.author_id),
         account=account,
+        panel=subscriber_panel(g.tenant, ticket),
         changes=changes,
         merged=merged,
         staff_members=service.queue_staff(),

@@ -661,3 +661,11 @@ def queue(filters: QueueFilters, viewer: User, *, page: int = 1, per_page: int =
         for ticket, author_full, author_login, assignee_full, assignee_login, last_at, count in session.execute(stmt)
     ]
     return QueuePage(rows, total)
+
+
+def count_open_tickets(category: str | None = None) -> int:
+    """How many of the tenant's tickets are open (new, in progress or waiting), of ``category`` if given."""
+    stmt = select(func.count(Ticket.id)).where(Ticket.status.in_(OPEN_STATUSES))
+    if category:
+        stmt = stmt.where(Ticket.category == category)
+    return session.scalar(stmt) or 0

@@ -33,10 +33,12 @@ class _Strict(Schema):
 
 
 class BrandingSchema(_Strict):
-    primary_color = fields.String(load_default="#1f5fa8", validate=COLOR)
-    accent_color = fields.String(load_default="#f2a900", validate=COLOR)
+    primary_color = fields.String(load_default="#1f5fa8", validate=COLOR, metadata={"title": N_("Main colour")})
+    accent_color = fields.String(load_default="#f2a900", validate=COLOR, metadata={"title": N_("Accent colour")})
     logo = fields.String(load_default="")  # in files: a path relative to the file (PNG, JPEG, WebP or GIF)
-    tagline = fields.String(load_default="", validate=validate.Length(max=200))
+    tagline = fields.String(
+        load_default="", validate=validate.Length(max=200), metadata={"title": N_("Tagline under the name")}
+    )
 
 
 class LinkSchema(_Strict):
@@ -68,16 +70,33 @@ class LinkLine(fields.Field):
 
 
 class ContactsSchema(_Strict):
-    hotline = fields.List(fields.String(validate=validate.Length(min=3, max=40)), load_default=list)
-    support_email = fields.String(load_default="")
-    chat_url = fields.String(load_default="", validate=[validate.Length(max=300), web_address])
-    feedback_url = fields.String(load_default="", validate=[validate.Length(max=300), web_address])
-    address = fields.String(load_default="", validate=validate.Length(max=300))
-    office_hours = fields.String(load_default="", validate=validate.Length(max=200))
+    hotline = fields.List(
+        fields.String(validate=validate.Length(min=3, max=40)),
+        load_default=list,
+        metadata={"title": N_("Hotline phones (one per line)")},
+    )
+    support_email = fields.String(load_default="", metadata={"title": N_("Support e-mail")})
+    chat_url = fields.String(
+        load_default="", validate=[validate.Length(max=300), web_address], metadata={"title": N_("Chat address")}
+    )
+    feedback_url = fields.String(
+        load_default="",
+        validate=[validate.Length(max=300), web_address],
+        metadata={"title": N_("Feedback form address")},
+    )
+    address = fields.String(
+        load_default="", validate=validate.Length(max=300), metadata={"title": N_("Office address")}
+    )
+    office_hours = fields.String(
+        load_default="", validate=validate.Length(max=200), metadata={"title": N_("Office hours")}
+    )
     links = fields.List(
         LinkLine(),
         load_default=list,
-        metadata={"description": N_("One link per line: title | address, e.g. Tariffs | https://isp.example/tariffs")},
+        metadata={
+            "title": N_("Links"),
+            "description": N_("One link per line: title | address, e.g. Tariffs | https://isp.example/tariffs"),
+        },
     )
 
     @validates("support_email")
@@ -87,12 +106,12 @@ class ContactsSchema(_Strict):
 
 
 class LegalSchema(_Strict):
-    full_name = fields.String(load_default="")
-    short_name = fields.String(load_default="")
-    inn = fields.String(load_default="")
-    kpp = fields.String(load_default="")
-    ogrn = fields.String(load_default="")
-    address = fields.String(load_default="")
+    full_name = fields.String(load_default="", metadata={"title": N_("Company's full name")})
+    short_name = fields.String(load_default="", metadata={"title": N_("Company's short name")})
+    inn = fields.String(load_default="", metadata={"title": N_("INN")})
+    kpp = fields.String(load_default="", metadata={"title": N_("KPP")})
+    ogrn = fields.String(load_default="", metadata={"title": N_("OGRN")})
+    address = fields.String(load_default="", metadata={"title": N_("Legal address")})
 
     @validates_schema
     def _numbers(self, data: dict, **_kw) -> None:
@@ -108,10 +127,10 @@ class LegalSchema(_Strict):
 
 
 class BankSchema(_Strict):
-    bank_name = fields.String(load_default="")
-    bic = fields.String(load_default="")
-    account = fields.String(load_default="")
-    corr_account = fields.String(load_default="")
+    bank_name = fields.String(load_default="", metadata={"title": N_("Bank")})
+    bic = fields.String(load_default="", metadata={"title": N_("BIC")})
+    account = fields.String(load_default="", metadata={"title": N_("Settlement account")})
+    corr_account = fields.String(load_default="", metadata={"title": N_("Correspondent account")})
 
     @validates_schema
     def _numbers(self, data: dict, **_kw) -> None:

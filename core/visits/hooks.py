@@ -12,6 +12,7 @@ from core.plugins.markers import hookimpl
 from core.plugins.types import MenuItem, Permission
 from core.settings.types import SettingsNamespace
 from core.visits import admin as _admin  # noqa: F401 - its pages on the admin blueprint
+from core.visits import technician_pages as _technician_pages  # noqa: F401 - a technician's own visits
 from core.visits.settings import SETTINGS
 
 
@@ -41,6 +42,7 @@ def menu_items(tenant, user) -> list[MenuItem]:
     return [
         MenuItem(_l("Call a technician"), "visits.index", order=60, permission="visits.request"),
         MenuItem(_l("Technician visits"), "admin.visits", order=27, area="admin", permission="visits.manage"),
+        MenuItem(_l("My visits"), "admin.my_visits", order=28, area="admin", permission="visits.mine"),
     ]
 
 
@@ -49,6 +51,7 @@ def register_permissions() -> list[Permission]:
     return [
         Permission("visits.request", "Call a technician and follow the visit", ("subscriber",)),
         Permission("visits.manage", "Schedule technician visits and record their results", STAFF),
+        Permission("visits.mine", "See one's own technician visits for the day", (*STAFF, "technician")),
     ]
 
 

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from core.api import (
     N_,
+    AuditAction,
     Job,
     LoginVariant,
     MenuItem,
@@ -159,6 +160,38 @@ def menu_items(tenant, user):
 
 
 @hookimpl
+def staff_counters(tenant, user):
+    from plugins.isp.console import staff_counters as counters
+
+    return counters(tenant)
+
+
+@hookimpl
+def ticket_panel(tenant, ticket, account):
+    from plugins.isp.console import ticket_panel as panel
+
+    return panel(tenant, account)
+
+
+@hookimpl
+def audit_actions():
+    return [
+        AuditAction("isp.contract.open", N_("Opened contract %(object)s")),
+        AuditAction("isp.block", N_("Blocked contract %(object)s for debt")),
+        AuditAction("isp.unblock", N_("Restored the services of contract %(object)s")),
+        AuditAction("isp.promise.", N_("Promised payment on contract %(object)s")),
+        AuditAction("isp.promise.grant", N_("Granted a promised payment on contract %(object)s")),
+        AuditAction("isp.freeze.", N_("Voluntary block of contract %(object)s")),
+        AuditAction("isp.tariff_change.", N_("Tariff change on contract %(object)s")),
+        AuditAction("isp.tariff_change.cancel", N_("Cancelled a tariff change on contract %(object)s")),
+        AuditAction("isp.tariff_change.operator", N_("Changed the tariff of contract %(object)s")),
+        AuditAction("isp.addon.", N_("Changed the add-ons of contract %(object)s")),
+        AuditAction("isp.catalog.", N_("Edited the tariff or service %(object)s")),
+        AuditAction("isp.catalog.delete", N_("Deleted the tariff or service %(object)s")),
+    ]
+
+
+@hookimpl
 def dashboard_widgets(tenant, user):
     from plugins.isp.contracts.views import dashboard_widgets as widgets
 
@@ -285,6 +318,7 @@ def populate_test_world(tenant, site):
 
 
 __all__ = [
+    "audit_actions",
     "charge_outlook",
     "daily_cost",
     "dashboard_widgets",
@@ -306,4 +340,6 @@ __all__ = [
     "register_permissions",
     "register_ticket_categories",
     "service_titles",
+    "staff_counters",
+    "ticket_panel",
 ]

@@ -7,16 +7,17 @@ before anything is committed. Amounts are integer kopecks.
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from core.api import N_
+from core.api import N_, MoneyField
 
 KOPECKS_MAX = 10_000_000_00  # ten million roubles
 
 
-def _kopecks(default: int, title: str, description: str = "") -> fields.Integer:
-    return fields.Integer(
+def _kopecks(default: int, title: str, description: str = "") -> MoneyField:
+    """An amount typed in rubles on the settings form and stored in kopecks (tenant files give kopecks)."""
+    return MoneyField(
         load_default=default,
         validate=validate.Range(min=0, max=KOPECKS_MAX),
-        metadata={"title": title, "description": description or N_("In kopecks (10000 = 100 ₽).")},
+        metadata={"title": title, "description": description or N_("In rubles, e.g. 100 or 99,90.")},
     )
 
 
@@ -45,22 +46,19 @@ class IspSettings(Schema):
     # Tariff change
     tariff_change_rule = fields.String(
         load_default="same_category",
-        validate=validate.OneOf(["same_category", "matrix"]),
-        metadata={
-            "title": N_("Which tariffs a subscriber may switch to"),
-            "description": N_(
-                "same_category: any tariff of the same kind and category; "
-                "matrix: only those listed on the current tariff."
-            ),
-        },
+        validate=validate.OneOf(
+            ["same_category", "matrix"],
+            labels=[N_("Any tariff of the same kind and category"), N_("Only those listed on the current tariff")],
+        ),
+        metadata={"title": N_("Which tariffs a subscriber may switch to")},
     )
     tariff_change_timing = fields.String(
         load_default="next_period",
-        validate=validate.OneOf(["next_period", "immediately"]),
-        metadata={
-            "title": N_("When a tariff change takes effect"),
-            "description": N_("next_period: from the 1st of next month; immediately: from today, prorated by day."),
-        },
+        validate=validate.OneOf(
+            ["next_period", "immediately"],
+            labels=[N_("From the 1st of next month"), N_("From today, prorated by day")],
+        ),
+        metadata={"title": N_("When a tariff change takes effect")},
     )
     tariff_change_fee_up = _kopecks(0, N_("Fee for a change to a dearer tariff"))
     tariff_change_fee_down = _kopecks(0, N_("Fee for a change to a cheaper tariff"))
@@ -113,21 +111,18 @@ class IspSettings(Schema):
     freeze_max_days = _days(90, 1, 365, N_("Voluntary block: maximum days"))
     freeze_fee_kind = fields.String(
         load_default="none",
-        validate=validate.OneOf(["none", "once", "daily"]),
-        metadata={
-            "title": N_("Voluntary block fee"),
-            "description": N_(
-                "none; once: the amount below when the block starts; "
-                "daily: the amount below per day instead of the services' fees."
-            ),
-        },
+        validate=validate.OneOf(
+            ["none", "once", "daily"],
+            labels=[N_("No fee"), N_("Once, when the block starts"), N_("Per day, instead of the services' fees")],
+        ),
+        metadata={"title": N_("Voluntary block fee")},
     )
     freeze_fee = _kopecks(0, N_("Voluntary block fee amount"))
     freeze_cooldown_days = _days(30, 0, 365, N_("Days between voluntary blocks"))
-    freeze_min_balance = fields.Integer(
+    freeze_min_balance = MoneyField(
         load_default=0,
         validate=validate.Range(min=-KOPECKS_MAX, max=KOPECKS_MAX),
-        metadata={"title": N_("Lowest balance to start a voluntary block"), "description": N_("In kopecks.")},
+        metadata={"title": N_("Lowest balance to start a voluntary block"), "description": N_("In rubles.")},
     )
     freeze_self_unfreeze = fields.Boolean(
         load_default=True, metadata={"title": N_("Subscribers may end a voluntary block early")}

@@ -125,7 +125,7 @@ def test_every_problem_is_named_with_its_line():
     ]
     problems = problems_of("\n".join(lines).encode("cp1251"))
     assert problems == [
-        (2, "the date 32-11-2026 does not match %d-%m-%Y"),
+        (2, "the date 32-11-2026 is not a date written like 31-12-2026"),
         (3, "the payment id is empty"),
         (4, "the personal account is empty"),
         (5, "the payment id 1 repeats line 1"),

@@ -273,3 +273,11 @@ def test_an_upload_being_imported_shows_how_far_it_got(app, isp, operator):
     page = operator.get(stored.headers["Location"]).get_data(as_text=True)
     assert "Being imported" in page and "3 payments, 2,450.50" in page and "being posted" in page
     assert 'http-equiv="refresh"' in page
+
+
+def test_a_bad_date_is_explained_with_an_example_date_in_russian(app, isp, make_user, login):
+    client = login(isp, make_user(isp, "operator3", roles=("operator",)))  # Russian by default
+    response = upload(client, isp, b"2026/11/01;1;2;3;77;100200;A;B;1;10.00;1;1\n=1;10.00\n")
+    page = response.get_data(as_text=True)
+    assert "дата 2026/11/01 не похожа на дату вида 31-12-2026" in page
+    assert "%d-%m-%Y" not in page

@@ -9,11 +9,25 @@ from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from core.api import FormInput, Text, can, current_tenant, format_money, read_form, require, session, utcnow
+from core.api import (
+    FormInput,
+    Text,
+    can,
+    csv_response,
+    current_tenant,
+    format_money,
+    money_cell,
+    read_form,
+    require,
+    session,
+    utcnow,
+)
 from plugins.isp.charging.service import ChargeResult, charge_day
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.models import ChargeRun
+
+CSV_LIMIT = 100_000
 
 RECENT_RUNS = 50
 OPERATOR_TRIGGER = "operator"
@@ -59,6 +73,22 @@ def _page(form: FormInput, preview: ChargeResult | None = None, status: int = 20
             duration=duration,
         ),
         status,
+    )
+
+
+@web.get("/admin/charges.csv")
+@require("isp.charges.view")
+def admin_charges_csv():
+    """Every charge run as a spreadsheet, newest first."""
+    runs = session.scalars(select(ChargeRun).order_by(ChargeRun.id.desc()).limit(CSV_LIMIT))
+    header = [_("Day"), _("Charges"), _("Total, ₽"), _("Blocked for debt"), _("Started by"), _("Duration")]
+    return csv_response(
+        "charge-runs.csv",
+        header,
+        (
+            (r.day.isoformat(), r.charges, money_cell(r.total), r.blocked, trigger_label(r.trigger), duration(r))
+            for r in runs
+        ),
     )
 
 

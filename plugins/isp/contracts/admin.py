@@ -7,15 +7,21 @@ from datetime import date
 
 from flask import render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
 from sqlalchemy import exists, func, select
 
 from core.api import (
     PersonalAccount,
+    SortOrder,
     Text,
     can,
+    chosen_order,
+    csv_response,
     current_tenant,
     get_or_404,
+    ledger,
+    money_cell,
     page_number,
     parse_day,
     read_form,
@@ -27,12 +33,15 @@ from plugins.isp.categories import service as categories
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.links import optional_url
+from plugins.isp.contracts.runway import runs_out_within
 from plugins.isp.contracts.service import ContractError, NewContract, open_contract
 from plugins.isp.contracts.views import overview
 from plugins.isp.models import ACTIVE, FINISHED, HOLDER_KINDS, SCHEDULED, Contract, Freeze
 
+LedgerAccount = ledger.LedgerAccount
 PAGE_SIZE = 50
-STATES = ("active", "blocked", "frozen")
+CSV_LIMIT = 100_000
+STATES = ("active", "blocked", "frozen", "debtors", "runs_out")
 INN_RE = re.compile(r"^(\d{10}|\d{12})$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -47,9 +56,20 @@ def _frozen_on(day: date):
     )
 
 
-def contracts_query(q: str, state: str, day: date):
+CONTRACT_ORDERS = (
+    SortOrder("number", _l("by number"), (Contract.number,)),
+    SortOrder("debt", _l("largest debt first"), (LedgerAccount.balance, Contract.number)),
+    SortOrder("holder", _l("by holder"), (PersonalAccount.holder_name, Contract.number)),
+)
+
+
+def contracts_query(q: str, state: str, day: date, order: SortOrder = CONTRACT_ORDERS[0]):
     """Contracts whose number, holder or address contains ``q``, in ``state`` on ``day`` (or any state)."""
-    stmt = select(Contract).join(PersonalAccount, PersonalAccount.id == Contract.personal_account_id)
+    stmt = (
+        select(Contract)
+        .join(PersonalAccount, PersonalAccount.id == Contract.personal_account_id)
+        .join(LedgerAccount, LedgerAccount.id == PersonalAccount.ledger_account_id)
+    )
     text = q.strip().casefold()
     if text:
         stmt = stmt.where(
@@ -62,7 +82,27 @@ def contracts_query(q: str, state: str, day: date):
         stmt = stmt.where(_frozen_on(day))
     elif state == "active":
         stmt = stmt.where(Contract.blocked_since.is_(None), ~_frozen_on(day))
-    return stmt.order_by(Contract.number)
+    elif state == "debtors":
+        stmt = stmt.where(LedgerAccount.balance < 0)
+    elif state == "runs_out":
+        stmt = stmt.where(runs_out_within(day), ~_frozen_on(day))
+    return stmt.order_by(*order.columns)
+
+
+def _contracts_csv(query, state: str):
+    """The filtered list as a spreadsheet (``debtors.csv`` for the debtors)."""
+    header = [_("Contract"), _("Holder"), _("Address"), _("Balance, ₽"), _("Blocked for debt")]
+    rows = (
+        (
+            c.number,
+            c.account.holder_name,
+            c.account.address,
+            money_cell(c.account.balance),
+            _("yes") if c.is_blocked else "",
+        )
+        for c in session.scalars(query.limit(CSV_LIMIT))
+    )
+    return csv_response("debtors.csv" if state == "debtors" else "contracts.csv", header, rows)
 
 
 @web.get("/admin/contracts")
@@ -72,9 +112,13 @@ def admin_contracts():
     state = request.args.get("state", "")
     if state not in STATES:
         state = ""
-    page = page_number()
+    order = chosen_order(CONTRACT_ORDERS)
     today = tenant_today(current_tenant())
-    rows = list(session.scalars(contracts_query(q, state, today).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
+    if request.args.get("format") == "csv":
+        return _contracts_csv(contracts_query(q, state, today, order), state)
+    page = page_number()
+    query = contracts_query(q, state, today, order)
+    rows = list(session.scalars(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
     rows, has_next = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
     ids = [c.id for c in rows]
     frozen = set()
@@ -86,6 +130,8 @@ def admin_contracts():
         frozen=frozen,
         q=q,
         state=state,
+        orders=CONTRACT_ORDERS,
+        order=order,
         page=page,
         has_next=has_next,
         category_titles=categories.titles(),

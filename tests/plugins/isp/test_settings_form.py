@@ -34,3 +34,17 @@ def test_bad_rules_are_field_errors_and_nothing_is_saved(app, isp_tenant, make_u
     with app.app_context():
         rules = plugin_settings(session.merge(tenant), "isp")
         assert (rules["promise_days"], rules["block_grace_days"]) == (5, 2)
+
+
+def test_amounts_are_typed_in_rubles_and_choices_read_as_words(app, isp_tenant, make_user, login):
+    tenant, client = _admin_client(isp_tenant, make_user, login, "en")
+    url = tenant_path(tenant, "/admin/plugins/isp")
+    saved = client.submit(url, {"freeze_fee_kind": "once", "freeze_fee": "150,50"})
+    assert saved.status_code == 302
+    with app.app_context():
+        assert plugin_settings(session.merge(tenant), "isp")["freeze_fee"] == 15050  # kopecks
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="freeze_fee" id="f-freeze_fee" value="150.50"' in page
+    assert ">Once, when the block starts</option>" in page and ">once</option>" not in page
+    bad = client.submit(url, {"freeze_fee": "сто"})
+    assert bad.status_code == 400 and 'class="error"' in bad.get_data(as_text=True)
