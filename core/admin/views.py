@@ -12,5 +12,6 @@ from core.admin import (  # noqa: F401
     visit_pages,
 )
 from core.admin.blueprint import blueprint
+from core.payments.agent import admin_pages as _payment_agent_pages  # noqa: F401
 
 __all__ = ["blueprint"]
