@@ -182,6 +182,7 @@ def init_web(app: Flask) -> None:
     from core.platform.views import blueprint as platform_blueprint
     from core.support.admin_views import blueprint as support_admin_blueprint
     from core.support.connection_views import blueprint as connect_blueprint
+    from core.tenants.contact_views import blueprint as contacts_blueprint
     from core.support.views import blueprint as support_blueprint
     from core.visits.views import blueprint as visits_blueprint
     from core.web.shell import blueprint as shell_blueprint
@@ -212,6 +213,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(support_blueprint)
     app.register_blueprint(support_admin_blueprint)
     app.register_blueprint(connect_blueprint)
+    app.register_blueprint(contacts_blueprint)
     app.register_blueprint(visits_blueprint)
     app.register_blueprint(news_blueprint)
     app.register_blueprint(notify_blueprint)
