@@ -23,7 +23,7 @@ from core.money import hooks as money_hooks
 from core.notify import hooks as notify_hooks
 from core.notify.registry import build_kinds
 from core.payments import hooks as payments_hooks
-from core.plugins.manager import PluginHost
+from core.plugins.manager import CORE_PREFIX, PluginHost
 from core.settings.service import build_settings
 from core.support import hooks as support_hooks
 from core.visits import hooks as visits_hooks
@@ -121,7 +121,8 @@ def _register_web(app: Flask, host: PluginHost) -> None:
     for plugin_name, blueprints in host.results(host.hook.register_blueprints):
         for blueprint in blueprints or []:
             app.register_blueprint(blueprint)
-            owners[blueprint.name] = plugin_name
+            if not plugin_name.startswith(CORE_PREFIX):  # core's features are on for every tenant
+                owners[blueprint.name] = plugin_name
     app.extensions["abonent.blueprint_owner"] = owners
 
 

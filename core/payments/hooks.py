@@ -1,7 +1,9 @@
-"""How payments plug into core, like a plugin: the settings namespaces (``payments.*``) and the job that
-imports registries uploaded on the admin page."""
+"""How payments plug into core, like a plugin: the settings namespaces (``payments.*``), the job that
+imports registries uploaded on the admin page, and the payment agent's endpoint."""
 
 from __future__ import annotations
+
+from flask import Blueprint
 
 from core.payments.settings import NAMESPACES
 from core.payments.uploads import import_queued
@@ -11,6 +13,14 @@ from core.settings.types import SettingsNamespace
 
 #: The job's name, for ``abonent jobs run`` and the tests.
 IMPORT_JOB = "core.payments.registry_uploads"
+
+
+@hookimpl
+def register_blueprints() -> list[Blueprint]:
+    """The payment agent's endpoint (``/payments/agent/osmp``), on for every tenant that configures it."""
+    from core.payments.agent.views import blueprint
+
+    return [blueprint]
 
 
 @hookimpl

@@ -6,6 +6,8 @@ attached to ticket messages.
 
 from __future__ import annotations
 
+from flask import Blueprint
+
 from core.files.access import register_owner
 from core.plugins.markers import hookimpl
 from core.settings.types import SettingsNamespace
@@ -14,6 +16,14 @@ from core.support.categories import CORE_CATEGORIES, TicketCategory
 from core.support.settings import SETTINGS
 
 register_owner(ATTACHMENT_OWNER, may_see_attachment)
+
+
+@hookimpl
+def register_blueprints() -> list[Blueprint]:
+    """The public connection-request page (``/connect/``)."""
+    from core.support.connection_views import blueprint
+
+    return [blueprint]
 
 
 @hookimpl(trylast=True)

@@ -177,13 +177,11 @@ def init_web(app: Flask) -> None:
     from core.money.views import blueprint as money_blueprint
     from core.news.views import blueprint as news_blueprint
     from core.notify.views import blueprint as notify_blueprint
-    from core.payments.agent.views import blueprint as payment_agent_blueprint
     from core.payments.gateway_views import blueprint as gateway_blueprint
     from core.platform.views import blueprint as platform_blueprint
     from core.support.admin_views import blueprint as support_admin_blueprint
-    from core.support.connection_views import blueprint as connect_blueprint
-    from core.tenants.contact_views import blueprint as contacts_blueprint
     from core.support.views import blueprint as support_blueprint
+    from core.tenants.contact_views import blueprint as contacts_blueprint
     from core.visits.views import blueprint as visits_blueprint
     from core.web.shell import blueprint as shell_blueprint
 
@@ -209,10 +207,8 @@ def init_web(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(gateway_blueprint)
-    app.register_blueprint(payment_agent_blueprint)
     app.register_blueprint(support_blueprint)
     app.register_blueprint(support_admin_blueprint)
-    app.register_blueprint(connect_blueprint)
     app.register_blueprint(contacts_blueprint)
     app.register_blueprint(visits_blueprint)
     app.register_blueprint(news_blueprint)

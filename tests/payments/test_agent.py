@@ -37,9 +37,7 @@ def world(app, make_tenant) -> World:
     from core.db import session, tenant_scope
 
     tenant = make_tenant("isp", timezone="Asia/Yekaterinburg")
-    configure(
-        app, tenant, enabled=True, login=LOGIN, password=PASSWORD, allowed_ips=f"{AGENT_IP}, 10.1.0.0/16"
-    )
+    configure(app, tenant, enabled=True, login=LOGIN, password=PASSWORD, allowed_ips=f"{AGENT_IP}, 10.1.0.0/16")
     with app.app_context(), tenant_scope(tenant.id):
         open_account("100200", holder_name="Иванов Иван")
         session.commit()
@@ -82,7 +80,9 @@ def books(app, tenant, number="100200") -> tuple[int, int]:
 
 
 def test_check_answers_ok_for_a_known_account_and_posts_nothing(app, client, world):
-    status, answer = call(client, world.tenant, {"command": "check", "txn_id": "555", "account": "100200", "sum": "10.45"})
+    status, answer = call(
+        client, world.tenant, {"command": "check", "txn_id": "555", "account": "100200", "sum": "10.45"}
+    )
     assert status == 200
     assert answer == {"osmp_txn_id": "555", "sum": "10.45", "result": "0", "comment": "OK"}
     assert books(app, world.tenant) == (0, 0)
@@ -113,7 +113,10 @@ def test_the_payment_is_dated_by_txn_date_in_the_tenants_zone_and_logged(app, cl
         payment = session.scalar(select(Payment))
         assert payment.channel == AGENT and payment.external_id == "1000001"
         assert payment.paid_at.isoformat().startswith("2026-12-01T10:30:00")  # 15:30 in Yekaterinburg, UTC+5
-        log = [(n.outcome, n.remote_addr) for n in session.scalars(select(GatewayNotification).order_by(GatewayNotification.id))]
+        log = [
+            (n.outcome, n.remote_addr)
+            for n in session.scalars(select(GatewayNotification).order_by(GatewayNotification.id))
+        ]
         assert log == [("posted", AGENT_IP), ("duplicate", AGENT_IP)]
 
 
@@ -217,7 +220,9 @@ def test_one_tenants_agent_credentials_do_not_open_another_tenant(app, client, w
 
 
 def registry_file(*lines: tuple[str, str, str]) -> bytes:
-    rows = [f"01-12-2026;10-15-00;8597;8597/0001;{pid};{acc};Иванов;адрес;1126;{amt};{amt};0.00" for pid, acc, amt in lines]
+    rows = [
+        f"01-12-2026;10-15-00;8597;8597/0001;{pid};{acc};Иванов;адрес;1126;{amt};{amt};0.00" for pid, acc, amt in lines
+    ]
     total = sum(int(amt.replace(".", "")) for _p, _a, amt in lines)
     rows.append(f"={len(lines)};{total // 100}.{total % 100:02d};0.00;0.00;12345;01-12-2026")
     return ("\r\n".join(rows) + "\r\n").encode("cp1251")
@@ -238,7 +243,9 @@ def test_agent_first_then_registry_counts_the_payment_once(app, client, world):
     from core.ledger import service as ledger
 
     call(client, world.tenant, pay_params(txn_id="1000001"))
-    figures = import_file(app, world.tenant, registry_file(("1000001", "100200", "150.00"), ("1000002", "100200", "50.00")))
+    figures = import_file(
+        app, world.tenant, registry_file(("1000001", "100200", "150.00"), ("1000002", "100200", "50.00"))
+    )
     assert (figures["duplicates"], figures["duplicates_total"]) == (1, 15_000)
     assert (figures["matched"], figures["matched_total"]) == (1, 5_000)
     assert books(app, world.tenant) == (20_000, 2)
@@ -279,12 +286,21 @@ def test_the_admin_sets_the_agent_up_and_the_password_is_never_shown_back(app, m
     url = tenant_path(tenant, "/admin/settings/payments/agent")
     page = admin.get(url).get_data(as_text=True)
     assert "/payments/agent/osmp" in page and "Платёжный агент" in page
-    form = {"enabled": "y", "login": "qiwi", "password": "S3cret-agent", "allowed_ips": "91.232.230.0/24",
-            "provider": "", "min_amount": "100", "max_amount": "15000000"}
+    form = {
+        "enabled": "y",
+        "login": "qiwi",
+        "password": "S3cret-agent",
+        "allowed_ips": "91.232.230.0/24",
+        "provider": "",
+        "min_amount": "100",
+        "max_amount": "15000000",
+    }
     assert admin.submit(url, form).status_code == 302
     assert "S3cret-agent" not in admin.get(url).get_data(as_text=True)
     bad = admin.submit(url, form | {"allowed_ips": "not-an-address"})
     assert bad.status_code == 400 and "S3cret-agent" not in bad.get_data(as_text=True)
     client = app.test_client()
-    status, answer = call(client, tenant, pay_params(account="1"), ip="91.232.230.9", headers=auth("qiwi", "S3cret-agent"))
+    status, answer = call(
+        client, tenant, pay_params(account="1"), ip="91.232.230.9", headers=auth("qiwi", "S3cret-agent")
+    )
     assert status == 200 and answer["result"] == "5"

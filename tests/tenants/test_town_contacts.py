@@ -57,7 +57,12 @@ def test_the_admin_writes_a_town_per_line(app, isp, make_user, login):
     with app.app_context(), cross_tenant():
         towns = session.get(Tenant, isp.id).contacts["towns"]
     assert towns == [
-        {"name": "Миасс", "hotline": ["+7 3513 50-00-22"], "address": "пр. Автозаводцев, 1", "office_hours": "круглосуточно"},
+        {
+            "name": "Миасс",
+            "hotline": ["+7 3513 50-00-22"],
+            "address": "пр. Автозаводцев, 1",
+            "office_hours": "круглосуточно",
+        },
         {"name": "Златоуст", "hotline": [], "address": "", "office_hours": ""},
     ]
     refused = admin.submit(url, data | {"contacts.towns": "Миасс\nмиасс"})

@@ -43,7 +43,9 @@ class AgentSettings(Schema):
         validate=[validate.Length(max=2000), _check_networks],
         metadata={
             "title": N_("Agent addresses"),
-            "description": N_("The agent's server addresses or networks, separated by commas; other addresses are refused."),
+            "description": N_(
+                "The agent's server addresses or networks, separated by commas; other addresses are refused."
+            ),
         },
     )
     provider = fields.String(
