@@ -18,6 +18,7 @@ from core.db.session import Database, close_session
 from core.extensions import babel, csrf, login_manager
 from core.identity import hooks as identity_hooks
 from core.jobs import hooks as jobs_hooks
+from core.jobs.queue import build_queue
 from core.jobs.registry import build_jobs
 from core.money import hooks as money_hooks
 from core.notify import hooks as notify_hooks
@@ -29,6 +30,7 @@ from core.support import hooks as support_hooks
 from core.visits import hooks as visits_hooks
 from core.web import hooks as web_hooks
 from core.web.bounds import BoundedIntConverter, BoundedJSONProvider, refuse_bad_input
+from core.web.rate_limits import init_rate_limits
 
 CORE_DIR = Path(__file__).resolve().parent
 API_DESCRIPTION = (
@@ -65,7 +67,7 @@ def create_app(
     app.wsgi_app = TenantPathPrefix(app.wsgi_app)  # type: ignore[method-assign]
     app.session_interface = TenantSessionInterface()
 
-    app.extensions["abonent.db"] = Database(settings["DATABASE_URL"])
+    app.extensions["abonent.db"] = Database(settings["DATABASE_URL"], pooler=settings.get("DATABASE_POOLER", ""))
     app.teardown_appcontext(close_session)
 
     host = PluginHost()
@@ -86,6 +88,7 @@ def create_app(
             host.register(plugin)
     app.extensions["abonent.access"] = build_registry(host)
     app.extensions["abonent.jobs"] = build_jobs(host)
+    build_queue(app)
     app.extensions["abonent.notification_kinds"] = build_kinds(host)
     app.extensions["abonent.settings"] = build_settings(host)
 
@@ -95,11 +98,23 @@ def create_app(
 
     app.before_request(resolve_tenant)
     app.before_request(refuse_bad_input)
+    _init_observability(app)
+    init_rate_limits(app)
     _init_extensions(app, host)
     _register_web(app, host)
     _register_api(app, host)
     host.hook.register_commands(cli=app.cli)
     return app
+
+
+def _init_observability(app: Flask) -> None:
+    from core.observability import probes
+    from core.observability.request_log import configure_logging, init_request_log
+
+    if app.config["LOG_FORMAT"]:
+        configure_logging(app.config["LOG_FORMAT"])
+    init_request_log(app)
+    app.register_blueprint(probes.blueprint)
 
 
 def _init_extensions(app: Flask, host: PluginHost) -> None:

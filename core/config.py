@@ -43,6 +43,13 @@ def load_config(overrides: dict[str, Any] | None = None, instance_path: str | No
         "LOGIN_MAX_FAILURES_PER_IP": int(env.get("ABONENT_LOGIN_MAX_FAILURES_PER_IP", "30")),
         "LOGIN_LOCK_MINUTES": int(env.get("ABONENT_LOGIN_LOCK_MINUTES", "15")),
         "TRUSTED_PROXIES": int(env.get("ABONENT_TRUSTED_PROXIES", "0")),
+        "DATABASE_POOLER": env.get("ABONENT_DATABASE_POOLER", ""),
+        "ANONYMOUS_POST_LIMIT": env.get("ABONENT_ANONYMOUS_POST_LIMIT", "60 per minute"),
+        "REDIS_URL": env.get("ABONENT_REDIS_URL", ""),
+        "FILE_STORAGE": env.get("ABONENT_FILE_STORAGE", ""),
+        "S3_ENDPOINT_URL": env.get("ABONENT_S3_ENDPOINT_URL", ""),
+        "METRICS_TOKEN": env.get("ABONENT_METRICS_TOKEN", ""),
+        "LOG_FORMAT": env.get("ABONENT_LOG_FORMAT", ""),
         "BABEL_DEFAULT_LOCALE": "ru",
         "LANGUAGES": ["ru", "en"],
         "WTF_CSRF_TIME_LIMIT": None,
@@ -57,7 +64,6 @@ def load_config(overrides: dict[str, Any] | None = None, instance_path: str | No
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
-        "JOBS_EMBEDDED": env.get("ABONENT_JOBS_EMBEDDED", "0") == "1",
     }
     if overrides:
         config.update(overrides)

@@ -5,6 +5,7 @@ from core.accounts import models as accounts_models
 from core.audit import models as audit_models
 from core.files import models as files_models
 from core.identity import models as identity_models
+from core.jobs import models as jobs_models
 from core.ledger import models as ledger_models
 from core.mail import models as mail_models
 from core.news import models as news_models
@@ -22,6 +23,7 @@ __all__ = [
     "audit_models",
     "files_models",
     "identity_models",
+    "jobs_models",
     "ledger_models",
     "mail_models",
     "news_models",

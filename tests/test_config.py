@@ -42,15 +42,18 @@ def test_smtp_and_database_come_from_the_environment(monkeypatch):
     assert config["DATABASE_URL"] == "postgresql+psycopg://app@db/abonent"
 
 
-def test_healthz_reports_the_database(app, client):
-    response = client.get("/healthz")
+def test_healthz_says_alive_and_readyz_reports_the_database(app, client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+    response = client.get("/readyz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok"}
 
 
-def test_healthz_says_when_the_database_is_down(app_config, tmp_path):
+def test_readyz_says_when_the_database_is_down_while_healthz_stays_alive(app_config, tmp_path):
     broken = create_app({**app_config, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
-    response = broken.test_client().get("/healthz")
+    client = broken.test_client()
+    assert client.get("/healthz").status_code == 200  # alive: restarting the server would not bring the database
+    response = client.get("/readyz")
     assert response.status_code == 503
     assert response.get_json()["database"] == "unavailable"
 

@@ -20,7 +20,7 @@ SKIP = shutil.ignore_patterns(".git", ".venv", "instance", "build", "dist", "*.e
 
 
 @pytest.fixture(scope="module")
-def wheel_names(tmp_path_factory) -> set[str]:
+def wheel(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("wheel")
     source = work / "src"
     shutil.copytree(ROOT, source, ignore=SKIP)
@@ -32,7 +32,12 @@ def wheel_names(tmp_path_factory) -> set[str]:
         text=True,
     )
     assert built.returncode == 0, built.stderr[-3000:]
-    (wheel,) = work.glob("abonent-*.whl")
+    (made,) = work.glob("abonent-*.whl")
+    return made
+
+
+@pytest.fixture(scope="module")
+def wheel_names(wheel) -> set[str]:
     with zipfile.ZipFile(wheel) as archive:
         return set(archive.namelist())
 
@@ -58,3 +63,36 @@ def test_wheel_ships_templates_translations_and_data(wheel_names):
     assert "core/cli/demo_tenants/uralnet.toml" in wheel_names
     assert "core/cli/demo_tenants/logos/uralnet.png" in wheel_names
     assert not [name for name in wheel_names if "__pycache__" in name or name.startswith("tests/")]
+
+
+def test_an_installed_copy_migrates_and_sets_up_the_demo(wheel, tmp_path):
+    """``pip install`` of the wheel (not editable) into a new venv, run far from the source tree."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    # The dependencies come from this venv (offline); the abonent package only from the wheel.
+    site = next((venv / "lib").glob("python*/site-packages"))
+    deps = [path for path in sys.path if path.endswith("site-packages")]
+    (site / "deps.pth").write_text("\n".join(deps) + "\n")
+    python = venv / "bin" / "python"
+    installed = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q", str(wheel)],
+        capture_output=True,
+        text=True,
+    )
+    assert installed.returncode == 0, installed.stderr[-3000:]
+    run_in = tmp_path / "elsewhere"
+    run_in.mkdir()
+    env = {"PATH": "/usr/bin:/bin", "ABONENT_INSTANCE_PATH": str(run_in / "instance"), "HOME": str(tmp_path)}
+    where = subprocess.run(
+        [str(python), "-c", "import core; print(core.__file__)"], cwd=run_in, env=env, capture_output=True, text=True
+    )
+    assert str(site) in where.stdout, where.stdout + where.stderr  # the installed copy, not the source tree
+    upgraded = subprocess.run(
+        [str(venv / "bin" / "abonent"), "db", "upgrade"], cwd=run_in, env=env, capture_output=True, text=True
+    )
+    assert upgraded.returncode == 0, upgraded.stderr[-3000:]
+    demo = subprocess.run(
+        [str(venv / "bin" / "abonent"), "demo", "--no-serve"], cwd=run_in, env=env, capture_output=True, text=True
+    )
+    assert demo.returncode == 0, demo.stderr[-3000:]
+    assert "login 200101" in demo.stdout and "uralnet" in demo.stdout

@@ -14,7 +14,7 @@ from werkzeug.serving import run_simple
 from core.db import cross_tenant, session, tenant_scope
 from core.identity import service
 from core.identity.passwords import hash_password
-from core.jobs.registry import start_embedded_worker
+from core.jobs.queue import start_embedded_consumer
 from core.migrate import upgrade
 from core.tenants import files
 from core.tenants.platform import ensure_platform_tenant
@@ -193,19 +193,19 @@ def demo(host: str, port: int, folder: Path | None, no_serve: bool) -> None:
     if no_serve:
         return
     app = current_app._get_current_object()
-    start_embedded_worker(app)
+    start_embedded_consumer(app)
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--jobs/--no-jobs", default=True, help="Run the embedded job worker in this process.")
+@click.option("--jobs/--no-jobs", default=True, help="Consume the job queue in this process too.")
 @with_appcontext
 def serve(host: str, port: int, jobs: bool) -> None:
     """Serve the app with the development server (use gunicorn in production, see README)."""
     _use_served_address(host, port)
     app = current_app._get_current_object()
     if jobs:
-        start_embedded_worker(app)
+        start_embedded_consumer(app)
     run_simple(host, port, app, threaded=True, use_reloader=False)

@@ -1,16 +1,15 @@
-"""``abonent jobs``: list, run one job by hand, run the embedded worker."""
+"""``abonent jobs``: list, run one job by hand, consume the queue, show how jobs last ended."""
 
 from __future__ import annotations
-
-import signal
-import threading
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from core.db import utcnow
 from core.jobs.per_tenant import FAILED
-from core.jobs.registry import run_job, run_worker
+from core.jobs.queue import outcomes, queue, tick
+from core.jobs.registry import run_job
 from core.plugins.types import TenantJob
 
 jobs = AppGroup("jobs", help="Periodic jobs (all idempotent).")
@@ -47,12 +46,23 @@ def run_command(name: str, tenant_slug: str | None) -> None:
 
 
 @jobs.command("worker")
-def worker_command() -> None:
-    """Run due jobs in a loop until interrupted (one worker per installation)."""
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    click.echo("job worker running; Ctrl+C to stop")
-    try:
-        run_worker(current_app._get_current_object(), stop)
-    except KeyboardInterrupt:
-        stop.set()
+@click.option("--workers", default=2, show_default=True, help="Tasks run at once by this consumer (threads).")
+def worker_command(workers: int) -> None:
+    """Consume the job queue until stopped (start any number, on any number of machines)."""
+    consumer = queue().create_consumer(workers=workers, worker_type="thread", periodic=True)
+    click.echo(f"job consumer running with {workers} worker(s); Ctrl+C to stop")
+    tick(utcnow())  # the scheduler's first tick is at the next full minute: start what is due now
+    consumer.run()
+
+
+@jobs.command("status")
+def status_command() -> None:
+    """How each job last ended (per tenant for per-tenant jobs); exit code 1 if any last run failed."""
+    failed = False
+    for outcome in outcomes():
+        where = f" [{outcome.tenant}]" if outcome.tenant else ""
+        state = "ok" if outcome.ok else "FAILED"
+        failed = failed or not outcome.ok
+        click.echo(f"{outcome.job}{where}: {state} at {outcome.finished_at:%Y-%m-%d %H:%M} UTC: {outcome.detail}")
+    if failed:
+        raise SystemExit(1)

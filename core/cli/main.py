@@ -7,6 +7,7 @@ from flask.cli import AppGroup, ScriptInfo
 
 from core import __version__
 from core.app import create_app
+from core.backup import commands as backup_commands
 from core.cli import (
     db_commands,
     demo,
@@ -54,6 +55,8 @@ for group in (
     demo.serve,
     docs_commands.docs,
     registry_cli.payments,
+    backup_commands.backup_command,
+    backup_commands.restore_command,
 ):
     cli.add_command(group)
 

@@ -47,8 +47,15 @@ def reset_read_only(token) -> None:
 class Database:
     """One engine and session factory, with the tenant guard installed on every session."""
 
-    def __init__(self, url: str, **engine_options: Any) -> None:
+    def __init__(self, url: str, pooler: str = "", **engine_options: Any) -> None:
         self.url = url
+        if pooler == "pgbouncer":
+            # PgBouncer in transaction pooling hands each transaction to any server connection: no server-side
+            # prepared statements (psycopg would prepare a statement on its fifth use). The tenant scope is
+            # set per transaction (``set_config(…, true)``), so row-level security holds there.
+            engine_options.setdefault("connect_args", {})["prepare_threshold"] = None
+        elif pooler:
+            raise ValueError(f"unknown ABONENT_DATABASE_POOLER {pooler!r} (known: pgbouncer)")
         self.engine: Engine = make_engine(url, **engine_options)
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
         tenancy.install_guard(self.sessionmaker)

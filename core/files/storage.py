@@ -1,7 +1,8 @@
 """Public file service: check an upload by its content, store it outside the web root, serve it to the allowed.
 
-Storage is an interface (:class:`Storage`) with local disk as the default (``<instance>/files``); a
-deployment can put another implementation (S3 …) on ``app.extensions["abonent.storage"]``.
+Storage is an interface (:class:`Storage`) with local disk as the default (``<instance>/files``) and
+S3-compatible object storage for several app servers (``ABONENT_FILE_STORAGE=s3://bucket/prefix``, see
+:mod:`core.files.s3`); a deployment can also put its own implementation on ``app.extensions["abonent.storage"]``.
 """
 
 from __future__ import annotations
@@ -76,10 +77,16 @@ class LocalStorage:
 
 
 def storage() -> Storage:
-    """The app's storage (local disk under the instance folder unless configured otherwise)."""
+    """The app's storage: ``ABONENT_FILE_STORAGE`` (``s3://bucket/prefix``) or local disk under the instance folder."""
     existing = current_app.extensions.get("abonent.storage")
     if existing is None:
-        existing = LocalStorage(Path(current_app.config["INSTANCE_DIR"]) / "files")
+        location = current_app.config.get("FILE_STORAGE", "")
+        if location.startswith("s3://"):
+            from core.files.s3 import S3Storage
+
+            existing = S3Storage.from_location(location, endpoint_url=current_app.config.get("S3_ENDPOINT_URL") or None)
+        else:
+            existing = LocalStorage(Path(location or Path(current_app.config["INSTANCE_DIR"]) / "files"))
         current_app.extensions["abonent.storage"] = existing
     return existing
 

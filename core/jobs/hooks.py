@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core.mail.outbox import deliver_due
+from core.mail.outbox import DELIVER_JOB, deliver_due
 from core.plugins.markers import hookimpl
 from core.plugins.types import Job
 
@@ -17,5 +17,5 @@ def deliver_mail(now: datetime) -> dict[str, int]:
 @hookimpl(trylast=True)
 def register_jobs() -> list[Job]:
     return [
-        Job("core.mail.deliver", deliver_mail, every_seconds=10),
+        Job(DELIVER_JOB, deliver_mail, every_seconds=10),
     ]

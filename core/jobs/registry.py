@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from datetime import datetime
 
 from flask import Flask
@@ -34,24 +32,3 @@ def run_job(app: Flask, name: str, now: datetime | None = None, tenant: str | No
         if isinstance(job, TenantJob):
             return run_for_each_tenant(job, now or utcnow(), only=tenant)
         return job.run(now or utcnow())
-
-
-def run_worker(app: Flask, stop: threading.Event, tick_seconds: float = 1.0) -> None:
-    """Run every job whenever it is due until ``stop`` is set. Errors are logged, never fatal."""
-    last_run: dict[str, float] = {}
-    while not stop.is_set():
-        for name, job in app.extensions["abonent.jobs"].items():
-            if time.monotonic() - last_run.get(name, -1e9) >= job.every_seconds:
-                last_run[name] = time.monotonic()
-                try:
-                    run_job(app, name)
-                except Exception:
-                    log.exception("job %s failed", name)
-        stop.wait(tick_seconds)
-
-
-def start_embedded_worker(app: Flask) -> threading.Event:
-    """Start the worker in a daemon thread (the demo and single-process installs); returns its stop flag."""
-    stop = threading.Event()
-    threading.Thread(target=run_worker, args=(app, stop), name="abonent-jobs", daemon=True).start()
-    return stop

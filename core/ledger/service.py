@@ -38,6 +38,7 @@ from core.ledger.models import (
     LedgerTransaction,
     Posting,
 )
+from core.observability.metrics import observe_postings
 
 BATCH_SIZE = 1000
 
@@ -280,6 +281,7 @@ def _write(tenant_id: int, txns: list[_Txn], now: datetime) -> tuple[dict[str, i
     if rows:
         _insert_postings(tenant_id, rows, sqlite)
         _apply_deltas(tenant_id, deltas, sqlite)
+    observe_postings(len(txns) - len(existing))
     return ids, set(existing)
 
 

@@ -2,7 +2,9 @@
 
 Nothing is sent inside a web request: a request only writes the outbox row, so a slow or dead SMTP
 server never slows a page, never loses a message, and never tells an attacker whether an account
-exists. Delivery is the ``core.mail.deliver`` job (embedded worker, ``abonent jobs run``).
+exists. Delivery is the ``core.mail.deliver`` job (any number of queue consumers, ``abonent jobs run``): each
+consumer first claims the rows it will send (a lease, taken with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so two
+consumers never send the same message.
 """
 
 from __future__ import annotations
@@ -17,14 +19,19 @@ from urllib.parse import unquote, urlparse
 from flask import current_app, render_template
 from flask_babel import force_locale
 from jinja2 import TemplateNotFound
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.db import cross_tenant, session, utcnow
+from core.jobs.queue import enqueue_after_commit
 from core.mail.models import MAIL_FAILED, MAIL_KEPT, MAIL_QUEUED, MAIL_SENT, OutboxMessage
 
+#: The job that delivers the outbox (registered in :mod:`core.jobs.hooks`).
+DELIVER_JOB = "core.mail.deliver"
 RETRY_BASE = timedelta(seconds=30)
 RETRY_CAP = timedelta(hours=1)
 GIVE_UP_AFTER = timedelta(days=3)
+#: How long a consumer's claim on a message lasts; a consumer that died mid-batch leaves its rows to others after it.
+LEASE = timedelta(minutes=10)
 
 
 def queue_mail(
@@ -43,6 +50,7 @@ def queue_mail(
         subject_text = str(subject)
     message = OutboxMessage(to=to, subject=subject_text, body_text=body_text, body_html=body_html, kind=kind)
     session.add(message)
+    enqueue_after_commit(DELIVER_JOB)  # delivered within seconds of the commit, not at the next tick
     return message
 
 
@@ -85,6 +93,38 @@ def _postpone(message: OutboxMessage, error: str, now: datetime) -> str:
     return "retry"
 
 
+def _claim_due(now: datetime, limit: int) -> list[OutboxMessage]:
+    """Claim up to ``limit`` due messages for this consumer (one statement, committed) and return them.
+
+    The claim moves ``next_attempt_at`` past the lease, so no other consumer sees the rows as due; rows another
+    consumer is claiming at this instant are skipped on PostgreSQL (``SKIP LOCKED``) and wait for the writer on
+    SQLite, which then finds them no longer due.
+    """
+    candidates = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == MAIL_QUEUED, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    claimed = session.scalars(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(candidates.scalar_subquery()),
+            OutboxMessage.status == MAIL_QUEUED,
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .values(next_attempt_at=now + LEASE)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    session.commit()
+    if not claimed:
+        return []
+    return list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)))
+
+
 def deliver_due(limit: int = 100, now: datetime | None = None) -> dict[str, int]:
     """Send queued messages whose time has come; failures are retried with back-off. Idempotent.
 
@@ -100,14 +140,7 @@ def deliver_due(limit: int = 100, now: datetime | None = None) -> dict[str, int]
     now = now or utcnow()
     counts = {"sent": 0, "retry": 0, "failed": 0, "kept": 0}
     with cross_tenant():
-        due = list(
-            session.scalars(
-                select(OutboxMessage)
-                .where(OutboxMessage.status == MAIL_QUEUED, OutboxMessage.next_attempt_at <= now)
-                .order_by(OutboxMessage.id)
-                .limit(limit)
-            )
-        )
+        due = _claim_due(now, limit)
         if not url:
             for message in due:
                 message.status = MAIL_KEPT

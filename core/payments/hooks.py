@@ -6,13 +6,13 @@ from __future__ import annotations
 from flask import Blueprint
 
 from core.payments.settings import NAMESPACES
-from core.payments.uploads import import_queued
+from core.payments.uploads import IMPORT_JOB_NAME, import_queued
 from core.plugins.markers import hookimpl
 from core.plugins.types import Job
 from core.settings.types import SettingsNamespace
 
 #: The job's name, for ``abonent jobs run`` and the tests.
-IMPORT_JOB = "core.payments.registry_uploads"
+IMPORT_JOB = IMPORT_JOB_NAME
 
 
 @hookimpl

@@ -18,6 +18,7 @@ from flask_babel import gettext
 from sqlalchemy import or_, select, update
 
 from core.db import cross_tenant, session, tenant_scope, utcnow
+from core.jobs.queue import enqueue_after_commit
 from core.payments.models import DONE, FAILED, QUEUED, RUNNING, RegistryUpload
 from core.payments.registry import SETTINGS, Problem, RegistryError, import_registry, parse_registry
 from core.settings.service import get_settings
@@ -49,6 +50,10 @@ def upload_status(upload: RegistryUpload) -> str:
     return gettext(_STATUS_LABELS.get(upload.status, upload.status))
 
 
+#: The job that imports waiting uploads (registered in :mod:`core.payments.hooks`).
+IMPORT_JOB_NAME = "core.payments.registry_uploads"
+
+
 def queue_upload(data: bytes, filename: str, actor: str) -> RegistryUpload:
     """Store an uploaded registry for the job worker, in the current tenant (the caller commits)."""
     upload = RegistryUpload(
@@ -63,6 +68,7 @@ def queue_upload(data: bytes, filename: str, actor: str) -> RegistryUpload:
     )
     session.add(upload)
     session.flush()
+    enqueue_after_commit(IMPORT_JOB_NAME)  # a consumer starts the import as soon as the upload is committed
     return upload
 
 

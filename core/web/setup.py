@@ -23,7 +23,8 @@ from core.web.labels import status_label
 from core.web.session_cookie import bind_session_to_tenant
 from core.web.validation_messages import translate_errors
 
-TENANTLESS_ENDPOINTS = {"web.healthz", "static"}
+#: Endpoints answered on any host without a tenant: the probes and metrics (core.observability), static files.
+TENANTLESS_ENDPOINTS = {"ops.healthz", "ops.readyz", "ops.metrics", "static"}
 READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 

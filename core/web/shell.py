@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template
 from marshmallow import Schema
-from sqlalchemy import text
 
 from core.access.guard import current_principal, public, require
-from core.db import session
 from core.plugins.manager import flatten
 from core.plugins.state import tenant_hooks
 from core.tenants.logo import logo_type
@@ -68,16 +66,3 @@ def logo():
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.cache_control.max_age = 3600
     return response
-
-
-@blueprint.get("/healthz")
-@public
-def healthz():
-    try:
-        session.execute(text("SELECT 1"))
-        database = "ok"
-    except Exception as error:
-        current_app.logger.warning("health check: database unavailable: %s", error)
-        database = "unavailable"
-    status = 200 if database == "ok" else 503
-    return jsonify(status="ok" if status == 200 else "degraded", database=database), status

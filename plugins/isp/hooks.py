@@ -15,6 +15,7 @@ from core.api import (
     MenuItem,
     NotificationKind,
     Permission,
+    TenantJob,
     TicketCategory,
     hookimpl,
 )
@@ -84,7 +85,7 @@ def register_jobs():
     from plugins.isp.promise import service as promise
     from plugins.isp.tariffs import changes
 
-    jobs: list[Job] = [*charging.jobs(), *promise.jobs(), *freeze.jobs(), *changes.jobs()]
+    jobs: list[Job | TenantJob] = [*charging.jobs(), *promise.jobs(), *freeze.jobs(), *changes.jobs()]
     return jobs
 
 

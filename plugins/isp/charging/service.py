@@ -32,7 +32,14 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import lazyload
 
-from core.api import Job, PersonalAccount, Tenant, plugin_settings, session, tenant_scope, tenants_with_plugin, utcnow
+from core.api import (
+    PersonalAccount,
+    Tenant,
+    TenantJob,
+    plugin_settings,
+    session,
+    utcnow,
+)
 from plugins.isp.charging.chunk import build_chunk, post_chunk
 from plugins.isp.charging.plan import JOB_TRIGGER, ChargeResult, charge_key, freeze_key, make_plan, start_of_day
 from plugins.isp.charging.reminders import remind_low_balances
@@ -46,12 +53,12 @@ __all__ = [
     "ChargeResult",
     "charge_day",
     "charge_key",
+    "charge_tenant",
     "charge_until",
     "first_uncharged_day",
     "freeze_key",
     "jobs",
     "refresh_debtors",
-    "run_job",
     "start_of_day",
 ]
 
@@ -236,25 +243,11 @@ def charge_until(
     ]
 
 
-def run_job(now: datetime) -> str:
-    """The ``isp.charge`` job: catch up every tenant that has the isp plugin enabled.
-
-    A tenant that fails is logged and skipped; the others are still charged.
-    """
-    done = []
-    for tenant in tenants_with_plugin("isp"):
-        try:
-            with tenant_scope(tenant.id):
-                results = charge_until(tenant, tenant_today(tenant, now), now=now)
-        except Exception:
-            session.rollback()
-            log.exception("isp charge run failed for tenant %s", tenant.slug)
-            done.append(f"{tenant.slug}: failed")
-            continue
-        done.append(f"{tenant.slug}: {sum(r.charges for r in results)} charge(s)")
-    return "; ".join(done) or "no tenant has isp enabled"
+def charge_tenant(tenant: Tenant, now: datetime) -> int:
+    """The ``isp.charge`` job for one tenant (core runs it per tenant): catch up to today; returns charges made."""
+    return sum(result.charges for result in charge_until(tenant, tenant_today(tenant, now), now=now))
 
 
-def jobs() -> list[Job]:
+def jobs() -> list[TenantJob]:
     """The periodic charge job (hourly: the first run after midnight charges the new day)."""
-    return [Job("isp.charge", run_job, every_seconds=3600)]
+    return [TenantJob("isp.charge", "isp", charge_tenant, every_seconds=3600)]

@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import func, or_, select
 
-from core.api import Job, Tenant, ledger, session, tenant_scope, tenants_with_plugin
+from core.api import Tenant, TenantJob, ledger, session
 from plugins.isp.common.calendar import tenant_today, tenant_zone
 from plugins.isp.contracts import blocking
 from plugins.isp.freeze.notices import tell
@@ -85,19 +85,16 @@ def due_freezes(today: date) -> list[Freeze]:
     )
 
 
-def run_freezes(now: datetime) -> dict[str, int]:
-    """The ``isp.freezes`` job: start and finish blocks on their days in every isp tenant. Idempotent."""
+def run_freezes(tenant: Tenant, now: datetime) -> dict[str, int]:
+    """The ``isp.freezes`` job for one tenant (core runs it per tenant): start and finish blocks on their days."""
+    today = tenant_today(tenant, now)
     moved = 0
-    for tenant in tenants_with_plugin("isp"):
-        with tenant_scope(tenant.id):
-            today = tenant_today(tenant, now)
-            for freeze in due_freezes(today):
-                advance(tenant, freeze, now, today)
-                moved += 1
-            session.commit()
+    for freeze in due_freezes(today):
+        advance(tenant, freeze, now, today)
+        moved += 1
     return {"moved": moved}
 
 
-def jobs() -> list[Job]:
+def jobs() -> list[TenantJob]:
     """The plugin's freeze job (every five minutes)."""
-    return [Job("isp.freezes", run_freezes, every_seconds=300)]
+    return [TenantJob("isp.freezes", "isp", run_freezes, every_seconds=300)]

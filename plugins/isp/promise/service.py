@@ -29,8 +29,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.api import (
-    Job,
     Tenant,
+    TenantJob,
     User,
     audit,
     format_money,
@@ -39,8 +39,6 @@ from core.api import (
     plugin_settings,
     session,
     site_path,
-    tenant_scope,
-    tenants_with_plugin,
     users_of_account,
     utcnow,
 )
@@ -251,30 +249,26 @@ def remind(tenant: Tenant, now: datetime) -> int:
     return count
 
 
-def run_due(now: datetime) -> dict[str, int]:
-    """The ``isp.promises.expire`` job: end due promises and send reminders in every isp tenant."""
+def run_due(tenant: Tenant, now: datetime) -> dict[str, int]:
+    """The ``isp.promises.expire`` job for one tenant (core runs it per tenant): end due promises, send reminders.
+
+    Each promise ends in its own transaction, so one that fails (logged) does not hold back the others.
+    """
     counts = {"expired": 0, "reminded": 0}
-    for tenant in tenants_with_plugin("isp"):
-        with tenant_scope(tenant.id):
-            for promise_id in due_promise_ids(now):
-                try:
-                    counts["expired"] += expire(tenant, promise_id, now)
-                    session.commit()
-                except Exception:
-                    session.rollback()
-                    log.exception("ending promise %s failed for tenant %s", promise_id, tenant.slug)
-            try:
-                counts["reminded"] += remind(tenant, now)
-                session.commit()
-            except Exception:
-                session.rollback()
-                log.exception("promise reminders failed for tenant %s", tenant.slug)
+    for promise_id in due_promise_ids(now):
+        try:
+            counts["expired"] += expire(tenant, promise_id, now)
+            session.commit()
+        except Exception:
+            session.rollback()
+            log.exception("ending promise %s failed for tenant %s", promise_id, tenant.slug)
+    counts["reminded"] = remind(tenant, now)
     return counts
 
 
-def jobs() -> list[Job]:
+def jobs() -> list[TenantJob]:
     """The plugin's promised-payment job (idempotent: a second run finds nothing due)."""
-    return [Job("isp.promises.expire", run_due, every_seconds=300)]
+    return [TenantJob("isp.promises.expire", "isp", run_due, every_seconds=300)]
 
 
 # --- telling the subscriber ----------------------------------------------------------------------

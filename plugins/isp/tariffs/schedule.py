@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from core.api import Job, Tenant, User, session, tenant_scope, tenants_with_plugin, utcnow
+from core.api import Tenant, TenantJob, User, session, utcnow
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.common.refusals import Refusal, Refused
 from plugins.isp.contracts.service import end_subscription, subscribe
@@ -104,16 +104,11 @@ def settle_all(tenant: Tenant, now: datetime) -> int:
     return len(due)
 
 
-def run_settle(now: datetime) -> dict[str, int]:
-    """The job: apply due changes on every tenant with the isp plugin."""
-    done = 0
-    for tenant in tenants_with_plugin("isp"):
-        with tenant_scope(tenant.id):
-            done += settle_all(tenant, now)
-            session.commit()
-    return {"applied": done}
+def run_settle(tenant: Tenant, now: datetime) -> dict[str, int]:
+    """The job for one tenant (core runs it per tenant): apply the tariff changes whose day has come."""
+    return {"applied": settle_all(tenant, now)}
 
 
-def jobs() -> list[Job]:
+def jobs() -> list[TenantJob]:
     """The plugin's tariff change job (every ten minutes)."""
-    return [Job("isp.tariff_changes.apply", run_settle, every_seconds=600)]
+    return [TenantJob("isp.tariff_changes.apply", "isp", run_settle, every_seconds=600)]

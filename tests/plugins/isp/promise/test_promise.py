@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from core.api import ledger, session, tenant_scope
+from core.jobs.registry import run_job
 from core.notify.models import Notification
 from core.payments.service import correction, manual_payment
 from core.tenants.models import Tenant
@@ -41,6 +42,11 @@ def indebted(isp_tenant, catalog, make_contract, settings=None, balance=-20000, 
     contract.setdefault("opened_days_ago", OLD)
     made = make_contract(tenant, "700100", balance=balance, blocked=balance < 0, **contract)
     return tenant, made
+
+
+def due_run(app, tenant, now) -> dict[str, int]:
+    """Run the promised-payment job as the scheduler does, at ``now``; returns what it did for ``tenant``."""
+    return run_job(app, "isp.promises.expire", now=now, tenant=tenant.slug)[tenant.slug]
 
 
 def granted(app, tenant, made, now=T0) -> int:
@@ -134,16 +140,16 @@ def test_an_unpaid_promise_ends_on_time_and_services_block_again(app, isp_tenant
     due = T0 + timedelta(days=3)
 
     with app.app_context():
-        assert promises.run_due(due - timedelta(minutes=1))["expired"] == 0
+        assert due_run(app, tenant, due - timedelta(minutes=1))["expired"] == 0
     assert state(app, tenant, made, promise_id)[2].status == ACTIVE
 
     with app.app_context():
-        assert promises.run_due(due)["expired"] == 1
+        assert due_run(app, tenant, due)["expired"] == 1
     balance, blocked, promise = state(app, tenant, made, promise_id)
     assert (balance, blocked) == (-20000, True)
     assert (promise.status, promise.repaid, promise.active_slot) == (EXPIRED, False, None)
     with app.app_context():
-        assert promises.run_due(due + timedelta(hours=1))["expired"] == 0  # a second run changes nothing
+        assert due_run(app, tenant, due + timedelta(hours=1))["expired"] == 0  # a second run changes nothing
     assert state(app, tenant, made)[0] == -20000
     assert ledger_problems(app, tenant) == []
 
@@ -158,7 +164,7 @@ def test_a_promise_covered_by_the_balance_ends_without_blocking(app, isp_tenant,
     assert state(app, tenant, made, promise_id)[2].status == ACTIVE
 
     with app.app_context():
-        promises.run_due(T0 + timedelta(days=3))
+        due_run(app, tenant, T0 + timedelta(days=3))
     balance, blocked, promise = state(app, tenant, made, promise_id)
     assert (balance, blocked) == (5000, False)
     assert (promise.status, promise.repaid) == (EXPIRED, True)
@@ -176,7 +182,7 @@ def test_a_payment_during_the_promise_closes_it_early_as_repaid(app, isp_tenant,
     assert (balance, blocked) == (5000, False)
     assert (promise.status, promise.repaid, promise.active_slot) == (REPAID, True, None)
     with app.app_context():
-        assert promises.run_due(T0 + timedelta(days=3))["expired"] == 0
+        assert due_run(app, tenant, T0 + timedelta(days=3))["expired"] == 0
     assert state(app, tenant, made)[0] == 5000
     assert ledger_problems(app, tenant) == []
 
@@ -185,7 +191,7 @@ def test_paying_the_debt_later_marks_an_unpaid_promise_repaid(app, isp_tenant, c
     tenant, made = indebted(isp_tenant, catalog, make_contract, settings={"promise_frequency": "days"})
     promise_id = granted(app, tenant, made)
     with app.app_context():
-        promises.run_due(T0 + timedelta(days=3))
+        due_run(app, tenant, T0 + timedelta(days=3))
     with books(app, tenant, made) as (t, contract):
         assert "not_repaid" in promises.quote(t, contract, T0 + timedelta(days=40)).codes
 
@@ -218,7 +224,7 @@ def test_once_per_n_days_and_only_after_the_last_is_repaid(app, isp_tenant, cata
     tenant, made = indebted(isp_tenant, catalog, make_contract, settings=settings)
     granted(app, tenant, made)
     with app.app_context():
-        promises.run_due(T0 + timedelta(days=3))  # ends unpaid: balance -200 ₽ again
+        due_run(app, tenant, T0 + timedelta(days=3))  # ends unpaid: balance -200 ₽ again
     pay(app, tenant, made, 5000, "p1")  # still in debt: the promise stays unpaid
     with books(app, tenant, made) as (t, contract):
         assert promises.quote(t, contract, T0 + timedelta(days=13)).codes == ["not_repaid", "too_often"]
@@ -234,9 +240,9 @@ def test_a_reminder_the_day_before_it_ends_once(app, isp_tenant, catalog, make_c
     granted(app, tenant, made)
     due = T0 + timedelta(days=3)
     with app.app_context():
-        assert promises.run_due(due - timedelta(days=2))["reminded"] == 0
-        assert promises.run_due(due - timedelta(hours=20))["reminded"] == 1
-        promises.run_due(due - timedelta(hours=10))
+        assert due_run(app, tenant, due - timedelta(days=2))["reminded"] == 0
+        assert due_run(app, tenant, due - timedelta(hours=20))["reminded"] == 1
+        due_run(app, tenant, due - timedelta(hours=10))
     reminders = [n for n in notices(app, tenant, made) if n[2].endswith(":reminder")]
     assert len(reminders) == 1
     title, body, _key = reminders[0]

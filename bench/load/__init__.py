@@ -1,0 +1,1 @@
+"""The load benchmark: locust journeys against gunicorn, beside a bare Flask route under the same settings."""

@@ -1,0 +1,1 @@
+"""Backups of the whole database: ``abonent backup`` and ``abonent restore``."""

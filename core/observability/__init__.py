@@ -1,0 +1,1 @@
+"""What an operator watches: health probes, Prometheus metrics, request ids and structured logs."""
