@@ -304,3 +304,22 @@ def test_the_admin_sets_the_agent_up_and_the_password_is_never_shown_back(app, m
         client, tenant, pay_params(account="1"), ip="91.232.230.9", headers=auth("qiwi", "S3cret-agent")
     )
     assert status == 200 and answer["result"] == "5"
+
+
+def test_a_copy_of_pay_racing_the_first_answers_the_same_and_posts_once(app, client, world, monkeypatch):
+    """Two copies of one ``pay`` at the same moment: the second does not see the first's row when it looks,
+    its insert then meets the unique order id, and it answers the first's ``prv_txn``."""
+    from core.payments.agent import service
+
+    status, first = call(client, world.tenant, pay_params())
+    looked = []
+    real = service._posted
+
+    def not_yet(order_id):
+        looked.append(order_id)
+        return None if len(looked) == 1 else real(order_id)
+
+    monkeypatch.setattr(service, "_posted", not_yet)
+    status, again = call(client, world.tenant, pay_params())
+    assert len(looked) == 2 and status == 200 and again == first
+    assert books(app, world.tenant) == (15_000, 1)
