@@ -128,7 +128,8 @@ class ContactsSchema(_Strict):
 
     @validates("towns")
     def _distinct_towns(self, value: list, **_kw) -> None:
-        names = [town["name"].casefold() for town in value]
+        # Runs on what loaded even when some lines were refused: those lines have no name.
+        names = [str(town.get("name", "")).casefold() for town in value if isinstance(town, dict) and town.get("name")]
         if len(names) != len(set(names)):
             raise ValidationError(N_("each town once"))
 

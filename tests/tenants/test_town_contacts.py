@@ -79,3 +79,11 @@ def test_the_demo_tenant_file_has_towns():
     data = tomllib.loads(Path("tenants/uralnet.toml").read_text(encoding="utf-8"))
     towns = ContactsSchema().load(data["contacts"])["towns"]
     assert [town["name"] for town in towns] == ["Челябинск", "Копейск", "Миасс"]
+
+
+def test_a_half_written_town_list_is_a_field_error_not_a_failure(isp, make_user, login):
+    admin = login(isp, make_user(isp, "boss2@isp.example", roles=("tenant_admin",)))
+    url = tenant_path(isp, "/admin/settings")
+    for lines in ("Миасс\n | +7 000", "x" * 5000, "Миасс | a\x00b", "Миасс | 1 | 2 | 3 | 4"):
+        response = admin.submit(url, {"contacts.towns": lines, "bank.bic": "", "legal.inn": ""})
+        assert response.status_code == 400, lines
