@@ -64,6 +64,7 @@ class Verdict:
     rollover: bool = False
     review: bool = False  # staff look at it (a fall that is no rollover, a confirmed jump)
     messages: tuple[str, ...] = field(default=())
+    params: dict[str, str] = field(default_factory=dict)  # the values the messages name
 
 
 def parse_value(text: str, digits: int) -> Decimal | None:
@@ -94,6 +95,7 @@ def judge(
     if meter.next_verification is not None and meter.next_verification < day:
         return Verdict(
             REFUSED,
+            params={"date": meter.next_verification.strftime("%d.%m.%Y")},
             messages=(
                 N_("The meter's verification expired on %(date)s: a reading from it cannot be accepted."),
                 N_(
@@ -107,10 +109,11 @@ def judge(
         return Verdict(REFUSED, messages=(N_("Enter the reading as a number, for example 123,45."),))
     period = period_for(day, window)
     notes: list[str] = []
+    params = {"closes": str(window.closes), "previous": _shown(meter.previous)}
     if day.day > window.closes:
         notes.append(N_("Readings for this month were taken until day %(closes)s: this one counts for next month."))
     if meter.previous is None:
-        return Verdict(ACCEPTED, period, value, None, messages=tuple(notes))
+        return Verdict(ACCEPTED, period, value, None, messages=tuple(notes), params=params)
     use, rollover, review = value - meter.previous, False, False
     if use < 0:
         wrapped = Decimal(10) ** meter.digits - meter.previous + value
@@ -146,7 +149,15 @@ def judge(
                 )
             review = True
             notes.append(N_("You confirmed an unusually large use; a staff member will check it."))
-    return Verdict(ACCEPTED, period, value, use, rollover, review, tuple(notes))
+    return Verdict(ACCEPTED, period, value, use, rollover, review, tuple(notes), params)
+
+
+def _shown(value: Decimal | None) -> str:
+    """A value as a resident reads it: a decimal comma, no trailing zeros."""
+    if value is None:
+        return ""
+    text = f"{value.quantize(Decimal('0.001')).normalize():f}"
+    return text.replace(".", ",")
 
 
 def _plausible_rollover(use: Decimal, meter: MeterFacts) -> bool:

@@ -1,0 +1,1 @@
+"""What every housing capability shares: the blueprints."""

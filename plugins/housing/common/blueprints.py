@@ -1,0 +1,15 @@
+"""The housing plugin's web blueprint (``housing``, under ``/housing/``); capabilities attach their routes to it.
+
+This module imports no capability: :mod:`plugins.housing.hooks` imports the route modules before it hands the
+blueprint to core.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint
+
+PLUGIN_DIR = Path(__file__).resolve().parent.parent
+
+web = Blueprint("housing", __name__, url_prefix="/housing", root_path=str(PLUGIN_DIR), template_folder="templates")

@@ -1,0 +1,41 @@
+"""The housing plugin's hook implementations: where core meets the housing vertical (its one index)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from core.api import MenuItem, Permission, hookimpl
+
+RESIDENT = ("subscriber",)
+STAFF = ("operator", "tenant_admin")
+
+
+@hookimpl
+def register_permissions():
+    return [
+        Permission("housing.readings.submit", "Submit meter readings for one's own flats", RESIDENT),
+        Permission("housing.stock.manage", "Manage buildings, flats, accounts and meters", STAFF),
+        Permission("housing.readings.manage", "Enter readings taken by phone and review flagged ones", STAFF),
+    ]
+
+
+@hookimpl
+def register_commands(cli):
+    from plugins.housing.stock.cli import housing
+
+    cli.add_command(housing)
+
+
+@hookimpl
+def register_blueprints():
+    from plugins.housing.common.blueprints import web
+    from plugins.housing.readings import views as _readings_views  # noqa: F401 - attaches its routes
+
+    return [web]
+
+
+@hookimpl
+def menu_items(tenant, user):
+    if user is None:
+        return []
+    return [MenuItem(_l("Meter readings"), "housing.readings", order=14, permission="housing.readings.submit")]

@@ -1,0 +1,110 @@
+"""The resident's readings page, ``housing.readings`` (``/housing/readings``): every meter of the flat of the
+current account, its last value, what is billed without a reading, and a form per meter.
+
+A refused value or one to confirm keeps what was typed and says why; nothing is written until every zone of the
+meter is accepted. Another flat's meter answers 404.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields
+from sqlalchemy import select
+
+from core.api import Id, Text, current_account, current_principal, read_form, require, session, utcnow
+from plugins.housing.common.blueprints import web
+from plugins.housing.models import COLD_WATER, ELECTRICITY, GAS, HEAT, HOT_WATER, AccountPremises, Meter, Reading
+from plugins.housing.readings.rules import CONFIRM, REFUSED
+from plugins.housing.readings.service import DEFAULT_WINDOW, submit, window_of
+
+KIND_LABELS = {
+    COLD_WATER: _l("Cold water"),
+    HOT_WATER: _l("Hot water"),
+    ELECTRICITY: _l("Electricity"),
+    GAS: _l("Gas"),
+    HEAT: _l("Heat"),
+}
+
+
+class ReadingForm(Schema):
+    """One meter's values (one field per zone) and the resident's confirmation of an unusual value."""
+
+    meter_id = Id(required=True)
+    zone_1 = Text(20)
+    zone_2 = Text(20)
+    zone_3 = Text(20)
+    confirmed = fields.Boolean(load_default=False)
+
+
+def _flat_meters():
+    account = current_account()
+    if account is None:
+        return None, []
+    binding = session.scalar(select(AccountPremises).where(AccountPremises.personal_account_id == account.id))
+    if binding is None:
+        return None, []
+    meters = list(
+        session.scalars(
+            select(Meter)
+            .where(Meter.premises_id == binding.premises_id, Meter.archived_on.is_(None))
+            .order_by(Meter.kind, Meter.serial)
+        )
+    )
+    return binding.premises, meters
+
+
+def _last_values(meters: list[Meter]) -> dict[tuple[int, int], Reading]:
+    if not meters:
+        return {}
+    latest: dict[tuple[int, int], Reading] = {}
+    rows = session.scalars(select(Reading).where(Reading.meter_id.in_([m.id for m in meters])).order_by(Reading.period))
+    for row in rows:
+        latest[(row.meter_id, row.zone)] = row
+    return latest
+
+
+@web.route("/readings", methods=["GET", "POST"])
+@require("housing.readings.submit")
+def readings():
+    """List the flat's meters (GET) or submit one meter's values (POST)."""
+    flat, meters = _flat_meters()
+    if flat is None:
+        return render_template("housing/readings/no_flat.html")
+    verdicts, typed, status = {}, {}, 200
+    if request.method == "POST":
+        form = read_form(ReadingForm())
+        meter = next((m for m in meters if m.id == form.data.get("meter_id")), None)
+        if meter is None:
+            abort(404)
+        values = {zone: form.data.get(f"zone_{zone}", "") for zone in range(1, meter.zones + 1)}
+        today = utcnow().date()
+        result = submit(
+            meter,
+            values,
+            today,
+            user_id=current_principal().id,
+            confirmed=form.data.get("confirmed", False),
+            window=window_of(meter, DEFAULT_WINDOW),
+        )
+        if result.written:
+            session.commit()
+            flash(_("The reading is saved."), "info")
+            return redirect(url_for("housing.readings"))
+        session.rollback()
+        verdicts[meter.id] = result.verdicts
+        typed[meter.id] = values
+        status = 400 if result.refused else 409
+    return render_template(
+        "housing/readings/readings.html",
+        flat=flat,
+        meters=meters,
+        last=_last_values(meters),
+        verdicts=verdicts,
+        typed=typed,
+        window=DEFAULT_WINDOW,
+        REFUSED=REFUSED,
+        CONFIRM=CONFIRM,
+        kind_labels=KIND_LABELS,
+    ), status

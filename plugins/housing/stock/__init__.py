@@ -1,0 +1,1 @@
+"""The housing stock: buildings, flats and the personal accounts bound to them."""

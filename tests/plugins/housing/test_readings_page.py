@@ -1,0 +1,92 @@
+"""The resident's readings page in Russian and English: a comma value saved, a refusal and a confirmation said in
+words with what was typed kept, another flat's meter 404, and no page for a tenant without housing."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+
+from core.api import grant_access, open_account, session, tenant_scope
+from core.identity.models import User
+from core.testing.fixtures import tenant_path
+from plugins.housing.models import AccountPremises, Building, Meter, Premises
+
+TODAY = date(2026, 12, 21)
+
+
+@pytest.fixture
+def resident(app, make_tenant, make_user, enable_plugin):
+    def make(slug: str, locale: str = "ru", **meter_fields):
+        tenant = make_tenant(slug, login_identifier="contract", locale=locale)
+        enable_plugin(tenant, "housing")
+        user = make_user(tenant, "1000120", roles=("subscriber",))
+        with app.app_context(), tenant_scope(tenant.id):
+            building = Building(code="L5", address="ул. Ленина, 5", total_area=Decimal(6000))
+            session.add(building)
+            session.flush()
+            flat = Premises(building_id=building.id, number="12", area=Decimal("54.3"), residents=3)
+            other_flat = Premises(building_id=building.id, number="13", area=Decimal(41), residents=1)
+            session.add_all([flat, other_flat])
+            session.flush()
+            account = open_account("1000120", holder_name="Иванов")
+            session.flush()
+            grant_access(session.get(User, user.id), account)
+            session.add(AccountPremises(personal_account_id=account.id, premises_id=flat.id))
+            meter = Meter(
+                premises_id=flat.id, kind="cold_water", serial="XB-1", digits=5, initial_values=["100"], **meter_fields
+            )
+            foreign = Meter(premises_id=other_flat.id, kind="cold_water", serial="XB-2", digits=5)
+            session.add_all([meter, foreign])
+            session.commit()
+            return tenant, user, meter.id, foreign.id
+
+    return make
+
+
+def post(client, tenant, meter_id, value, **extra):
+    with mock.patch("plugins.housing.readings.views.utcnow", return_value=mock.Mock(date=lambda: TODAY)):
+        return client.submit(
+            tenant_path(tenant, "/housing/readings"), {"meter_id": str(meter_id), "zone_1": value, **extra}
+        )
+
+
+def test_a_reading_with_a_comma_is_saved_and_shown(app, resident, login):
+    tenant, user, meter_id, _ = resident("ru-flat")
+    client = login(tenant, user)
+    page = client.get(tenant_path(tenant, "/housing/readings")).get_data(as_text=True)
+    assert "Показания счётчиков" in page and "Холодная вода № XB-1" in page and "ул. Ленина, 5, кв. 12" in page
+    saved = post(client, tenant, meter_id, "105,5")
+    assert saved.status_code == 302
+    page = client.get(tenant_path(tenant, "/housing/readings")).get_data(as_text=True)
+    assert "Показания сохранены." in page and "105.500" in page
+
+
+def test_refusals_and_confirmations_are_said_in_words_in_russian_and_english(app, resident, login):
+    tenant, user, meter_id, _ = resident("ru-expired", next_verification=date(2026, 11, 30))
+    client = login(tenant, user)
+    refused = post(client, tenant, meter_id, "105")
+    assert refused.status_code == 400
+    text = refused.get_data(as_text=True)
+    assert "Срок поверки счётчика истёк 30.11.2026" in text and 'value="105"' in text
+    en_tenant, en_user, en_meter, _ = resident("en-flat", locale="en")
+    en_client = login(en_tenant, en_user)
+    wrong = post(en_client, en_tenant, en_meter, "12,3456")
+    assert wrong.status_code == 400 and "Enter the reading as a number, for example 123,45." in wrong.get_data(
+        as_text=True
+    )
+
+
+def test_another_flats_meter_answers_404(app, resident, login):
+    tenant, user, _meter_id, foreign_id = resident("nosy")
+    client = login(tenant, user)
+    assert post(client, tenant, foreign_id, "5").status_code == 404
+
+
+def test_a_tenant_without_housing_has_no_readings_page(app, make_tenant, make_user, login):
+    tenant = make_tenant("isp-only", login_identifier="contract")
+    user = make_user(tenant, "5001", roles=("subscriber",))
+    client = login(tenant, user)
+    assert client.get(tenant_path(tenant, "/housing/readings")).status_code == 404
