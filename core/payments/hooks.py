@@ -1,5 +1,6 @@
 """How payments plug into core, like a plugin: the settings namespaces (``payments.*``), the job that
-imports registries uploaded on the admin page, the bank's callback pages and the operators' registry pages."""
+imports registries uploaded on the admin page, the bank's callback pages, the payment agent's endpoint and the
+operators' registry pages."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from core.access.registry import STAFF
 from core.payments import admin as _admin  # noqa: F401 - its pages on the admin blueprint
 from core.payments import day_pages as _day_pages  # noqa: F401 - payments of a day, on the admin blueprint
+from core.payments.agent import admin_pages as _payment_agent_pages  # noqa: F401 - on the admin blueprint
 from core.payments.settings import NAMESPACES
 from core.payments.uploads import IMPORT_JOB_NAME, import_queued
 from core.plugins.markers import hookimpl
@@ -34,9 +36,11 @@ def register_settings() -> list[SettingsNamespace]:
 
 @hookimpl
 def register_blueprints() -> list[Blueprint]:
+    """The card gateway's pages and the payment agent's endpoint (``/payments/agent/osmp``, off until configured)."""
+    from core.payments.agent.views import blueprint as agent
     from core.payments.gateway_views import blueprint
 
-    return [blueprint]
+    return [blueprint, agent]
 
 
 @hookimpl(trylast=True)

@@ -18,6 +18,7 @@ MOVED = "moved"  # a suspense payment an operator moved to the right account
 CARD = "card"
 REGISTRY = "registry"
 MANUAL = "manual"
+AGENT = "agent"  # an online payment agent (OSMP protocol): posted at once, reconciled by the registry
 
 
 class Payment(TenantOwned, Base):

@@ -36,7 +36,7 @@ from core.db import current_tenant_id, session, utcnow
 from core.ledger import service as ledger
 from core.ledger.models import LedgerTransaction
 from core.money.format import AmountError, format_money, parse_money
-from core.payments.models import POSTED, REGISTRY, SUSPENSE, Payment, RegistryImport
+from core.payments.models import AGENT, POSTED, REGISTRY, SUSPENSE, Payment, RegistryImport
 from core.payments.service import notify_payment_posted
 from core.plugins.state import tenant_hooks
 from core.settings.service import get_settings
@@ -333,8 +333,10 @@ def payment_key(provider: str, payment_id: str) -> str:
     return f"registry:{provider}:{payment_id}"
 
 
-def _order_id(key: str) -> str:
-    """``Payment.order_id`` (64 characters, unique in the tenant): the key, or its hash when longer."""
+def payment_order_id(key: str) -> str:
+    """``Payment.order_id`` (64 characters, unique in the tenant) of the payment posted under ledger ``key``:
+    the key, or its hash when longer. An online agent's payment uses it too, so a registry line repeating
+    it is found."""
     return key if len(key) <= 64 else "registry:" + hashlib.sha256(key.encode()).hexdigest()[:55]
 
 
@@ -369,11 +371,11 @@ def _posted_before(keys: list[str]) -> dict[str, int | None]:
     )
     if not found:
         return {}
-    orders = {_order_id(key): key for key in found}
+    orders = {payment_order_id(key): key for key in found}
     amounts = dict(
         session.execute(
             select(Payment.order_id, Payment.amount).where(
-                Payment.channel == REGISTRY, _one_of(Payment.order_id, list(orders))
+                Payment.channel.in_((REGISTRY, AGENT)), _one_of(Payment.order_id, list(orders))
             )
         ).all()
     )
@@ -503,7 +505,7 @@ def _post(
             occurred_at=moments[line.paid_on],
             memo=f"registry {provider} {line.payment_id}",
             meta={
-                "payment_order": _order_id(key),
+                "payment_order": payment_order_id(key),
                 "account_number": line.account,
                 "channel": "registry",  # "Платёж через Сбербанк" in the history
                 "provider": provider,
@@ -524,7 +526,7 @@ def _post(
         (unknown if account is None else matched).append(line)
         rows.append(
             (
-                _order_id(key),
+                payment_order_id(key),
                 line.payment_id,
                 None if account is None else account[0],
                 line.account if account is None else account[2],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from core.i18n import N_
+from core.payments.agent.settings import AgentSettings
 from core.settings.types import SettingsNamespace
 
 
@@ -69,5 +70,6 @@ class RegistryLayout(Schema):
 
 NAMESPACES = (
     SettingsNamespace("payments.paykeeper", PayKeeperSettings),
+    SettingsNamespace("payments.agent", AgentSettings),
     SettingsNamespace("payments.registry", RegistryLayout),
 )

@@ -38,6 +38,8 @@ CORE_CATEGORIES = (
     TicketCategory("billing", N_("Payments and balance"), response_hours=24, resolution_hours=72),
     TicketCategory("technical", N_("Technical problem"), response_hours=4, resolution_hours=48),
     TicketCategory("other", N_("Other question"), response_hours=48, resolution_hours=120),
+    # From the public site: "tell us your address, we check whether a cable can be run" (core.support.connection).
+    TicketCategory("connection", N_("Connection request"), response_hours=24, resolution_hours=120),
 )
 
 

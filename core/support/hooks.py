@@ -35,10 +35,12 @@ def register_settings() -> list[SettingsNamespace]:
 
 @hookimpl
 def register_blueprints() -> list[Blueprint]:
+    """The subscriber's support pages, the operators' queue and the public connection-request page (``/connect/``)."""
     from core.support.admin_views import blueprint as queue
+    from core.support.connection_views import blueprint as connect
     from core.support.views import blueprint
 
-    return [blueprint, queue]
+    return [blueprint, queue, connect]
 
 
 @hookimpl

@@ -69,6 +69,42 @@ class LinkLine(fields.Field):
         return LinkSchema().load(value)
 
 
+class TownSchema(_Strict):
+    """One town's contact centre: its name, phones, office address and hours."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    hotline = fields.List(fields.String(validate=validate.Length(min=3, max=40)), load_default=list)
+    address = fields.String(load_default="", validate=validate.Length(max=300))
+    office_hours = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class TownLine(fields.Field):
+    """A town's contact centre: a ``[[contacts.towns]]`` table in tenant files, one line in the settings form:
+    ``town | phone, phone | office address | hours`` (everything after the town may be left out).
+
+    Loads either shape into a :class:`TownSchema` dict and renders as the line, like :class:`LinkLine`.
+    """
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if isinstance(value, dict):
+            parts = [value.get("name", ""), ", ".join(value.get("hotline", [])), value.get("address", "")]
+            parts.append(value.get("office_hours", ""))
+            return " | ".join(parts).rstrip(" |")
+        return None if value is None else str(value)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dict[str, Any]:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split("|")]
+            if len(parts) > 4:
+                raise ValidationError(N_("a town is written as: town | phones | address | hours"))
+            parts += [""] * (4 - len(parts))
+            phones = [phone.strip() for phone in parts[1].split(",") if phone.strip()]
+            value = {"name": parts[0], "hotline": phones, "address": parts[2], "office_hours": parts[3]}
+        if not isinstance(value, dict):
+            raise ValidationError(N_("a town is written as: town | phones | address | hours"))
+        return TownSchema().load(value)
+
+
 class ContactsSchema(_Strict):
     hotline = fields.List(
         fields.String(validate=validate.Length(min=3, max=40)),
@@ -98,6 +134,24 @@ class ContactsSchema(_Strict):
             "description": N_("One link per line: title | address, e.g. Tariffs | https://isp.example/tariffs"),
         },
     )
+    towns = fields.List(
+        TownLine(),
+        load_default=list,
+        validate=validate.Length(max=100),
+        metadata={
+            "description": N_(
+                "A contact centre per town, one per line: town | phones | address | hours, "
+                "e.g. Chelyabinsk | +7 351 255-57-24 | 1 Main St. | 9:00–18:00"
+            )
+        },
+    )
+
+    @validates("towns")
+    def _distinct_towns(self, value: list, **_kw) -> None:
+        # Runs on what loaded even when some lines were refused: those lines have no name.
+        names = [str(town.get("name", "")).casefold() for town in value if isinstance(town, dict) and town.get("name")]
+        if len(names) != len(set(names)):
+            raise ValidationError(N_("each town once"))
 
     @validates("support_email")
     def _email(self, value: str, **_kw) -> None:

@@ -163,6 +163,7 @@ def init_web(app: Flask) -> None:
     ``template_globals``/``template_filters``, like any plugin.
     """
     from core.files.views import blueprint as files_blueprint
+    from core.tenants.contact_views import blueprint as contacts_blueprint
     from core.web.shell import blueprint as shell_blueprint
 
     login_manager.login_view = "identity.login"
@@ -175,6 +176,7 @@ def init_web(app: Flask) -> None:
         app.register_error_handler(Exception, handle_unexpected)
     add_template_names(app)
     app.register_blueprint(shell_blueprint)
+    app.register_blueprint(contacts_blueprint)  # the site's contacts (per town): part of the shell, like the logo
     app.register_blueprint(files_blueprint)
 
 

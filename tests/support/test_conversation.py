@@ -178,7 +178,7 @@ def test_api_conversation(app, site, api_token, login):
     headers = {"Authorization": f"Bearer {api_token(site.tenant, site.subscriber)}"}
     client = app.test_client()
     categories = client.get(url(site, "/api/v1/tickets/categories"), headers=headers).get_json()
-    assert {c["code"] for c in categories} == {"billing", "technical", "other"}
+    assert {c["code"] for c in categories} == {"billing", "technical", "other", "connection"}
 
     refused = client.post(
         url(site, "/api/v1/tickets"), json={"category": "nope", "subject": "", "body": "x"}, headers=headers

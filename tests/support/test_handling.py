@@ -196,6 +196,8 @@ def test_deadlines_per_category_are_set_per_tenant(app, site, login, make_tenant
         "technical.resolution_hours": "5",
         "other.response_hours": "x",
         "other.resolution_hours": "120",
+        "connection.response_hours": "24",
+        "connection.resolution_hours": "120",
     }
     refused = admin.submit(page_url, bad)
     assert refused.status_code == 400
