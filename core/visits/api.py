@@ -15,6 +15,7 @@ from core.rest.lookup import BEARER, found_first
 from core.tenants.urls import external_url
 from core.visits import service, slots
 from core.visits.settings import visit_settings
+from core.web.input import Id
 
 blueprint = Blueprint(
     "api_visits", __name__, url_prefix="/api/v1/visits", description="Technician visits (вызов мастера)"
@@ -39,9 +40,7 @@ class VisitPreferredSchema(Schema):
 
 
 class VisitRequestSchema(Schema):
-    account_id = fields.Integer(
-        load_default=None, metadata={"description": "one of your personal accounts: its address is used"}
-    )
+    account_id = Id(load_default=None, metadata={"description": "one of your personal accounts: its address is used"})
     address = fields.String(
         load_default="", validate=validate.Length(max=400), metadata={"description": "required without account_id"}
     )

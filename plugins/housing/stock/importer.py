@@ -86,7 +86,8 @@ def parse(text: str) -> tuple[list[StockLine], list[Problem]]:
             reasons.append(f"building_area {values['building_area']!r} is not a positive number")
         if flat_area is None:
             reasons.append(f"flat_area {values['flat_area']!r} is not a positive number")
-        residents = int(values["residents"]) if values["residents"].isdigit() else None
+        text = values["residents"]
+        residents = int(text) if text.isascii() and text.isdigit() and len(text) <= 4 else None
         if residents is None:
             reasons.append(f"residents {values['residents']!r} is not a whole number")
         if len(values["flat"]) > 20 or len(values["building"]) > 40 or len(values["address"]) > 300:

@@ -61,7 +61,11 @@ def admin_category_save():
         "position": form.values.get("position", ""),
     }
     raw_id = request.args.get("id", "")
-    existing = get_or_404(SubscriberCategory, int(raw_id)) if raw_id.isdigit() and len(raw_id) < 10 else None
+    existing = (
+        get_or_404(SubscriberCategory, int(raw_id))
+        if raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 10
+        else None
+    )
     if form.errors:
         return _page({existing.id if existing else None: {"title": _("Check the fields.")}}, values, 400)
     try:

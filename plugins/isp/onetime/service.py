@@ -120,7 +120,9 @@ def check_service(values: dict, existing: OneTimeService | None) -> ServiceForm:
     if price is None or price <= 0:
         form.errors["price"] = _("Enter the price in rubles, for example 4 500 or 4500,00.")
     position_text = str(values.get("position") or "100").strip()
-    position = int(position_text) if position_text.isdigit() and len(position_text) <= 5 else None
+    position = (
+        int(position_text) if position_text.isascii() and position_text.isdigit() and len(position_text) <= 5 else None
+    )
     if position is None:
         form.errors["position"] = _("The position is a number from 0 to 99999.")
     if not form.errors:
