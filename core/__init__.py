@@ -4,4 +4,4 @@ Core never imports ``plugins``: verticals reach core only through the hookspecs 
 :mod:`core.plugins.hookspecs` and the public surface re-exported by :mod:`core.api`.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
