@@ -79,7 +79,6 @@ def test_the_api_gives_the_title_too(app, site, subscriber, api_token):
     assert {"Оплата картой", "Платёж через Сбербанк"} <= {item["title"] for item in items}
 
 
-
 @pytest.fixture
 def app_plugins():
     from tests.money import titling_plugin
