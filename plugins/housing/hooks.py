@@ -51,3 +51,10 @@ def menu_items(tenant, user):
             permission="housing.readings.manage",
         ),
     ]
+
+
+@hookimpl
+def populate_test_world(tenant, site):
+    from plugins.housing.testing import populate
+
+    return populate(site)

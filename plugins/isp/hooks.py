@@ -161,14 +161,14 @@ def menu_items(tenant, user):
 
 @hookimpl
 def staff_counters(tenant, user):
-    from plugins.isp.console import staff_counters as counters
+    from plugins.isp.console.panels import staff_counters as counters
 
     return counters(tenant)
 
 
 @hookimpl
 def ticket_panel(tenant, ticket, account):
-    from plugins.isp.console import ticket_panel as panel
+    from plugins.isp.console.panels import ticket_panel as panel
 
     return panel(tenant, account)
 
@@ -312,7 +312,7 @@ def lock_before_posting(tenant, ledger_account_ids):
 
 @hookimpl
 def populate_test_world(tenant, site):
-    from plugins.isp.testing import populate
+    from plugins.isp.contracts.testing import populate
 
     return populate(site)
 

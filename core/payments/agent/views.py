@@ -23,6 +23,7 @@ from core.payments.agent.protocol import OTHER, TEMPORARY, ProtocolError, respon
 from core.payments.agent.service import agent_settings, check, pay
 from core.payments.agent.settings import networks
 from core.payments.models import GatewayNotification
+from core.web.input import posted_form
 
 blueprint = Blueprint("payment_agent", __name__, url_prefix="/payments/agent")
 
@@ -38,7 +39,7 @@ def _xml(body: str, status: int = 200, headers: dict[str, str] | None = None) ->
 def _params() -> dict[str, str]:
     params = request.args.to_dict(flat=True)
     if request.method == "POST":
-        params |= request.form.to_dict(flat=True)
+        params |= posted_form().to_dict(flat=True)
     return params
 
 

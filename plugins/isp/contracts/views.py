@@ -48,7 +48,7 @@ STATUS_TITLES = {
 
 
 def _day(day: date) -> str:
-    return format_date(day, "long")
+    return format_date(day, "d MMMM y")
 
 
 def status_words(status: str, subscription: Subscription, change: TariffChange | None, freeze: Freeze | None) -> str:

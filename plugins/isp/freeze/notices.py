@@ -14,7 +14,7 @@ def tell(tenant: Tenant, contract: Contract, change: str, freeze: Freeze) -> Non
     """Tell the contract's users that ``freeze`` was ``scheduled``, ``started``, ``cancelled`` or ``finished``."""
     for user in users_of_account(contract.account):
         with force_locale(user.locale or tenant.locale):
-            first, last = format_date(freeze.starts_on, "long"), format_date(freeze.last_day, "long")
+            first, last = format_date(freeze.starts_on, "d MMMM y"), format_date(freeze.last_day, "d MMMM y")
             if change == "scheduled":
                 title = _("Voluntary block planned from %(first)s to %(last)s", first=first, last=last)
                 body = _("Services of contract %(number)s will stop on %(first)s.", number=contract.number, first=first)

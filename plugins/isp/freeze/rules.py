@@ -61,7 +61,7 @@ class DayText:
         self.day = day
 
     def __str__(self) -> str:
-        return format_date(self.day, "long")
+        return format_date(self.day, "d MMMM y")
 
 
 class MoneyText:

@@ -185,4 +185,4 @@ def _page(tenant, contract, today: date, period: PeriodInput | None = None):
 def _long(day: date) -> str:
     from flask_babel import format_date
 
-    return format_date(day, "long")
+    return format_date(day, "d MMMM y")

@@ -74,7 +74,7 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _day(day: date) -> str:
-    return format_date(day, "long")
+    return format_date(day, "d MMMM y")
 
 
 def orders_of(contract: Contract, today: date) -> list[Order]:

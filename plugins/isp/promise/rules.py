@@ -102,7 +102,7 @@ def _reason(code: str, words: Callable[[], str]) -> Refusal:
 
 
 def _day(day: date) -> str:
-    return format_date(day, "long")
+    return format_date(day, "d MMMM y")
 
 
 def _moment(moment: datetime) -> str:

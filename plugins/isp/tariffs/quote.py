@@ -130,7 +130,7 @@ def _reasons(
                 _l(
                     "A change to «%(title)s» from %(day)s is already ordered. Cancel it first to choose another.",
                     title=change.to_product.title,
-                    day=format_date(change.effective_on, "long"),
+                    day=format_date(change.effective_on, "d MMMM y"),
                 ),
             )
         )

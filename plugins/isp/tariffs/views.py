@@ -310,4 +310,4 @@ def _uploaded_scans() -> list[tuple[str, bytes]]:
 
 
 def _date(day) -> str:
-    return format_date(day, "long")
+    return format_date(day, "d MMMM y")

@@ -12,7 +12,7 @@ import plugins.isp
 
 PACKAGE = "plugins.isp"
 ROOT = Path(plugins.isp.__file__).resolve().parent
-TOP_LEVEL = {"__init__", "hooks", "settings", "models", "cli", "demo", "testing"}  # testing: the route suites' world
+TOP_LEVEL = {"__init__", "hooks", "settings", "models", "cli", "demo"}
 
 
 def _modules() -> dict[str, Path]:
