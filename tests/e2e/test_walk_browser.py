@@ -159,6 +159,8 @@ def walk(page: Page, base: str, start: str, lang: str, who: Login, shots: Path) 
             parts = urlsplit(href)
             if parts.scheme or parts.netloc or not parts.path.startswith(prefix + "/") or SKIP_LINK.search(parts.path):
                 continue
+            if "format=csv" in parts.query:  # a download (the lists' CSV export), not a page
+                continue
             key = shape(parts.path, parts.query)
             if key not in seen:
                 seen.add(key)
