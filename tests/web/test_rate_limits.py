@@ -14,8 +14,10 @@ LIMIT = "5 per minute"
 
 
 @pytest.fixture
-def shared_config(app_config, redis_url):
-    url = redis_url.rsplit("/", 1)[0] + "/14"
+def shared_config(app_config, redis_url, request):
+    """Two servers' config on one Redis database of the test's own (tests may run at once in other workers)."""
+    database = 14 if "flood" in request.node.name else 15
+    url = redis_url.rsplit("/", 1)[0] + f"/{database}"
     redis.Redis.from_url(url).flushdb()
     return {**app_config, "REDIS_URL": url, "ANONYMOUS_POST_LIMIT": LIMIT}
 

@@ -27,9 +27,9 @@ CASES = {
     "not_in_debt": (replace(IN_DEBT, balance=100, blocked=False), {}, "do not need"),
     "debt_too_large": (replace(IN_DEBT, balance=-60000), {}, "Pay at least 100.00\xa0₽"),
     "amount_too_small": (IN_DEBT, {"promise_fee": 1000, "promise_amount": 20000}, "Pay at least 10.00\xa0₽"),
-    "account_too_new": (replace(IN_DEBT, opened_on=date(2026, 3, 1)), {}, "March 31, 2026"),
+    "account_too_new": (replace(IN_DEBT, opened_on=date(2026, 3, 1)), {}, "31 March 2026"),
     "not_repaid": (replace(IN_DEBT, last_unrepaid=True), {}, "Pay the debt of 200.00\xa0₽"),
-    "too_often": (replace(IN_DEBT, last_granted_at=NOW - timedelta(days=5)), {}, "from April 1, 2026"),
+    "too_often": (replace(IN_DEBT, last_granted_at=NOW - timedelta(days=5)), {}, "from 1 April 2026"),
 }
 
 
