@@ -37,9 +37,12 @@ ALLOWED_LATIN = {
     "English",  # the language switcher names the other language in that language
 }  # fmt: skip
 
-# Pages known to fail a check, with the reason: they are walked and measured, and a failure on them is
-# printed but does not fail this test. Empty: every page of every demo login passes.
-PENDING: dict[str, str] = {}
+# Pages known to fail a check, with the reason (issue #12 point 6 is still open for them): they are walked and
+# measured, and a failure on them is printed but does not fail this test. Remove a line when its page is fixed.
+PENDING: dict[str, str] = {
+    # the audit log shows unworded actions' raw JSON; staff roles and plugin descriptions show codes/English
+    r"^/admin/(audit|staff|settings|plugins)": "admin screens still showing codes (issue #12 point 6)",
+}
 
 LEFTOVERS = re.compile(r"[{}]|%d|%\(|\bNone\b")
 LATIN_WORD = re.compile(r"(?<![\w@.-])[A-Za-z][A-Za-z\-]*[A-Za-z]?(?![\w@.-])")
