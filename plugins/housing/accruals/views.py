@@ -14,6 +14,7 @@ from sqlalchemy import select
 from core.api import current_account, format_money, require, session
 from plugins.housing.accruals.methods import AVERAGE, METERED, NORM, PER_AREA, SHARED_BY_AREA, TRUE_UP
 from plugins.housing.common.blueprints import web
+from plugins.housing.common.numbers import decimal_comma
 from plugins.housing.models import Accrual, HousingService
 
 METHOD_LABELS = {
@@ -106,11 +107,11 @@ def accruals():
 
 
 def _shown(value: str) -> str:
+    """A trace input as stored (a number's text, or a date) in the resident's way of writing numbers."""
     try:
-        number = Decimal(value)
+        return decimal_comma(Decimal(value))
     except ArithmeticError:
         return value
-    return f"{number.normalize():f}".replace(".", ",")
 
 
 def _day(text: str) -> str:

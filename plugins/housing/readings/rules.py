@@ -23,6 +23,7 @@ from datetime import date
 from decimal import Decimal
 
 from core.api import N_
+from plugins.housing.common.numbers import decimal_comma
 
 ACCEPTED = "accepted"
 CONFIRM = "confirm"  # the resident must confirm an unusual value
@@ -109,7 +110,7 @@ def judge(
         return Verdict(REFUSED, messages=(N_("Enter the reading as a number, for example 123,45."),))
     period = period_for(day, window)
     notes: list[str] = []
-    params = {"closes": str(window.closes), "previous": _shown(meter.previous)}
+    params = {"closes": str(window.closes), "previous": decimal_comma(meter.previous)}
     if day.day > window.closes:
         notes.append(N_("Readings for this month were taken until day %(closes)s: this one counts for next month."))
     if meter.previous is None:
@@ -150,14 +151,6 @@ def judge(
             review = True
             notes.append(N_("You confirmed an unusually large use; a staff member will check it."))
     return Verdict(ACCEPTED, period, value, use, rollover, review, tuple(notes), params)
-
-
-def _shown(value: Decimal | None) -> str:
-    """A value as a resident reads it: a decimal comma, no trailing zeros."""
-    if value is None:
-        return ""
-    text = f"{value.quantize(Decimal('0.001')).normalize():f}"
-    return text.replace(".", ",")
 
 
 def _plausible_rollover(use: Decimal, meter: MeterFacts) -> bool:
