@@ -7,10 +7,13 @@ words it (so a new action is never hidden, only less readable).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext
+from markupsafe import Markup
 
 from core.i18n import N_
 from core.plugins.markers import hookimpl
@@ -84,9 +87,119 @@ def sentence_for(action: str, wording: dict[str, str]) -> str | None:
     return wording[max(prefixes, key=len)] if prefixes else None
 
 
-def describe(event) -> str:
+def _code(text: str) -> Markup:
+    return Markup('<span class="mono">%s</span>') % text
+
+
+def _object(event) -> Markup | str:
+    """The event's object as a reader knows it: a plugin by its title, anything else by its id."""
+    if event.object_type == "plugin":
+        info = current_app.plugins.infos.get(event.object_id)
+        if info is not None:
+            return gettext(info.title)
+    return _code(event.object_id) if event.object_id else ""
+
+
+def describe(event) -> Markup | str:
     """The audit event as a sentence in the current language (its raw action code when nobody words it)."""
     sentence = sentence_for(event.action, current_app.extensions.get("abonent.audit_actions", {}))
     if sentence is None:
-        return event.action
-    return gettext(sentence, object=event.object_id or "")
+        return _code(f"{event.action} {event.object_type} {event.object_id}".strip())
+    return Markup(gettext(sentence, object=_object(event)))
+
+
+def actor_name(event) -> Markup | str:
+    """Who acted: a login, or in words the command line or a visitor who was not logged in."""
+    if event.actor_user_id is None and event.actor in _ACTORS:
+        return gettext(_ACTORS[event.actor])
+    return _code(event.actor)
+
+
+_ACTORS = {"system (cli)": N_("the system (command line)"), "anonymous": N_("a visitor (not logged in)")}
+
+# Words for the fields events record most often; a field nobody names is shown as its code.
+FIELD_LABELS = {
+    "address": N_("Address"),
+    "amount": N_("Amount"),
+    "email": N_("E-mail"),
+    "enabled": N_("On"),
+    "full_name": N_("Full name"),
+    "holder": N_("Holder"),
+    "locale": N_("Language"),
+    "login": N_("Login"),
+    "login_identifier": N_("Login by"),
+    "name": N_("Name"),
+    "number": N_("Number"),
+    "phone": N_("Phone"),
+    "products": N_("Services"),
+    "question": N_("Question"),
+    "role": N_("Role"),
+    "roles": N_("Roles"),
+    "settings": N_("Settings"),
+    "status": N_("Status"),
+    "timezone": N_("Time zone"),
+    "title": N_("Title"),
+    "user": N_("User"),
+}
+
+_PLAIN = re.compile(r"^[A-Za-z0-9_./:@+-]+$")
+
+
+def _value(value: Any) -> Markup | str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list):
+        return Markup(", ").join(_value(item) for item in value) if value else "—"
+    if isinstance(value, dict):
+        return Markup("; ").join(Markup("%s: %s") % (_label(k), _value(v)) for k, v in value.items()) or "—"
+    text = str(value)
+    return _code(text) if _PLAIN.match(text) else text
+
+
+def _role(code: Any) -> Markup | str:
+    spec = current_app.extensions["abonent.access"].roles.get(code) if isinstance(code, str) else None
+    return gettext(spec.title) if spec is not None else _value(code)
+
+
+def _shown(key: str, value: Any) -> Markup | str:
+    """A recorded value in words: roles by their titles, anything else by :func:`_value`."""
+    if key == "role":
+        return _role(value)
+    if key == "roles" and isinstance(value, list):
+        return Markup(", ").join(_role(item) for item in value) if value else "—"
+    return _value(value)
+
+
+def _label(key: str) -> Markup | str:
+    return gettext(FIELD_LABELS[key]) if key in FIELD_LABELS else _code(key)
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    """One field of an audited change: its name in words, and the value before and after."""
+
+    label: Markup | str
+    before: Markup | str | None
+    after: Markup | str | None
+
+
+def change_lines(event) -> list[ChangeLine]:
+    """The fields the event changed (all recorded fields for a creation), each in words, never as raw JSON."""
+    before, after = event.before or {}, event.after or {}
+    lines = []
+    for key in dict.fromkeys([*before, *after]):
+        old, new = before.get(key), after.get(key)
+        if key in before and key in after and old == new:
+            continue
+        lines.append(
+            ChangeLine(
+                _label(key),
+                _shown(key, old) if key in before else None,
+                _shown(key, new) if key in after else None,
+            )
+        )
+    return lines

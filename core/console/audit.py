@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from core.access.guard import require
 from core.audit.models import AuditEvent
-from core.audit.wording import describe
+from core.audit.wording import actor_name, change_lines, describe
 from core.console.blueprint import blueprint
 from core.db import session
 from core.db.queries import get_or_404
@@ -23,7 +23,14 @@ def audit():
     stmt = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(PAGE_SIZE)
     if action:
         stmt = stmt.where(AuditEvent.action.startswith(action))
-    return render_template("admin/audit.html", events=list(session.scalars(stmt)), action=action, describe=describe)
+    return render_template(
+        "admin/audit.html",
+        events=list(session.scalars(stmt)),
+        action=action,
+        describe=describe,
+        actor_name=actor_name,
+        change_lines=change_lines,
+    )
 
 
 @blueprint.get("/outbox")

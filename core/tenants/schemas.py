@@ -139,6 +139,7 @@ class ContactsSchema(_Strict):
         load_default=list,
         validate=validate.Length(max=100),
         metadata={
+            "title": N_("Towns"),
             "description": N_(
                 "A contact centre per town, one per line: town | phones | address | hours, "
                 "e.g. Chelyabinsk | +7 351 255-57-24 | 1 Main St. | 9:00–18:00"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.api import PluginInfo
+from core.api import N_, PluginInfo
 from plugins.faq.hooks import (  # noqa: F401 - hook implementations are found on this module
     dashboard_widgets,
     menu_items,
@@ -30,8 +30,8 @@ HERE = Path(__file__).resolve().parent
 plugin_info = PluginInfo(
     name="faq",
     version="1.0.0",
-    title="FAQ",
-    description="Frequently asked questions, on a page, in the API and on the dashboard.",
+    title=N_("FAQ"),
+    description=N_("Frequently asked questions, on a page, in the API and on the dashboard."),
     requires_core=">=0.1,<1",
     settings_schema=FaqSettings,
     migrations=HERE / "migrations" / "versions",

@@ -2,6 +2,8 @@
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from core.api import N_
+
 
 class FaqSettings(Schema):
     class Meta:
@@ -10,9 +12,9 @@ class FaqSettings(Schema):
     title = fields.String(
         load_default="Частые вопросы",
         validate=validate.Length(min=1, max=60),
-        metadata={"title": "Title", "description": "Shown in the menu and on the page."},
+        metadata={"title": N_("Title"), "description": N_("Shown in the menu and on the page.")},
     )
-    show_on_dashboard = fields.Boolean(load_default=True, metadata={"title": "Show on the dashboard"})
+    show_on_dashboard = fields.Boolean(load_default=True, metadata={"title": N_("Show on the dashboard")})
     dashboard_count = fields.Integer(
-        load_default=3, validate=validate.Range(min=1, max=10), metadata={"title": "Questions on the dashboard"}
+        load_default=3, validate=validate.Range(min=1, max=10), metadata={"title": N_("Questions on the dashboard")}
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.api import PluginInfo
+from core.api import N_, PluginInfo
 from plugins.housing import models  # noqa: F401 - the tables are known to the app and to Alembic
 from plugins.housing.hooks import (  # noqa: F401 - pluggy finds the hook implementations on this module
     menu_items,
@@ -26,8 +26,8 @@ HERE = Path(__file__).resolve().parent
 plugin_info = PluginInfo(
     name="housing",
     version="0.1.0",
-    title="Housing",
-    description="Management companies: flats, meters and readings, accruals with a trace, penalties, the ЕПД.",
+    title=N_("Housing"),
+    description=N_("Management companies: flats, meters and readings, accruals with a trace, penalties, the ЕПД."),
     requires_core=">=0.1,<1",
     migrations=HERE / "migrations" / "versions",
     translations=HERE / "translations",

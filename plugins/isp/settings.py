@@ -68,27 +68,24 @@ class IspSettings(Schema):
     promise_enabled = fields.Boolean(load_default=True, metadata={"title": N_("Offer the promised payment")})
     promise_amount_kind = fields.String(
         load_default="monthly_fee",
-        validate=validate.OneOf(["fixed", "monthly_fee"]),
-        metadata={
-            "title": N_("Promised payment amount"),
-            "description": N_(
-                "fixed: always the amount below; monthly_fee: the monthly fee of active services, "
-                "capped by the amount below."
-            ),
-        },
+        validate=validate.OneOf(
+            ["fixed", "monthly_fee"],
+            labels=[N_("Always the amount below"), N_("The monthly fee of active services, capped by the amount below")],
+        ),
+        metadata={"title": N_("Promised payment amount")},
     )
     promise_amount = _kopecks(100000, N_("Promised payment: amount or cap"))
     promise_days = _days(3, 1, 30, N_("Promised payment lasts (days)"))
     promise_fee = _kopecks(0, N_("Fee for a promised payment"))
     promise_frequency = fields.String(
         load_default="calendar_month",
-        validate=validate.OneOf(["calendar_month", "days"]),
-        metadata={
-            "title": N_("How often"),
-            "description": N_("calendar_month: once per calendar month; days: once per the number of days below."),
-        },
+        validate=validate.OneOf(
+            ["calendar_month", "days"],
+            labels=[N_("Once per calendar month"), N_("Once per the number of days below")],
+        ),
+        metadata={"title": N_("How often")},
     )
-    promise_frequency_days = _days(30, 1, 365, N_("Days between promised payments (when 'days')"))
+    promise_frequency_days = _days(30, 1, 365, N_("Days between promised payments (when counted in days)"))
     promise_only_in_debt = fields.Boolean(
         load_default=True, metadata={"title": N_("Only when services are blocked or the balance is below zero")}
     )

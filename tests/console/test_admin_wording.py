@@ -24,11 +24,24 @@ def test_the_audit_log_reads_as_sentences_in_russian(app, make_tenant, make_user
         record("plugin.enable", "plugin", "isp")
         record("isp.promise.expired", "contract", "77001")
         record("brand.new.action", "thing", "1")
+        record("user.create", "user", "8", after={"login": "200104", "roles": ["subscriber"], "vip": True})
+        record(
+            "user.profile",
+            "user",
+            "8",
+            before={"full_name": "Иванов", "phone": "1"},
+            after={"full_name": "Петров", "phone": "1"},
+        )
         session.commit()
     html = login(tenant, admin).get(tenant_path(tenant, "/admin/audit")).get_data(as_text=True)
-    assert "Включён модуль isp" in html
-    assert "Обещанный платёж по договору 77001" in html  # the plugin's wording, by prefix
-    assert "brand.new.action" in html  # nobody words it: the code is shown, not hidden
+    assert "Включён модуль Интернет и ТВ" in html  # the plugin by its title, not its code
+    assert 'Обещанный платёж по договору <span class="mono">77001</span>' in html  # the plugin's wording, by prefix
+    assert "brand.new.action thing 1" in html  # nobody words it: the code is shown, not hidden
+    assert '{"' not in html and "&#34;" not in html  # changes are fields in words, not raw JSON
+    assert 'Логин: <span class="mono">200104</span>' in html and "Роли: Абонент" in html
+    assert '<span class="mono">vip</span>: да' in html  # a field nobody names: its code, the value in words
+    assert "ФИО: Иванов → Петров" in html and "Телефон:" not in html  # only what changed
+    assert "система (командная строка)" in html  # recorded outside a request
 
 
 def test_a_plugin_words_its_own_audit_actions_and_a_code_worded_twice_stops_the_start():
