@@ -70,7 +70,10 @@ class IspSettings(Schema):
         load_default="monthly_fee",
         validate=validate.OneOf(
             ["fixed", "monthly_fee"],
-            labels=[N_("Always the amount below"), N_("The monthly fee of active services, capped by the amount below")],
+            labels=[
+                N_("Always the amount below"),
+                N_("The monthly fee of active services, capped by the amount below"),
+            ],
         ),
         metadata={"title": N_("Promised payment amount")},
     )
