@@ -143,7 +143,7 @@ class ContactsSchema(_Strict):
             "description": N_(
                 "A contact centre per town, one per line: town | phones | address | hours, "
                 "e.g. Chelyabinsk | +7 351 255-57-24 | 1 Main St. | 9:00–18:00"
-            )
+            ),
         },
     )
 
