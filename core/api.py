@@ -26,6 +26,7 @@ from core.i18n import N_
 from core.identity.models import Organization, User
 from core.identity.service import IdentityError, create_user
 from core.identity.targets import target_user
+from core.jobs.background import Progress, TaskError, start_task, task_url
 from core.ledger import service as ledger
 from core.ledger.service import Entry, IdempotencyConflict, LedgerError, TransactionSpec, Transfer
 from core.mail.outbox import queue_mail
@@ -48,7 +49,18 @@ from core.payments.service import PaymentError
 from core.plugins.enablement import tenants_with_plugin
 from core.plugins.markers import hookimpl
 from core.plugins.state import enabled_plugins, plugin_settings, tenant_hooks
-from core.plugins.types import Counter, Job, LoginVariant, MenuItem, Permission, PluginInfo, RoleSpec, TenantJob, Widget
+from core.plugins.types import (
+    BackgroundAction,
+    Counter,
+    Job,
+    LoginVariant,
+    MenuItem,
+    Permission,
+    PluginInfo,
+    RoleSpec,
+    TenantJob,
+    Widget,
+)
 from core.receipts.format import format_rub
 from core.receipts.model import Receipt, ReceiptError, build_receipt
 from core.receipts.pdf import PdfError, html_to_pdf
@@ -79,6 +91,7 @@ __all__ = [
     "AmountError",
     "Audience",
     "AuditAction",
+    "BackgroundAction",
     "BalanceView",
     "Base",
     "ChargeOutlook",
@@ -105,6 +118,7 @@ __all__ = [
     "Permission",
     "PersonalAccount",
     "PluginInfo",
+    "Progress",
     "Receipt",
     "ReceiptError",
     "Refusal",
@@ -117,6 +131,7 @@ __all__ = [
     "SettingsError",
     "SettingsNamespace",
     "SortOrder",
+    "TaskError",
     "Tenant",
     "TenantJob",
     "TenantOwned",
@@ -184,7 +199,9 @@ __all__ = [
     "save_settings",
     "session",
     "site_path",
+    "start_task",
     "target_user",
+    "task_url",
     "tenant_hooks",
     "tenant_scope",
     "tenants_with_plugin",

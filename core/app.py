@@ -22,6 +22,7 @@ from core.console import ticket_panel
 from core.db.session import Database, close_session
 from core.extensions import babel, csrf, login_manager
 from core.identity import hooks as identity_hooks
+from core.jobs import background
 from core.jobs import hooks as jobs_hooks
 from core.jobs.queue import build_queue
 from core.jobs.registry import build_jobs
@@ -104,6 +105,7 @@ def create_app(
             host.register(plugin)
     app.extensions["abonent.access"] = build_registry(host)
     app.extensions["abonent.jobs"] = build_jobs(host)
+    app.extensions[background.EXTENSION] = background.build_actions(host)
     build_queue(app)
     app.extensions["abonent.notification_kinds"] = build_kinds(host)
     app.extensions["abonent.settings"] = build_settings(host)

@@ -10,7 +10,7 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from core.access.registry import ADMIN, STAFF
-from core.console import audit, plugins, settings  # noqa: F401 - their pages on the admin blueprint
+from core.console import audit, plugins, settings, tasks  # noqa: F401 - their pages on the admin blueprint
 from core.console.blueprint import blueprint
 from core.plugins.markers import hookimpl
 from core.plugins.types import MenuItem, Permission
@@ -33,6 +33,7 @@ def menu_items(tenant, user) -> list[MenuItem]:
         MenuItem(_l("Site settings"), "admin.settings", order=30, area="admin", permission="tenant.settings"),
         MenuItem(_l("Payments"), "admin.payment_settings", order=31, area="admin", permission="tenant.settings"),
         MenuItem(_l("Plugins"), "admin.plugins", order=40, area="admin", permission="plugins.manage"),
+        MenuItem(_l("Background tasks"), "admin.tasks", order=45, area="admin", permission="console.view"),
         MenuItem(_l("Audit log"), "admin.audit", order=50, area="admin", permission="audit.view"),
         MenuItem(_l("Outgoing mail"), "admin.outbox", order=60, area="admin", permission="outbox.view"),
     ]

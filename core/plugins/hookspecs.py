@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from core.notify.kinds import NotificationKind
     from core.payments.models import Payment
     from core.plugins.types import (
+        BackgroundAction,
         ChargeOutlook,
         Counter,
         Job,
@@ -117,6 +118,17 @@ def register_jobs() -> list[Job | TenantJob] | None:
     ``run(tenant, now)`` for each active tenant that enabled the plugin, inside that tenant's scope,
     committing or rolling back per tenant and going on after a failure. A ``Job``'s ``run(now)`` is
     called once, across tenants.
+    """
+
+
+@hookspec
+def register_background_actions() -> list[BackgroundAction] | None:
+    """Return the long operator actions this plugin runs on the job queue, each with a progress page.
+
+    Called once at start-up; a code registered twice is an error. An operator page starts one with
+    ``core.api.start_task(code, params)`` and redirects to ``core.api.task_url(task)``; see
+    :class:`~core.plugins.types.BackgroundAction` for how ``run`` reports progress. A task runs only while the
+    plugin that registered its action is enabled for the tenant.
     """
 
 

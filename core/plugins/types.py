@@ -118,6 +118,26 @@ class TenantJob:
 
 
 @dataclass(frozen=True)
+class BackgroundAction:
+    """A long operator action (a charge run, a mailing, an import) that runs on the job queue, not in a request.
+
+    An operator page calls ``core.api.start_task(code, params)`` and sends the operator to the task's page, which
+    shows its progress and, when it ends, its result. A job consumer calls ``run(params, progress)`` inside the
+    tenant's scope. ``run`` should commit its work in chunks and call ``progress.advance(done, total)`` after each
+    (that commits too, so the page sees it); it returns a dict of figures, shown through ``describe(figures)``
+    (called at display time, in the reader's language; mark its sentences for translation). When ``run`` raises,
+    its uncommitted work rolls back and the task is shown as failed. ``permission`` is needed to start the action
+    and to see its tasks. ``title`` is an untranslated text marked with ``N_``.
+    """
+
+    code: str
+    title: str
+    run: Callable[..., dict[str, Any] | None]
+    permission: str
+    describe: Callable[[dict[str, Any]], str] | None = None
+
+
+@dataclass(frozen=True)
 class LoginVariant:
     """One of several login forms on a site (an ISP's cable and Wi-Fi subscribers, say).
 

@@ -96,6 +96,13 @@ def register_permissions():
 
 
 @hookimpl
+def register_background_actions():
+    from plugins.isp.charging.task import background_actions
+
+    return background_actions()
+
+
+@hookimpl
 def register_jobs():
     from plugins.isp.charging import service as charging
     from plugins.isp.freeze import service as freeze
@@ -333,6 +340,7 @@ __all__ = [
     "operation_title",
     "populate_test_world",
     "register_api",
+    "register_background_actions",
     "register_blueprints",
     "register_commands",
     "register_jobs",

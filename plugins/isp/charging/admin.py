@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, redirect, render_template, url_for
+from flask import redirect, render_template
 from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
@@ -15,14 +15,15 @@ from core.api import (
     can,
     csv_response,
     current_tenant,
-    format_money,
     money_cell,
     read_form,
     require,
     session,
-    utcnow,
+    start_task,
+    task_url,
 )
 from plugins.isp.charging.service import ChargeResult, charge_day
+from plugins.isp.charging.task import CHARGE_ACTION, OPERATOR_TRIGGER
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.models import ChargeRun
@@ -30,7 +31,6 @@ from plugins.isp.models import ChargeRun
 CSV_LIMIT = 100_000
 
 RECENT_RUNS = 50
-OPERATOR_TRIGGER = "operator"
 
 
 def charge_input() -> Schema:
@@ -107,21 +107,6 @@ def admin_charges_run():
     day: date = form.data["day"]
     if form.data["action"] == "preview":
         return _page(form, charge_day(current_tenant(), day, dry_run=True, trigger=OPERATOR_TRIGGER))
-    result = charge_day(current_tenant(), day, trigger=OPERATOR_TRIGGER, now=utcnow())
+    task = start_task(CHARGE_ACTION, {"day": day.isoformat()})
     session.commit()
-    if result.charges:
-        flash(
-            _(
-                "%(day)s: %(count)s charge(s) posted for %(total)s; %(blocked)s contract(s) blocked for debt.",
-                day=day.isoformat(),
-                count=result.charges,
-                total=format_money(result.total),
-                blocked=result.blocked,
-            ),
-            "info",
-        )
-    else:
-        flash(
-            _("%(day)s: nothing more to charge — every service was charged for this day.", day=day.isoformat()), "info"
-        )
-    return redirect(url_for("isp.admin_charges"))
+    return redirect(task_url(task))

@@ -41,6 +41,8 @@ class ChargeResult:
     blocked: int = 0
     reminded: int = 0
     chunks: int = 0
+    seen: int = 0  # due subscriptions gone through so far (a run's progress)
+    due: int | None = None  # due subscriptions in all (counted when someone follows the progress)
     seconds: float = 0.0
     run_id: int | None = None
 

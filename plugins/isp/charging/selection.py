@@ -43,7 +43,7 @@ def _any_freeze_on(day: date) -> bool:
     return session.scalar(select(Freeze.id).where(_freeze_covers(day)).limit(1)) is not None
 
 
-def _due_query(tenant: int, day: date, product_ids: list[int], size: int):
+def _due_query(tenant: int, day: date, product_ids: list[int], size: int | None):
     """Due subscriptions joined to their contract, ledger account and balance, ordered by contract.
 
     The tenant conditions the ORM guard would add are written out: the query runs on the session's
@@ -84,6 +84,15 @@ def _due_query(tenant: int, day: date, product_ids: list[int], size: int):
         .order_by(Subscription.contract_id, Subscription.id)
         .limit(size)
     )
+
+
+def count_due(day: date, product_ids: list[int]) -> int:
+    """How many subscriptions are due on ``day`` (a charge run's progress counts them)."""
+    tenant = current_tenant_id()
+    if tenant is None or not product_ids:
+        return 0
+    due = _due_query(tenant, day, product_ids, None).order_by(None).subquery()
+    return session.connection().execute(select(func.count()).select_from(due)).scalar_one()
 
 
 def due_chunks(day: date, product_ids: list[int], size: int) -> Iterator[list[DueRow]]:

@@ -43,7 +43,7 @@ from core.api import (
 from plugins.isp.charging.chunk import build_chunk, post_chunk
 from plugins.isp.charging.plan import JOB_TRIGGER, ChargeResult, charge_key, freeze_key, make_plan, start_of_day
 from plugins.isp.charging.reminders import remind_low_balances
-from plugins.isp.charging.selection import LedgerAccount, due_chunks
+from plugins.isp.charging.selection import LedgerAccount, count_due, due_chunks
 from plugins.isp.common.calendar import days, tenant_today
 from plugins.isp.contracts import blocking
 from plugins.isp.models import ChargeRun, Contract, Product, Subscription
@@ -164,7 +164,8 @@ def charge_day(
     sends low-balance reminders (for the tenant's today only). A real run is recorded as a
     :class:`ChargeRun` — except a job run that found nothing to do, so the hourly job does not fill
     the operator's list with empty runs. ``dry_run`` writes nothing and returns what would be
-    charged. ``on_chunk(result)`` is called after each committed chunk (progress, tests).
+    charged. ``on_chunk(result)`` is called after each committed chunk (progress, tests); with it, ``result.due``
+    counts the due subscriptions before the first chunk and ``result.seen`` those gone through so far.
     """
     started = time.perf_counter()
     now = now or utcnow()
@@ -172,10 +173,13 @@ def charge_day(
     plan = make_plan(tenant, day, dry_run=dry_run, remind=tenant_today(tenant, now) == day)
     run: ChargeRun | None = None
     product_ids = sorted(plan.prices)
+    if on_chunk is not None:
+        result.due = count_due(day, product_ids)
     with _young_collections_only() as collect:
         for rows in due_chunks(day, product_ids, chunk_size) if product_ids else ():
             chunk = build_chunk(plan, rows, result)
             result.chunks += 1
+            result.seen += len(rows)
             if dry_run:
                 result.merge(chunk.totals)
             else:

@@ -7,6 +7,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from core.api import session, tenant_scope
+from core.jobs.background import RUN_JOB
+from core.jobs.registry import run_job
 from core.ledger.models import LedgerTransaction
 from core.testing.fixtures import tenant_path
 from plugins.isp.common.calendar import tenant_today
@@ -45,14 +47,21 @@ def test_preview_shows_totals_by_service_and_writes_nothing(app, isp_tenant, cat
 def test_running_twice_posts_once_and_says_so(app, isp_tenant, catalog, contract_from, make_user, login):
     tenant, today, admin = setup(isp_tenant, catalog, contract_from, make_user, login)
     first = admin.submit(tenant_path(tenant, URL), {"day": today.isoformat(), "action": "run"})
-    assert first.status_code == 302
-    page = admin.get(tenant_path(tenant, URL)).get_data(as_text=True)
-    assert "3 charge(s) posted" in page
+    assert first.status_code == 302 and "/admin/tasks/" in first.location  # the run's own page
+    waiting = admin.get(first.location)
+    assert "Waiting for a worker" in waiting.get_data(as_text=True)
+    assert waiting.headers["Refresh"]  # it updates itself without JavaScript
+    assert charge_transactions(app, tenant) == 0  # the request only queued the run
+    assert run_job(app, RUN_JOB)["done"] == 1
+    done = admin.get(first.location)
+    page = done.get_data(as_text=True)
+    assert "3 charge(s) posted" in page and "3 of 3" in page and "Refresh" not in done.headers
     second = admin.submit(tenant_path(tenant, URL), {"day": today.isoformat(), "action": "run"})
     assert second.status_code == 302
-    page = admin.get(tenant_path(tenant, URL)).get_data(as_text=True)
-    assert "nothing more to charge" in page
+    run_job(app, RUN_JOB)
+    assert "nothing more to charge" in admin.get(second.location).get_data(as_text=True)
     assert charge_transactions(app, tenant) == 3
+    page = admin.get(tenant_path(tenant, URL)).get_data(as_text=True)
     runs = page.split("<tbody>")[-1].split("</tbody>")[0]
     assert runs.count("<tr>") == 2 and "operator" in runs
 
