@@ -13,6 +13,7 @@ from core.access.guard import current_principal, require
 from core.console.blueprint import blueprint
 from core.db import session, utcnow
 from core.i18n import N_
+from core.jobs.background import start_task, task_url
 from core.news import service
 from core.news.audiences import describe, offered_audiences
 from core.tenants.current import current_tenant
@@ -67,6 +68,7 @@ def _audience_value(raw: str) -> dict:
 
 def _save(form: FormInput, item):
     data = form.data
+    was_live = item is not None and service.is_live(item)
     try:
         saved = service.save_item(
             item,
@@ -83,11 +85,13 @@ def _save(form: FormInput, item):
         session.rollback()
         form.add_error(error.field, error.message)
         return None
+    if service.is_live(saved) and not was_live:
+        task = start_task(service.ANNOUNCE_ACTION, {"news_id": saved.id})
+        session.commit()
+        flash(_("The news is published; its readers are being notified."), "success")
+        return redirect(task_url(task))  # the page shows how far the notifying got
     session.commit()
-    if service.is_live(saved):
-        flash(_("The news is published."), "success")
-    else:
-        flash(_("The news is scheduled."), "success")
+    flash(_("The news is published.") if was_live else _("The news is scheduled."), "success")
     return redirect(url_for("admin.news"))
 
 

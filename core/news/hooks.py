@@ -10,9 +10,10 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint as ApiBlueprint
 
 from core.access.registry import STAFF
+from core.i18n import N_
 from core.news import admin as _admin  # noqa: F401 - its pages on the admin blueprint
 from core.plugins.markers import hookimpl
-from core.plugins.types import Job, MenuItem, Permission
+from core.plugins.types import BackgroundAction, Job, MenuItem, Permission
 
 
 @hookimpl
@@ -51,6 +52,18 @@ def announce_news(now: datetime) -> dict[str, int]:
     from core.news.service import announce_due
 
     return announce_due(now)
+
+
+@hookimpl(trylast=True)
+def register_background_actions() -> list[BackgroundAction]:
+    """Announcing a news item just published (a mailing to its readers, with its progress)."""
+    from core.news.service import ANNOUNCE_ACTION, MANAGE, announce_task, describe_announcement
+
+    return [
+        BackgroundAction(
+            ANNOUNCE_ACTION, N_("Notify the readers of a news item"), announce_task, MANAGE, describe_announcement
+        )
+    ]
 
 
 @hookimpl(trylast=True)

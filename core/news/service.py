@@ -5,8 +5,9 @@ Logged-in readers see live items meant for them: everyone's, or an audience a pl
 (:mod:`core.news.audiences`) that includes them; staff who manage news see every live item. Public
 items (for everyone, no audience) are also in the Atom feed and on their public page.
 
-Subscribers are notified (kind ``news``) by the ``core.news.notify`` job once an item is live; the
-notice's ``dedupe_key`` makes that happen once per user and item however often the job runs.
+Subscribers are notified (kind ``news``) once an item is live: at once, by a background task the operator's
+"publish" starts (its progress on a page), and for scheduled items by the ``core.news.notify`` job. The
+notice's ``dedupe_key`` makes that happen once per user and item however often either runs.
 """
 
 from __future__ import annotations
@@ -17,16 +18,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, g
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 
 from core.access.models import Role, RoleAssignment
 from core.access.service import _role_permissions, has_permission
 from core.audit.service import record as audit
 from core.db import session, tenant_scope, utcnow
 from core.identity.models import USER_ACTIVE, User
+from core.jobs.background import Progress
 from core.news.audiences import belongs, offered_audiences
 from core.news.models import NewsItem, NewsRead
 from core.notify.models import Notification
@@ -38,6 +42,7 @@ from core.tenants.urls import site_path
 READ = "news.read"
 MANAGE = "news.manage"
 NOTIFY_KIND = "news"
+ANNOUNCE_ACTION = "news.announce"  # the background action that notifies a published item's readers
 # The job looks this far back for items to announce (a worker that was down catches up within it).
 NOTIFY_CATCH_UP = timedelta(days=2)
 LIST_LIMIT = 100
@@ -283,11 +288,48 @@ def _audience_checked(item: NewsItem) -> set[int]:
     return cache.setdefault(key, set())
 
 
-def announce(tenant: Tenant, item: NewsItem) -> int:
+def _members(tenant: Tenant, item: NewsItem, candidates: list[User]) -> list[User]:
+    if not item.audience:
+        return candidates
+    outsiders = _audience_checked(item)
+    offered = offered_audiences(tenant)
+    members = []
+    for user in candidates:
+        if user.id in outsiders:
+            continue
+        if belongs(user, item.audience, offered):
+            members.append(user)
+        else:
+            outsiders.add(user.id)
+    return members
+
+
+def _notify_chunk(tenant: Tenant, item: NewsItem, users: list[User]) -> int:
+    """Notify ``users`` under a savepoint; when a concurrent run told some of them first, try once more."""
+    for attempt in (1, 2):
+        try:
+            with session.begin_nested():
+                return notify_many(
+                    users,
+                    NOTIFY_KIND,
+                    item.title,
+                    item.body,
+                    site_path("news.item", news_id=item.id),
+                    dedupe_key=dedupe_key(item),
+                    tenant=tenant,
+                )
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    return 0
+
+
+def announce(tenant: Tenant, item: NewsItem, progress: Progress | None = None, chunk_size: int = 1000) -> int:
     """Notify the item's audience who have not been told yet (subscribers: staff managing news are not).
 
-    Idempotent: each user's notice carries ``news:<id>`` as its dedupe key. Returns how many users
-    were notified now.
+    Idempotent: each user's notice carries ``news:<id>`` as its dedupe key. Goes through the readers
+    ``chunk_size`` at a time; with ``progress`` (a background task), each chunk is committed and reported.
+    Returns how many users were notified now.
     """
     readers, managers = _reader_role_ids(tenant)
     if not readers:
@@ -298,35 +340,33 @@ def announce(tenant: Tenant, item: NewsItem) -> int:
     )
     staff = select(RoleAssignment.user_id).where(RoleAssignment.role_id.in_(managers or {-1}))
     told = exists().where(Notification.user_id == User.id, Notification.dedupe_key == key)
-    stmt = (
-        select(User)
-        .where(User.status == USER_ACTIVE, User.id.in_(holders), User.id.not_in(staff), ~told)
-        .order_by(User.id)
-    )
-    candidates = list(session.scalars(stmt))
-    if item.audience:
-        outsiders = _audience_checked(item)
-        offered = offered_audiences(tenant)
-        members = []
-        for user in candidates:
-            if user.id in outsiders:
-                continue
-            if belongs(user, item.audience, offered):
-                members.append(user)
-            else:
-                outsiders.add(user.id)
-        candidates = members
-    if not candidates:
-        return 0
-    return notify_many(
-        candidates,
-        NOTIFY_KIND,
-        item.title,
-        item.body,
-        site_path("news.item", news_id=item.id),
-        dedupe_key=key,
-        tenant=tenant,
-    )
+    untold = (User.status == USER_ACTIVE, User.id.in_(holders), User.id.not_in(staff), ~told)
+    total = session.scalar(select(func.count()).select_from(User).where(*untold)) if progress else None
+    notified = seen = after = 0
+    while True:
+        candidates = list(
+            session.scalars(select(User).where(*untold, User.id > after).order_by(User.id).limit(chunk_size))
+        )
+        if not candidates:
+            return notified
+        after, seen = candidates[-1].id, seen + len(candidates)
+        members = _members(tenant, item, candidates)
+        if members:
+            notified += _notify_chunk(tenant, item, members)
+        if progress is not None:
+            progress.advance(seen, max(total or 0, seen))
+
+
+def announce_task(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """The background action: announce a news item the operator has just published."""
+    item = get_item(int(params["news_id"]))
+    if item is None or not is_live(item):
+        return {"notified": 0}
+    return {"notified": announce(_tenant(), item, progress)}
+
+
+def describe_announcement(figures: dict[str, Any]) -> str:
+    return gettext("Readers notified: %(count)s.", count=figures.get("notified", 0))
 
 
 def announce_due(now: datetime) -> dict[str, int]:
