@@ -24,9 +24,9 @@ from core.audit.wording import AuditAction
 from core.db import Base, TenantOwned, cross_tenant, current_tenant_id, session, tenant_scope, utcnow
 from core.db.queries import get_or_404
 from core.i18n import N_
+from core.identity import throttle
 from core.identity.models import Organization, User
 from core.identity.service import IdentityError, create_user
-from core.identity import throttle
 from core.identity.targets import target_user
 from core.ledger import service as ledger
 from core.ledger.service import Entry, IdempotencyConflict, LedgerError, TransactionSpec, Transfer
@@ -189,10 +189,10 @@ __all__ = [
     "session",
     "site_path",
     "target_user",
-    "throttle",
     "tenant_hooks",
     "tenant_scope",
     "tenants_with_plugin",
+    "throttle",
     "user_permissions",
     "users_of_account",
     "users_of_accounts",

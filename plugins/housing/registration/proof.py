@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from core.api import PersonalAccount, find_account, session
-from plugins.housing.models import Accrual, AccountPremises, Premises
+from plugins.housing.models import AccountPremises, Accrual, Premises
 from plugins.housing.registration.settings import LAST_BILL
 
 NO_ACCOUNT = -1  # an id no row has: the missing account's branch runs the same query as the found one's

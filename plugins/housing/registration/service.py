@@ -27,6 +27,7 @@ from core.api import (
     User,
     audit,
     create_user,
+    external_url,
     grant_access,
     queue_mail,
     revoke_access,
@@ -154,6 +155,7 @@ def complete_registration(tenant: Tenant, request: RegistrationRequest, proof: P
         tenant=tenant,
         user=user,
         account=outcome.account,
+        login_link=external_url(tenant, "identity.login"),
         **context,
     )
     audit("housing.registration", "account", outcome.account.number, None, {"user": user.login}, actor="anonymous")
