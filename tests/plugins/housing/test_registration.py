@@ -5,11 +5,12 @@ and the same mail for an existing and a missing account number; limits; more fla
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from core.api import open_account, save_settings, session, tenant_scope
 from core.identity.models import User
@@ -162,6 +163,40 @@ def test_an_existing_and_a_missing_account_number_get_the_same_answer_and_the_sa
     deliver(app)
     assert len(smtp_server.messages) == 2  # no login, no password
     assert users_and_access(app, tenant) == (0, 0)
+
+
+@contextmanager
+def statements(app):
+    """The SQL the app runs meanwhile, as statement texts (parameters left out)."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, _params, _context, _many):
+        seen.append(statement)
+
+    engine = app.extensions["abonent.db"].engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_an_existing_and_a_missing_account_number_run_the_same_statements(app, company, client, smtp_server):
+    """Equal work on both branches, step by step: what the database is asked is the same, only the values differ."""
+    tenant = company("reg-work")
+    register(client, tenant, "1000070", "warm@example.com")  # plugin state and caches warmed up
+    with statements(app) as existing:
+        register(client, tenant, "1000120", "first@example.com")
+    with statements(app) as missing:
+        register(client, tenant, "9999999", "second@example.com")
+    assert existing == missing and existing
+    deliver(app)
+    first, second = (link_path(smtp_server.sink.to(who)[-1]) for who in ("first@example.com", "second@example.com"))
+    with statements(app) as wrong_flat:
+        client.submit(first, {"flat_number": "13"})
+    with statements(app) as no_account:
+        client.submit(second, {"flat_number": "13"})
+    assert wrong_flat == no_account and wrong_flat
 
 
 def test_requests_are_throttled_after_three_per_e_mail(app, company, client, smtp_server):
