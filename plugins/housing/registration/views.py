@@ -92,7 +92,7 @@ def register_confirm(token: str):
         except IdentityError as error:
             session.rollback()
             form.add_error("_schema", error.message)
-            outcome, status = None, 400
+            status = 400
         else:
             session.commit()
             if outcome.account is not None:
