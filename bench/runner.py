@@ -11,11 +11,12 @@ from bench.charges import bench_charges
 from bench.database import Unavailable, bench_database
 from bench.isp_charges import bench_isp_charges
 from bench.reads import bench_reads
+from bench.registration import bench_registration
 from bench.registry import bench_registry
 from bench.report import Result, table
 from bench.seed import create_accounts
 
-BENCHMARKS = (bench_charges, bench_reads, bench_registry, bench_isp_charges)
+BENCHMARKS = (bench_charges, bench_reads, bench_registry, bench_isp_charges, bench_registration)
 
 
 def run(kind: str, args: argparse.Namespace) -> list[Result]:

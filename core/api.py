@@ -15,6 +15,7 @@ from core.accounts.service import (
     find_account,
     grant_access,
     open_account,
+    revoke_access,
     users_of_account,
     users_of_accounts,
 )
@@ -23,6 +24,7 @@ from core.audit.wording import AuditAction
 from core.db import Base, TenantOwned, cross_tenant, current_tenant_id, session, tenant_scope, utcnow
 from core.db.queries import get_or_404
 from core.i18n import N_
+from core.identity import throttle
 from core.identity.models import Organization, User
 from core.identity.service import IdentityError, create_user
 from core.identity.targets import target_user
@@ -72,7 +74,7 @@ from core.support.categories import TicketCategory
 from core.support.service import count_open_tickets, open_ticket
 from core.tenants.current import NoTenantError, current_tenant
 from core.tenants.models import Tenant
-from core.tenants.urls import site_path
+from core.tenants.urls import external_url, site_path
 from core.visits.service import VisitError, request_visit
 from core.visits.settings import visit_settings
 from core.visits.slots import grid as visit_slot_grid
@@ -165,6 +167,7 @@ __all__ = [
     "disable_row_level_security",
     "enable_row_level_security",
     "enabled_plugins",
+    "external_url",
     "find_account",
     "format_money",
     "format_rub",
@@ -195,6 +198,7 @@ __all__ = [
     "refused_response",
     "request_visit",
     "require",
+    "revoke_access",
     "revoke_role",
     "save_settings",
     "session",
@@ -205,6 +209,7 @@ __all__ = [
     "tenant_hooks",
     "tenant_scope",
     "tenants_with_plugin",
+    "throttle",
     "user_permissions",
     "users_of_account",
     "users_of_accounts",

@@ -120,7 +120,58 @@ def _notification(app, world, host):
     return None
 
 
+def _housing_flats(app, world) -> None:
+    """The housing plugin on for ``isp`` with two flats and their accounts (once)."""
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from core.accounts.service import open_account
+    from core.db import session, tenant_scope
+    from core.plugins.enablement import enable_plugin
+    from core.tenants.models import Tenant
+    from plugins.housing.models import AccountPremises, Building, Premises
+
+    with app.app_context(), tenant_scope(world["isp"].id):
+        if session.scalar(select(Building.id)) is not None:
+            return
+        enable_plugin(session.get(Tenant, world["isp"].id), "housing", None)
+        building = Building(code="B1", address="Main St, 1", total_area=Decimal(1000))
+        session.add(building)
+        session.flush()
+        for number in ("1", "2"):
+            flat = Premises(building_id=building.id, number=number, area=Decimal(40))
+            session.add(flat)
+            session.flush()
+            account = open_account(f"H-{number}")
+            session.add(AccountPremises(personal_account_id=account.id, premises_id=flat.id))
+        session.commit()
+
+
+def _housing_register(app, world, host, email: str, account: str, flat: str):
+    """Register for a flat: the request (with ``host``), then, unless forged, the proof through the mailed link."""
+    _housing_flats(app, world)
+    data = {"account_number": account, "full_name": "Ann Resident", "email": email}
+    response = _submit(app.test_client(), "/t/isp/housing/register", data, host=host)
+    if host:
+        return response
+    [mail] = [m for m in _outbox(app) if m.to == email and "/housing/register/" in m.body_text][-1:]
+    path = URL.search(mail.body_text).group(0).removeprefix(SITE)  # the tenant's own domain: by path prefix here
+    return _submit(app.test_client(), "/t/isp" + path, {"flat_number": flat})
+
+
+def _housing_registration_done(app, world, host):
+    return _housing_register(app, world, host, "new.resident@example.com", "H-1", "1")
+
+
+def _housing_flat_bound(app, world, host):
+    return _housing_register(app, world, host, "ann@example.com", "H-2", "2")
+
+
 TRIGGERS: dict[str, Callable] = {
+    "mail/housing_registration_confirm.txt": _housing_registration_done,
+    "mail/housing_registration_done.txt": _housing_registration_done,
+    "mail/housing_flat_bound.txt": _housing_flat_bound,
     "mail/password_reset.txt": _password_reset,
     "mail/new_password_request.txt": _new_password_request,
     "mail/new_password.txt": _new_password,
@@ -177,5 +228,5 @@ def test_every_mail_links_only_to_its_tenants_configured_address(app, world):
             linked += 1
         assert "127.0.0.1" not in text and FORGED_HOST not in text, message.kind
     kinds_with_links = {m.kind for m in messages if URL.search(m.body_text)}
-    assert {"password_reset", "email_change", "ticket_new"} <= kinds_with_links
+    assert {"password_reset", "email_change", "ticket_new", "housing_registration"} <= kinds_with_links
     assert any(k.startswith("notify:") for k in kinds_with_links) and linked >= len(messages) - 1

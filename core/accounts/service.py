@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from core.accounts.models import ACCOUNT_CLOSED, ACCOUNT_OPEN, INDIVIDUAL, AccountAccess, PersonalAccount
 from core.audit.service import record as audit
@@ -90,6 +90,22 @@ def grant_access(user: User, account: PersonalAccount) -> None:
     if exists is None:
         session.add(AccountAccess(user_id=user.id, personal_account_id=account.id))
         audit("account.access", "account", account.number, None, {"user": user.login})
+
+
+def revoke_access(user: User, account: PersonalAccount) -> bool:
+    """Take ``account`` from ``user`` (a resident unbinding a flat); True if they had it. Audited; the caller commits.
+
+    The account, its money and the other users' access stay; ``user`` simply no longer sees it.
+    """
+    result = session.execute(
+        delete(AccountAccess)
+        .where(AccountAccess.user_id == user.id, AccountAccess.personal_account_id == account.id)
+        .execution_options(synchronize_session=False)
+    )
+    if not result.rowcount:
+        return False
+    audit("account.access_revoke", "account", account.number, {"user": user.login}, None)
+    return True
 
 
 def accounts_of(user: User) -> list[PersonalAccount]:

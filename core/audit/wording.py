@@ -55,6 +55,7 @@ CORE_ACTIONS = (
     AuditAction("ledger.correction", N_("Corrected a balance (transaction %(object)s)")),
     AuditAction("account.open", N_("Opened personal account %(object)s")),
     AuditAction("account.access", N_("Gave access to personal account %(object)s")),
+    AuditAction("account.access_revoke", N_("Took away access to personal account %(object)s")),
     AuditAction("news.create", N_("Published news item %(object)s")),
     AuditAction("news.delete", N_("Deleted news item %(object)s")),
     AuditAction("faq.", N_("Edited the frequently asked questions")),

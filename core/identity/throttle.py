@@ -10,6 +10,11 @@ password of an account in back-off when it comes from an IP with no failures of 
 Each event is counted with one atomic upsert (``INSERT … ON CONFLICT DO UPDATE``), so several workers
 never lose an increment. Keys hold a hash of the login or IP, so their length is bounded whatever
 the input. The counters are written in the caller's transaction: the views commit it on failure too.
+
+Plugins reach this module as ``core.api.throttle`` to limit their own public forms (a key ``scope`` of their
+own, a :class:`Backoff` whose ``memory`` is at most six hours, so housekeeping prunes the rows): look the
+keys up with :func:`counters`/:func:`waiting_until`, count an event with :func:`register`, forget with
+:func:`clear`, and tell the visitor :func:`minutes_left`.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.db import session, utcnow
 from core.identity.models import LoginThrottle
+
+__all__ = ["Backoff", "clear", "counters", "key", "minutes_left", "register", "waiting_until"]
 
 LOGIN_ACCOUNT = "acct"
 LOGIN_IP = "ip"

@@ -177,6 +177,10 @@ def menu_items(tenant: Tenant, user: User | None) -> list[MenuItem] | None:
 
     Called per request, only on plugins enabled for ``tenant``. Entries whose ``permission`` the
     user lacks are dropped by core, so return them unconditionally where a permission decides.
+
+    ``area`` places the entry: ``"cabinet"`` (the subscriber's menu), ``"admin"`` (the staff area) or
+    ``"login"``, a link under the login form for visitors (self-registration, say): return those when
+    ``user`` is ``None``.
     """
 
 

@@ -59,7 +59,9 @@ class MenuItem:
     endpoint: str
     order: int = 100
     icon: str = ""
-    area: str = "cabinet"  # "cabinet" for subscribers, "admin" for the operator/admin area
+    # "cabinet" for subscribers, "admin" for the operator/admin area, "login" for a link under the login form
+    # (shown to visitors: self-registration, a connection request …; return it when ``user`` is ``None``)
+    area: str = "cabinet"
     permission: str | None = None
     url_values: dict[str, Any] = field(default_factory=dict)
 

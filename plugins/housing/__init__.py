@@ -14,11 +14,13 @@ from pathlib import Path
 from core.api import N_, PluginInfo
 from plugins.housing import models  # noqa: F401 - the tables are known to the app and to Alembic
 from plugins.housing.hooks import (  # noqa: F401 - pluggy finds the hook implementations on this module
+    audit_actions,
     menu_items,
     populate_test_world,
     register_blueprints,
     register_commands,
     register_permissions,
+    register_settings,
 )
 
 HERE = Path(__file__).resolve().parent

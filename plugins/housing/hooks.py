@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.api import MenuItem, Permission, hookimpl
+from core.api import N_, AuditAction, MenuItem, Permission, hookimpl
 
 RESIDENT = ("subscriber",)
 STAFF = ("operator", "tenant_admin")
@@ -14,6 +14,7 @@ STAFF = ("operator", "tenant_admin")
 def register_permissions():
     return [
         Permission("housing.readings.submit", "Submit meter readings for one's own flats", RESIDENT),
+        Permission("housing.flats.own", "Bind one's own flats to one's login and unbind them", RESIDENT),
         Permission("housing.stock.manage", "Manage buildings, flats, accounts and meters", STAFF),
         Permission("housing.readings.manage", "Enter readings taken by phone and review flagged ones", STAFF),
     ]
@@ -32,6 +33,7 @@ def register_blueprints():
     from plugins.housing.common.blueprints import web
     from plugins.housing.readings import admin as _readings_admin  # noqa: F401 - attaches its routes
     from plugins.housing.readings import views as _readings_views  # noqa: F401 - attaches its routes
+    from plugins.housing.registration import views as _registration_views  # noqa: F401 - attaches its routes
 
     return [web]
 
@@ -39,8 +41,9 @@ def register_blueprints():
 @hookimpl
 def menu_items(tenant, user):
     if user is None:
-        return []
+        return [MenuItem(_l("Register with your personal account number"), "housing.register", area="login")]
     return [
+        MenuItem(_l("My flats"), "housing.flats", order=13, permission="housing.flats.own"),
         MenuItem(_l("Meter readings"), "housing.readings", order=14, permission="housing.readings.submit"),
         MenuItem(_l("Accruals"), "housing.accruals", order=14, permission="housing.readings.submit"),
         MenuItem(
@@ -51,6 +54,18 @@ def menu_items(tenant, user):
             permission="housing.readings.manage",
         ),
     ]
+
+
+@hookimpl
+def register_settings():
+    from plugins.housing.registration.settings import SETTINGS
+
+    return [SETTINGS]
+
+
+@hookimpl
+def audit_actions():
+    return [AuditAction("housing.registration", N_("A resident registered with personal account %(object)s"))]
 
 
 @hookimpl
