@@ -36,6 +36,7 @@ from core.news.models import NewsItem, NewsRead
 from core.notify.models import Notification
 from core.notify.service import notify_many
 from core.plugins.state import enabled_plugins
+from core.tenants.current import current_tenant
 from core.tenants.models import TENANT_ACTIVE, Tenant
 from core.tenants.urls import site_path
 
@@ -362,7 +363,7 @@ def announce_task(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     item = get_item(int(params["news_id"]))
     if item is None or not is_live(item):
         return {"notified": 0}
-    return {"notified": announce(_tenant(), item, progress)}
+    return {"notified": announce(current_tenant(), item, progress)}
 
 
 def describe_announcement(figures: dict[str, Any]) -> str:

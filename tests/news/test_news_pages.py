@@ -207,3 +207,47 @@ def test_news_mail_links_to_the_item_on_the_providers_site(app, isp, subscriber,
         [message] = session.query(OutboxMessage).all()
     assert message.to == "ivanov@isp.example" and message.subject == "Письмом"
     assert f"http://localhost/t/isp/news/{item.id}" in message.body_text  # the configured address
+
+
+def test_publishing_notifies_the_readers_in_a_background_task_with_its_progress(app, isp, operator, make_user, login):
+    from core.jobs.background import RUN_JOB
+
+    readers = [make_user(isp, f"reader{n}@isp.example") for n in range(5)]
+    staff = login(isp, operator)
+    response = staff.submit(tenant_path(isp, "/admin/news/new"), {"title": "Авария на линии", "body": "Чиним."})
+    assert response.status_code == 302 and "/admin/tasks/" in response.location
+    waiting = staff.get(response.location)
+    assert "Waiting for a worker" in waiting.get_data(as_text=True) and waiting.headers["Refresh"]
+    assert notices_of(app, isp, readers[0]) == []  # nothing sent inside the request
+
+    assert run_job(app, RUN_JOB)["done"] == 1
+    page = staff.get(response.location).get_data(as_text=True)
+    assert "Readers notified: 5." in page and "5 of 5" in page
+    assert all(len(notices_of(app, isp, reader)) == 1 for reader in readers)
+    run_job(app, "core.news.notify")  # the periodic job finds everyone told already
+    assert all(len(notices_of(app, isp, reader)) == 1 for reader in readers)
+
+    item = _only_item(app, isp)
+    edited = staff.submit(tenant_path(isp, f"/admin/news/{item.id}"), {"title": "Авария устранена", "body": "Всё."})
+    assert edited.status_code == 302 and edited.location.endswith("/admin/news")  # an edit notifies nobody again
+
+
+def test_announcing_goes_through_the_readers_in_chunks(app, isp, operator, make_user, add_news):
+    for n in range(7):
+        make_user(isp, f"reader{n}@isp.example")
+    item = add_news("Плановые работы")
+    reports = []
+
+    class Recorder:
+        def advance(self, done, total=None):
+            reports.append((done, total))
+
+    from flask import g
+
+    from core.news.service import announce
+
+    with app.test_request_context(), tenant_scope(isp.id):
+        g.tenant = session.merge(isp)
+        assert announce(g.tenant, session.merge(item), Recorder(), chunk_size=3) == 7
+        assert announce(g.tenant, session.merge(item), Recorder(), chunk_size=3) == 0  # idempotent
+    assert reports[:3] == [(3, 7), (6, 7), (7, 7)]
