@@ -146,8 +146,12 @@ def register_ticket_categories():
 
 @hookimpl
 def menu_items(tenant, user):
-    if user is None:
-        return []
+    if user is None:  # the login page: a visitor not yet connected asks whether a cable can reach them
+        return [
+            MenuItem(
+                _l("Not connected yet? Check whether we can connect your address"), "connect.request_form", area="login"
+            )
+        ]
     return [
         MenuItem(_l("Services"), "isp.services", order=15, permission="isp.use"),
         MenuItem(_l("One-time services"), "isp.admin_onetime", order=16, area="admin", permission="isp.catalog.manage"),

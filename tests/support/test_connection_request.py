@@ -26,7 +26,15 @@ def test_the_form_opens_without_login_in_russian(app, client, make_tenant):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Подключить дом" in html and 'name="phone"' in html and 'name="csrf_token"' in html
-    assert "/connect/" in client.get(tenant_path(tenant, "/login")).get_data(as_text=True)
+    assert "/connect/" not in client.get(tenant_path(tenant, "/login")).get_data(as_text=True)  # not an ISP
+    from core.db import session, tenant_scope
+    from core.plugins.enablement import enable_plugin
+
+    with app.app_context(), tenant_scope(tenant.id):
+        enable_plugin(session.merge(tenant), "isp")
+        session.commit()
+    login_page = client.get(tenant_path(tenant, "/login")).get_data(as_text=True)
+    assert "/connect/" in login_page and "Проверьте, можно ли подключить ваш адрес" in login_page  # the ISP's link
 
 
 def test_a_request_lands_in_the_queue_as_a_connection_request(app, client, make_tenant, make_user, login):
