@@ -20,6 +20,7 @@ from plugins.housing.hooks import (  # noqa: F401 - pluggy finds the hook implem
     register_commands,
     register_permissions,
 )
+from plugins.housing.settings import HousingSettings
 
 HERE = Path(__file__).resolve().parent
 
@@ -31,4 +32,5 @@ plugin_info = PluginInfo(
     requires_core=">=0.1,<1",
     migrations=HERE / "migrations" / "versions",
     translations=HERE / "translations",
+    settings_schema=HousingSettings,
 )

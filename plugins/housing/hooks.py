@@ -14,6 +14,7 @@ STAFF = ("operator", "tenant_admin")
 def register_permissions():
     return [
         Permission("housing.readings.submit", "Submit meter readings for one's own flats", RESIDENT),
+        Permission("housing.bills.view", "See the payment documents, debts and penalties of one's own flats", RESIDENT),
         Permission("housing.stock.manage", "Manage buildings, flats, accounts and meters", STAFF),
         Permission("housing.readings.manage", "Enter readings taken by phone and review flagged ones", STAFF),
     ]
@@ -30,6 +31,8 @@ def register_commands(cli):
 def register_blueprints():
     from plugins.housing.accruals import views as _accruals_views  # noqa: F401 - attaches its routes
     from plugins.housing.common.blueprints import web
+    from plugins.housing.epd import views as _epd_views  # noqa: F401 - attaches its routes
+    from plugins.housing.penalties import views as _penalties_views  # noqa: F401 - attaches its routes
     from plugins.housing.readings import admin as _readings_admin  # noqa: F401 - attaches its routes
     from plugins.housing.readings import views as _readings_views  # noqa: F401 - attaches its routes
 
@@ -43,6 +46,8 @@ def menu_items(tenant, user):
     return [
         MenuItem(_l("Meter readings"), "housing.readings", order=14, permission="housing.readings.submit"),
         MenuItem(_l("Accruals"), "housing.accruals", order=14, permission="housing.readings.submit"),
+        MenuItem(_l("Payment document"), "housing.epd", order=14, permission="housing.bills.view"),
+        MenuItem(_l("Debts and penalties"), "housing.penalties", order=14, permission="housing.bills.view"),
         MenuItem(
             _l("Readings to check"),
             "housing.admin_readings",
