@@ -24,8 +24,9 @@ from sqlalchemy import select
 
 from core.api import PersonalAccount, Receipt, Tenant, build_receipt, payment_qr_payload, session
 from plugins.housing.accruals.methods import SHARED_BY_AREA, TRUE_UP, Dated, in_force
-from plugins.housing.models import METERED, NORM, AccountPremises, Accrual, HousingService, Premises
+from plugins.housing.models import METERED, NORM, Accrual, HousingService, Premises
 from plugins.housing.penalties.debts import credits, debts, due_date, terms
+from plugins.housing.stock.flats import flat_of
 
 TECH_CODE = "02"  # GOST R 56042 "TechCode": housing and utility services
 AREA = "area"
@@ -111,12 +112,6 @@ class Epd:
     @property
     def period_key(self) -> str:
         return f"{self.period:%Y-%m}"
-
-
-def flat_of(account: PersonalAccount) -> Premises | None:
-    """The flat a personal account pays for."""
-    binding = session.scalar(select(AccountPremises).where(AccountPremises.personal_account_id == account.id))
-    return binding.premises if binding is not None else None
 
 
 def periods(account: PersonalAccount, today: date) -> list[date]:

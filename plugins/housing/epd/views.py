@@ -29,7 +29,8 @@ from core.api import (
 )
 from plugins.housing.common.blueprints import web
 from plugins.housing.common.numbers import decimal_comma, unit_price
-from plugins.housing.epd.service import Epd, build_epd, default_period, flat_of, periods
+from plugins.housing.epd.service import Epd, build_epd, default_period, periods
+from plugins.housing.stock.flats import flat_of
 
 PERMISSION = "housing.bills.view"
 PDF_LOCALE = "ru"

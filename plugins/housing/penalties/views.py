@@ -14,9 +14,9 @@ from marshmallow import Schema, fields, validate
 
 from core.api import current_account, current_tenant, format_money, read_form, require
 from plugins.housing.common.blueprints import web
-from plugins.housing.epd.service import flat_of
 from plugins.housing.penalties.calculator import kopecks
 from plugins.housing.penalties.debts import debts
+from plugins.housing.stock.flats import flat_of
 
 PERMISSION = "housing.bills.view"
 
