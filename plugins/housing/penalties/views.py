@@ -46,7 +46,7 @@ def penalties():
     rows = [
         {
             "debt": debt,
-            "warn": debt.outstanding > 0 and on < debt.penalty.first_penalty_day,
+            "warn": debt.days_late > 0 and on < debt.penalty.first_penalty_day,
             "free_until": debt.penalty.first_penalty_day - timedelta(days=1),
             "runs": [
                 {"run": run, "rate": _percent(run.rate), "amount": format_money(kopecks(run.amount))}

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pypdf
 import pytest
+from sqlalchemy import select
 
 from core.api import find_account, grant_access, ledger, open_account, session, tenant_scope
 from core.identity.models import User
@@ -207,3 +208,23 @@ def test_the_menu_has_the_payment_document(app, house, login):
     tenant, user, *_ = house()
     page = login(tenant, user).get(tenant_path(tenant, "/")).get_data(as_text=True)
     assert 'href="/t/dom/housing/epd"' in page
+
+
+def test_a_true_up_when_readings_resume_is_shown_as_the_recalculation(app, house):
+    tenant, *_ = house()
+    with app.app_context(), tenant_scope(tenant.id):
+        run_period(date(2026, 12, 1))  # no December reading: the average of 4, 5.5 and 3 m³
+        meter = session.scalars(select(Meter)).one()
+        session.add(Reading(meter_id=meter.id, period=date(2027, 1, 1), value=Decimal("122.5"), use=Decimal(10)))
+        session.flush()
+        run_period(date(2027, 1, 1))
+        session.commit()
+    december = {line.code: line for line in epd_of(app, tenant, period=date(2026, 12, 1)).lines}
+    assert (december["cold_water"].volume, december["cold_water"].accrued) == (
+        Decimal("4.166666666666666666666666667"),
+        19_029,
+    )
+    january = {line.code: line for line in epd_of(app, tenant, period=date(2027, 1, 1)).lines}
+    # 10 m³ used over December and January, 4.1667 m³ billed for December: (10 − 4.1667) × 45.67 = 266.41 ₽
+    assert (january["cold_water"].accrued, january["cold_water"].recalculation) == (0, 26_641)
+    assert january["maintenance"].accrued == 154_755 and january["maintenance"].recalculation == 0
