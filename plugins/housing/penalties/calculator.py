@@ -63,7 +63,7 @@ class Penalty:
 
     total: int
     runs: tuple[PenaltyDay, ...]
-    rule: PenaltyRule  # the rule in force on the day of reckoning
+    rule: PenaltyRule | None  # the rule in force on the day of reckoning (None before the first rule)
     first_penalty_day: date  # day 31 of the debt (by the default rule): a warning is due before it
 
 
@@ -75,14 +75,21 @@ def rule_on(day: date, rules: Sequence[PenaltyRule] = DEFAULT_RULES) -> PenaltyR
     return max(in_force, key=lambda rule: rule.valid_from)
 
 
+def _rule_or_none(day: date, rules: Sequence[PenaltyRule]) -> PenaltyRule | None:
+    started = [rule for rule in rules if rule.valid_from <= day]
+    return max(started, key=lambda rule: rule.valid_from) if started else None
+
+
 def first_penalty_day(due: date, rules: Sequence[PenaltyRule] = DEFAULT_RULES) -> date:
     """The first day of a debt due on ``due`` that carries a penalty (day 31 by the default rule)."""
     longest = max(rule.free_days for rule in rules) + 1
+    first_rule = min(rule.valid_from for rule in rules)
     for number in range(1, longest + 1):
         day = due + timedelta(days=number)
-        if rule_on(day, rules).divisor_on(number) is not None:
+        rule = _rule_or_none(day, rules)
+        if rule is not None and rule.divisor_on(number) is not None:
             return day
-    return due + timedelta(days=longest)
+    return max(due + timedelta(days=longest), first_rule)
 
 
 def kopecks(exact: Fraction) -> int:
@@ -99,9 +106,9 @@ def penalty(
 ) -> Penalty:
     """The penalty on ``amount`` kopecks due on ``due`` (day 1 of the debt is the next day), reckoned on ``as_of``.
 
-    ``payments`` are (day, kopecks) paid towards this debt (a negative amount takes a payment back); the penalty
-    runs up to and including the day of payment (ЖК РФ 155.14: "по день фактической оплаты") and stops on the money
-    paid from the next day. Days after ``as_of`` are not counted.
+    ``payments`` are (day, kopecks) paid towards this debt (a negative amount takes a payment back); the penalty runs
+    up to and including the day of payment (ЖК РФ 155.14: "по день фактической оплаты") and stops on the money paid
+    from the next day. Days after ``as_of`` are not counted; days before the first rule carry no penalty.
     """
     if amount < 0:
         raise ValueError("a debt is not negative")
@@ -111,21 +118,22 @@ def penalty(
     runs: list[PenaltyDay] = []
     day = due + ONE_DAY
     while day <= as_of:
-        rule = rule_on(day, rules)
+        rule = _rule_or_none(day, rules)  # no rule yet: no penalty on these days
         number = (day - due).days
         owed = amount - sum(kopecks for paid_on, kopecks in paid if paid_on < day)
         # The run lasts while neither the debt, the rule nor the share changes.
         ends = [as_of] + [change - ONE_DAY for change in changes if change > day]
-        if number <= rule.free_days:
+        if rule is not None and number <= rule.free_days:
             ends.append(due + timedelta(days=rule.free_days))
-        elif number < rule.second_from_day:
+        elif rule is not None and number < rule.second_from_day:
             ends.append(due + timedelta(days=rule.second_from_day - 1))
         last = min(ends)
-        divisor = rule.divisor_on(number)
-        if owed > 0 and divisor is not None:
+        divisor = rule.divisor_on(number) if rule is not None else None
+        if owed > 0 and rule is not None and divisor is not None:
             days = (last - day).days + 1
             exact = owed * Fraction(rule.rate) / divisor * days
             runs.append(PenaltyDay(day, last, days, owed, divisor, exact, rule.rate))
         day = last + ONE_DAY
     total = kopecks(sum((run.amount for run in runs), Fraction(0)))
-    return Penalty(total, tuple(runs), rule_on(max(as_of, due + ONE_DAY), rules), first_penalty_day(due, rules))
+    reckoned_by = _rule_or_none(max(as_of, due + ONE_DAY), rules)
+    return Penalty(total, tuple(runs), reckoned_by, first_penalty_day(due, rules))
