@@ -64,9 +64,11 @@ from core.plugins.types import (
     Widget,
 )
 from core.receipts.format import format_rub
-from core.receipts.model import Receipt, ReceiptError, build_receipt
+from core.receipts.model import Receipt, ReceiptError, build_receipt, payment_qr_payload
 from core.receipts.pdf import PdfError, html_to_pdf
 from core.receipts.pdf import fonts as pdf_fonts
+from core.receipts.qr import qr_svg
+from core.receipts.views import qr_image
 from core.rest.lookup import BEARER, found_first
 from core.settings.service import SettingsError, get_settings, save_settings
 from core.settings.types import Settings, SettingsNamespace
@@ -189,10 +191,13 @@ __all__ = [
     "parse_id",
     "parse_money",
     "parse_rubles",
+    "payment_qr_payload",
     "pdf_fonts",
     "plugin_settings",
     "posted_form",
     "public",
+    "qr_image",
+    "qr_svg",
     "queue_mail",
     "read_form",
     "refused_response",

@@ -75,7 +75,7 @@ def form_fields(schema: Schema, values: dict[str, Any], prefix: str = "") -> lis
     for name, field in schema.fields.items():
         kind, choices = _kind(field)
         value = values[name] if name in values else _default(field)
-        if kind == "textarea" and isinstance(value, list):
+        if kind == "textarea" and isinstance(value, list | tuple):  # stored settings give lists as tuples
             value = "\n".join(_line(field, v) for v in value)
         form_value = getattr(field, "form_value", None)  # e.g. money: kopecks shown as rubles
         if form_value is not None:

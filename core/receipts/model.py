@@ -239,11 +239,14 @@ def payment_purpose(account_number: str, period: str) -> str:
     return f"Оплата услуг по л/с {account_number} за {period_digits(period, '.')}"
 
 
-def qr_payload_for(provider: Provider, bank: BankDetails, payer: Payer, period: str, amount_due: int) -> str:
+def qr_payload_for(
+    provider: Provider, bank: BankDetails, payer: Payer, period: str, amount_due: int, tech_code: str = ""
+) -> str:
     """The GOST R 56042 payload of a receipt.
 
     ``Sum`` is left out when nothing is due: the payer's bank app then asks for the amount (paying
-    ahead stays possible), where ``Sum=0`` would be refused or shown as a zero payment.
+    ahead stays possible), where ``Sum=0`` would be refused or shown as a zero payment. ``tech_code`` is the
+    standard's ``TechCode`` (the kind of payment: ``"02"`` housing and utilities), left out when empty.
     """
     fields: list[tuple[str, object]] = [
         ("Name", provider.name),
@@ -263,8 +266,22 @@ def qr_payload_for(provider: Provider, bank: BankDetails, payer: Payer, period: 
         ("PayerAddress", payer.address),
         ("PayerINN", payer.inn),
         ("PaymPeriod", period_digits(period)),
+        ("TechCode", tech_code),
     ]
     return qr.build_payload(fields)
+
+
+def payment_qr_payload(receipt: Receipt, amount_due: int, *, tech_code: str = "") -> str | None:
+    """The GOST R 56042 payload for paying ``amount_due`` kopecks to ``receipt``'s payee, for its payer and month.
+
+    For a plugin's own payment document whose total is not the receipt's (housing's ЕПД adds penalties):
+    the same payee, payer, purpose and period as the receipt's code, another ``Sum``, and ``tech_code`` (the
+    standard's kind of payment, ``"02"`` for housing and utilities). ``None`` when the payee's details do not
+    allow a code; ``receipt.requisite_problems`` say why.
+    """
+    if receipt.requisite_problems:
+        return None
+    return qr_payload_for(receipt.provider, receipt.bank, receipt.payer, receipt.period, amount_due, tech_code)
 
 
 def _reversed_kinds(postings: list[Posting]) -> dict[int, str]:

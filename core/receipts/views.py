@@ -27,7 +27,7 @@ from core.receipts.model import Receipt
 from core.receipts.pdf import fonts, html_to_pdf
 from core.receipts.qr import qr_png, qr_svg
 
-__all__ = ["qr_png", "qr_svg", "receipt_css", "render_receipt_html", "render_receipt_pdf"]
+__all__ = ["qr_image", "qr_png", "qr_svg", "receipt_css", "render_receipt_html", "render_receipt_pdf"]
 
 # A receipt's payload (UTF-8 Cyrillic, ~400 bytes) makes a QR code of version ~18: 89 modules plus the
 # quiet zone. At 50 mm a module is ~0.5 mm, which phone cameras read from paper.
@@ -62,7 +62,8 @@ def render_receipt_html(
     return _render("receipts/print.html", **context)
 
 
-def _qr_img(payload: str) -> Markup:
+def qr_image(payload: str) -> Markup:
+    """The code as an ``<img>`` with a PNG ``data:`` URI, 50 mm wide: how a PDF (xhtml2pdf) shows it."""
     data = base64.b64encode(qr_png(payload)).decode("ascii")
     return Markup(
         f'<img src="data:image/png;base64,{data}" style="width: {QR_PRINT_SIZE}; height: {QR_PRINT_SIZE}" '
@@ -72,7 +73,7 @@ def _qr_img(payload: str) -> Markup:
 
 def render_receipt_html_for_pdf(receipt: Receipt) -> str:
     """The XHTML document the PDF is made from (the QR code as a PNG ``data:`` image)."""
-    qr = _qr_img(receipt.qr_payload) if receipt.qr_payload else None
+    qr = qr_image(receipt.qr_payload) if receipt.qr_payload else None
     return _render("receipts/pdf.html", **_context(receipt, qr, fonts=fonts()))
 
 

@@ -22,6 +22,7 @@ from plugins.housing.hooks import (  # noqa: F401 - pluggy finds the hook implem
     register_permissions,
     register_settings,
 )
+from plugins.housing.settings import HousingSettings
 
 HERE = Path(__file__).resolve().parent
 
@@ -33,4 +34,5 @@ plugin_info = PluginInfo(
     requires_core=">=0.1,<1",
     migrations=HERE / "migrations" / "versions",
     translations=HERE / "translations",
+    settings_schema=HousingSettings,
 )

@@ -15,6 +15,7 @@ def register_permissions():
     return [
         Permission("housing.readings.submit", "Submit meter readings for one's own flats", RESIDENT),
         Permission("housing.flats.own", "Bind one's own flats to one's login and unbind them", RESIDENT),
+        Permission("housing.bills.view", "See the payment documents, debts and penalties of one's own flats", RESIDENT),
         Permission("housing.stock.manage", "Manage buildings, flats, accounts and meters", STAFF),
         Permission("housing.readings.manage", "Enter readings taken by phone and review flagged ones", STAFF),
     ]
@@ -31,6 +32,8 @@ def register_commands(cli):
 def register_blueprints():
     from plugins.housing.accruals import views as _accruals_views  # noqa: F401 - attaches its routes
     from plugins.housing.common.blueprints import web
+    from plugins.housing.epd import views as _epd_views  # noqa: F401 - attaches its routes
+    from plugins.housing.penalties import views as _penalties_views  # noqa: F401 - attaches its routes
     from plugins.housing.readings import admin as _readings_admin  # noqa: F401 - attaches its routes
     from plugins.housing.readings import views as _readings_views  # noqa: F401 - attaches its routes
     from plugins.housing.registration import views as _registration_views  # noqa: F401 - attaches its routes
@@ -46,6 +49,8 @@ def menu_items(tenant, user):
         MenuItem(_l("My flats"), "housing.flats", order=13, permission="housing.flats.own"),
         MenuItem(_l("Meter readings"), "housing.readings", order=14, permission="housing.readings.submit"),
         MenuItem(_l("Accruals"), "housing.accruals", order=14, permission="housing.readings.submit"),
+        MenuItem(_l("Payment document"), "housing.epd", order=14, permission="housing.bills.view"),
+        MenuItem(_l("Debts and penalties"), "housing.penalties", order=14, permission="housing.bills.view"),
         MenuItem(
             _l("Readings to check"),
             "housing.admin_readings",

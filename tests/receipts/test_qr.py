@@ -11,6 +11,7 @@ from PIL import Image
 
 from core.db import session
 from core.receipts import build_receipt
+from core.receipts.model import payment_qr_payload
 from core.receipts.qr import PayloadError, build_payload, clean, parse_payload, qr_png, qr_svg
 from core.receipts.views import render_receipt_html
 from tests.receipts.conftest import ADDRESS, BANK, LEGAL, utc
@@ -70,6 +71,20 @@ def test_the_png_decodes_to_exactly_the_payload(receipt):
     fields = parse_payload(code.text)
     assert fields["Sum"] == "104900"
     assert fields["PersAcc"] == "100200"
+
+
+def test_a_plugin_document_asks_for_its_own_sum_with_the_standard_s_tech_code(receipt):
+    payload = payment_qr_payload(receipt, 123_45, tech_code="02")
+    assert payload == EXPECTED.replace("|Sum=104900", "|Sum=12345") + "|TechCode=02"
+    assert decode_png(qr_png(payload)).text == payload
+    assert "TechCode" not in receipt.qr_payload  # core's own receipt names no kind of payment
+
+
+def test_no_plugin_code_without_the_payee_s_details(make_tenant, scope, books):
+    tenant = make_tenant("no-bank", legal=dict(LEGAL), bank={})
+    with scope(tenant):
+        receipt = build_receipt(tenant, books().account, "2026-11")
+    assert receipt.requisite_problems and payment_qr_payload(receipt, 100, tech_code="02") is None
 
 
 def test_the_html_carries_the_code_as_inline_svg(app, receipt):

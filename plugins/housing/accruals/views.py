@@ -14,7 +14,7 @@ from sqlalchemy import select
 from core.api import current_account, format_money, require, session
 from plugins.housing.accruals.methods import AVERAGE, METERED, NORM, PER_AREA, SHARED_BY_AREA, TRUE_UP
 from plugins.housing.common.blueprints import web
-from plugins.housing.common.numbers import decimal_comma
+from plugins.housing.common.numbers import decimal_comma, unit_price
 from plugins.housing.models import Accrual, HousingService
 
 METHOD_LABELS = {
@@ -118,21 +118,11 @@ def _day(text: str) -> str:
     return date.fromisoformat(text).strftime("%d.%m.%Y")
 
 
-def _rubles(kopecks: str) -> str:
-    """A unit price in kopecks (maybe fractional) as rubles with a comma: ``"4567"`` → ``"45,67 ₽"``."""
-    value = (
-        (Decimal(kopecks) / 100).quantize(Decimal("0.01"))
-        if Decimal(kopecks) == Decimal(kopecks).quantize(Decimal(1))
-        else (Decimal(kopecks) / 100).normalize()
-    )
-    return f"{value:f}".replace(".", ",") + " ₽"
-
-
 def _piece(piece: dict[str, str]) -> dict[str, str]:
     return {
         "first": _day(piece["first"]),
         "last": _day(piece["last"]),
         "quantity": _shown(piece["quantity"]),
-        "price": _rubles(piece["price"]),
+        "price": unit_price(piece["price"]),
         "since": _day(piece["price_from"]),
     }

@@ -10,3 +10,10 @@ def decimal_comma(value: Decimal | None) -> str:
     if value is None:
         return ""
     return f"{value.quantize(Decimal('0.001')).normalize():f}".replace(".", ",")
+
+
+def unit_price(kopecks: Decimal | str) -> str:
+    """A unit price in kopecks (maybe fractional) as rubles with a comma: ``"4567"`` → ``"45,67 ₽"``."""
+    price = Decimal(kopecks)
+    value = (price / 100).quantize(Decimal("0.01")) if price == price.to_integral_value() else (price / 100).normalize()
+    return f"{value:f}".replace(".", ",") + " ₽"
