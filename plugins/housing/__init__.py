@@ -16,6 +16,7 @@ from plugins.housing import models  # noqa: F401 - the tables are known to the a
 from plugins.housing.hooks import (  # noqa: F401 - pluggy finds the hook implementations on this module
     audit_actions,
     menu_items,
+    operation_title,
     populate_test_world,
     register_blueprints,
     register_commands,

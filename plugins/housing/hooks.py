@@ -74,6 +74,13 @@ def audit_actions():
 
 
 @hookimpl
+def operation_title(tenant, operation):
+    from plugins.housing.accruals.titles import accrual_title
+
+    return accrual_title(tenant, operation)
+
+
+@hookimpl
 def populate_test_world(tenant, site):
     from plugins.housing.testing import populate
 

@@ -143,3 +143,21 @@ def test_the_resident_sees_why_each_amount_in_russian(app, house, make_user, log
     assert "разделена поровну между её лицевыми счетами (2)" in page
     assert "Изменение к прошлому месяцу" in page  # water went from 4 to 5.5 m³
     assert "2026-12-01" not in page
+
+
+def test_the_money_history_names_each_accrual_by_service_and_month(app, house, make_user, login):
+    from core.api import grant_access
+    from core.identity.models import User
+    from core.testing.fixtures import tenant_path
+
+    tenant, meter_id = house
+    read(app, tenant, meter_id, date(2026, 11, 1), "4")
+    run(app, tenant, date(2026, 11, 1))
+    user = make_user(tenant, "resident@example.org", roles=("subscriber",))
+    with app.app_context(), tenant_scope(tenant.id):
+        grant_access(session.get(User, user.id), find_account("1001"))
+        session.commit()
+    page = login(tenant, user).get(tenant_path(tenant, "/money/history")).get_data(as_text=True)
+    assert "Начисление: Холодная вода, ноябрь 2026" in page
+    assert "Начисление: Содержание жилья, ноябрь 2026" in page
+    assert "Прочие изменения" not in page and "housing_accrual" not in page

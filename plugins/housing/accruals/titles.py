@@ -1,0 +1,37 @@
+"""Words for the billing run's lines in the money history and the receipt (the ``operation_title`` hook)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import g, has_request_context
+from flask_babel import format_date, gettext
+from sqlalchemy import select
+
+from core.api import Operation, Tenant, session
+from plugins.housing.accruals.run import KIND
+from plugins.housing.models import HousingService
+
+
+def _service_titles() -> dict[str, str]:
+    """The tenant's service titles by code, read once per request."""
+    cached = g.get("housing_service_titles") if has_request_context() else None
+    if cached is None:
+        cached = {code: title for code, title in session.execute(select(HousingService.code, HousingService.title))}
+        if has_request_context():
+            g.housing_service_titles = cached
+    return cached
+
+
+def accrual_title(tenant: Tenant, operation: Operation) -> str | None:
+    """ "Accrual: Cold water, November 2026" (a refund when negative); ``None`` for lines housing did not post."""
+    if operation.kind != KIND:
+        return None
+    service = _service_titles().get(operation.service or "", operation.service or "")
+    month = ""
+    if operation.period:
+        year, number = (int(part) for part in operation.period.split("-")[:2])
+        month = format_date(date(year, number, 1), "LLLL y")
+    if operation.amount > 0:
+        return gettext("Recalculation: %(service)s, %(month)s", service=service, month=month)
+    return gettext("Accrual: %(service)s, %(month)s", service=service, month=month)
