@@ -22,6 +22,10 @@ from core.audit.service import record as audit
 from core.audit.wording import AuditAction
 from core.db import Base, TenantOwned, cross_tenant, current_tenant_id, session, tenant_scope, utcnow
 from core.db.queries import get_or_404
+from core.files.access import register_owner as register_file_owner
+from core.files.models import StoredFile
+from core.files.storage import UploadRejected, check_upload
+from core.files.storage import store as store_file
 from core.i18n import N_
 from core.identity.models import Organization, User
 from core.identity.service import IdentityError, create_user
@@ -114,6 +118,7 @@ __all__ = [
     "RoleSpec",
     "Secret",
     "Settings",
+    "StoredFile",
     "SettingsError",
     "SettingsNamespace",
     "SortOrder",
@@ -124,6 +129,7 @@ __all__ = [
     "TicketCategory",
     "TransactionSpec",
     "Transfer",
+    "UploadRejected",
     "User",
     "VisitError",
     "Widget",
@@ -135,6 +141,7 @@ __all__ = [
     "build_receipt",
     "can",
     "can_assign",
+    "check_upload",
     "chosen_order",
     "close_account",
     "core_version",
@@ -178,12 +185,14 @@ __all__ = [
     "queue_mail",
     "read_form",
     "refused_response",
+    "register_file_owner",
     "request_visit",
     "require",
     "revoke_role",
     "save_settings",
     "session",
     "site_path",
+    "store_file",
     "target_user",
     "tenant_hooks",
     "tenant_scope",

@@ -21,7 +21,10 @@ def register_permissions():
 
 @hookimpl
 def register_commands(cli):
-    from plugins.housing.stock.cli import housing
+    from plugins.housing.common.cli import housing
+    from plugins.housing.meters import cli as _meters_cli  # noqa: F401 - adds its commands to the group
+    from plugins.housing.readings import cli as _readings_cli  # noqa: F401 - adds its commands to the group
+    from plugins.housing.stock import cli as _stock_cli  # noqa: F401 - adds its commands to the group
 
     cli.add_command(housing)
 
@@ -30,6 +33,7 @@ def register_commands(cli):
 def register_blueprints():
     from plugins.housing.accruals import views as _accruals_views  # noqa: F401 - attaches its routes
     from plugins.housing.common.blueprints import web
+    from plugins.housing.meters import admin as _meters_admin  # noqa: F401 - attaches its routes
     from plugins.housing.readings import admin as _readings_admin  # noqa: F401 - attaches its routes
     from plugins.housing.readings import views as _readings_views  # noqa: F401 - attaches its routes
 
@@ -43,6 +47,7 @@ def menu_items(tenant, user):
     return [
         MenuItem(_l("Meter readings"), "housing.readings", order=14, permission="housing.readings.submit"),
         MenuItem(_l("Accruals"), "housing.accruals", order=14, permission="housing.readings.submit"),
+        MenuItem(_l("Meters"), "housing.admin_meters", order=14, area="admin", permission="housing.stock.manage"),
         MenuItem(
             _l("Readings to check"),
             "housing.admin_readings",
