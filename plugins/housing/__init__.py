@@ -15,9 +15,12 @@ from core.api import PluginInfo
 from plugins.housing import models  # noqa: F401 - the tables are known to the app and to Alembic
 from plugins.housing.hooks import (  # noqa: F401 - pluggy finds the hook implementations on this module
     menu_items,
+    news_audiences,
     populate_test_world,
     register_blueprints,
     register_commands,
+    register_jobs,
+    register_notification_kinds,
     register_permissions,
 )
 

@@ -16,6 +16,8 @@ def register_permissions():
         Permission("housing.readings.submit", "Submit meter readings for one's own flats", RESIDENT),
         Permission("housing.stock.manage", "Manage buildings, flats, accounts and meters", STAFF),
         Permission("housing.readings.manage", "Enter readings taken by phone and review flagged ones", STAFF),
+        Permission("housing.reports.read", "Read the management company's reports for one's building", RESIDENT),
+        Permission("housing.reports.publish", "Publish the management company's reports", STAFF),
     ]
 
 
@@ -36,6 +38,8 @@ def register_blueprints():
     from plugins.housing.meters import admin as _meters_admin  # noqa: F401 - attaches its routes
     from plugins.housing.readings import admin as _readings_admin  # noqa: F401 - attaches its routes
     from plugins.housing.readings import views as _readings_views  # noqa: F401 - attaches its routes
+    from plugins.housing.reports import admin as _reports_admin  # noqa: F401 - attaches its routes
+    from plugins.housing.reports import views as _reports_views  # noqa: F401 - attaches its routes
 
     return [web]
 
@@ -47,7 +51,15 @@ def menu_items(tenant, user):
     return [
         MenuItem(_l("Meter readings"), "housing.readings", order=14, permission="housing.readings.submit"),
         MenuItem(_l("Accruals"), "housing.accruals", order=14, permission="housing.readings.submit"),
+        MenuItem(_l("Reports"), "housing.reports", order=15, permission="housing.reports.read"),
         MenuItem(_l("Meters"), "housing.admin_meters", order=14, area="admin", permission="housing.stock.manage"),
+        MenuItem(
+            _l("Reports for residents"),
+            "housing.admin_reports",
+            order=15,
+            area="admin",
+            permission="housing.reports.publish",
+        ),
         MenuItem(
             _l("Readings to check"),
             "housing.admin_readings",
@@ -56,6 +68,27 @@ def menu_items(tenant, user):
             permission="housing.readings.manage",
         ),
     ]
+
+
+@hookimpl
+def register_jobs():
+    from plugins.housing.reminders.service import jobs
+
+    return jobs()
+
+
+@hookimpl
+def register_notification_kinds():
+    from plugins.housing.reminders.service import notification_kinds
+
+    return notification_kinds()
+
+
+@hookimpl
+def news_audiences(tenant):
+    from plugins.housing.stock.residents import news_audiences as audiences
+
+    return audiences(tenant)
 
 
 @hookimpl

@@ -156,8 +156,7 @@ def run(kind: CsvImport[T], data: bytes | str) -> Outcome:
         problems += found
         if item is not None and not found:
             items.append(item)
-    if not problems:
-        problems = kind.check(items)
+    problems += kind.check(items)  # the good lines against each other, so one run names every problem
     counts: dict[str, int] = {}
     if not problems:
         counts, problems = kind.apply(items)
