@@ -156,10 +156,12 @@ def run(kind: CsvImport[T], data: bytes | str) -> Outcome:
         problems += found
         if item is not None and not found:
             items.append(item)
-    problems += kind.check(items)  # the good lines against each other, so one run names every problem
+    clashes = kind.check(items)  # the good lines against each other …
     counts: dict[str, int] = {}
-    if not problems:
-        counts, problems = kind.apply(items)
+    if not clashes:  # … and against what is stored (written, then rolled back if anything is wrong): one run
+        counts, stored = kind.apply(items)  # names every problem of the file
+        problems += stored
+    problems += clashes
     if problems:
         session.rollback()
         return Outcome({}, sorted(problems, key=lambda problem: problem.line))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from flask import flash, redirect, render_template, request
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from core.api import session
@@ -35,7 +35,7 @@ def upload_page(
             if outcome.ok:
                 session.commit()
                 flash(done(outcome.counts), "info")
-                return redirect(request.path)
+                return redirect(url_for(request.endpoint, **(request.view_args or {})))
             problems = outcome.problems
     return render_template(
         "housing/common/import.html",
