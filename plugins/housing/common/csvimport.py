@@ -74,9 +74,9 @@ class Row:
 
 @dataclass(frozen=True)
 class CsvImport(Generic[T]):
-    """An import kind: its ``columns`` (``optional`` ones may be absent), how a line becomes an item, how the items
-    are checked together (``check``) and written (``apply``: counts by name, and problems found against what is
-    stored)."""
+    """An import kind: its ``columns`` (``optional`` ones may be absent), how a line becomes an item (with a
+    ``line`` attribute), how the items are checked together (``check``: a line that contradicts an earlier one) and
+    written (``apply``: counts by name, and problems found against what is stored)."""
 
     columns: tuple[str, ...]
     parse_line: Callable[[Row], tuple[T | None, list[Problem]]]
@@ -156,12 +156,12 @@ def run(kind: CsvImport[T], data: bytes | str) -> Outcome:
         problems += found
         if item is not None and not found:
             items.append(item)
-    clashes = kind.check(items)  # the good lines against each other …
-    counts: dict[str, int] = {}
-    if not clashes:  # … and against what is stored (written, then rolled back if anything is wrong): one run
-        counts, stored = kind.apply(items)  # names every problem of the file
-        problems += stored
-    problems += clashes
+    # The good lines against each other, then those that agree against what is stored (written, and rolled back
+    # if anything is wrong): one run names every problem of the file.
+    clashes = kind.check(items)
+    clashing = {problem.line for problem in clashes}
+    counts, stored = kind.apply([item for item in items if getattr(item, "line", None) not in clashing])
+    problems += clashes + stored
     if problems:
         session.rollback()
         return Outcome({}, sorted(problems, key=lambda problem: problem.line))
