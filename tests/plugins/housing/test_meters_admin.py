@@ -11,7 +11,6 @@ from sqlalchemy import select
 from core.api import session, tenant_scope
 from core.testing.fixtures import tenant_path
 from plugins.housing.models import Meter
-from tests.plugins.housing.world import housing_world  # noqa: F401 - the fixture
 
 METERS_CSV = """building;flat;kind;serial;zones;digits;installed_on;next_verification;initial_1;initial_2
 L5;13;electricity;E-7;2;6;15.01.2024;2040-01-15;1200,5;800

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from core.testing.fixtures import tenant_path
-from tests.plugins.housing.world import housing_world  # noqa: F401 - the fixture
 
 
 def test_news_addressed_to_a_building_reaches_only_its_residents(app, housing_world, login):

@@ -16,7 +16,6 @@ from core.api import session, tenant_scope
 from core.cli.main import cli
 from core.testing.fixtures import tenant_path
 from plugins.housing.models import IMPORT, REVIEW, Meter, Reading
-from tests.plugins.housing.world import housing_world  # noqa: F401 - the fixture
 
 METERS = """building;flat;kind;serial;digits;next_verification;initial_1
 L5;13;hot_water;H-13;4;2030-01-01;9990

@@ -13,7 +13,6 @@ from core.jobs.registry import run_job
 from core.notify.models import Notification
 from plugins.housing.models import Accrual, Meter, Reading
 from plugins.housing.reminders.service import penalty_period
-from tests.plugins.housing.world import housing_world  # noqa: F401 - the fixture
 
 
 def on(day: date) -> datetime:

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from core.api import StoredFile, session, tenant_scope
 from core.testing.fixtures import tenant_path
 from plugins.housing.models import Report
-from tests.plugins.housing.world import housing_world  # noqa: F401 - the fixture
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 

@@ -1,6 +1,6 @@
 """A management company for the housing tests: two buildings, three flats with residents, an operator.
 
-Import the fixture into a test module: ``from tests.plugins.housing.world import housing_world  # noqa: F401``.
+The ``housing_world`` fixture (made known by this folder's ``conftest.py``): ``housing_world(slug, locale)``.
 """
 
 from __future__ import annotations
