@@ -9,7 +9,8 @@ kind — the stock, the meters, the readings from the company's billing — from
         session.commit()
 
 A semicolon or a comma separates fields (the first line decides); the first line names the columns (in any
-order; optional columns may be left out); a blank line is skipped. With any problem nothing is written (the
+order, by code or by title in English or Russian — see :data:`TITLES`; optional columns may be left out); a blank
+line is skipped. With any problem nothing is written (the
 session is rolled back). Problems are msgids with parameters: the command line prints them in English, a page
 in the reader's language.
 """
@@ -24,7 +25,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Generic, TypeVar
 
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 
 from core.api import N_, session
 
@@ -32,6 +33,51 @@ T = TypeVar("T")
 
 #: The largest file an operator may upload (the command line reads any size).
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+#: Every column of the housing files and its title (a msgid): a header may name a column by its code, its English
+#: title or its Russian title; a page names it by its title in the reader's language.
+TITLES: dict[str, str] = {
+    "account": N_("account number"),
+    "address": N_("address"),
+    "building": N_("building code"),
+    "building_area": N_("building area"),
+    "digits": N_("digits"),
+    "flat": N_("flat number"),
+    "flat_area": N_("flat area"),
+    "holder": N_("account holder"),
+    "initial_1": N_("initial value 1"),
+    "initial_2": N_("initial value 2"),
+    "initial_3": N_("initial value 3"),
+    "installed_on": N_("installed on"),
+    "kind": N_("meter kind"),
+    "next_verification": N_("next verification"),
+    "period": N_("month"),
+    "residents": N_("registered residents"),
+    "serial": N_("serial number"),
+    "value": N_("reading"),
+    "zone": N_("tariff"),
+    "zones": N_("tariffs"),
+}
+
+
+def title(column: str) -> str:
+    """The column's title in the reader's language (its code when it has none)."""
+    return gettext(TITLES[column]) if column in TITLES else column
+
+
+def titles(columns: Sequence[str]) -> list[str]:
+    """The titles of ``columns`` in the reader's language, for a page or an exported header."""
+    return [title(column) for column in columns]
+
+
+def _aliases(columns: Sequence[str]) -> dict[str, str]:
+    found = {column: column for column in columns}
+    for column in columns:
+        found[TITLES.get(column, column).lower()] = column
+        found[title(column).lower()] = column
+        with force_locale("ru"):
+            found[title(column).lower()] = column
+    return found
 
 
 @dataclass(frozen=True)
@@ -49,9 +95,14 @@ class Problem:
         return f"{self.column}: {said}" if self.column else said
 
     def text(self) -> str:
-        """The problem in the current reader's language."""
-        said = gettext(self.message, **dict(self.params))
-        return f"{self.column}: {said}" if self.column else said
+        """The problem in the current reader's language (column codes as their titles)."""
+        params = dict(self.params)
+        if "column" in params:
+            params["column"] = title(params["column"])
+        if "columns" in params:
+            params["columns"] = ";".join(titles(params["columns"].split(";")))
+        said = gettext(self.message, **params)
+        return f"{title(self.column)}: {said}" if self.column else said
 
 
 @dataclass(frozen=True)
@@ -112,11 +163,12 @@ def decode(data: bytes | str) -> str | None:
 
 
 def read_rows(text: str, columns: Sequence[str], optional: Sequence[str] = ()) -> tuple[list[Row], list[Problem]]:
-    """The file's lines by column name; a wrong header or a line with another number of fields is a problem."""
+    """The file's lines by column code; a wrong header or a line with another number of fields is a problem."""
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [cell.strip().lower() for cell in next(reader, None) or []]
+    aliases = _aliases(columns)
+    header = [aliases.get(" ".join(cell.split()).lower(), cell) for cell in next(reader, None) or []]
     required = [name for name in columns if name not in optional]
     if not header or set(header) - set(columns) or set(required) - set(header) or len(set(header)) != len(header):
         return [], [

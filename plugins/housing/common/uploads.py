@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,7 +15,6 @@ def upload_page(
     kind: csvimport.CsvImport,
     *,
     title: str,
-    columns: Sequence[str],
     done: Callable[[dict[str, int]], str],
     back: str,
     note: str = "",
@@ -40,7 +39,7 @@ def upload_page(
     return render_template(
         "housing/common/import.html",
         title=title,
-        columns=columns,
+        columns=csvimport.titles(kind.columns),
         problems=problems,
         error=error,
         back=back,

@@ -17,11 +17,11 @@ from sqlalchemy import or_, select
 
 from core.api import Id, PersonalAccount, Text, get_or_404, read_form, require, session, utcnow
 from plugins.housing.common.blueprints import web
+from plugins.housing.common.kinds import KIND_LABELS
 from plugins.housing.common.uploads import upload_page
-from plugins.housing.meters.importer import COLUMNS, METERS
+from plugins.housing.meters.importer import METERS
 from plugins.housing.meters.service import FIELDS, check_meter, clash, save_meter, typed
 from plugins.housing.models import AccountPremises, Building, Meter, Premises
-from plugins.housing.readings.views import KIND_LABELS
 
 FLATS_SHOWN = 100
 
@@ -154,7 +154,6 @@ def admin_meters_import():
     return upload_page(
         METERS,
         title=_("Import meters"),
-        columns=COLUMNS,
         done=lambda n: (
             ngettext("%(num)d meter added", "%(num)d meters added", n["added"])
             + ", "
@@ -164,4 +163,8 @@ def admin_meters_import():
             + "."
         ),
         back=url_for("housing.admin_meters"),
+        note=_(
+            "Meter kinds: %(kinds)s. Dates as 31.03.2026; values with a comma or a point.",
+            kinds=", ".join(str(label).lower() for label in KIND_LABELS.values()),
+        ),
     )

@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from core.api import N_, session
 from plugins.housing.common.csvimport import day, whole
-from plugins.housing.models import MAX_ZONES, METER_KINDS, Meter, Premises
+from plugins.housing.common.kinds import KIND_LABELS, kind_of
+from plugins.housing.models import MAX_ZONES, Meter, Premises
 from plugins.housing.readings.rules import parse_value
 
 FIELDS = (
@@ -96,16 +97,20 @@ def check_meter(values: Mapping[str, str]) -> tuple[MeterData | None, list[Field
         problems.append(FieldProblem(name, message, params))
 
     text = {name: (values.get(name) or "").strip() for name in FIELDS}
-    kind = text["kind"]
-    if kind not in METER_KINDS:
-        problem("kind", N_("Choose the kind of meter (one of %(kinds)s)."), kinds=", ".join(METER_KINDS))
+    kind = kind_of(text["kind"])
+    if kind is None:
+        problem(
+            "kind",
+            N_("Choose the kind of meter (one of %(kinds)s)."),
+            kinds=", ".join(str(label).lower() for label in KIND_LABELS.values()),
+        )
     serial = text["serial"]
     if not serial:
         problem("serial", N_("Enter the serial number."))
     elif len(serial) > 60:
         problem("serial", N_("The serial number is longer than %(length)s characters."), length=60)
     zones = whole(text["zones"]) if text["zones"] else 1
-    largest = MAX_ZONES.get(kind, 1)
+    largest = MAX_ZONES.get(kind or "", 1)
     if zones is None or not 1 <= zones <= largest:
         problem("zones", N_("The number of tariffs of this meter is from 1 to %(largest)s."), largest=largest)
     digits = whole(text["digits"]) if text["digits"] else DEFAULT_DIGITS

@@ -16,12 +16,12 @@ from sqlalchemy import select
 
 from core.api import Id, Text, csv_response, current_principal, find_account, read_form, require, session, utcnow
 from plugins.housing.common.blueprints import web
-from plugins.housing.common.csvimport import month
+from plugins.housing.common.csvimport import month, titles
+from plugins.housing.common.kinds import KIND_LABELS
 from plugins.housing.common.uploads import upload_page
 from plugins.housing.models import ACCEPTED, OPERATOR, REVIEW, AccountPremises, Meter, Reading
 from plugins.housing.readings import bulk
 from plugins.housing.readings.service import DEFAULT_WINDOW, submit, window_of
-from plugins.housing.readings.views import KIND_LABELS
 
 LIMIT = 300
 
@@ -128,7 +128,8 @@ def admin_readings_export():
     period = month(form.data.get("period") or "") if form.ok and form.data.get("period") else utcnow().date()
     if period is None:
         abort(404)
-    return csv_response(f"readings-{period.year:04d}-{period.month:02d}.csv", bulk.COLUMNS, bulk.export_rows(period))
+    filename = f"readings-{period.year:04d}-{period.month:02d}.csv"
+    return csv_response(filename, titles(bulk.COLUMNS), bulk.export_rows(period))
 
 
 @web.route("/admin/readings/import", methods=["GET", "POST"])
@@ -138,7 +139,6 @@ def admin_readings_import():
     return upload_page(
         bulk.READINGS,
         title=_("Import readings from the billing"),
-        columns=bulk.COLUMNS,
         done=lambda n: (
             ngettext("%(num)d reading added", "%(num)d readings added", n["added"])
             + ", "

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from core.api import N_, PersonalAccount, session, utcnow
 from plugins.housing.common.csvimport import CsvImport, Problem, Row, month, whole
+from plugins.housing.common.kinds import kind_of
 from plugins.housing.common.numbers import decimal_comma
 from plugins.housing.models import IMPORT, AccountPremises, Building, Meter, Premises, Reading
 from plugins.housing.readings.rules import REFUSED, Window, judge
@@ -161,7 +162,7 @@ def _meter(line: ReadingLine) -> tuple[Meter | None, Problem | None]:
         )
     statement = select(Meter).where(Meter.premises_id == flat.id, Meter.serial == line.serial)
     if line.kind:
-        statement = statement.where(Meter.kind == line.kind)
+        statement = statement.where(Meter.kind == (kind_of(line.kind) or line.kind))
     meters = list(session.scalars(statement))
     if len(meters) != 1:
         return None, Problem(line.line, N_("the flat has no meter %(serial)s."), {"serial": line.serial})

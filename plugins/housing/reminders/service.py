@@ -35,11 +35,11 @@ from core.api import (
     site_path,
     users_of_accounts,
 )
+from plugins.housing.common.kinds import KIND_LABELS
 from plugins.housing.models import AccountPremises, Accrual, Building, Meter, Premises, Reading
 from plugins.housing.penalties.calculator import rule_on
 from plugins.housing.readings.rules import Window
 from plugins.housing.readings.service import DEFAULT_WINDOW
-from plugins.housing.readings.views import KIND_LABELS
 
 READINGS_KIND = "housing_readings"
 VERIFICATION_KIND = "housing_verification"

@@ -130,10 +130,27 @@ def test_meters_are_uploaded_whole_or_refused_with_every_line_named(app, housing
     refused = upload(staff, url, bad)
     text = refused.get_data(as_text=True)
     assert refused.status_code == 400 and "Ничего не импортировано" in text
-    assert "Строка 4: в доме L5 нет квартиры 99." in text and "Строка 5: kind: Выберите вид счётчика" in text
+    assert (
+        "Строка 4: в доме L5 нет квартиры 99." in text
+        and "Строка 5: вид счётчика: Выберите вид счётчика (один из: холодная вода, горячая вода" in text
+    )
     assert set(meters_of(app, world)) == {"XB-1"}
     done = upload(staff, url, METERS_CSV)
     assert done.status_code == 302
     assert "Добавлено счётчиков: 2" in staff.get(done.headers["Location"]).get_data(as_text=True)
     assert meters_of(app, world)["E-7"] == ("electricity", 2, 6, ["1200.5", "800.0"], None)
     assert meters_of(app, world)["H-1"] == ("hot_water", 1, 5, [], None)
+
+
+def test_a_file_with_russian_column_titles_and_kind_names_is_understood(app, housing_world, login):
+    world = housing_world("meters-russian")
+    staff = login(world.tenant, world.operator)
+    url = tenant_path(world.tenant, "/housing/admin/meters/import")
+    page = staff.get(url).get_data(as_text=True)
+    assert "код дома;номер квартиры;вид счётчика;заводской номер;тарифов" in page
+    assert "Виды счётчиков: холодная вода, горячая вода, электроэнергия, газ, отопление." in page
+    russian = "Код дома;Номер квартиры;Вид счётчика;Заводской номер;Следующая поверка\n"
+    russian += "L5;13;ГВС;Г-5;01.02.2031\nM7;1;Газ;Г-6;\n"
+    assert upload(staff, url, russian).status_code == 302
+    found = meters_of(app, world)
+    assert found["Г-5"][0] == "hot_water" and found["Г-6"][0] == "gas"

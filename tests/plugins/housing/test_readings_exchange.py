@@ -107,7 +107,8 @@ def test_a_fall_from_the_billing_goes_to_review_and_the_upload_page_speaks_russi
     staff = login(world.tenant, world.operator)
     url = tenant_path(world.tenant, "/housing/admin/readings/import")
     page = staff.get(url).get_data(as_text=True)
-    assert "Загрузка показаний из биллинга" in page and "account;building;flat;kind;serial;zone;period;value" in page
+    assert "Загрузка показаний из биллинга" in page
+    assert "лицевой счёт;код дома;номер квартиры;вид счётчика;заводской номер;тариф;месяц;показание" in page
 
     def upload(client, target, text):
         token = client.csrf_token(target)
@@ -127,9 +128,13 @@ def test_a_fall_from_the_billing_goes_to_review_and_the_upload_page_speaks_russi
     en_url = tenant_path(english.tenant, "/housing/admin/readings/import")
     wrong = upload(en_staff, en_url, "serial;value\nXB-1;1\n")
     text = wrong.get_data(as_text=True)
-    assert wrong.status_code == 400 and "Line 1: The first line must name the columns: account;building" in text
+    assert (
+        wrong.status_code == 400
+        and "Line 1: The first line must name the columns: account number;building code;flat number" in text
+    )
     export = en_staff.get(tenant_path(english.tenant, "/housing/admin/readings/export?period=2026-11"))
     assert export.status_code == 200 and export.mimetype == "text/csv"
+    assert export.get_data(as_text=True).lstrip("\ufeff").startswith("account number;building code;flat number")
     resident = login(english.tenant, english.residents["1000120"])
     assert resident.get(tenant_path(english.tenant, "/housing/admin/readings/export")).status_code in (403, 404)
 
