@@ -23,6 +23,10 @@ from core.audit.service import record as audit
 from core.audit.wording import AuditAction
 from core.db import Base, TenantOwned, cross_tenant, current_tenant_id, session, tenant_scope, utcnow
 from core.db.queries import get_or_404
+from core.files.access import register_owner as register_file_owner
+from core.files.models import StoredFile
+from core.files.storage import UploadRejected, check_upload
+from core.files.storage import store as store_file
 from core.i18n import N_
 from core.identity import throttle
 from core.identity.models import Organization, User
@@ -135,6 +139,7 @@ __all__ = [
     "SettingsError",
     "SettingsNamespace",
     "SortOrder",
+    "StoredFile",
     "TaskError",
     "Tenant",
     "TenantJob",
@@ -143,6 +148,7 @@ __all__ = [
     "TicketCategory",
     "TransactionSpec",
     "Transfer",
+    "UploadRejected",
     "User",
     "VisitError",
     "Widget",
@@ -154,6 +160,7 @@ __all__ = [
     "build_receipt",
     "can",
     "can_assign",
+    "check_upload",
     "chosen_order",
     "close_account",
     "core_version",
@@ -201,6 +208,7 @@ __all__ = [
     "queue_mail",
     "read_form",
     "refused_response",
+    "register_file_owner",
     "request_visit",
     "require",
     "revoke_access",
@@ -209,6 +217,7 @@ __all__ = [
     "session",
     "site_path",
     "start_task",
+    "store_file",
     "target_user",
     "task_url",
     "tenant_hooks",

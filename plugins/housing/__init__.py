@@ -16,10 +16,13 @@ from plugins.housing import models  # noqa: F401 - the tables are known to the a
 from plugins.housing.hooks import (  # noqa: F401 - pluggy finds the hook implementations on this module
     audit_actions,
     menu_items,
+    news_audiences,
     operation_title,
     populate_test_world,
     register_blueprints,
     register_commands,
+    register_jobs,
+    register_notification_kinds,
     register_permissions,
     register_settings,
 )

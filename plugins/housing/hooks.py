@@ -18,12 +18,17 @@ def register_permissions():
         Permission("housing.bills.view", "See the payment documents, debts and penalties of one's own flats", RESIDENT),
         Permission("housing.stock.manage", "Manage buildings, flats, accounts and meters", STAFF),
         Permission("housing.readings.manage", "Enter readings taken by phone and review flagged ones", STAFF),
+        Permission("housing.reports.read", "Read the management company's reports for one's building", RESIDENT),
+        Permission("housing.reports.publish", "Publish the management company's reports", STAFF),
     ]
 
 
 @hookimpl
 def register_commands(cli):
-    from plugins.housing.stock.cli import housing
+    from plugins.housing.common.cli import housing
+    from plugins.housing.meters import cli as _meters_cli  # noqa: F401 - adds its commands to the group
+    from plugins.housing.readings import cli as _readings_cli  # noqa: F401 - adds its commands to the group
+    from plugins.housing.stock import cli as _stock_cli  # noqa: F401 - adds its commands to the group
 
     cli.add_command(housing)
 
@@ -33,10 +38,13 @@ def register_blueprints():
     from plugins.housing.accruals import views as _accruals_views  # noqa: F401 - attaches its routes
     from plugins.housing.common.blueprints import web
     from plugins.housing.epd import views as _epd_views  # noqa: F401 - attaches its routes
+    from plugins.housing.meters import admin as _meters_admin  # noqa: F401 - attaches its routes
     from plugins.housing.penalties import views as _penalties_views  # noqa: F401 - attaches its routes
     from plugins.housing.readings import admin as _readings_admin  # noqa: F401 - attaches its routes
     from plugins.housing.readings import views as _readings_views  # noqa: F401 - attaches its routes
     from plugins.housing.registration import views as _registration_views  # noqa: F401 - attaches its routes
+    from plugins.housing.reports import admin as _reports_admin  # noqa: F401 - attaches its routes
+    from plugins.housing.reports import views as _reports_views  # noqa: F401 - attaches its routes
 
     return [web]
 
@@ -51,6 +59,15 @@ def menu_items(tenant, user):
         MenuItem(_l("Accruals"), "housing.accruals", order=14, permission="housing.readings.submit"),
         MenuItem(_l("Payment document"), "housing.epd", order=14, permission="housing.bills.view"),
         MenuItem(_l("Debts and penalties"), "housing.penalties", order=14, permission="housing.bills.view"),
+        MenuItem(_l("Reports"), "housing.reports", order=15, permission="housing.reports.read"),
+        MenuItem(_l("Meters"), "housing.admin_meters", order=14, area="admin", permission="housing.stock.manage"),
+        MenuItem(
+            _l("Reports for residents"),
+            "housing.admin_reports",
+            order=15,
+            area="admin",
+            permission="housing.reports.publish",
+        ),
         MenuItem(
             _l("Readings to check"),
             "housing.admin_readings",
@@ -78,6 +95,27 @@ def operation_title(tenant, operation):
     from plugins.housing.accruals.titles import accrual_title
 
     return accrual_title(tenant, operation)
+
+
+@hookimpl
+def register_jobs():
+    from plugins.housing.reminders.service import jobs
+
+    return jobs()
+
+
+@hookimpl
+def register_notification_kinds():
+    from plugins.housing.reminders.service import notification_kinds
+
+    return notification_kinds()
+
+
+@hookimpl
+def news_audiences(tenant):
+    from plugins.housing.stock.residents import news_audiences as audiences
+
+    return audiences(tenant)
 
 
 @hookimpl

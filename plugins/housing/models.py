@@ -182,3 +182,21 @@ class Accrual(TenantOwned, Base):
     trace: Mapped[dict] = mapped_column(JSON, default=dict)
     ledger_key: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Report(TenantOwned, Base):
+    """A management company's report (a PDF) published for one building's residents, or for all (``building_id``
+    None). The file is core's stored file (owner ``housing_report``)."""
+
+    __tablename__ = "housing_reports"
+    __table_args__ = (Index("ix_housing_reports_tenant_building", "tenant_id", "building_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    building_id: Mapped[int | None] = mapped_column(ForeignKey("housing_buildings.id"), nullable=True)
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"), nullable=True)
+    published_on: Mapped[date]
+    published_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    building: Mapped[Building | None] = relationship(lazy="joined")

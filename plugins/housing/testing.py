@@ -7,11 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 from core.api import session
-from plugins.housing.models import REVIEW, AccountPremises, Building, Meter, Premises, Reading
+from plugins.housing.models import REVIEW, AccountPremises, Building, Meter, Premises, Reading, Report
 
 
 def populate(site: Any) -> dict[str, int]:
-    """A building, a flat bound to the site's account, a meter and a reading waiting for review: ``reading_id``."""
+    """A building, a flat bound to the site's account, a meter, a reading waiting for review and a report (without
+    its file): ``reading_id``, ``meter_id``, ``premises_id``, ``report_id``."""
     building = Building(code="world", address="ул. Мира, 1", total_area=Decimal(1000))
     session.add(building)
     session.flush()
@@ -23,6 +24,7 @@ def populate(site: Any) -> dict[str, int]:
     session.add(meter)
     session.flush()
     reading = Reading(meter_id=meter.id, period=date(2026, 11, 1), value=Decimal(5), use=Decimal(-5), status=REVIEW)
-    session.add(reading)
+    report = Report(title="Отчёт за год", building_id=building.id, published_on=date(2026, 11, 1))
+    session.add_all([reading, report])
     session.flush()
-    return {"reading_id": reading.id}
+    return {"reading_id": reading.id, "meter_id": meter.id, "premises_id": flat.id, "report_id": report.id}

@@ -1,5 +1,6 @@
 """Operator pages for readings: ``housing.admin_readings`` (the review queue: falls that are no rollover and
-confirmed jumps) and the phone entry of a resident's reading by personal-account number.
+confirmed jumps), the phone entry of a resident's reading by personal-account number, and the exchange with the
+company's billing (a month's readings as CSV, the billing's readings imported from CSV).
 
 A reading in review already counts (it was accepted); the operator marks it checked or corrects it by entering
 the right value, which replaces the period's value as a resident's correction would.
@@ -9,14 +10,18 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from marshmallow import Schema
 from sqlalchemy import select
 
-from core.api import Id, Text, current_principal, find_account, read_form, require, session, utcnow
+from core.api import Id, Text, csv_response, current_principal, find_account, read_form, require, session, utcnow
 from plugins.housing.common.blueprints import web
+from plugins.housing.common.csvimport import month, titles
+from plugins.housing.common.kinds import KIND_LABELS
+from plugins.housing.common.uploads import upload_page
 from plugins.housing.models import ACCEPTED, OPERATOR, REVIEW, AccountPremises, Meter, Reading
+from plugins.housing.readings import bulk
 from plugins.housing.readings.service import DEFAULT_WINDOW, submit, window_of
-from plugins.housing.readings.views import KIND_LABELS
 
 LIMIT = 300
 
@@ -36,7 +41,10 @@ def admin_readings():
     waiting = list(
         session.scalars(select(Reading).where(Reading.status == REVIEW).order_by(Reading.submitted_at).limit(LIMIT))
     )
-    return render_template("housing/readings/admin/review.html", waiting=waiting, kind_labels=KIND_LABELS)
+    this_month = utcnow().date().replace(day=1)
+    return render_template(
+        "housing/readings/admin/review.html", waiting=waiting, kind_labels=KIND_LABELS, this_month=this_month
+    )
 
 
 @web.post("/admin/readings/<int:reading_id>/checked")
@@ -104,3 +112,41 @@ def admin_phone_reading():
         kind_labels=KIND_LABELS,
         typed=form.values if form else {},
     ), status
+
+
+class ExportForm(Schema):
+    """The month to export (``2026-11``)."""
+
+    period = Text(20)
+
+
+@web.get("/admin/readings/export")
+@require("housing.readings.manage")
+def admin_readings_export():
+    """A month's readings as CSV for the company's billing (the current month when none is chosen)."""
+    form = read_form(ExportForm(), request.args)
+    period = month(form.data.get("period") or "") if form.ok and form.data.get("period") else utcnow().date()
+    if period is None:
+        abort(404)
+    filename = f"readings-{period.year:04d}-{period.month:02d}.csv"
+    return csv_response(filename, titles(bulk.COLUMNS), bulk.export_rows(period))
+
+
+@web.route("/admin/readings/import", methods=["GET", "POST"])
+@require("housing.readings.manage")
+def admin_readings_import():
+    """Upload the billing's readings: imported whole, or refused with every problem and its line."""
+    return upload_page(
+        bulk.READINGS,
+        title=_("Import readings from the billing"),
+        done=lambda n: (
+            ngettext("%(num)d reading added", "%(num)d readings added", n["added"])
+            + ", "
+            + ngettext("%(num)d updated", "%(num)d updated", n["updated"])
+            + ", "
+            + ngettext("%(num)d unchanged", "%(num)d unchanged", n["unchanged"])
+            + "."
+        ),
+        back=url_for("housing.admin_readings"),
+        note=_("The columns building, flat and kind may be left out. The values are checked like a resident's."),
+    )

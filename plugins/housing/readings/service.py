@@ -89,12 +89,15 @@ def submit(
         return Submission(verdicts, written=False)
     moment = now or utcnow()
     for zone, verdict in verdicts.items():
-        _write(meter, zone, verdict, moment, user_id, source)
+        write_verdict(meter, zone, verdict, moment, user_id, source)
     session.flush()
     return Submission(verdicts, written=True)
 
 
-def _write(meter: Meter, zone: int, verdict: Verdict, moment: datetime, user_id: int | None, source: str) -> None:
+def write_verdict(
+    meter: Meter, zone: int, verdict: Verdict, moment: datetime, user_id: int | None, source: str
+) -> None:
+    """Write an accepted ``verdict`` as the period's value of ``zone`` (replacing an earlier one: latest wins)."""
     row = session.scalar(
         select(Reading).where(Reading.meter_id == meter.id, Reading.zone == zone, Reading.period == verdict.period)
     )

@@ -9,23 +9,15 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from core.api import Id, Text, current_account, current_principal, read_form, require, session, utcnow
 from plugins.housing.common.blueprints import web
-from plugins.housing.models import COLD_WATER, ELECTRICITY, GAS, HEAT, HOT_WATER, AccountPremises, Meter, Reading
+from plugins.housing.common.kinds import KIND_LABELS
+from plugins.housing.models import AccountPremises, Meter, Reading
 from plugins.housing.readings.rules import CONFIRM, REFUSED
 from plugins.housing.readings.service import DEFAULT_WINDOW, submit, window_of
-
-KIND_LABELS = {
-    COLD_WATER: _l("Cold water"),
-    HOT_WATER: _l("Hot water"),
-    ELECTRICITY: _l("Electricity"),
-    GAS: _l("Gas"),
-    HEAT: _l("Heat"),
-}
 
 
 class ReadingForm(Schema):

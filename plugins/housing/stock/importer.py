@@ -1,4 +1,5 @@
-"""The operator's import of the housing stock from a CSV file: all or nothing, every bad line named.
+"""The operator's import of the housing stock from a CSV file (:data:`STOCK`, run by
+:func:`plugins.housing.common.csvimport.run`): all or nothing, every bad line named.
 
 One line per personal account (a flat with two accounts is on two lines)::
 
@@ -12,25 +13,17 @@ already bound to another flat) is a problem, and with any problem nothing is wri
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 
-from core.api import AccountError, find_account, open_account, session
+from core.api import N_, AccountError, find_account, open_account, session
+from plugins.housing.common.csvimport import CsvImport, Problem, Row, positive_decimal, whole
 from plugins.housing.models import AccountPremises, Building, Premises
 
 COLUMNS = ("building", "address", "building_area", "flat", "flat_area", "residents", "account", "holder")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """What is wrong with one line (1-based, the header is line 1)."""
-
-    line: int
-    reason: str
+LENGTHS = {"building": 40, "address": 300, "flat": 20, "account": 40, "holder": 200}
 
 
 @dataclass(frozen=True)
@@ -46,73 +39,45 @@ class StockLine:
     holder: str
 
 
-@dataclass(frozen=True)
-class Imported:
-    """What an import added (zero everywhere for a repeated file)."""
-
-    buildings: int
-    flats: int
-    accounts: int
-
-
-def _decimal(text: str) -> Decimal | None:
-    try:
-        value = Decimal(text.strip().replace(" ", "").replace(",", "."))
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() and value > 0 else None
-
-
-def parse(text: str) -> tuple[list[StockLine], list[Problem]]:
-    """Read the file's lines; any problem is reported with its line number."""
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") >= sample.count(",") - sample.count('"') else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    lines: list[StockLine] = []
-    problems: list[Problem] = []
-    header = next(reader, None)
-    if header is None or [cell.strip().lower() for cell in header] != list(COLUMNS):
-        return [], [Problem(1, "the first line must name the columns: " + ";".join(COLUMNS))]
-    for number, cells in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(COLUMNS):
-            problems.append(Problem(number, f"{len(cells)} fields instead of {len(COLUMNS)}"))
-            continue
-        values = dict(zip(COLUMNS, (cell.strip() for cell in cells), strict=True))
-        reasons = [f"{name} is empty" for name in ("building", "address", "flat", "account") if not values[name]]
-        building_area, flat_area = _decimal(values["building_area"]), _decimal(values["flat_area"])
-        if building_area is None:
-            reasons.append(f"building_area {values['building_area']!r} is not a positive number")
-        if flat_area is None:
-            reasons.append(f"flat_area {values['flat_area']!r} is not a positive number")
-        text = values["residents"]
-        residents = int(text) if text.isascii() and text.isdigit() and len(text) <= 4 else None
-        if residents is None:
-            reasons.append(f"residents {values['residents']!r} is not a whole number")
-        if len(values["flat"]) > 20 or len(values["building"]) > 40 or len(values["address"]) > 300:
-            reasons.append("a field is too long")
-        if reasons:
-            problems.append(Problem(number, "; ".join(reasons)))
-            continue
-        lines.append(
-            StockLine(
-                number,
-                values["building"],
-                values["address"],
-                building_area,
-                values["flat"],
-                flat_area,
-                residents,
-                values["account"],
-                values["holder"],
+def parse_line(row: Row) -> tuple[StockLine | None, list[Problem]]:
+    """One line of the file as a :class:`StockLine`, or what is wrong with it."""
+    problems = [
+        row.problem(N_("%(column)s is empty."), column=name) for name in LENGTHS if name != "holder" and not row[name]
+    ]
+    building_area, flat_area = positive_decimal(row["building_area"]), positive_decimal(row["flat_area"])
+    for name, value in (("building_area", building_area), ("flat_area", flat_area)):
+        if value is None:
+            problems.append(
+                row.problem(N_("%(column)s '%(value)s' is not a positive number."), column=name, value=row[name])
             )
+    residents = whole(row["residents"])
+    if residents is None:
+        problems.append(
+            row.problem(N_("%(column)s '%(value)s' is not a whole number."), column="residents", value=row["residents"])
         )
-    problems += _contradictions(lines)
-    return lines, sorted(problems, key=lambda problem: problem.line)
+    problems += [
+        row.problem(N_("%(column)s is longer than %(length)s characters."), column=name, length=length)
+        for name, length in LENGTHS.items()
+        if len(row[name]) > length
+    ]
+    if problems:
+        return None, problems
+    line = StockLine(
+        row.line,
+        row["building"],
+        row["address"],
+        building_area,
+        row["flat"],
+        flat_area,
+        residents,
+        row["account"],
+        row["holder"],
+    )
+    return line, []
 
 
-def _contradictions(lines: list[StockLine]) -> list[Problem]:
+def check(lines: list[StockLine]) -> list[Problem]:
+    """Lines that contradict an earlier line of the same file."""
     problems = []
     buildings: dict[str, StockLine] = {}
     flats: dict[tuple[str, str], StockLine] = {}
@@ -120,18 +85,36 @@ def _contradictions(lines: list[StockLine]) -> list[Problem]:
     for line in lines:
         first = buildings.setdefault(line.building, line)
         if (first.address, first.building_area) != (line.address, line.building_area):
-            problems.append(Problem(line.line, f"building {line.building} differs from line {first.line}"))
+            problems.append(
+                Problem(
+                    line.line,
+                    N_("building %(code)s differs from line %(first)s."),
+                    {"code": line.building, "first": first.line},
+                )
+            )
         flat = flats.setdefault((line.building, line.flat), line)
         if (flat.flat_area, flat.residents) != (line.flat_area, line.residents):
-            problems.append(Problem(line.line, f"flat {line.flat} of {line.building} differs from line {flat.line}"))
+            problems.append(
+                Problem(
+                    line.line,
+                    N_("flat %(flat)s of %(code)s differs from line %(first)s."),
+                    {"flat": line.flat, "code": line.building, "first": flat.line},
+                )
+            )
         seen = accounts.setdefault(line.account, line)
         if seen is not line:
-            problems.append(Problem(line.line, f"account {line.account} is on line {seen.line} already"))
+            problems.append(
+                Problem(
+                    line.line,
+                    N_("account %(account)s is on line %(first)s already."),
+                    {"account": line.account, "first": seen.line},
+                )
+            )
     return problems
 
 
-def apply(lines: list[StockLine]) -> tuple[Imported, list[Problem]]:
-    """Write the lines in the current tenant (the caller commits, or rolls back when problems are returned)."""
+def apply(lines: list[StockLine]) -> tuple[dict[str, int], list[Problem]]:
+    """Write the lines in the current tenant; what contradicts the stored stock is a problem."""
     problems: list[Problem] = []
     added = {"buildings": 0, "flats": 0, "accounts": 0}
     buildings = {b.code: b for b in session.scalars(select(Building))}
@@ -144,7 +127,11 @@ def apply(lines: list[StockLine]) -> tuple[Imported, list[Problem]]:
             buildings[line.building] = building
             added["buildings"] += 1
         elif (building.address, building.total_area) != (line.address, line.building_area):
-            problems.append(Problem(line.line, f"building {line.building} is stored with another address or area"))
+            problems.append(
+                Problem(
+                    line.line, N_("building %(code)s is stored with another address or area."), {"code": line.building}
+                )
+            )
             continue
         flat = session.scalar(select(Premises).where(Premises.building_id == building.id, Premises.number == line.flat))
         if flat is None:
@@ -153,7 +140,9 @@ def apply(lines: list[StockLine]) -> tuple[Imported, list[Problem]]:
             session.flush()
             added["flats"] += 1
         elif (flat.area, flat.residents) != (line.flat_area, line.residents):
-            problems.append(Problem(line.line, f"flat {line.flat} is stored with another area or residents"))
+            problems.append(
+                Problem(line.line, N_("flat %(flat)s is stored with another area or residents."), {"flat": line.flat})
+            )
             continue
         account = find_account(line.account)
         if account is None:
@@ -162,7 +151,11 @@ def apply(lines: list[StockLine]) -> tuple[Imported, list[Problem]]:
                     line.account, holder_name=line.holder, address=f"{line.address}, кв. {line.flat}"
                 )
             except AccountError as error:
-                problems.append(Problem(line.line, f"account {line.account}: {error}"))
+                problems.append(
+                    Problem(
+                        line.line, N_("account %(account)s: %(error)s"), {"account": line.account, "error": str(error)}
+                    )
+                )
                 continue
             session.flush()
         binding = session.scalar(select(AccountPremises).where(AccountPremises.personal_account_id == account.id))
@@ -170,6 +163,11 @@ def apply(lines: list[StockLine]) -> tuple[Imported, list[Problem]]:
             session.add(AccountPremises(personal_account_id=account.id, premises_id=flat.id))
             added["accounts"] += 1
         elif binding.premises_id != flat.id:
-            problems.append(Problem(line.line, f"account {line.account} is bound to another flat"))
-    session.flush()
-    return Imported(**added), problems
+            problems.append(
+                Problem(line.line, N_("account %(account)s is bound to another flat."), {"account": line.account})
+            )
+    return added, problems
+
+
+#: Buildings, flats and accounts from a CSV file.
+STOCK: CsvImport[StockLine] = CsvImport(COLUMNS, parse_line, apply, check)

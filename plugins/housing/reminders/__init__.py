@@ -1,0 +1,1 @@
+"""Reminders to residents through core notifications: the reading window, meter verification, a debt's penalty."""
