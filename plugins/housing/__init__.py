@@ -16,6 +16,7 @@ from plugins.housing import models  # noqa: F401 - the tables are known to the a
 from plugins.housing.hooks import (  # noqa: F401 - pluggy finds the hook implementations on this module
     menu_items,
     populate_test_world,
+    register_api,
     register_blueprints,
     register_commands,
     register_permissions,
