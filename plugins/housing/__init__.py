@@ -14,6 +14,7 @@ from pathlib import Path
 from core.api import PluginInfo
 from plugins.housing import models  # noqa: F401 - the tables are known to the app and to Alembic
 from plugins.housing.hooks import (  # noqa: F401 - pluggy finds the hook implementations on this module
+    load_demo_data,
     menu_items,
     populate_test_world,
     register_api,

@@ -65,6 +65,13 @@ def menu_items(tenant, user):
 
 
 @hookimpl
+def load_demo_data(tenant, data):
+    from plugins.housing.demo import load
+
+    return load(tenant, data)
+
+
+@hookimpl
 def populate_test_world(tenant, site):
     from plugins.housing.testing import populate
 
