@@ -73,6 +73,7 @@ def readings():
             flash(_("The reading is saved."), "info")
             return redirect(url_for("housing.readings"))
         session.rollback()
+        flat, meters = _flat_meters()  # reloaded at once: expired rows would be refreshed one by one
         verdicts[meter.id] = result.verdicts
         typed[meter.id] = values
         status = 400 if result.refused else 409
