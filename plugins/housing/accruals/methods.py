@@ -77,8 +77,13 @@ def in_force(values: Sequence[Dated], day: date) -> Dated:
 def priced(quantity: Decimal, prices: Sequence[Dated], period: date) -> tuple[Fraction, tuple[Piece, ...]]:
     """``quantity`` priced over the period, each price for its share of the period's days."""
     first, last = month_days(period)
-    total_days = (last - first).days + 1
     starts = sorted({first} | {p.valid_from for p in prices if first < p.valid_from <= last})
+    if len(starts) == 1:  # one price the whole month (the usual case): no shares of days
+        price = in_force(prices, first)
+        whole = Fraction(quantity)
+        quantity = Decimal(whole.numerator) / Decimal(whole.denominator)
+        return whole * Fraction(price.value), (Piece(first, last, quantity, price.value, price.valid_from),)
+    total_days = (last - first).days + 1
     pieces, exact = [], Fraction(0)
     for index, start in enumerate(starts):
         end = starts[index + 1] - timedelta(days=1) if index + 1 < len(starts) else last

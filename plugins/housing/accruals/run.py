@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -28,6 +28,7 @@ from plugins.housing.accruals.methods import (
     AVERAGE_MAX_HISTORY,
     Charge,
     Dated,
+    Piece,
     by_norm,
     metered,
     missing_reading,
@@ -143,24 +144,35 @@ def run_period(
         flats = _chunk_flats(after)
         if not flats:
             break
-        after = flats[-1].id
-        written, amount = _run_chunk(flats, services, period, moment)
+        bounds, after = (after, flats[-1].id), flats[-1].id
+        written, amount = _run_chunk(flats, bounds, services, period, moment)
         lines, total = lines + written, total + amount
         if on_chunk is not None:
             on_chunk(RunResult(period, lines, total))
     return RunResult(period, lines, total)
 
 
+def _rows(statement):
+    """The rows of a read of the chunk's data, straight from the driver (no ORM row processing: the run reads
+    tens of thousands of rows a chunk). Every such statement names ``tenant_id`` of each of its tables itself,
+    as core's guard would, because it is executed on the session's connection."""
+    return session.connection().execute(statement)
+
+
 def _chunk_flats(after: int) -> list[_Flat]:
     """The next :data:`CHUNK` flats with an account (ids above ``after``), with their accounts."""
+    tenant = current_tenant_id()
     ids = (
         select(AccountPremises.premises_id)
-        .where(AccountPremises.premises_id > after)
+        .where(AccountPremises.tenant_id == tenant, AccountPremises.premises_id > after)
         .group_by(AccountPremises.premises_id)
         .order_by(AccountPremises.premises_id)
         .limit(CHUNK)
     )
-    rows = session.execute(
+    last = _rows(ids).scalars().all()
+    if not last:
+        return []
+    rows = _rows(
         select(
             Premises.id,
             Premises.area,
@@ -168,9 +180,12 @@ def _chunk_flats(after: int) -> list[_Flat]:
             AccountPremises.personal_account_id,
             PersonalAccount.ledger_account_id,
         )
-        .join(AccountPremises, AccountPremises.premises_id == Premises.id)
-        .join(PersonalAccount, PersonalAccount.id == AccountPremises.personal_account_id)
-        .where(Premises.id.in_(list(session.scalars(ids))))
+        .join(AccountPremises, (AccountPremises.tenant_id == tenant) & (AccountPremises.premises_id == Premises.id))
+        .join(
+            PersonalAccount,
+            (PersonalAccount.tenant_id == tenant) & (PersonalAccount.id == AccountPremises.personal_account_id),
+        )
+        .where(Premises.tenant_id == tenant, Premises.id > after, Premises.id <= last[-1])
         .order_by(Premises.id, AccountPremises.personal_account_id)
     )
     flats: dict[int, tuple[Decimal, int, list[tuple[int, int]]]] = {}
@@ -179,13 +194,26 @@ def _chunk_flats(after: int) -> list[_Flat]:
     return [_Flat(flat_id, area, residents, tuple(accounts)) for flat_id, (area, residents, accounts) in flats.items()]
 
 
-def _run_chunk(flats: list[_Flat], services: list[_Service], period: date, moment: datetime) -> tuple[int, int]:
-    account_ids = [account for flat in flats for account, _ledger in flat.accounts]
+def _run_chunk(
+    flats: list[_Flat], bounds: tuple[int, int], services: list[_Service], period: date, moment: datetime
+) -> tuple[int, int]:
+    """Accrue the flats whose ids are in ``bounds`` (above the first, up to the second)."""
+    low, high = bounds
+    tenant = current_tenant_id()
     done = {
         (account, service)
-        for account, service in session.execute(
-            select(Accrual.personal_account_id, Accrual.service).where(
-                Accrual.period == period, Accrual.personal_account_id.in_(account_ids)
+        for account, service in _rows(
+            select(Accrual.personal_account_id, Accrual.service)
+            .join(
+                AccountPremises,
+                (AccountPremises.tenant_id == tenant)
+                & (AccountPremises.personal_account_id == Accrual.personal_account_id),
+            )
+            .where(
+                Accrual.tenant_id == tenant,
+                Accrual.period == period,
+                AccountPremises.premises_id > low,
+                AccountPremises.premises_id <= high,
             )
         )
     }
@@ -197,7 +225,7 @@ def _run_chunk(flats: list[_Flat], services: list[_Service], period: date, momen
     ]
     if not pending:
         return 0, 0
-    histories = _histories(pending, period)
+    histories = _histories(pending, bounds, period)
     resumed = {
         (flat.id, service.code)
         for flat, service in pending
@@ -207,9 +235,15 @@ def _run_chunk(flats: list[_Flat], services: list[_Service], period: date, momen
     rows: list[dict] = []
     transfers: list[ledger.Transfer] = []
     tenant_id = current_tenant_id()
+    month = period_key(period)
+    same: dict[tuple, Charge] = {}  # flats of one size (or household) pay the same per-m² and norm charges
     for flat, service in pending:
         meters = histories.get((flat.id, service.meter_kind), [])
-        charge = _charge(flat, service, period, meters, estimated.get((flat.id, service.code), Decimal(0)))
+        if service.method == PER_AREA or (service.method == NORM) or not meters:
+            inputs = (service.code, flat.area if service.method == PER_AREA else flat.residents)
+            charge = same.get(inputs) or same.setdefault(inputs, _charge(flat, service, period, meters, Decimal(0)))
+        else:
+            charge = _charge(flat, service, period, meters, estimated.get((flat.id, service.code), Decimal(0)))
         trace = {
             "method": charge.method,
             "inputs": charge.inputs,
@@ -221,7 +255,7 @@ def _run_chunk(flats: list[_Flat], services: list[_Service], period: date, momen
         for (account, ledger_id), share in zip(flat.accounts, split(charge.amount, len(flat.accounts)), strict=True):
             if (account, service.code) in done or share == 0:
                 continue
-            key = accrual_key(account, service.code, period)
+            key = f"housing:accrual:{account}:{service.code}:{month}"
             rows.append(
                 {
                     "tenant_id": tenant_id,
@@ -244,13 +278,13 @@ def _run_chunk(flats: list[_Flat], services: list[_Service], period: date, momen
                     target,
                     abs(share),
                     service.code,
-                    period_key(period),
+                    month,
                     moment,
-                    f"{service.title}: {period_key(period)}",
+                    f"{service.title}: {month}",
                 )
             )
     if rows:
-        session.execute(insert(Accrual), rows)
+        session.execute(insert(Accrual.__table__), rows)  # a plain bulk insert: nothing kept in the session
         ledger.post_transfers(transfers)
     return len(rows), sum(row["amount"] for row in rows)
 
@@ -277,43 +311,49 @@ def _charge(flat: _Flat, service: _Service, period: date, meters: Sequence[tuple
     return metered(volume, service.tariffs, period)
 
 
-def _histories(pending: list[tuple[_Flat, _Service]], period: date) -> dict[tuple[int, str], list[tuple]]:
+def _histories(
+    pending: list[tuple[_Flat, _Service]], bounds: tuple[int, int], period: date
+) -> dict[tuple[int, str], list[tuple]]:
     """(flat id, meter kind) → per meter in use: (uses of its months with a reading up to ``period``, latest
     last; months without a reading ending at ``period``; when ``period`` has one, the months since the one
     before it). Two statements for the chunk (three when a meter reads rarely)."""
-    flat_ids = sorted({flat.id for flat, service in pending if service.method == METERED})
     kinds = sorted({service.meter_kind for _flat, service in pending if service.method == METERED})
-    if not flat_ids:
+    if not kinds:
         return {}
-    meters = session.execute(
-        select(Meter.id, Meter.premises_id, Meter.kind)
-        .where(Meter.premises_id.in_(flat_ids), Meter.kind.in_(kinds), Meter.archived_on.is_(None))
-        .order_by(Meter.id)
-    ).all()
+    low, high = bounds
+    in_use = (
+        Meter.tenant_id == current_tenant_id(),
+        Meter.premises_id > low,
+        Meter.premises_id <= high,
+        Meter.kind.in_(kinds),
+        Meter.archived_on.is_(None),
+    )
+    meters = _rows(select(Meter.id, Meter.premises_id, Meter.kind).where(*in_use).order_by(Meter.id)).all()
     if not meters:
         return {}
-    ids = [meter_id for meter_id, _flat, _kind in meters]
-    uses = _uses(ids, period, _months_before(period, RECENT_MONTHS))
-    sparse = [meter_id for meter_id in ids if len(uses.get(meter_id, ())) < _PERIODS_NEEDED]
+    uses = _uses(in_use, period, _months_before(period, RECENT_MONTHS))
+    sparse = [meter_id for meter_id, _flat, _kind in meters if len(uses.get(meter_id, ())) < _PERIODS_NEEDED]
     if sparse:
-        uses.update(_uses(sparse, period, None))
+        uses.update(_uses((Meter.tenant_id == current_tenant_id(), Meter.id.in_(sparse)), period, None))
     found: dict[tuple[int, str], list[tuple]] = defaultdict(list)
     for meter_id, flat_id, kind in meters:
         found[(flat_id, kind)].append(_history(uses.get(meter_id, {}), period))
     return found
 
 
-def _uses(meter_ids: list[int], period: date, since: date | None) -> dict[int, dict[date, Decimal]]:
-    """meter id → {period → use of all its zones}, for the months with a reading up to ``period``."""
+def _uses(meters: tuple, period: date, since: date | None) -> dict[int, dict[date, Decimal]]:
+    """meter id → {period → use of all its zones}, for the ``meters`` conditions' meters and the months with a
+    reading up to ``period`` (from ``since``)."""
     query = (
         select(Reading.meter_id, Reading.period, func.sum(Reading.use))
-        .where(Reading.meter_id.in_(meter_ids), Reading.period <= period, Reading.use.is_not(None))
+        .join(Meter, Meter.id == Reading.meter_id)
+        .where(*meters, Reading.tenant_id == current_tenant_id(), Reading.period <= period, Reading.use.is_not(None))
         .group_by(Reading.meter_id, Reading.period)
     )
     if since is not None:
         query = query.where(Reading.period >= since)
     found: dict[int, dict[date, Decimal]] = defaultdict(dict)
-    for meter_id, month, use in session.execute(query):
+    for meter_id, month, use in _rows(query):
         found[meter_id][month] = Decimal(use)
     return found
 
@@ -361,6 +401,11 @@ def _estimated_volumes(pairs: Iterable[tuple[_Flat, _Service]], period: date) ->
     return volumes
 
 
-def _piece(piece) -> dict[str, str]:
-    values = asdict(piece)
-    return {name: value.isoformat() if isinstance(value, date) else str(value) for name, value in values.items()}
+def _piece(piece: Piece) -> dict[str, str]:
+    return {
+        "first": piece.first.isoformat(),
+        "last": piece.last.isoformat(),
+        "quantity": str(piece.quantity),
+        "price": str(piece.price),
+        "price_from": piece.price_from.isoformat(),
+    }
