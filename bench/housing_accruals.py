@@ -121,7 +121,8 @@ def _seed_housing(db: BenchDatabase) -> None:
                 text(
                     "INSERT INTO housing_meters (tenant_id, premises_id, kind, serial, zones, digits, "
                     "next_verification, initial_values) "
-                    f"SELECT :t, id, :kind, :kind || '-' || number, 1, 6, :verified, {json_list} "
+                    "SELECT :t, id, CAST(:kind AS VARCHAR), CAST(:kind AS VARCHAR) || '-' || number, 1, 6, "
+                    f":verified, {json_list} "
                     "FROM housing_premises WHERE tenant_id = :t AND id % :no_meter <> 0"
                 ).bindparams(bindparam("verified", type_=Date())),
                 params | {"kind": kind, "verified": date(2030, 1, 1)},
@@ -179,9 +180,9 @@ def run_floor(db: BenchDatabase) -> tuple[float, float | None]:
     statements = [
         (
             "INSERT INTO housing_accruals (tenant_id, personal_account_id, service, period, amount, method, trace, "
-            "ledger_key, created_at) SELECT :t, ap.personal_account_id, :code, :p, "
+            "ledger_key, created_at) SELECT :t, ap.personal_account_id, CAST(:code AS VARCHAR), :p, "
             f"CAST(round({amount[method]}) AS BIGINT), :method, :trace, "
-            ":key || CAST(ap.personal_account_id AS TEXT) || ':' || :code || :suffix, :now "
+            ":key || CAST(ap.personal_account_id AS VARCHAR) || ':' || CAST(:code AS VARCHAR) || :suffix, :now "
             "FROM housing_account_premises ap JOIN housing_premises f ON f.tenant_id = :t AND f.id = ap.premises_id "
             "WHERE ap.tenant_id = :t",
             {"code": code, "method": method, "kind": kind, "tariff": int(tariff), "norm": float(norm or 0)},
