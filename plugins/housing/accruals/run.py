@@ -237,21 +237,28 @@ def _run_chunk(
     tenant_id = current_tenant_id()
     month = period_key(period)
     same: dict[tuple, Charge] = {}  # flats of one size (or household) pay the same per-m² and norm charges
+    traces: dict[tuple, dict] = {}  # and share their traces
     for flat, service in pending:
         meters = histories.get((flat.id, service.meter_kind), [])
-        if service.method == PER_AREA or (service.method == NORM) or not meters:
+        if service.method in (PER_AREA, NORM) or not meters:
             inputs = (service.code, flat.area if service.method == PER_AREA else flat.residents)
             charge = same.get(inputs) or same.setdefault(inputs, _charge(flat, service, period, meters, Decimal(0)))
+            shared = (inputs, len(flat.accounts))
         else:
             charge = _charge(flat, service, period, meters, estimated.get((flat.id, service.code), Decimal(0)))
-        trace = {
-            "method": charge.method,
-            "inputs": charge.inputs,
-            "flat_amount": charge.amount,
-            "volume": str(sum((p.quantity for p in charge.pieces), Decimal(0))),
-            "accounts": len(flat.accounts),
-            "pieces": [_piece(p) for p in charge.pieces],
-        }
+            shared = None
+        trace = traces.get(shared) if shared else None
+        if trace is None:
+            trace = {
+                "method": charge.method,
+                "inputs": charge.inputs,
+                "flat_amount": charge.amount,
+                "volume": str(sum((p.quantity for p in charge.pieces), Decimal(0))),
+                "accounts": len(flat.accounts),
+                "pieces": [_piece(p) for p in charge.pieces],
+            }
+            if shared:
+                traces[shared] = trace
         for (account, ledger_id), share in zip(flat.accounts, split(charge.amount, len(flat.accounts)), strict=True):
             if (account, service.code) in done or share == 0:
                 continue
