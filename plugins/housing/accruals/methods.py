@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 METERED = "metered"
 NORM = "norm"
@@ -62,6 +63,7 @@ class Charge:
     pieces: tuple[Piece, ...] = ()
 
 
+@lru_cache(maxsize=256)
 def month_days(period: date) -> tuple[date, date]:
     """The first and last day of ``period``'s month."""
     first = period.replace(day=1)
