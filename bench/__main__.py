@@ -1,4 +1,4 @@
-"""``python -m bench [--size N] [--db sqlite|postgres|both]``: run every benchmark, print the table.
+"""``python -m bench [--size N] [--db sqlite|postgres|both] [--only NAME …]``: run every benchmark, print the table.
 
 Exits with status 1 when a target is missed. PostgreSQL is skipped (with a message) when the server
 is unreachable; its URL is ``$ABONENT_BENCH_POSTGRES_URL`` or ``--postgres-url``.
@@ -44,6 +44,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument(
         "--postgres-url", default=os.environ.get("ABONENT_BENCH_POSTGRES_URL", POSTGRES_SERVER), metavar="URL"
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="NAME",
+        help="run only these benchmarks: charges, reads, registry, isp_charges, housing_accruals",
     )
     parser.add_argument("--markdown", action="store_true", help="print the final table as Markdown")
     args = parser.parse_args(argv)

@@ -9,6 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from bench.charges import bench_charges
 from bench.database import Unavailable, bench_database
+from bench.housing_accruals import bench_housing_accruals
 from bench.isp_charges import bench_isp_charges
 from bench.reads import bench_reads
 from bench.registration import bench_registration
@@ -16,7 +17,19 @@ from bench.registry import bench_registry
 from bench.report import Result, table
 from bench.seed import create_accounts
 
-BENCHMARKS = (bench_charges, bench_reads, bench_registry, bench_isp_charges, bench_registration)
+BENCHMARKS = (
+    bench_charges,
+    bench_reads,
+    bench_registry,
+    bench_isp_charges,
+    bench_registration,
+    bench_housing_accruals,
+)
+
+
+def chosen(only: list[str] | None):
+    """The benchmarks named by ``--only`` (``housing_accruals`` for ``bench_housing_accruals``), or all."""
+    return [b for b in BENCHMARKS if not only or b.__name__.removeprefix("bench_") in only]
 
 
 def run(kind: str, args: argparse.Namespace) -> list[Result]:
@@ -26,7 +39,7 @@ def run(kind: str, args: argparse.Namespace) -> list[Result]:
         with bench_database(kind, args.postgres_url) as db:
             print(f"{kind}: {db.version()}; creating {args.size:,} personal accounts", flush=True)
             create_accounts(db, args.size)
-            for benchmark in BENCHMARKS:
+            for benchmark in chosen(getattr(args, "only", None)):
                 found = benchmark(db, args.size)
                 if found:
                     print(table(found).split("\n", 1)[1], flush=True)

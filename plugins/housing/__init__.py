@@ -15,10 +15,12 @@ from core.api import N_, PluginInfo
 from plugins.housing import models  # noqa: F401 - the tables are known to the app and to Alembic
 from plugins.housing.hooks import (  # noqa: F401 - pluggy finds the hook implementations on this module
     audit_actions,
+    load_demo_data,
     menu_items,
     news_audiences,
     operation_title,
     populate_test_world,
+    register_api,
     register_blueprints,
     register_commands,
     register_jobs,

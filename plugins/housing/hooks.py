@@ -50,6 +50,17 @@ def register_blueprints():
 
 
 @hookimpl
+def register_api():
+    # Each capability's ``api`` module attaches its endpoints to the one ``api_housing`` blueprint.
+    from plugins.housing.accruals import api as _accruals_api  # noqa: F401
+    from plugins.housing.common.blueprints import api
+    from plugins.housing.readings import api as _readings_api  # noqa: F401
+    from plugins.housing.stock import api as _stock_api  # noqa: F401
+
+    return [api]
+
+
+@hookimpl
 def menu_items(tenant, user):
     if user is None:
         return [MenuItem(_l("Register with your personal account number"), "housing.register", area="login")]
@@ -116,6 +127,13 @@ def news_audiences(tenant):
     from plugins.housing.stock.residents import news_audiences as audiences
 
     return audiences(tenant)
+
+
+@hookimpl
+def load_demo_data(tenant, data):
+    from plugins.housing.demo import load
+
+    return load(tenant, data)
 
 
 @hookimpl

@@ -60,7 +60,7 @@ class Login:
 
 
 def demo_logins() -> list[Login]:
-    """Every login ``abonent demo`` prints for the two tenant files: its users and the isp contracts."""
+    """Every login ``abonent demo`` prints for the tenant files: its users, the isp contracts, the housing residents."""
     logins = []
     for path in sorted(TENANTS_DIR.glob("*.toml")):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -68,6 +68,8 @@ def demo_logins() -> list[Login]:
         logins += [Login(data["slug"], u["login"], u["password"]) for u in demo.get("users", [])]
         contracts = demo.get("plugins", {}).get("isp", {}).get("contracts", [])
         logins += [Login(data["slug"], c["number"], c["password"]) for c in contracts]
+        flats = demo.get("plugins", {}).get("housing", {}).get("flats", [])
+        logins += [Login(data["slug"], f["login"], f["password"]) for f in flats if f.get("password")]
     return logins
 
 
@@ -188,12 +190,14 @@ def test_every_page_fits_a_phone_and_speaks_the_language(
     assert not failing, "\n".join(f"{path}: {'; '.join(found)}" for path, found in sorted(failing.items()))
 
 
-def test_the_walk_covers_every_demo_login_and_both_tenants() -> None:
-    """The walk is not vacuous: both tenants, their operators and admins, and every isp contract."""
+def test_the_walk_covers_every_demo_login_and_every_tenant() -> None:
+    """The walk is not vacuous: every tenant, their operators and admins, every isp contract and housing resident."""
     slugs = {who.slug for who in LOGINS}
-    assert slugs == {"uralnet", "yakutcenter"}
+    assert slugs == {"uralnet", "yakutcenter", "uyutdom"}
     for slug in slugs:
-        assert {"operator", "admin"} <= {who.login for who in LOGINS if who.slug == slug}
+        staff = {who.login.split("@")[0] for who in LOGINS if who.slug == slug}
+        assert {"operator", "admin"} <= staff
+    assert {"orlova@example.com", "sidorov@example.com", "kim@example.com"} <= {who.login for who in LOGINS}
 
 
 @pytest.mark.parametrize("login_name", ["200101", "operator"])

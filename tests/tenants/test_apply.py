@@ -35,7 +35,8 @@ def test_first_apply_creates_second_finds_no_change(runner, folder):
     second = _apply(runner, folder)
     assert second.exit_code == 0
     assert "no change  uralnet" in second.output and "no change  yakutcenter" in second.output
-    assert "applied: 0 changed, 2 unchanged" in second.output
+    assert "no change  uyutdom" in second.output
+    assert "applied: 0 changed, 3 unchanged" in second.output
 
 
 def test_dry_run_prints_the_plan_and_writes_nothing(runner, folder):

@@ -15,8 +15,9 @@ import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 METERED = "metered"
 NORM = "norm"
@@ -25,6 +26,8 @@ TRUE_UP = "true_up"
 PER_AREA = "per_area"
 SHARED_BY_AREA = "shared_by_area"
 
+#: Multiplies two decimals without rounding (a price × a quantity has far fewer digits).
+_EXACT = Context(prec=100)
 #: Months a missing reading is billed by the average before the norm applies; the average uses 3 to 6 months.
 AVERAGE_MONTHS = 3
 AVERAGE_MIN_HISTORY = 3
@@ -60,6 +63,7 @@ class Charge:
     pieces: tuple[Piece, ...] = ()
 
 
+@lru_cache(maxsize=256)
 def month_days(period: date) -> tuple[date, date]:
     """The first and last day of ``period``'s month."""
     first = period.replace(day=1)
@@ -74,11 +78,21 @@ def in_force(values: Sequence[Dated], day: date) -> Dated:
     return max(started, key=lambda value: value.valid_from)
 
 
-def priced(quantity: Decimal, prices: Sequence[Dated], period: date) -> tuple[Fraction, tuple[Piece, ...]]:
-    """``quantity`` priced over the period, each price for its share of the period's days."""
+def _plain(value: Decimal) -> Decimal:
+    """``value`` written without trailing zeros or an exponent: ``5.500`` → ``5.5``, ``100`` stays ``100``."""
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
+
+
+def priced(quantity: Decimal, prices: Sequence[Dated], period: date) -> tuple[Fraction | Decimal, tuple[Piece, ...]]:
+    """``quantity`` priced over the period (exactly), each price for its share of the period's days."""
     first, last = month_days(period)
-    total_days = (last - first).days + 1
     starts = sorted({first} | {p.valid_from for p in prices if first < p.valid_from <= last})
+    if len(starts) == 1:  # one price the whole month (the usual case): no shares of days
+        price = in_force(prices, first)
+        exact = _EXACT.multiply(quantity, price.value)
+        return exact, (Piece(first, last, _plain(quantity), price.value, price.valid_from),)
+    total_days = (last - first).days + 1
     pieces, exact = [], Fraction(0)
     for index, start in enumerate(starts):
         end = starts[index + 1] - timedelta(days=1) if index + 1 < len(starts) else last
@@ -92,9 +106,10 @@ def priced(quantity: Decimal, prices: Sequence[Dated], period: date) -> tuple[Fr
     return exact, tuple(pieces)
 
 
-def kopecks(exact: Fraction) -> int:
-    """Round an exact amount half up to whole kopecks."""
-    return int((Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+def kopecks(exact: Fraction | Decimal) -> int:
+    """Round an exact amount half up to whole kopecks (as a decimal of the context's precision first)."""
+    value = +exact if isinstance(exact, Decimal) else Decimal(exact.numerator) / Decimal(exact.denominator)
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def metered(volume: Decimal, tariffs: Sequence[Dated], period: date) -> Charge:

@@ -3,23 +3,32 @@
 Idempotent per account, service and period: the ledger key ``housing:accrual:<account>:<service>:<YYYY-MM>``
 and the unique :class:`~plugins.housing.models.Accrual` row make a re-run post nothing. A flat with several
 accounts splits each charge equally (the first accounts carry the remainder kopecks). A true-up of estimated
-months is its own service line (``<service>:true_up``) in the month readings resume.
+months is charged under the service's own code in the month readings resume (method ``true_up``).
+
+Set-based per chunk of :data:`CHUNK` flats: a fixed number of statements reads the chunk's flats and accounts,
+what is already accrued, its meters and their recent readings (and, for the few flats whose readings resume,
+the estimates to true up); the lines are written with one bulk insert and one ledger batch. Nothing loaded
+stays in the session, so memory does not grow with the number of flats. A re-run finds every line accrued and
+reads no readings.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 
-from core.api import PersonalAccount, ledger, session, utcnow
+from core.api import PersonalAccount, current_tenant_id, ledger, session, utcnow
 from plugins.housing.accruals.methods import (
     AVERAGE,
+    AVERAGE_MAX_HISTORY,
     Charge,
     Dated,
+    Piece,
     by_norm,
     metered,
     missing_reading,
@@ -28,6 +37,7 @@ from plugins.housing.accruals.methods import (
 )
 from plugins.housing.accruals.methods import NORM as NORM_METHOD
 from plugins.housing.models import (
+    METERED,
     NORM,
     PER_AREA,
     AccountPremises,
@@ -39,6 +49,13 @@ from plugins.housing.models import (
 )
 
 KIND = "housing_accrual"
+#: Flats per chunk: each chunk is a fixed number of statements, one bulk insert and one ledger batch.
+CHUNK = 1000
+#: Months of readings read for every meter: enough for the average's six months with a reading, the month
+#: before this one's reading, and the months missing; a meter with fewer readings in them has its whole
+#: history read (a sparse reader).
+RECENT_MONTHS = 12
+_PERIODS_NEEDED = AVERAGE_MAX_HISTORY + 1
 
 
 @dataclass(frozen=True)
@@ -48,6 +65,26 @@ class RunResult:
     period: date
     lines: int
     total: int
+
+
+@dataclass(frozen=True)
+class _Flat:
+    id: int
+    area: Decimal
+    residents: int
+    accounts: tuple[tuple[int, int], ...]  # (personal account id, ledger account id), by account id
+
+
+@dataclass(frozen=True)
+class _Service:
+    code: str
+    title: str
+    method: str
+    meter_kind: str | None
+    tariffs: list[Dated]
+    norms: list[Dated]
+    multiplier: Decimal
+    revenue: int  # the revenue ledger account
 
 
 def dated(pairs: list[list[str]]) -> list[Dated]:
@@ -63,50 +100,272 @@ def accrual_key(account_id: int, service: str, period: date) -> str:
     return f"housing:accrual:{account_id}:{service}:{period_key(period)}"
 
 
-def flat_charges(flat: Premises, service: HousingService, period: date) -> list[tuple[str, Charge]]:
-    """The flat's charge lines of ``service`` for ``period``: (line code, charge), a true-up line when due."""
-    tariffs = dated(service.tariffs)
-    if service.method == PER_AREA:
-        return [(service.code, per_area(flat.area, tariffs, period))]
-    norms = dated(service.norms)
-    if service.method == NORM:
-        return [(service.code, by_norm(flat.residents, norms, tariffs, period))]
-    meters = list(
-        session.scalars(
-            select(Meter).where(
-                Meter.premises_id == flat.id, Meter.kind == service.meter_kind, Meter.archived_on.is_(None)
+def split(amount: int, parts: int) -> list[int]:
+    """``amount`` kopecks in ``parts`` equal shares; the first shares carry the remainder."""
+    base, extra = divmod(abs(amount), parts)
+    sign = -1 if amount < 0 else 1
+    return [sign * (base + (1 if index < extra else 0)) for index in range(parts)]
+
+
+def _months_between(earlier: date, later: date) -> int:
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
+def _months_before(period: date, months: int) -> date:
+    index = period.year * 12 + period.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def run_period(
+    period: date, now: datetime | None = None, on_chunk: Callable[[RunResult], None] | None = None
+) -> RunResult:
+    """Accrue ``period`` (any day of the month) for every flat of the current tenant; the caller commits.
+
+    ``on_chunk`` is called after each chunk with the lines posted so far (progress, benchmarks).
+    """
+    period = period.replace(day=1)
+    moment = now or utcnow()
+    services = [
+        _Service(
+            row.code,
+            row.title,
+            row.method,
+            row.meter_kind,
+            dated(row.tariffs),
+            dated(row.norms),
+            row.no_meter_multiplier,
+            ledger.revenue_account(row.code).id,
+        )
+        for row in session.scalars(select(HousingService).order_by(HousingService.position, HousingService.code))
+    ]
+    lines = total = 0
+    after = 0
+    while services:
+        flats = _chunk_flats(after)
+        if not flats:
+            break
+        bounds, after = (after, flats[-1].id), flats[-1].id
+        written, amount = _run_chunk(flats, bounds, services, period, moment)
+        lines, total = lines + written, total + amount
+        if on_chunk is not None:
+            on_chunk(RunResult(period, lines, total))
+    return RunResult(period, lines, total)
+
+
+def _rows(statement):
+    """The rows of a read of the chunk's data, straight from the driver (no ORM row processing: the run reads
+    tens of thousands of rows a chunk). Every such statement names ``tenant_id`` of each of its tables itself,
+    as core's guard would, because it is executed on the session's connection."""
+    return session.connection().execute(statement)
+
+
+def _chunk_flats(after: int) -> list[_Flat]:
+    """The next :data:`CHUNK` flats with an account (ids above ``after``), with their accounts."""
+    tenant = current_tenant_id()
+    ids = (
+        select(AccountPremises.premises_id)
+        .where(AccountPremises.tenant_id == tenant, AccountPremises.premises_id > after)
+        .group_by(AccountPremises.premises_id)
+        .order_by(AccountPremises.premises_id)
+        .limit(CHUNK)
+    )
+    last = _rows(ids).scalars().all()
+    if not last:
+        return []
+    rows = _rows(
+        select(
+            Premises.id,
+            Premises.area,
+            Premises.residents,
+            AccountPremises.personal_account_id,
+            PersonalAccount.ledger_account_id,
+        )
+        .join(AccountPremises, (AccountPremises.tenant_id == tenant) & (AccountPremises.premises_id == Premises.id))
+        .join(
+            PersonalAccount,
+            (PersonalAccount.tenant_id == tenant) & (PersonalAccount.id == AccountPremises.personal_account_id),
+        )
+        .where(Premises.tenant_id == tenant, Premises.id > after, Premises.id <= last[-1])
+        .order_by(Premises.id, AccountPremises.personal_account_id)
+    )
+    flats: dict[int, tuple[Decimal, int, list[tuple[int, int]]]] = {}
+    for flat_id, area, residents, account_id, ledger_id in rows:
+        flats.setdefault(flat_id, (area, residents, []))[2].append((account_id, ledger_id))
+    return [_Flat(flat_id, area, residents, tuple(accounts)) for flat_id, (area, residents, accounts) in flats.items()]
+
+
+def _run_chunk(
+    flats: list[_Flat], bounds: tuple[int, int], services: list[_Service], period: date, moment: datetime
+) -> tuple[int, int]:
+    """Accrue the flats whose ids are in ``bounds`` (above the first, up to the second)."""
+    low, high = bounds
+    tenant = current_tenant_id()
+    done = {
+        (account, service)
+        for account, service in _rows(
+            select(Accrual.personal_account_id, Accrual.service)
+            .join(
+                AccountPremises,
+                (AccountPremises.tenant_id == tenant)
+                & (AccountPremises.personal_account_id == Accrual.personal_account_id),
+            )
+            .where(
+                Accrual.tenant_id == tenant,
+                Accrual.period == period,
+                AccountPremises.premises_id > low,
+                AccountPremises.premises_id <= high,
             )
         )
-    )
+    }
+    pending = [
+        (flat, service)
+        for flat in flats
+        for service in services
+        if any((account, service.code) not in done for account, _ledger in flat.accounts)
+    ]
+    if not pending:
+        return 0, 0
+    histories = _histories(pending, bounds, period)
+    resumed = {
+        (flat.id, service.code)
+        for flat, service in pending
+        if any(gap > 1 for _uses, missing, gap in histories.get((flat.id, service.meter_kind), ()) if not missing)
+    }
+    estimated = _estimated_volumes([(f, s) for f, s in pending if (f.id, s.code) in resumed], period)
+    rows: list[dict] = []
+    transfers: list[ledger.Transfer] = []
+    tenant_id = current_tenant_id()
+    month = period_key(period)
+    same: dict[tuple, Charge] = {}  # flats of one size (or household) pay the same per-m² and norm charges
+    traces: dict[tuple, dict] = {}  # and share their traces
+    for flat, service in pending:
+        meters = histories.get((flat.id, service.meter_kind), [])
+        if service.method in (PER_AREA, NORM) or not meters:
+            inputs = (service.code, flat.area if service.method == PER_AREA else flat.residents)
+            charge = same.get(inputs) or same.setdefault(inputs, _charge(flat, service, period, meters, Decimal(0)))
+            shared = (inputs, len(flat.accounts))
+        else:
+            charge = _charge(flat, service, period, meters, estimated.get((flat.id, service.code), Decimal(0)))
+            shared = None
+        trace = traces.get(shared) if shared else None
+        if trace is None:
+            trace = {
+                "method": charge.method,
+                "inputs": charge.inputs,
+                "flat_amount": charge.amount,
+                "volume": str(sum((p.quantity for p in charge.pieces), Decimal(0))),
+                "accounts": len(flat.accounts),
+                "pieces": [_piece(p) for p in charge.pieces],
+            }
+            if shared:
+                traces[shared] = trace
+        for (account, ledger_id), share in zip(flat.accounts, split(charge.amount, len(flat.accounts)), strict=True):
+            if (account, service.code) in done or share == 0:
+                continue
+            key = f"housing:accrual:{account}:{service.code}:{month}"
+            rows.append(
+                {
+                    "tenant_id": tenant_id,
+                    "personal_account_id": account,
+                    "service": service.code,
+                    "period": period,
+                    "amount": share,
+                    "method": charge.method,
+                    "trace": trace,
+                    "ledger_key": key,
+                    "created_at": moment,
+                }
+            )
+            source, target = (ledger_id, service.revenue) if share > 0 else (service.revenue, ledger_id)
+            transfers.append(
+                ledger.Transfer(
+                    key,
+                    KIND,
+                    source,
+                    target,
+                    abs(share),
+                    service.code,
+                    month,
+                    moment,
+                    f"{service.title}: {month}",
+                )
+            )
+    if rows:
+        session.execute(insert(Accrual.__table__), rows)  # a plain bulk insert: nothing kept in the session
+        ledger.post_transfers(transfers)
+    return len(rows), sum(row["amount"] for row in rows)
+
+
+def _charge(flat: _Flat, service: _Service, period: date, meters: Sequence[tuple], estimated: Decimal) -> Charge:
+    """The flat's charge of ``service``: by area, by the norm, or by its meters of the service's kind."""
+    if service.method == PER_AREA:
+        return per_area(flat.area, service.tariffs, period)
+    if service.method == NORM:
+        return by_norm(flat.residents, service.norms, service.tariffs, period)
     if not meters:
-        return [(service.code, by_norm(flat.residents, norms, tariffs, period, service.no_meter_multiplier))]
-    volume, billed, resumed, estimated = Decimal(0), Decimal(0), False, None
-    for meter in meters:
-        uses, missing, gap = _meter_history(meter, period)
+        return by_norm(flat.residents, service.norms, service.tariffs, period, service.multiplier)
+    volume, resumed, charge = Decimal(0), False, None
+    for uses, missing, gap in meters:
         if missing:
-            estimated = missing_reading(uses, missing, flat.residents, norms, tariffs, period)
+            charge = missing_reading(uses, missing, flat.residents, service.norms, service.tariffs, period)
         else:
             volume += uses[-1]
-            if gap > 1:  # readings resume: this reading's use covers the estimated months too
-                resumed = True
-    if estimated is not None:
-        return [(service.code, estimated)]
+            resumed = resumed or gap > 1  # this reading's use covers the estimated months too
+    if charge is not None:
+        return charge
     if resumed:
-        billed = _estimated_volume(flat, service.code, period)
-        return [(service.code, true_up(volume, billed, tariffs, period))]
-    return [(service.code, metered(volume, tariffs, period))]
+        return true_up(volume, estimated, service.tariffs, period)
+    return metered(volume, service.tariffs, period)
 
 
-def _meter_history(meter: Meter, period: date) -> tuple[list[Decimal], int, int]:
-    """(uses of the months with readings up to ``period``, months without a reading ending at ``period``, and —
-    when ``period`` has a reading — the months since the one before it)."""
-    rows = session.scalars(
-        select(Reading).where(Reading.meter_id == meter.id, Reading.period <= period).order_by(Reading.period)
+def _histories(
+    pending: list[tuple[_Flat, _Service]], bounds: tuple[int, int], period: date
+) -> dict[tuple[int, str], list[tuple]]:
+    """(flat id, meter kind) → per meter in use: (uses of its months with a reading up to ``period``, latest
+    last; months without a reading ending at ``period``; when ``period`` has one, the months since the one
+    before it). Two statements for the chunk (three when a meter reads rarely)."""
+    kinds = sorted({service.meter_kind for _flat, service in pending if service.method == METERED})
+    if not kinds:
+        return {}
+    low, high = bounds
+    in_use = (
+        Meter.tenant_id == current_tenant_id(),
+        Meter.premises_id > low,
+        Meter.premises_id <= high,
+        Meter.kind.in_(kinds),
+        Meter.archived_on.is_(None),
     )
-    by_period: dict[date, Decimal] = defaultdict(Decimal)
-    for row in rows:
-        if row.use is not None:
-            by_period[row.period] += row.use
+    meters = _rows(select(Meter.id, Meter.premises_id, Meter.kind).where(*in_use).order_by(Meter.id)).all()
+    if not meters:
+        return {}
+    uses = _uses(in_use, period, _months_before(period, RECENT_MONTHS))
+    sparse = [meter_id for meter_id, _flat, _kind in meters if len(uses.get(meter_id, ())) < _PERIODS_NEEDED]
+    if sparse:
+        uses.update(_uses((Meter.tenant_id == current_tenant_id(), Meter.id.in_(sparse)), period, None))
+    found: dict[tuple[int, str], list[tuple]] = defaultdict(list)
+    for meter_id, flat_id, kind in meters:
+        found[(flat_id, kind)].append(_history(uses.get(meter_id, {}), period))
+    return found
+
+
+def _uses(meters: tuple, period: date, since: date | None) -> dict[int, dict[date, Decimal]]:
+    """meter id → {period → use of all its zones}, for the ``meters`` conditions' meters and the months with a
+    reading up to ``period`` (from ``since``)."""
+    query = (
+        select(Reading.meter_id, Reading.period, func.sum(Reading.use))
+        .join(Meter, Meter.id == Reading.meter_id)
+        .where(*meters, Reading.tenant_id == current_tenant_id(), Reading.period <= period, Reading.use.is_not(None))
+        .group_by(Reading.meter_id, Reading.period)
+    )
+    if since is not None:
+        query = query.where(Reading.period >= since)
+    found: dict[int, dict[date, Decimal]] = defaultdict(dict)
+    for meter_id, month, use in _rows(query):
+        found[meter_id][month] = Decimal(use)
+    return found
+
+
+def _history(by_period: dict[date, Decimal], period: date) -> tuple[list[Decimal], int, int]:
     periods = sorted(by_period)
     uses = [by_period[p] for p in periods]
     if period in by_period:
@@ -115,103 +374,45 @@ def _meter_history(meter: Meter, period: date) -> tuple[list[Decimal], int, int]
     return uses, _months_between(periods[-1], period) if periods else 1, 0
 
 
-def _estimated_volume(flat: Premises, service: str, period: date) -> Decimal:
-    """The volume billed by estimate (average or norm) to the flat for ``service`` in the months before
-    ``period`` since its last reading."""
-    account_ids = select(AccountPremises.personal_account_id).where(AccountPremises.premises_id == flat.id)
-    rows = session.scalars(
-        select(Accrual)
-        .where(Accrual.personal_account_id.in_(account_ids), Accrual.service == service, Accrual.period < period)
+def _estimated_volumes(pairs: Iterable[tuple[_Flat, _Service]], period: date) -> dict[tuple[int, str], Decimal]:
+    """(flat id, service) → the volume billed by estimate (average or norm) in the months before ``period``
+    since the flat's last reading, for the flats whose readings resume (one statement for the chunk)."""
+    pairs = list(pairs)
+    if not pairs:
+        return {}
+    flat_of = {account: flat.id for flat, _service in pairs for account, _ledger in flat.accounts}
+    wanted = {(flat.id, service.code) for flat, service in pairs}
+    rows = session.execute(
+        select(Accrual.personal_account_id, Accrual.service, Accrual.period, Accrual.method, Accrual.trace)
+        .where(
+            Accrual.personal_account_id.in_(list(flat_of)),
+            Accrual.service.in_(sorted({service.code for _flat, service in pairs})),
+            Accrual.period < period,
+        )
         .order_by(Accrual.period.desc(), Accrual.personal_account_id)
     )
-    volume, seen = Decimal(0), set()
-    for row in rows:
-        if row.method not in (AVERAGE, NORM_METHOD):
-            break  # the last month billed by its reading: the estimates end here
-        if row.period in seen:
+    volumes: dict[tuple[int, str], Decimal] = {}
+    seen: dict[tuple[int, str], set[date]] = defaultdict(set)
+    ended: set[tuple[int, str]] = set()
+    for account, service, month, method, trace in rows:
+        key = (flat_of[account], service)
+        if key not in wanted or key in ended:
+            continue
+        if method not in (AVERAGE, NORM_METHOD):
+            ended.add(key)  # the last month billed by its reading: the estimates end here
+            continue
+        if month in seen[key]:
             continue  # the flat's volume is on each of its accounts' rows; count it once
-        seen.add(row.period)
-        volume += Decimal(row.trace.get("volume", "0"))
-    return volume
+        seen[key].add(month)
+        volumes[key] = volumes.get(key, Decimal(0)) + Decimal((trace or {}).get("volume", "0"))
+    return volumes
 
 
-def _months_between(earlier: date, later: date) -> int:
-    return (later.year - earlier.year) * 12 + later.month - earlier.month
-
-
-def split(amount: int, parts: int) -> list[int]:
-    """``amount`` kopecks in ``parts`` equal shares; the first shares carry the remainder."""
-    base, extra = divmod(abs(amount), parts)
-    sign = -1 if amount < 0 else 1
-    return [sign * (base + (1 if index < extra else 0)) for index in range(parts)]
-
-
-def run_period(period: date, now: datetime | None = None) -> RunResult:
-    """Accrue ``period`` (any day of the month) for every flat of the current tenant; the caller commits."""
-    period = period.replace(day=1)
-    moment = now or utcnow()
-    services = list(session.scalars(select(HousingService).order_by(HousingService.position, HousingService.code)))
-    bindings: dict[int, list[AccountPremises]] = defaultdict(list)
-    for binding in session.scalars(select(AccountPremises).order_by(AccountPremises.personal_account_id)):
-        bindings[binding.premises_id].append(binding)
-    done = {
-        (row.personal_account_id, row.service)
-        for row in session.scalars(select(Accrual).where(Accrual.period == period))
+def _piece(piece: Piece) -> dict[str, str]:
+    return {
+        "first": piece.first.isoformat(),
+        "last": piece.last.isoformat(),
+        "quantity": str(piece.quantity),
+        "price": str(piece.price),
+        "price_from": piece.price_from.isoformat(),
     }
-    transfers, lines, total = [], 0, 0
-    for premises_id, accounts in sorted(bindings.items()):
-        flat = session.get(Premises, premises_id)
-        for service in services:
-            for code, charge in flat_charges(flat, service, period):
-                revenue = ledger.revenue_account(code.split(":")[0]).id
-                for binding, share in zip(accounts, split(charge.amount, len(accounts)), strict=True):
-                    if (binding.personal_account_id, code) in done or share == 0:
-                        continue
-                    account = session.get(PersonalAccount, binding.personal_account_id)
-                    key = accrual_key(account.id, code, period)
-                    trace = {
-                        "method": charge.method,
-                        "inputs": charge.inputs,
-                        "flat_amount": charge.amount,
-                        "volume": str(sum((p.quantity for p in charge.pieces), Decimal(0))),
-                        "accounts": len(accounts),
-                        "pieces": [_piece(p) for p in charge.pieces],
-                    }
-                    session.add(
-                        Accrual(
-                            personal_account_id=account.id,
-                            service=code,
-                            period=period,
-                            amount=share,
-                            method=charge.method,
-                            trace=trace,
-                            ledger_key=key,
-                        )
-                    )
-                    source, target = (
-                        (account.ledger_account_id, revenue) if share > 0 else (revenue, account.ledger_account_id)
-                    )
-                    transfers.append(
-                        ledger.Transfer(
-                            key,
-                            KIND,
-                            source,
-                            target,
-                            abs(share),
-                            code.split(":")[0],
-                            period_key(period),
-                            moment,
-                            f"{service.title}: {period_key(period)}",
-                        )
-                    )
-                    lines += 1
-                    total += share
-    session.flush()
-    if transfers:
-        ledger.post_transfers(transfers)
-    return RunResult(period, lines, total)
-
-
-def _piece(piece) -> dict[str, str]:
-    values = asdict(piece)
-    return {name: value.isoformat() if isinstance(value, date) else str(value) for name, value in values.items()}

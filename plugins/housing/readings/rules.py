@@ -29,7 +29,7 @@ ACCEPTED = "accepted"
 CONFIRM = "confirm"  # the resident must confirm an unusual value
 REFUSED = "refused"
 
-_NUMBER = re.compile(r"^\s*(\d+)(?:[.,](\d{1,3}))?\s*$")
+_NUMBER = re.compile(r"^\s*([0-9]+)(?:[.,]([0-9]{1,3}))?\s*$")
 
 
 @dataclass(frozen=True)
@@ -140,6 +140,7 @@ def judge(
                     value,
                     use,
                     rollover,
+                    params={**params, "average": decimal_comma(average.quantize(Decimal("0.001")))},
                     messages=(
                         *notes,
                         N_(

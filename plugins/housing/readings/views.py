@@ -10,14 +10,14 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import Schema, fields
-from sqlalchemy import select
 
 from core.api import Id, Text, current_account, current_principal, read_form, require, session, utcnow
 from plugins.housing.common.blueprints import web
 from plugins.housing.common.kinds import KIND_LABELS
-from plugins.housing.models import AccountPremises, Meter, Reading
+from plugins.housing.readings.history import latest_readings
 from plugins.housing.readings.rules import CONFIRM, REFUSED
 from plugins.housing.readings.service import DEFAULT_WINDOW, submit, window_of
+from plugins.housing.stock.flats import flat_of, meters_of
 
 
 class ReadingForm(Schema):
@@ -32,29 +32,8 @@ class ReadingForm(Schema):
 
 def _flat_meters():
     account = current_account()
-    if account is None:
-        return None, []
-    binding = session.scalar(select(AccountPremises).where(AccountPremises.personal_account_id == account.id))
-    if binding is None:
-        return None, []
-    meters = list(
-        session.scalars(
-            select(Meter)
-            .where(Meter.premises_id == binding.premises_id, Meter.archived_on.is_(None))
-            .order_by(Meter.kind, Meter.serial)
-        )
-    )
-    return binding.premises, meters
-
-
-def _last_values(meters: list[Meter]) -> dict[tuple[int, int], Reading]:
-    if not meters:
-        return {}
-    latest: dict[tuple[int, int], Reading] = {}
-    rows = session.scalars(select(Reading).where(Reading.meter_id.in_([m.id for m in meters])).order_by(Reading.period))
-    for row in rows:
-        latest[(row.meter_id, row.zone)] = row
-    return latest
+    flat = flat_of(account.id) if account is not None else None
+    return (flat, meters_of(flat)) if flat is not None else (None, [])
 
 
 @web.route("/readings", methods=["GET", "POST"])
@@ -85,6 +64,7 @@ def readings():
             flash(_("The reading is saved."), "info")
             return redirect(url_for("housing.readings"))
         session.rollback()
+        flat, meters = _flat_meters()  # reloaded at once: expired rows would be refreshed one by one
         verdicts[meter.id] = result.verdicts
         typed[meter.id] = values
         status = 400 if result.refused else 409
@@ -92,7 +72,7 @@ def readings():
         "housing/readings/readings.html",
         flat=flat,
         meters=meters,
-        last=_last_values(meters),
+        last=latest_readings(meters),
         verdicts=verdicts,
         typed=typed,
         window=DEFAULT_WINDOW,
