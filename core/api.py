@@ -42,7 +42,7 @@ from core.money.outlook import ChargeOutlook, CostSpan, MoneyOwed
 from core.money.titles import day_title  # "2026-12-07" → "7 декабря" in the viewer's language, for titles
 from core.news.audiences import Audience
 from core.notify.kinds import NotificationKind
-from core.notify.service import notify
+from core.notify.service import Notice, notify, notify_each
 from core.payments.models import Payment
 from core.payments.service import PaymentError
 from core.plugins.enablement import tenants_with_plugin
@@ -75,6 +75,7 @@ __all__ = [
     "BEARER",
     "MAX_ID",
     "N_",
+    "Notice",
     "AccountError",
     "AmountError",
     "Audience",
@@ -164,6 +165,7 @@ __all__ = [
     "money_cell",
     "my_accounts",
     "notify",
+    "notify_each",
     "open_account",
     "open_ticket",
     "page_number",

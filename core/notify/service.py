@@ -187,17 +187,14 @@ def notify_each(notices: Sequence[Notice], *, tenant=None) -> int:
         chunk = notices[start : start + _CHUNK]
         ids = sorted({notice.user.id for notice in chunk})
         keys = sorted({notice.dedupe_key for notice in chunk if notice.dedupe_key is not None})
-        seen = (
-            set(
-                session.execute(
-                    select(Notification.user_id, Notification.dedupe_key).where(
-                        Notification.user_id.in_(ids), Notification.dedupe_key.in_(keys)
-                    )
-                ).tuples()
+        seen: set[tuple[int, str]] = set()
+        if keys:
+            found = session.execute(
+                select(Notification.user_id, Notification.dedupe_key).where(
+                    Notification.user_id.in_(ids), Notification.dedupe_key.in_(keys)
+                )
             )
-            if keys
-            else set()
-        )
+            seen = {(user_id, key) for user_id, key in found}
         prefs = {
             (pref.user_id, pref.kind): (pref.in_app, pref.email)
             for pref in session.scalars(

@@ -6,7 +6,7 @@
   account to the contract's personal account, ``isp:promise:<id>:end`` takes it back. The fee is a
   separate charge (``isp:promise:<id>:fee``) to the ``promise_fee`` revenue account.
 * It ends at ``due_at`` (the ``isp.promises.expire`` job), or earlier when a payment covers it
-  (:func:`settle_on_payment`, called by ``on_payment_posted``). Either way :func:`blocking.refresh`
+  (:func:`settle_on_payments`, called by ``on_payments_posted``). Either way :func:`blocking.refresh`
   then decides the services' state.
 * ``repaid`` says whether the balance stayed ≥ 0 once the credit was taken back. A promise that
   ended unpaid is marked repaid later, when a payment brings the balance back to ≥ 0 — so "the last
@@ -210,24 +210,38 @@ def expire(tenant: Tenant, promise_id: int, now: datetime | None = None) -> bool
     return True
 
 
-def settle_on_payment(tenant: Tenant, contract: Contract, now: datetime | None = None) -> Promise | None:
-    """Close the contract's active promise early when the balance now covers it; returns it if closed.
+def settle_on_payments(tenant: Tenant, contracts: list[Contract], now: datetime | None = None) -> list[Promise]:
+    """Close the active promises the balances now cover; returns them. Two queries for a batch of payments.
 
-    Called by ``on_payment_posted`` in the payment's transaction, before ``blocking.refresh``. With no
-    active promise, a payment that brings the balance back to ≥ 0 marks an unpaid ended promise repaid.
+    Called by ``on_payments_posted`` in the payments' transaction, before ``blocking.refresh_paid``.
+    For a contract with no active promise, a payment that brings the balance back to ≥ 0 marks an
+    unpaid ended promise repaid.
     """
     now = now or utcnow()
-    promise = active_promise(contract)
-    if promise is None:
-        closed = _last_closed(contract)
-        if closed is not None and closed.repaid is False and contract.account.balance >= 0:
-            closed.repaid = True
-            session.flush()
-        return None
-    if contract.account.balance - promise.amount < 0:
-        return None
-    _close(tenant, promise, REPAID, now)
-    return promise
+    ids = [contract.id for contract in contracts]
+    if not ids:
+        return []
+    active = {p.contract_id: p for p in session.scalars(select(Promise).where(Promise.active_slot.in_(ids)))}
+    closed: list[Promise] = []
+    for contract in contracts:
+        promise = active.get(contract.id)
+        if promise is not None and contract.account.balance - promise.amount >= 0:
+            _close(tenant, promise, REPAID, now)
+            closed.append(promise)
+    paid_up = [c.id for c in contracts if c.id not in active and c.account.balance >= 0]
+    if paid_up:
+        last: dict[int, Promise] = {}
+        for promise in session.scalars(
+            select(Promise)
+            .where(Promise.contract_id.in_(paid_up), Promise.status.in_((REPAID, EXPIRED)))
+            .order_by(Promise.contract_id, Promise.closed_at.desc(), Promise.id.desc())
+        ):
+            last.setdefault(promise.contract_id, promise)
+        for promise in last.values():
+            if promise.repaid is False:
+                promise.repaid = True
+        session.flush()
+    return closed
 
 
 def due_promise_ids(now: datetime) -> list[int]:
