@@ -1,17 +1,23 @@
-"""Bank payment registries: parse a daily registry file, then post every payment in it at once.
+"""Bank payment registries: parse a daily registry file, then post every payment in it, a chunk at a time.
 
 A bank or aggregator (Sberbank Online, «Город» …) takes payments by personal-account number and sends
 a registry: one payment per line (columns per the tenant's ``payments.registry`` layout), then a
 totals line with the count and the sum. :func:`parse_registry` checks the whole file and names every
-problem with its line number; :func:`import_registry` refuses a file with any problem and otherwise
-posts all of it in the caller's transaction (all or nothing), with set-based statements:
+problem with its line number; :func:`import_registry` refuses a file with any problem (nothing is
+written) and otherwise posts all of it, with set-based statements:
 
+* the new lines are staged (``registry_import_lines``) with the :class:`~core.payments.models.RegistryImport`
+  row in one short transaction; then each chunk of :data:`CHUNK` lines is posted in its own short
+  transaction, with one ``on_payments_posted`` call, advancing the import's ``posted_lines``. The
+  write lock is never held for the whole file: the site keeps answering during a big import. A
+  stopped import resumes at its first unposted line (:func:`resume_import`, or the same file imported
+  again); at the end every cabinet user of a paid account gets one notification for the import;
 * each payment is one ledger transaction ``clearing:<provider> → personal account`` keyed
   ``registry:<provider>:<payment id>``, so a payment is never posted twice (re-imported file, or a
   later file repeating a payment) — those count as duplicates;
 * a payment for an unknown account goes to the suspense account (status ``suspense``) until an
   operator moves it (:func:`core.payments.service.move_from_suspense`);
-* a :class:`~core.payments.models.RegistryImport` row keeps the reconciliation figures.
+* the :class:`~core.payments.models.RegistryImport` row keeps the reconciliation figures.
 """
 
 from __future__ import annotations

@@ -111,9 +111,8 @@ def tell_holders(tenant, told: Sequence[tuple[Any, Sequence[Paid]]], *, dedupe_k
     number and sum; both read the balance of each account. ``dedupe_key`` (``payment:<id>``,
     ``registry:<import id>``) makes a repeated call tell nobody twice. Returns how many were stored.
     """
-    from flask_babel import force_locale
+    from flask_babel import force_locale, ngettext
     from flask_babel import gettext as _
-    from flask_babel import ngettext
 
     from core.money.format import format_money
     from core.notify.service import Notice, notify_each

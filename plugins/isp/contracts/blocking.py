@@ -3,7 +3,8 @@
 The balance already holds a promised payment's credit (the ledger posts it), so "balance + credit
 below zero" is simply "balance below zero". The tenant chooses to block at once or after a grace
 period of days in debt (``block_grace_days``). :func:`refresh` is the one place that decides; it is
-called after every charge run, payment (``on_payments_posted``, through :func:`refresh_paid`), promise and freeze change.
+called after every charge run, payment (``on_payments_posted``, through :func:`refresh_paid`), promise
+and freeze change.
 """
 
 from __future__ import annotations
