@@ -139,7 +139,7 @@ def test_other_connections_write_between_chunks_and_see_those_posted(app, tenant
         6,
         7,
         7,
-    ]  # before each chunk, before the end (after the notices)  # each chunk is committed before the next one starts
+    ]  # before each chunk, and at the end (after the notices)
 
 
 @pytest.mark.usefixtures("tenant")
