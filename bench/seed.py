@@ -77,9 +77,9 @@ def reset_ledger(db: BenchDatabase) -> None:
 
 def _delete_ledger(conn: Connection, kind: str) -> None:
     if kind == "postgres":
-        conn.execute(text("TRUNCATE payments, registry_imports, postings, ledger_transactions"))
+        conn.execute(text("TRUNCATE payments, registry_import_lines, registry_imports, postings, ledger_transactions"))
     else:
-        for table in ("payments", "registry_imports", "postings", "ledger_transactions"):
+        for table in ("payments", "registry_import_lines", "registry_imports", "postings", "ledger_transactions"):
             conn.execute(text(f"DELETE FROM {table}"))
     conn.execute(text("UPDATE ledger_accounts SET balance = 0"))
 

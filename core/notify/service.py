@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 
 from core.db import session, utcnow
 from core.identity.models import User
-from core.mail.outbox import queue_mail
+from core.mail.outbox import queue_mail, queue_mails, render_mail
 from core.notify.kinds import NotificationKind
 from core.notify.models import Notification, NotificationPreference
 from core.tenants.models import Tenant
@@ -177,7 +177,8 @@ def notify_each(notices: Sequence[Notice], *, tenant=None) -> int:
     For events that reach many users at once with different words (a registry import's payments,
     services restored for many contracts): the dedupe keys and the users' preferences are read per
     chunk, not per notice. A notice whose user already has its ``dedupe_key`` is skipped, as is a
-    second notice with the same user and key in ``notices``. Returns how many were stored now.
+    second notice with the same user and key in ``notices``. The rows are inserted without an object per
+    notice (the caller's session does not hold them). Returns how many users were notified now.
     """
     registered = kinds()
     for unknown in {notice.kind for notice in notices} - set(registered):
@@ -204,6 +205,9 @@ def notify_each(notices: Sequence[Notice], *, tenant=None) -> int:
                 )
             )
         }
+        now = utcnow()
+        notes: list[dict] = []
+        mails: dict[int, list[dict]] = {}
         for notice in chunk:
             user, kind = notice.user, notice.kind
             if notice.dedupe_key is not None:
@@ -212,9 +216,42 @@ def notify_each(notices: Sequence[Notice], *, tenant=None) -> int:
                 seen.add((user.id, notice.dedupe_key))
             spec = registered[kind]
             in_app, by_email = prefs.get((user.id, kind), (spec.in_app_default, spec.email_default))
-            _store(user, kind, notice.title, notice.body, notice.link, notice.dedupe_key, tenant, in_app, by_email)
+            if in_app or notice.dedupe_key is not None:  # as in notify: a read notice remembers the event
+                notes.append(
+                    {
+                        "tenant_id": user.tenant_id,
+                        "user_id": user.id,
+                        "kind": kind,
+                        "title": notice.title[:200],
+                        "body": notice.body,
+                        "link": notice.link,
+                        "dedupe_key": notice.dedupe_key,
+                        "read_at": None if in_app else now,
+                        "created_at": now,
+                    }
+                )
+            if by_email and user.email:
+                site = tenant if tenant is not None else session.get(Tenant, user.tenant_id)
+                mails.setdefault(user.tenant_id, []).append(
+                    render_mail(
+                        user.email,
+                        notice.title,
+                        "notification",
+                        kind=f"notify:{kind}",
+                        locale=user.locale or (site.locale if site is not None else None),
+                        tenant=site,
+                        user=user,
+                        title=notice.title,
+                        body=notice.body,
+                        link=absolute_link(site, notice.link) if notice.link else "",
+                    )
+                )
             done += 1
         session.flush()
+        if notes:
+            session.execute(Notification.__table__.insert(), notes)
+        for tenant_id, rendered in mails.items():
+            queue_mails(tenant_id, rendered)
     return done
 
 

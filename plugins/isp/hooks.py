@@ -228,11 +228,8 @@ def on_payments_posted(tenant, accounts, payments):
     from plugins.isp.contracts import blocking
     from plugins.isp.promise import service as promise
 
-    contracts = blocking.contracts_of(accounts)
-    if not contracts:
-        return
-    promise.settle_on_payments(tenant, contracts)
-    blocking.refresh_paid(tenant, contracts)
+    promise.settle_on_payments(tenant, accounts)
+    blocking.refresh_paid(tenant, accounts)
 
 
 @hookimpl

@@ -22,6 +22,7 @@ from core.api import (
     Tenant,
     audit,
     format_money,
+    ledger,
     notify_each,
     plugin_settings,
     session,
@@ -30,6 +31,8 @@ from core.api import (
 )
 from plugins.isp.common.calendar import tenant_today
 from plugins.isp.models import Contract
+
+LedgerAccount = ledger.LedgerAccount
 
 BLOCKED = "blocked"
 UNBLOCKED = "unblocked"
@@ -72,25 +75,38 @@ def refresh(
     return BLOCKED
 
 
-def refresh_paid(tenant: Tenant, contracts: Iterable[Contract], now: datetime | None = None) -> list[Contract]:
-    """:func:`refresh` for the contracts of a batch of payments, set-based; returns the contracts unblocked.
+def refresh_paid(tenant: Tenant, accounts: Iterable[PersonalAccount], now: datetime | None = None) -> list[Contract]:
+    """:func:`refresh` for the contracts of a batch of paid accounts, set-based; returns the contracts unblocked.
 
-    A paid contract whose balance is back at ≥ 0 forgets its debt (one ``UPDATE`` for the batch) and,
-    if it was blocked, is unblocked (audited; its users told, a few queries for the batch). A contract
-    still in debt after the payment goes through :func:`refresh` one by one (the policy may block it).
+    Only contracts in debt or blocked are loaded (one query). One whose balance is back at ≥ 0 forgets
+    its debt (one ``UPDATE`` for the batch) and, if it was blocked, is unblocked (audited; its users
+    told, a few queries for the batch). A contract still in debt goes through :func:`refresh` one by
+    one (the policy may block it).
     """
+    ids = sorted({account.id for account in accounts})
+    if not ids:
+        return []
     now = now or utcnow()
+    session.flush()
+    contracts = session.scalars(
+        select(Contract)
+        .join(PersonalAccount, PersonalAccount.id == Contract.personal_account_id)
+        .join(LedgerAccount, LedgerAccount.id == PersonalAccount.ledger_account_id)
+        .where(
+            PersonalAccount.id.in_(ids),
+            PersonalAccount.status != "closed",
+            Contract.negative_since.is_not(None) | Contract.blocked_since.is_not(None) | (LedgerAccount.balance < 0),
+        )
+        .order_by(Contract.id)
+    ).all()
     settled: list[Contract] = []
     for contract in contracts:
-        if contract.account.status == "closed":
-            continue
         if contract.account.balance < 0:
             refresh(tenant, contract, now)
-        elif contract.negative_since is not None or contract.blocked_since is not None:
+        else:
             settled.append(contract)
     if not settled:
         return []
-    session.flush()
     session.execute(
         update(Contract)
         .where(Contract.id.in_([contract.id for contract in settled]))
@@ -132,14 +148,6 @@ def _tell_many(tenant: Tenant, contracts: list[Contract], change: str, now: date
             key = f"isp:{change}:{contract.id}:{now.isoformat(timespec='seconds')}"
             notices.append(Notice(user, "isp_service_state", title, body, dedupe_key=key))
     notify_each(notices, tenant=tenant)
-
-
-def contracts_of(accounts: Iterable[PersonalAccount]) -> list[Contract]:
-    """The contracts of these personal accounts, in one query (id order)."""
-    ids = sorted({account.id for account in accounts})
-    if not ids:
-        return []
-    return list(session.scalars(select(Contract).where(Contract.personal_account_id.in_(ids)).order_by(Contract.id)))
 
 
 def _tell(tenant: Tenant, contract: Contract, change: str, now: datetime) -> None:

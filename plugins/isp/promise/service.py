@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.api import (
+    PersonalAccount,
     Refused,
     Tenant,
     TenantJob,
@@ -210,37 +211,39 @@ def expire(tenant: Tenant, promise_id: int, now: datetime | None = None) -> bool
     return True
 
 
-def settle_on_payments(tenant: Tenant, contracts: list[Contract], now: datetime | None = None) -> list[Promise]:
-    """Close the active promises the balances now cover; returns them. Two queries for a batch of payments.
+def settle_on_payments(tenant: Tenant, accounts: list[PersonalAccount], now: datetime | None = None) -> list[Promise]:
+    """Close the active promises the new balances cover; returns them. One query for a batch of payments.
 
     Called by ``on_payments_posted`` in the payments' transaction, before ``blocking.refresh_paid``.
-    For a contract with no active promise, a payment that brings the balance back to ≥ 0 marks an
-    unpaid ended promise repaid.
+    For a contract with no active promise, a payment that brings the balance back to ≥ 0 marks its
+    last ended promise repaid if it ended unpaid. Only contracts with such a promise are loaded.
     """
     now = now or utcnow()
-    ids = [contract.id for contract in contracts]
+    ids = sorted({account.id for account in accounts})
     if not ids:
         return []
-    active = {p.contract_id: p for p in session.scalars(select(Promise).where(Promise.active_slot.in_(ids)))}
+    candidates = session.scalars(
+        select(Promise)
+        .join(Contract, Contract.id == Promise.contract_id)
+        .where(
+            Contract.personal_account_id.in_(ids),
+            Promise.active_slot.is_not(None) | (Promise.status.in_((REPAID, EXPIRED)) & Promise.repaid.is_(False)),
+        )
+        .order_by(Promise.contract_id, Promise.id)
+    ).all()
+    if not candidates:
+        return []
     closed: list[Promise] = []
-    for contract in contracts:
-        promise = active.get(contract.id)
-        if promise is not None and contract.account.balance - promise.amount >= 0:
+    for contract in {promise.contract_id: promise.contract for promise in candidates}.values():
+        promise = active_promise(contract)
+        if promise is None:
+            last = _last_closed(contract)
+            if last is not None and last.repaid is False and contract.account.balance >= 0:
+                last.repaid = True
+        elif contract.account.balance - promise.amount >= 0:
             _close(tenant, promise, REPAID, now)
             closed.append(promise)
-    paid_up = [c.id for c in contracts if c.id not in active and c.account.balance >= 0]
-    if paid_up:
-        last: dict[int, Promise] = {}
-        for promise in session.scalars(
-            select(Promise)
-            .where(Promise.contract_id.in_(paid_up), Promise.status.in_((REPAID, EXPIRED)))
-            .order_by(Promise.contract_id, Promise.closed_at.desc(), Promise.id.desc())
-        ):
-            last.setdefault(promise.contract_id, promise)
-        for promise in last.values():
-            if promise.repaid is False:
-                promise.repaid = True
-        session.flush()
+    session.flush()
     return closed
 
 
