@@ -69,11 +69,12 @@ class RegistryImport(TenantOwned, Base):
     suspense_total: Mapped[int] = mapped_column(BigInteger, default=0)
     duplicates: Mapped[int] = mapped_column(default=0)
     duplicates_total: Mapped[int] = mapped_column(BigInteger, default=0)
-    # "posting" while its chunks are being posted (a stopped import resumes from ``posted_lines``), then "done"
+    # "staging", then "posting" while its chunks are posted (a stopped import resumes from ``posted_lines``), "done"
     status: Mapped[str] = mapped_column(String(20), default="done", server_default="done")
     posted_lines: Mapped[int] = mapped_column(default=0, server_default="0")  # staged lines posted so far
 
 
+IMPORT_STAGING = "staging"  # its lines are being staged; nothing posted (an import found so is staged again)
 IMPORT_POSTING = "posting"
 IMPORT_DONE = "done"
 

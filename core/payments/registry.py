@@ -6,8 +6,8 @@ totals line with the count and the sum. :func:`parse_registry` checks the whole 
 problem with its line number; :func:`import_registry` refuses a file with any problem (nothing is
 written) and otherwise posts all of it, with set-based statements:
 
-* the new lines are staged (``registry_import_lines``) with the :class:`~core.payments.models.RegistryImport`
-  row in one short transaction; then each chunk of :data:`CHUNK` lines is posted in its own short
+* the new lines are staged (``registry_import_lines``, a few short transactions; an import that stops
+  while staging is staged again); then each chunk of :data:`CHUNK` lines is posted in its own short
   transaction, with one ``on_payments_posted`` call, advancing the import's ``posted_lines``. The
   write lock is never held for the whole file: the site keeps answering during a big import. A
   stopped import resumes at its first unposted line (:func:`resume_import`, or the same file imported
@@ -39,6 +39,7 @@ from core.accounts.models import AccountAccess, PersonalAccount
 from core.accounts.service import normalize_number
 from core.audit.service import record as audit
 from core.db import current_tenant_id, session, utcnow
+from core.db.session import read_only_transactions
 from core.ledger import service as ledger
 from core.ledger.models import LedgerTransaction
 from core.money.format import AmountError, format_money, parse_money
@@ -46,6 +47,7 @@ from core.payments.models import (
     AGENT,
     IMPORT_DONE,
     IMPORT_POSTING,
+    IMPORT_STAGING,
     POSTED,
     REGISTRY,
     SUSPENSE,
@@ -409,7 +411,9 @@ def _current_tenant() -> Tenant:
 #: Registry lines posted per transaction: each chunk holds the write lock for a moment, not the whole file.
 CHUNK = 1000
 #: Cabinet users told of their payments per transaction at the end of an import.
-NOTIFY_CHUNK = 2000
+NOTIFY_CHUNK = 500
+#: Lines staged per transaction.
+STAGE_CHUNK = 5000
 
 
 def import_registry(
@@ -424,11 +428,11 @@ def import_registry(
     """Import a registry file for the current tenant: check it all, stage it, then post it in short transactions.
 
     Raises :class:`RegistryError` with every problem when the file is not right; then nothing is
-    written. Otherwise the new lines are staged with the import record in one transaction and
-    committed, then posted ``chunk_size`` at a time, each chunk in its own transaction (to its
-    account, or to suspense when the number is unknown) with one ``on_payments_posted`` call;
-    finally each cabinet user of a paid account gets one notification for the whole import. The
-    caller's transaction is committed first. Payments posted before count as duplicates, so
+    written (the checks read without taking SQLite's write lock). Otherwise the new lines are
+    staged (:data:`STAGE_CHUNK` per transaction), then posted ``chunk_size`` at a time, each chunk
+    in its own transaction (to its account, or to suspense when the number is unknown) with one
+    ``on_payments_posted`` call; finally each cabinet user of a paid account gets one notification
+    for the whole import. The caller's transaction is committed first. Payments posted before count as duplicates, so
     importing the same file again posts nothing; an import that stopped halfway (a crash, a plugin
     raising) is resumed by importing the same file again (or :func:`resume_import`): every line is
     posted exactly once. The returned :class:`RegistryImport` holds the reconciliation figures.
@@ -436,67 +440,87 @@ def import_registry(
     With ``dry_run`` nothing is written and the returned row is not added to the session.
     ``parsed`` is ``data`` already read with :func:`parse_registry` and the tenant's layout.
     """
-    tenant = _current_tenant()
-    layout = get_settings(SETTINGS)
-    if parsed is None:
-        parsed = parse_registry(data, layout)
-    if parsed.problems:
-        raise RegistryError(parsed.problems)
-    sha256 = hashlib.sha256(data).hexdigest()
     if not dry_run:
-        unfinished = session.scalar(
-            select(RegistryImport.id)
-            .where(RegistryImport.sha256 == sha256, RegistryImport.status == IMPORT_POSTING)
-            .order_by(RegistryImport.id)
-            .limit(1)
+        session.commit()  # the caller's work first: the import commits in its own short transactions
+    with read_only_transactions():  # SQLite: checking the file reads without taking the write lock
+        tenant_id = _current_tenant().id
+        layout = get_settings(SETTINGS)
+        if parsed is None:
+            parsed = parse_registry(data, layout)
+        if parsed.problems:
+            raise RegistryError(parsed.problems)
+        sha256 = hashlib.sha256(data).hexdigest()
+        unfinished = (
+            None
+            if dry_run
+            else session.execute(
+                select(RegistryImport.id, RegistryImport.status)
+                .where(RegistryImport.sha256 == sha256, RegistryImport.status.in_((IMPORT_STAGING, IMPORT_POSTING)))
+                .order_by(RegistryImport.id)
+                .limit(1)
+            ).first()
         )
-        if unfinished is not None:
-            return resume_import(unfinished, chunk_size=chunk_size)
-    provider = layout["provider"]
-    keyed = [(line, payment_key(provider, line.payment_id)) for line in parsed.lines]
-    before = _posted_before([key for _line, key in keyed])
-    conflicts = [
-        Problem(
-            line.line,
-            _("the payment id %(id)s was imported before with the amount %(amount)s"),
-            {"id": line.payment_id, "amount": format_money(before[key], "wire")},
+        if unfinished is not None and unfinished.status == IMPORT_POSTING:
+            session.commit()
+            return resume_import(unfinished.id, chunk_size=chunk_size)
+        provider = layout["provider"]
+        keyed = [(line, payment_key(provider, line.payment_id)) for line in parsed.lines]
+        before = _posted_before([key for _line, key in keyed])
+        conflicts = [
+            Problem(
+                line.line,
+                _("the payment id %(id)s was imported before with the amount %(amount)s"),
+                {"id": line.payment_id, "amount": format_money(before[key], "wire")},
+            )
+            for line, key in keyed
+            if before.get(key) not in (None, line.amount)
+        ]
+        if conflicts:
+            raise RegistryError(conflicts)
+        imported = RegistryImport(
+            filename=filename[:260],
+            sha256=sha256,
+            provider=provider,
+            imported_at=utcnow(),
+            actor=actor[:260],
+            status=IMPORT_STAGING,
+            posted_lines=0,
         )
-        for line, key in keyed
-        if before.get(key) not in (None, line.amount)
-    ]
-    if conflicts:
-        raise RegistryError(conflicts)
+        fresh = [line for line, key in keyed if key not in before]
+        duplicates = [line for line, key in keyed if key in before]
+        if dry_run:
+            accounts = _known_accounts({line.number for line in fresh})
+            matched = [line for line in fresh if line.number in accounts]
+            unknown = [line for line in fresh if line.number not in accounts]
+            _set_figures(imported, parsed.lines, matched, unknown, duplicates)
+            imported.status = IMPORT_DONE
+            return imported
+        session.commit()  # the read transaction ends; nothing was written
 
-    imported = RegistryImport(
-        filename=filename[:260],
-        sha256=sha256,
-        provider=provider,
-        imported_at=utcnow(),
-        actor=actor[:260],
-        status=IMPORT_POSTING,
-        posted_lines=0,
-    )
-    fresh = [line for line, key in keyed if key not in before]
-    duplicates = [line for line, key in keyed if key in before]
-    if dry_run:
-        accounts = _known_accounts({line.number for line in fresh})
-        matched = [line for line in fresh if line.number in accounts]
-        unknown = [line for line in fresh if line.number not in accounts]
-        _set_figures(imported, parsed.lines, matched, unknown, duplicates)
-        imported.status = IMPORT_DONE
-        return imported
-
+    if unfinished is not None:  # stopped while staging: nothing of it was posted, stage it again
+        _forget(unfinished.id)
     _set_figures(imported, parsed.lines, [], [], duplicates)
-    session.commit()  # the caller's work first: the import commits in its own short transactions
     session.add(imported)
-    session.flush()
-    _stage(tenant.id, imported.id, fresh)
+    session.commit()
+    for start in range(0, len(fresh), STAGE_CHUNK):
+        _stage(tenant_id, imported.id, fresh[start : start + STAGE_CHUNK], start)
+        session.commit()
+    imported.status = IMPORT_POSTING
     session.commit()
     return resume_import(imported.id, chunk_size=chunk_size)
 
 
-def _stage(tenant_id: int, import_id: int, lines: list[RegistryLine]) -> None:
-    """Write the lines to post into ``registry_import_lines``, in posting order (one executemany)."""
+def _forget(import_id: int) -> None:
+    """Delete an import that stopped while its lines were being staged (none was posted)."""
+    session.execute(delete(RegistryImportLine).where(RegistryImportLine.registry_import_id == import_id))
+    session.execute(
+        delete(RegistryImport).where(RegistryImport.id == import_id, RegistryImport.status == IMPORT_STAGING)
+    )
+    session.commit()
+
+
+def _stage(tenant_id: int, import_id: int, lines: list[RegistryLine], first: int) -> None:
+    """Stage ``lines`` in ``registry_import_lines``, numbered in posting order from ``first`` (one executemany)."""
     if not lines:
         return
     table = RegistryImportLine.__table__
@@ -515,7 +539,7 @@ def _stage(tenant_id: int, import_id: int, lines: list[RegistryLine]) -> None:
                 "payer": line.payer,
                 "amount": line.amount,
             }
-            for seq, line in enumerate(lines)
+            for seq, line in enumerate(lines, start=first)
         ],
     )
 
@@ -530,6 +554,7 @@ def resume_import(import_id: int, *, chunk_size: int = CHUNK) -> RegistryImport:
     A plugin raising stops the import at that chunk (rolled back); resuming goes on from there.
     """
     tenant = _current_tenant()
+    session.commit()  # each chunk below is a transaction of its own
     while True:
         imported = _lock_import(import_id)
         if imported.status != IMPORT_POSTING:
