@@ -29,6 +29,7 @@ import io
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from time import sleep
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -414,6 +415,9 @@ CHUNK = 1000
 NOTIFY_CHUNK = 500
 #: Lines staged per transaction.
 STAGE_CHUNK = 5000
+#: SQLite: the pause after each transaction of an import, so a writer waiting for the lock gets it (SQLite's
+#: busy handler retries every 100 ms at most; without a pause the import takes the lock again at once).
+SQLITE_PAUSE = 0.1
 
 
 def import_registry(
@@ -505,9 +509,16 @@ def import_registry(
     for start in range(0, len(fresh), STAGE_CHUNK):
         _stage(tenant_id, imported.id, fresh[start : start + STAGE_CHUNK], start)
         session.commit()
+        _let_others_write()
     imported.status = IMPORT_POSTING
     session.commit()
     return resume_import(imported.id, chunk_size=chunk_size)
+
+
+def _let_others_write() -> None:
+    """Between two transactions of an import: on SQLite, leave the write lock free for a moment (logins, pages)."""
+    if session.get_bind().dialect.name == "sqlite":
+        sleep(SQLITE_PAUSE)
 
 
 def _forget(import_id: int) -> None:
@@ -587,6 +598,7 @@ def resume_import(import_id: int, *, chunk_size: int = CHUNK) -> RegistryImport:
             session.rollback()
             raise
         session.commit()
+        _let_others_write()
     _tell_holders(tenant, imported)  # commits per chunk of users; the import stays "posting" until done
     imported = _lock_import(import_id)
     if imported.status == IMPORT_POSTING:
@@ -806,6 +818,7 @@ def _tell_holders(tenant: Tenant, imported: RegistryImport) -> None:
             dedupe_key=f"registry:{imported.id}",
         )
         session.commit()
+        _let_others_write()
 
 
 def report_figures(imported: RegistryImport) -> dict[str, int]:
