@@ -135,6 +135,55 @@ def _prepare(db: BenchDatabase, lines: int, accounts: int, suspense: int) -> lis
     return prepared
 
 
+NOTIFICATION_COLUMNS = {
+    "tenant_id": "int",
+    "user_id": "int",
+    "kind": "text",
+    "title": "text",
+    "body": "text",
+    "link": "text",
+    "dedupe_key": "text",
+    "read_at": "timestamptz",
+    "created_at": "timestamptz",
+}
+OUTBOX_COLUMNS = {
+    "tenant_id": "int",
+    '"to"': "text",
+    "subject": "text",
+    "body_text": "text",
+    "kind": "text",
+    "status": "text",
+    "attempts": "int",
+    "last_error": "text",
+    "created_at": "timestamptz",
+    "next_attempt_at": "timestamptz",
+}
+MAIL_TEXT = (
+    "Здравствуйте, {name}!\n\nЗачислен платёж на сумму 150,00 ₽\n\nЛицевой счёт {number}. Баланс: 150,00 ₽.\n\nBench\n"
+)
+
+
+def _notices(db: BenchDatabase, prepared: list[Prepared]) -> list[tuple[int, str, str, bool, bool]]:
+    """(user id, e-mail, account number, in app, by e-mail) of the cabinet user of every paid account."""
+    paid = {p.account_id for p in prepared if p.account_id is not None}
+    with db.owner.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT u.id, u.email, a.number, a.id, coalesce(p.in_app, :yes), coalesce(p.email, :yes) "
+                "FROM users u JOIN account_access x ON x.user_id = u.id "
+                "JOIN personal_accounts a ON a.id = x.personal_account_id "
+                "LEFT JOIN notification_preferences p ON p.user_id = u.id AND p.kind = 'payment_received' "
+                "WHERE u.tenant_id = :t"
+            ),
+            {"t": db.tenant_id, "yes": True},
+        ).all()
+    return [
+        (user, email, number, bool(in_app), bool(mail))
+        for user, email, number, account, in_app, mail in rows
+        if account in paid
+    ]
+
+
 def _stamp(moment: datetime, dialect: str):
     """A timestamp as the driver gets it: SQLAlchemy's SQLite text format, or a datetime for psycopg."""
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") if dialect == "sqlite" else moment
@@ -194,10 +243,17 @@ def _transaction_ids(conn, count: int) -> list[int] | range:
     return range(first, first + count)
 
 
-def run_baseline(db: BenchDatabase, prepared: list[Prepared], clearing: int) -> tuple[float, float | None, float]:
-    """Seconds and CPU seconds for all rows, and seconds for the payments rows alone."""
+def run_baseline(
+    db: BenchDatabase, prepared: list[Prepared], notices: list[tuple[int, str, str, bool, bool]], clearing: int
+) -> tuple[float, float | None, float]:
+    """Seconds and CPU seconds for all rows, and seconds for the payments rows alone.
+
+    All rows: ledger transactions, postings, payments, the balances, and the subscribers' notices and
+    e-mails (their texts written before timing).
+    """
     paid = _stamp(datetime.combine(PAID_ON, day_time(), ZoneInfo("Europe/Moscow")), db.name)
     t = db.tenant_id
+    texts = {number: MAIL_TEXT.format(name=f"Subscriber {number}", number=number) for _u, _e, number, _i, _m in notices}
     start = time.perf_counter()
     with db.engine.begin() as conn:
         clock = cpu_clock(conn)
@@ -236,6 +292,38 @@ def run_baseline(db: BenchDatabase, prepared: list[Prepared], clearing: int) -> 
         ]
         insert_rows(conn, "payments", PAYMENT_COLUMNS, payments)
         payments_only = time.perf_counter() - payments_start
+        notes = [
+            (
+                t,
+                user,
+                "payment_received",
+                "Зачислен платёж на сумму 150,00 ₽",
+                f"Лицевой счёт {number}.",
+                "",
+                "registry:1",
+                None if in_app else now,
+                now,
+            )
+            for user, _email, number, in_app, _mail in notices
+        ]
+        insert_rows(conn, "notifications", NOTIFICATION_COLUMNS, notes)
+        mails = [
+            (
+                t,
+                email,
+                "Зачислен платёж на сумму 150,00 ₽",
+                texts[number],
+                "notify:payment_received",
+                "queued",
+                0,
+                "",
+                now,
+                now,
+            )
+            for user, email, number, _in_app, mail in notices
+            if mail
+        ]
+        insert_rows(conn, "outbox_messages", OUTBOX_COLUMNS, mails)
         conn.execute(
             text(
                 "UPDATE ledger_accounts SET balance = balance + s.total FROM (SELECT ledger_account_id AS id, "
@@ -378,27 +466,25 @@ def bench_registry(db: BenchDatabase, size: int) -> list[Result]:
     login = _seed_subscribers(db)
     data = make_registry(size, size)
     prepared = _prepare(db, size, size, suspense)
+    notices = _notices(db, prepared)
     _prepare_run(db)
-    progress(f"{db.name}: baseline executemany of the rows of {size:,} registry payments")
-    baseline, baseline_cpu, payments_only = run_baseline(db, prepared, clearing)
+    progress(f"{db.name}: baseline executemany of the rows of {size:,} registry payments and their notices")
+    baseline, baseline_cpu, payments_only = run_baseline(db, prepared, notices, clearing)
     expected = _ledger_state(db)
+    _prepare_run(db)
+    progress(f"{db.name}: import_registry of {size:,} lines ({len(data) / 1e6:.1f} MB)")
+    ours, ours_cpu, lines = run_import(db, data)
+    notified, mails, unblocked = _check_import(db, expected, lines, size)
     _prepare_run(db)
     progress(f"{db.name}: the site idle, probed for {PROBE_IDLE_SECONDS:.0f} s")
     with _probe(db, login) as idle_probe:
         time.sleep(PROBE_IDLE_SECONDS)
-    progress(f"{db.name}: import_registry of {size:,} lines ({len(data) / 1e6:.1f} MB), the site probed meanwhile")
+    progress(f"{db.name}: import_registry again from scratch, the site probed meanwhile")
     with _probe(db, login) as busy_probe:
-        ours, ours_cpu, lines = run_import(db, data)
-    if _ledger_state(db) != expected or lines != size:
-        raise AssertionError(f"registry import left {_ledger_state(db)} ({lines} lines), baseline {expected}")
-    notices, mails, still_blocked = _outcome(db)
-    with db.owner.connect() as conn:
-        unblocked = conn.execute(text("SELECT count(*) FROM audit_events WHERE action = 'isp.unblock'")).scalar()
-    if still_blocked:
-        raise AssertionError(f"{still_blocked} paid contracts are still blocked")
+        busy, _cpu, lines = run_import(db, data)
+    _check_import(db, expected, lines, size)
     ratio = ours / baseline
-    idle, busy = idle_probe.report, busy_probe.report
-    assert idle is not None and busy is not None
+    assert idle_probe.report is not None and busy_probe.report is not None
     return [
         Result(
             f"registry import ({size:,} lines, subscribers)",
@@ -408,14 +494,26 @@ def bench_registry(db: BenchDatabase, size: int) -> list[Result]:
             ratio,
             TARGET,
             ratio <= TARGET,
-            f"{size / ours:,.0f} lines/s; {cpu_note(ours_cpu, baseline_cpu)}; {notices:,} notices, {mails:,} e-mails, "
+            f"{size / ours:,.0f} lines/s; {cpu_note(ours_cpu, baseline_cpu)}; {notified:,} notices, {mails:,} e-mails, "
             f"{unblocked:,} contracts unblocked; baseline's payments rows alone {seconds(payments_only)}",
         ),
-        _probe_result(db.name, idle, busy),
+        _probe_result(db.name, idle_probe.report, busy_probe.report, busy),
     ]
 
 
-def _probe_result(database: str, idle: ProbeReport, busy: ProbeReport) -> Result:
+def _check_import(db: BenchDatabase, expected: tuple, lines: int, size: int) -> tuple[int, int, int]:
+    """The import left the baseline's ledger and unblocked every paid contract; returns notices, mails, unblocked."""
+    if _ledger_state(db) != expected or lines != size:
+        raise AssertionError(f"registry import left {_ledger_state(db)} ({lines} lines), baseline {expected}")
+    notified, mails, still_blocked = _outcome(db)
+    if still_blocked:
+        raise AssertionError(f"{still_blocked} paid contracts are still blocked")
+    with db.owner.connect() as conn:
+        unblocked = conn.execute(text("SELECT count(*) FROM audit_events WHERE action = 'isp.unblock'")).scalar()
+    return notified, mails, unblocked
+
+
+def _probe_result(database: str, idle: ProbeReport, busy: ProbeReport, took: float) -> Result:
     """The site during the import: p99 against the idle site's; passes with no errors."""
     p99, idle_p99 = busy.percentile(0.99), idle.percentile(0.99)
     reason = f"; first: {busy.first_error}" if busy.first_error else ""
@@ -427,7 +525,8 @@ def _probe_result(database: str, idle: ProbeReport, busy: ProbeReport) -> Result
         float(busy.errors),
         PROBE_ERRORS,
         busy.errors <= PROBE_ERRORS,
-        f"{busy.requests:,} requests ({busy.logins:,} logins), {busy.errors} errors{reason}; p99 "
+        f"{busy.requests:,} requests ({busy.logins:,} logins) in the {seconds(took)} of that import, "
+        f"{busy.errors} errors{reason}; p99 "
         f"{p99 / idle_p99 if idle_p99 else 0:.1f}× the idle site's; p50 "
         f"{seconds(busy.percentile(0.5))} vs {seconds(idle.percentile(0.5))} idle; baseline column: the idle site",
     )

@@ -412,12 +412,13 @@ def _current_tenant() -> Tenant:
 #: Registry lines posted per transaction: each chunk holds the write lock for a moment, not the whole file.
 CHUNK = 1000
 #: Cabinet users told of their payments per transaction at the end of an import.
-NOTIFY_CHUNK = 500
+NOTIFY_CHUNK = 1000
 #: Lines staged per transaction.
 STAGE_CHUNK = 5000
 #: SQLite: the pause after each transaction of an import, so a writer waiting for the lock gets it (SQLite's
-#: busy handler retries every 100 ms at most; without a pause the import takes the lock again at once).
-SQLITE_PAUSE = 0.1
+#: busy handler retries every 100 ms at most, so it gets in within a chunk or two; without a pause the import
+#: takes the lock again at once).
+SQLITE_PAUSE = 0.05
 
 
 def import_registry(
