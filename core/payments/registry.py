@@ -42,7 +42,7 @@ from core.audit.service import record as audit
 from core.db import current_tenant_id, session, utcnow
 from core.db.session import read_only_transactions
 from core.ledger import service as ledger
-from core.ledger.models import LedgerTransaction
+from core.ledger.models import LedgerAccount, LedgerTransaction
 from core.money.format import AmountError, format_money, parse_money
 from core.payments.models import (
     AGENT,
@@ -810,8 +810,12 @@ def _tell_holders(tenant: Tenant, imported: RegistryImport) -> None:
         account_ids = {account_id for user_id in chunk for account_id in by_user[user_id]}
         users = session.scalars(select(User).where(User.id.in_(chunk)).order_by(User.id)).all()
         accounts = {
-            account.id: account
-            for account in session.scalars(select(PersonalAccount).where(PersonalAccount.id.in_(account_ids)))
+            row.id: row
+            for row in session.execute(
+                select(PersonalAccount.id, PersonalAccount.number, LedgerAccount.balance)
+                .join(LedgerAccount, LedgerAccount.id == PersonalAccount.ledger_account_id)
+                .where(PersonalAccount.id.in_(account_ids))
+            )
         }
         tell_holders(
             tenant,

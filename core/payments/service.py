@@ -99,8 +99,9 @@ def has_payment_listeners(tenant) -> bool:
     return bool(hooks.on_payments_posted.get_hookimpls() or hooks.on_payment_posted.get_hookimpls())
 
 
-#: What one user is told about: each of their paid accounts with how many payments it got and their sum.
-Paid = tuple[PersonalAccount, int, int]
+#: What one user is told about: each of their paid accounts (anything with ``number`` and ``balance``) with how
+#: many payments it got and their sum.
+Paid = tuple[Any, int, int]
 
 
 def tell_holders(tenant, told: Sequence[tuple[Any, Sequence[Paid]]], *, dedupe_key: str) -> int:
@@ -118,27 +119,38 @@ def tell_holders(tenant, told: Sequence[tuple[Any, Sequence[Paid]]], *, dedupe_k
     from core.notify.service import Notice, notify_each
 
     notices = []
+    by_locale: dict[str, list[tuple[Any, Sequence[Paid]]]] = {}
     for user, paid in told:
-        count, total = sum(item[1] for item in paid), sum(item[2] for item in paid)
-        with force_locale(user.locale or tenant.locale):
-            if count == 1:
-                title = _("Payment of %(amount)s received", amount=format_money(total))
-            else:
-                title = ngettext(
-                    "%(num)d payment of %(amount)s in total received",
-                    "%(num)d payments of %(amount)s in total received",
-                    count,
-                    amount=format_money(total),
+        by_locale.setdefault(user.locale or tenant.locale, []).append((user, paid))
+    for locale, group in by_locale.items():
+        with force_locale(locale):  # once per language, not per user
+            money: dict[int, str] = {}
+
+            def rubles(kopecks: int, money=money) -> str:
+                if kopecks not in money:
+                    money[kopecks] = format_money(kopecks)
+                return money[kopecks]
+
+            for user, paid in group:
+                count, total = sum(item[1] for item in paid), sum(item[2] for item in paid)
+                if count == 1:
+                    title = _("Payment of %(amount)s received", amount=rubles(total))
+                else:
+                    title = ngettext(
+                        "%(num)d payment of %(amount)s in total received",
+                        "%(num)d payments of %(amount)s in total received",
+                        count,
+                        amount=rubles(total),
+                    )
+                body = " ".join(
+                    _(
+                        "Account %(number)s. Balance: %(balance)s.",
+                        number=account.number,
+                        balance=rubles(account.balance),
+                    )
+                    for account, _count, _total in paid
                 )
-            body = " ".join(
-                _(
-                    "Account %(number)s. Balance: %(balance)s.",
-                    number=account.number,
-                    balance=format_money(account.balance),
-                )
-                for account, _count, _total in paid
-            )
-        notices.append(Notice(user, "payment_received", title, body, dedupe_key=dedupe_key))
+                notices.append(Notice(user, "payment_received", title, body, dedupe_key=dedupe_key))
     return notify_each(notices, tenant=tenant)
 
 

@@ -184,3 +184,30 @@ def test_a_bad_line_refuses_the_file_with_its_number_and_stages_nothing(app, ten
         for model in (Payment, RegistryImport, RegistryImportLine, Notification):
             assert session.scalar(select(func.count()).select_from(model)) == 0, model
     assert BatchWatcher.calls == []
+
+
+def test_an_import_stopped_while_staging_is_staged_again_and_posted_once(app, tenant, monkeypatch):
+    from core.payments import registry as registry_module
+
+    data = registry(*LINES)
+    stage = registry_module._stage
+    calls = []
+
+    def stage_then_crash(*args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the worker stopped")
+        stage(*args)
+
+    monkeypatch.setattr(registry_module, "STAGE_CHUNK", 3)
+    monkeypatch.setattr(registry_module, "_stage", stage_then_crash)
+    with app.app_context(), tenant_scope(tenant.id):
+        with pytest.raises(RuntimeError):
+            import_registry(data, "day.txt", "tester")
+        session.rollback()
+        assert session.scalar(select(func.count()).select_from(Payment)) == 0  # nothing posted while staging
+        imported = import_registry(data, "day.txt", "tester")
+        assert (imported.status, imported.matched, imported.suspense) == (IMPORT_DONE, 6, 1)
+        assert session.scalar(select(func.count()).select_from(RegistryImport)) == 1  # the stopped one is gone
+        assert posted_counts() == {str(n): 1 for n in range(1, 8)}
+        assert ledger.check() == []
