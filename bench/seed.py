@@ -77,7 +77,12 @@ def reset_ledger(db: BenchDatabase) -> None:
 
 def _delete_ledger(conn: Connection, kind: str) -> None:
     if kind == "postgres":
-        conn.execute(text("TRUNCATE payments, registry_import_lines, registry_imports, postings, ledger_transactions"))
+        conn.execute(
+            text(
+                "TRUNCATE payments, registry_uploads, registry_import_lines, registry_imports, postings, "
+                "ledger_transactions"
+            )
+        )
     else:
         tables = ("payments", "registry_uploads", "registry_import_lines", "registry_imports", "postings")
         for table in (*tables, "ledger_transactions"):
