@@ -77,9 +77,15 @@ def reset_ledger(db: BenchDatabase) -> None:
 
 def _delete_ledger(conn: Connection, kind: str) -> None:
     if kind == "postgres":
-        conn.execute(text("TRUNCATE payments, registry_uploads, registry_imports, postings, ledger_transactions"))
+        conn.execute(
+            text(
+                "TRUNCATE payments, registry_uploads, registry_import_lines, registry_imports, postings, "
+                "ledger_transactions"
+            )
+        )
     else:
-        for table in ("payments", "registry_uploads", "registry_imports", "postings", "ledger_transactions"):
+        tables = ("payments", "registry_uploads", "registry_import_lines", "registry_imports", "postings")
+        for table in (*tables, "ledger_transactions"):
             conn.execute(text(f"DELETE FROM {table}"))
     conn.execute(text("UPDATE ledger_accounts SET balance = 0"))
 

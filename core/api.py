@@ -49,7 +49,7 @@ from core.money.outlook import ChargeOutlook, CostSpan, MoneyOwed
 from core.money.titles import day_title  # "2026-12-07" → "7 декабря" in the viewer's language, for titles
 from core.news.audiences import Audience
 from core.notify.kinds import NotificationKind
-from core.notify.service import notify
+from core.notify.service import Notice, notify, notify_each
 from core.payments.models import Payment
 from core.payments.service import PaymentError
 from core.plugins.enablement import tenants_with_plugin
@@ -117,6 +117,7 @@ __all__ = [
     "MoneyField",
     "MoneyOwed",
     "NoTenantError",
+    "Notice",
     "NotificationKind",
     "Operation",
     "Organization",
@@ -191,6 +192,7 @@ __all__ = [
     "money_cell",
     "my_accounts",
     "notify",
+    "notify_each",
     "open_account",
     "open_ticket",
     "page_number",

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import smtplib
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from flask import current_app, render_template
@@ -34,6 +36,29 @@ GIVE_UP_AFTER = timedelta(days=3)
 LEASE = timedelta(minutes=10)
 
 
+def render_mail(
+    to: str, subject: str, template: str, *, kind: str = "", locale: str | None = None, **context
+) -> dict[str, Any]:
+    """Render ``mail/<template>.txt`` (and ``.html`` if it exists): the outbox row's values, not yet queued."""
+    with force_locale(locale or "ru"):
+        body_text = render_template(f"mail/{template}.txt", **context)
+        body_html = render_template(f"mail/{template}.html", **context) if _has_html(template) else None
+        subject_text = str(subject)
+    return {"to": to, "subject": subject_text, "body_text": body_text, "body_html": body_html, "kind": kind}
+
+
+def _has_html(template: str) -> bool:
+    """Whether ``mail/<template>.html`` exists (an HTML part is optional); looked up once per app."""
+    known: dict[str, bool] = current_app.extensions.setdefault("abonent.mail_html", {})
+    if template not in known:
+        try:
+            current_app.jinja_env.get_template(f"mail/{template}.html")
+            known[template] = True
+        except TemplateNotFound:
+            known[template] = False
+    return known[template]
+
+
 def queue_mail(
     to: str, subject: str, template: str, *, kind: str = "", locale: str | None = None, **context
 ) -> OutboxMessage:
@@ -41,17 +66,22 @@ def queue_mail(
 
     The message is written in the caller's transaction: it leaves only if that commits.
     """
-    with force_locale(locale or "ru"):
-        body_text = render_template(f"mail/{template}.txt", **context)
-        try:
-            body_html = render_template(f"mail/{template}.html", **context)
-        except TemplateNotFound:  # an HTML part is optional
-            body_html = None
-        subject_text = str(subject)
-    message = OutboxMessage(to=to, subject=subject_text, body_text=body_text, body_html=body_html, kind=kind)
+    message = OutboxMessage(**render_mail(to, subject, template, kind=kind, locale=locale, **context))
     session.add(message)
     enqueue_after_commit(DELIVER_JOB)  # delivered within seconds of the commit, not at the next tick
     return message
+
+
+def queue_mails(tenant_id: int, messages: Sequence[Mapping[str, Any]]) -> int:
+    """Add many messages rendered with :func:`render_mail` to ``tenant_id``'s outbox with one statement.
+
+    For bulk notices (a registry import's payments): no object per message. In the caller's transaction.
+    """
+    if not messages:
+        return 0
+    session.execute(OutboxMessage.__table__.insert(), [{**message, "tenant_id": tenant_id} for message in messages])
+    enqueue_after_commit(DELIVER_JOB)
+    return len(messages)
 
 
 def _smtp_settings(url: str) -> dict:

@@ -6,7 +6,8 @@ loses nothing and the request never waits for it); ``dedupe_key`` makes a repeat
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -14,7 +15,7 @@ from sqlalchemy import func, select, update
 
 from core.db import session, utcnow
 from core.identity.models import User
-from core.mail.outbox import queue_mail
+from core.mail.outbox import queue_mail, queue_mails, render_mail
 from core.notify.kinds import NotificationKind
 from core.notify.models import Notification, NotificationPreference
 from core.tenants.models import Tenant
@@ -155,6 +156,102 @@ def notify_many(
             _store(user, kind, title, body, link, dedupe_key, tenant, in_app, by_email)
             done += 1
         session.flush()
+    return done
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification for :func:`notify_each`: what :func:`notify` takes, as a value."""
+
+    user: User
+    kind: str
+    title: str
+    body: str = ""
+    link: str = ""
+    dedupe_key: str | None = None
+
+
+def notify_each(notices: Sequence[Notice], *, tenant=None) -> int:
+    """:func:`notify` for many notices, each with its own user and text, with a few queries per 500 notices.
+
+    For events that reach many users at once with different words (a registry import's payments,
+    services restored for many contracts): the dedupe keys and the users' preferences are read per
+    chunk, not per notice. A notice whose user already has its ``dedupe_key`` is skipped, as is a
+    second notice with the same user and key in ``notices``. The rows are inserted without an object per
+    notice (the caller's session does not hold them). Returns how many users were notified now.
+    """
+    registered = kinds()
+    for unknown in {notice.kind for notice in notices} - set(registered):
+        raise KeyError(f"unknown notification kind {unknown!r}; register it with register_notification_kinds")
+    done = 0
+    for start in range(0, len(notices), _CHUNK):
+        chunk = notices[start : start + _CHUNK]
+        ids = sorted({notice.user.id for notice in chunk})
+        keys = sorted({notice.dedupe_key for notice in chunk if notice.dedupe_key is not None})
+        seen: set[tuple[int, str]] = set()
+        if keys:
+            found = session.execute(
+                select(Notification.user_id, Notification.dedupe_key).where(
+                    Notification.user_id.in_(ids), Notification.dedupe_key.in_(keys)
+                )
+            )
+            seen = {(user_id, key) for user_id, key in found}
+        prefs = {
+            (pref.user_id, pref.kind): (pref.in_app, pref.email)
+            for pref in session.scalars(
+                select(NotificationPreference).where(
+                    NotificationPreference.user_id.in_(ids),
+                    NotificationPreference.kind.in_(sorted({notice.kind for notice in chunk})),
+                )
+            )
+        }
+        now = utcnow()
+        notes: list[dict] = []
+        mails: dict[int, list[dict]] = {}
+        for notice in chunk:
+            user, kind = notice.user, notice.kind
+            if notice.dedupe_key is not None:
+                if (user.id, notice.dedupe_key) in seen:
+                    continue
+                seen.add((user.id, notice.dedupe_key))
+            spec = registered[kind]
+            in_app, by_email = prefs.get((user.id, kind), (spec.in_app_default, spec.email_default))
+            if in_app or notice.dedupe_key is not None:  # as in notify: a read notice remembers the event
+                notes.append(
+                    {
+                        "tenant_id": user.tenant_id,
+                        "user_id": user.id,
+                        "kind": kind,
+                        "title": notice.title[:200],
+                        "body": notice.body,
+                        "link": notice.link,
+                        "dedupe_key": notice.dedupe_key,
+                        "read_at": None if in_app else now,
+                        "created_at": now,
+                    }
+                )
+            if by_email and user.email:
+                site = tenant if tenant is not None else session.get(Tenant, user.tenant_id)
+                mails.setdefault(user.tenant_id, []).append(
+                    render_mail(
+                        user.email,
+                        notice.title,
+                        "notification",
+                        kind=f"notify:{kind}",
+                        locale=user.locale or (site.locale if site is not None else None),
+                        tenant=site,
+                        user=user,
+                        title=notice.title,
+                        body=notice.body,
+                        link=absolute_link(site, notice.link) if notice.link else "",
+                    )
+                )
+            done += 1
+        session.flush()
+        if notes:
+            session.execute(Notification.__table__.insert(), notes)
+        for tenant_id, rendered in mails.items():
+            queue_mails(tenant_id, rendered)
     return done
 
 

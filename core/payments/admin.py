@@ -13,7 +13,7 @@ from core.console.blueprint import blueprint
 from core.db import session
 from core.db.queries import get_or_404
 from core.money.format import format_money
-from core.payments.models import DONE, QUEUED, RUNNING, SUSPENSE, Payment, RegistryImport, RegistryUpload
+from core.payments.models import DONE, IMPORT_DONE, QUEUED, RUNNING, SUSPENSE, Payment, RegistryImport, RegistryUpload
 from core.payments.registry import Problem
 from core.payments.service import PaymentError, move_from_suspense
 from core.payments.uploads import MAX_UPLOAD_BYTES, problems_of, queue_upload, upload_status
@@ -68,6 +68,7 @@ def registries():
     rows = list(
         session.scalars(
             select(RegistryImport)
+            .where(RegistryImport.status == IMPORT_DONE)  # one being posted shows as its upload, with progress
             .order_by(RegistryImport.imported_at.desc(), RegistryImport.id.desc())
             .limit(PAGE_SIZE + 1)
             .offset((page - 1) * PAGE_SIZE)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, LargeBinary, String, UniqueConstraint
@@ -69,6 +69,37 @@ class RegistryImport(TenantOwned, Base):
     suspense_total: Mapped[int] = mapped_column(BigInteger, default=0)
     duplicates: Mapped[int] = mapped_column(default=0)
     duplicates_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    # "staging", then "posting" while its chunks are posted (a stopped import resumes from ``posted_lines``), "done"
+    status: Mapped[str] = mapped_column(String(20), default="done", server_default="done")
+    posted_lines: Mapped[int] = mapped_column(default=0, server_default="0")  # staged lines posted so far
+
+
+IMPORT_STAGING = "staging"  # its lines are being staged; nothing posted (an import found so is staged again)
+IMPORT_POSTING = "posting"
+IMPORT_DONE = "done"
+
+
+class RegistryImportLine(TenantOwned, Base):
+    """A checked registry line waiting to be posted (staging): kept until its import is done.
+
+    The import stages every new line of a file in one short transaction, then posts them in chunks of
+    ``seq`` order, each in its own transaction that also advances ``RegistryImport.posted_lines``;
+    a stopped import resumes at the first line not posted.
+    """
+
+    __tablename__ = "registry_import_lines"
+
+    registry_import_id: Mapped[int] = mapped_column(
+        ForeignKey("registry_imports.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(primary_key=True)  # 0-based posting order
+    line: Mapped[int] = mapped_column()  # the file's line number
+    paid_on: Mapped[date] = mapped_column()
+    payment_id: Mapped[str] = mapped_column(String(100))
+    account: Mapped[str] = mapped_column(String(40))
+    number: Mapped[str] = mapped_column(String(40))
+    payer: Mapped[str] = mapped_column(String(300), default="")
+    amount: Mapped[int] = mapped_column(BigInteger)
 
 
 QUEUED = "queued"  # a registry upload waiting for the job worker

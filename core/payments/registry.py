@@ -1,17 +1,23 @@
-"""Bank payment registries: parse a daily registry file, then post every payment in it at once.
+"""Bank payment registries: parse a daily registry file, then post every payment in it, a chunk at a time.
 
 A bank or aggregator (Sberbank Online, «Город» …) takes payments by personal-account number and sends
 a registry: one payment per line (columns per the tenant's ``payments.registry`` layout), then a
 totals line with the count and the sum. :func:`parse_registry` checks the whole file and names every
-problem with its line number; :func:`import_registry` refuses a file with any problem and otherwise
-posts all of it in the caller's transaction (all or nothing), with set-based statements:
+problem with its line number; :func:`import_registry` refuses a file with any problem (nothing is
+written) and otherwise posts all of it, with set-based statements:
 
+* the new lines are staged (``registry_import_lines``, a few short transactions; an import that stops
+  while staging is staged again); then each chunk of :data:`CHUNK` lines is posted in its own short
+  transaction, with one ``on_payments_posted`` call, advancing the import's ``posted_lines``. The
+  write lock is never held for the whole file: the site keeps answering during a big import. A
+  stopped import resumes at its first unposted line (:func:`resume_import`, or the same file imported
+  again); at the end every cabinet user of a paid account gets one notification for the import;
 * each payment is one ledger transaction ``clearing:<provider> → personal account`` keyed
   ``registry:<provider>:<payment id>``, so a payment is never posted twice (re-imported file, or a
   later file repeating a payment) — those count as duplicates;
 * a payment for an unknown account goes to the suspense account (status ``suspense``) until an
   operator moves it (:func:`core.payments.service.move_from_suspense`);
-* a :class:`~core.payments.models.RegistryImport` row keeps the reconciliation figures.
+* the :class:`~core.payments.models.RegistryImport` row keeps the reconciliation figures.
 """
 
 from __future__ import annotations
@@ -23,22 +29,34 @@ import io
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from time import sleep
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, any_, bindparam, func, select, text
+from sqlalchemy import String, any_, bindparam, delete, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from core.accounts.models import AccountAccess, PersonalAccount
 from core.accounts.service import normalize_number
 from core.audit.service import record as audit
 from core.db import current_tenant_id, session, utcnow
+from core.db.session import read_only_transactions
 from core.ledger import service as ledger
-from core.ledger.models import LedgerTransaction
+from core.ledger.models import LedgerAccount, LedgerTransaction
 from core.money.format import AmountError, format_money, parse_money
-from core.payments.models import AGENT, POSTED, REGISTRY, SUSPENSE, Payment, RegistryImport
-from core.payments.service import notify_payment_posted
-from core.plugins.state import tenant_hooks
+from core.payments.models import (
+    AGENT,
+    IMPORT_DONE,
+    IMPORT_POSTING,
+    IMPORT_STAGING,
+    POSTED,
+    REGISTRY,
+    SUSPENSE,
+    Payment,
+    RegistryImport,
+    RegistryImportLine,
+)
+from core.payments.service import announce_payments, has_payment_listeners, tell_holders
 from core.settings.service import get_settings
 from core.tenants.models import Tenant
 
@@ -391,78 +409,257 @@ def _current_tenant() -> Tenant:
     return tenant
 
 
+#: Registry lines posted per transaction: each chunk holds the write lock for a moment, not the whole file.
+CHUNK = 1000
+#: Cabinet users told of their payments per transaction at the end of an import.
+NOTIFY_CHUNK = 1000
+#: Lines staged per transaction.
+STAGE_CHUNK = 5000
+#: SQLite: the pause after each transaction of an import, so a writer waiting for the lock gets it (SQLite's
+#: busy handler retries every 100 ms at most, so it gets in within a chunk or two; without a pause the import
+#: takes the lock again at once).
+SQLITE_PAUSE = 0.05
+
+
 def import_registry(
-    data: bytes, filename: str, actor: str, *, dry_run: bool = False, parsed: ParsedRegistry | None = None
+    data: bytes,
+    filename: str,
+    actor: str,
+    *,
+    dry_run: bool = False,
+    parsed: ParsedRegistry | None = None,
+    chunk_size: int = CHUNK,
 ) -> RegistryImport:
-    """Import a registry file for the current tenant in the caller's transaction (the caller commits).
+    """Import a registry file for the current tenant: check it all, stage it, then post it in short transactions.
 
     Raises :class:`RegistryError` with every problem when the file is not right; then nothing is
-    written. Otherwise every new payment is posted (to its account, or to suspense when the number
-    is unknown), payments posted before count as duplicates, and the returned
-    :class:`RegistryImport` holds the reconciliation figures. With ``dry_run`` nothing is written
-    and the returned row is not added to the session. ``parsed`` is ``data`` already read with
-    :func:`parse_registry` and the tenant's layout (the background import checks first, then posts).
+    written (the checks read without taking SQLite's write lock). Otherwise the new lines are
+    staged (:data:`STAGE_CHUNK` per transaction), then posted ``chunk_size`` at a time, each chunk
+    in its own transaction (to its account, or to suspense when the number is unknown) with one
+    ``on_payments_posted`` call; finally each cabinet user of a paid account gets one notification
+    for the whole import. The caller's transaction is committed first. Payments posted before count as duplicates, so
+    importing the same file again posts nothing; an import that stopped halfway (a crash, a plugin
+    raising) is resumed by importing the same file again (or :func:`resume_import`): every line is
+    posted exactly once. The returned :class:`RegistryImport` holds the reconciliation figures.
+
+    With ``dry_run`` nothing is written and the returned row is not added to the session.
+    ``parsed`` is ``data`` already read with :func:`parse_registry` and the tenant's layout.
+    """
+    if not dry_run:
+        session.commit()  # the caller's work first: the import commits in its own short transactions
+    with read_only_transactions():  # SQLite: checking the file reads without taking the write lock
+        tenant_id = _current_tenant().id
+        layout = get_settings(SETTINGS)
+        if parsed is None:
+            parsed = parse_registry(data, layout)
+        if parsed.problems:
+            raise RegistryError(parsed.problems)
+        sha256 = hashlib.sha256(data).hexdigest()
+        unfinished = (
+            None
+            if dry_run
+            else session.execute(
+                select(RegistryImport.id, RegistryImport.status)
+                .where(RegistryImport.sha256 == sha256, RegistryImport.status.in_((IMPORT_STAGING, IMPORT_POSTING)))
+                .order_by(RegistryImport.id)
+                .limit(1)
+            ).first()
+        )
+        if unfinished is not None and unfinished.status == IMPORT_POSTING:
+            session.commit()
+            return resume_import(unfinished.id, chunk_size=chunk_size)
+        provider = layout["provider"]
+        keyed = [(line, payment_key(provider, line.payment_id)) for line in parsed.lines]
+        before = _posted_before([key for _line, key in keyed])
+        conflicts = [
+            Problem(
+                line.line,
+                _("the payment id %(id)s was imported before with the amount %(amount)s"),
+                {"id": line.payment_id, "amount": format_money(before[key], "wire")},
+            )
+            for line, key in keyed
+            if before.get(key) not in (None, line.amount)
+        ]
+        if conflicts:
+            raise RegistryError(conflicts)
+        imported = RegistryImport(
+            filename=filename[:260],
+            sha256=sha256,
+            provider=provider,
+            imported_at=utcnow(),
+            actor=actor[:260],
+            status=IMPORT_STAGING,
+            posted_lines=0,
+        )
+        fresh = [line for line, key in keyed if key not in before]
+        duplicates = [line for line, key in keyed if key in before]
+        if dry_run:
+            accounts = _known_accounts({line.number for line in fresh})
+            matched = [line for line in fresh if line.number in accounts]
+            unknown = [line for line in fresh if line.number not in accounts]
+            _set_figures(imported, parsed.lines, matched, unknown, duplicates)
+            imported.status = IMPORT_DONE
+            return imported
+        session.commit()  # the read transaction ends; nothing was written
+
+    if unfinished is not None:  # stopped while staging: nothing of it was posted, stage it again
+        _forget(unfinished.id)
+    _set_figures(imported, parsed.lines, [], [], duplicates)
+    session.add(imported)
+    session.commit()
+    for start in range(0, len(fresh), STAGE_CHUNK):
+        _stage(tenant_id, imported.id, fresh[start : start + STAGE_CHUNK], start)
+        session.commit()
+        _let_others_write()
+    imported.status = IMPORT_POSTING
+    session.commit()
+    return resume_import(imported.id, chunk_size=chunk_size)
+
+
+def _let_others_write() -> None:
+    """Between two transactions of an import: on SQLite, leave the write lock free for a moment (logins, pages)."""
+    if session.get_bind().dialect.name == "sqlite":
+        sleep(SQLITE_PAUSE)
+
+
+def _forget(import_id: int) -> None:
+    """Delete an import that stopped while its lines were being staged (none was posted)."""
+    session.execute(delete(RegistryImportLine).where(RegistryImportLine.registry_import_id == import_id))
+    session.execute(
+        delete(RegistryImport).where(RegistryImport.id == import_id, RegistryImport.status == IMPORT_STAGING)
+    )
+    session.commit()
+
+
+def _stage(tenant_id: int, import_id: int, lines: list[RegistryLine], first: int) -> None:
+    """Stage ``lines`` in ``registry_import_lines``, numbered in posting order from ``first`` (one executemany)."""
+    if not lines:
+        return
+    table = RegistryImportLine.__table__
+    session.execute(
+        table.insert(),
+        [
+            {
+                "tenant_id": tenant_id,
+                "registry_import_id": import_id,
+                "seq": seq,
+                "line": line.line,
+                "paid_on": line.paid_on,
+                "payment_id": line.payment_id,
+                "account": line.account,
+                "number": line.number,
+                "payer": line.payer,
+                "amount": line.amount,
+            }
+            for seq, line in enumerate(lines, start=first)
+        ],
+    )
+
+
+def resume_import(import_id: int, *, chunk_size: int = CHUNK) -> RegistryImport:
+    """Post the staged lines of an unfinished import, a chunk per transaction, then finish it; returns it.
+
+    Each chunk locks the import's row, re-reads how far it got, posts the next lines, calls the
+    plugins' ``on_payments_posted`` once, advances ``posted_lines`` and commits: a stopped import, or
+    two workers resuming one import at once, post every line exactly once. Then the cabinet users
+    are told (one notice each), the import is audited, marked done and its staging rows deleted.
+    A plugin raising stops the import at that chunk (rolled back); resuming goes on from there.
     """
     tenant = _current_tenant()
-    layout = get_settings(SETTINGS)
-    if parsed is None:
-        parsed = parse_registry(data, layout)
-    if parsed.problems:
-        raise RegistryError(parsed.problems)
-    provider = layout["provider"]
-    keyed = [(line, payment_key(provider, line.payment_id)) for line in parsed.lines]
-    accounts = _known_accounts({line.number for line in parsed.lines})
-    before = _posted_before([key for _line, key in keyed])
-    conflicts = [
-        Problem(
-            line.line,
-            _("the payment id %(id)s was imported before with the amount %(amount)s"),
-            {"id": line.payment_id, "amount": format_money(before[key], "wire")},
-        )
-        for line, key in keyed
-        if before.get(key) not in (None, line.amount)
-    ]
-    if conflicts:
-        raise RegistryError(conflicts)
-
-    imported = RegistryImport(
-        filename=filename[:260],
-        sha256=hashlib.sha256(data).hexdigest(),
-        provider=provider,
-        imported_at=utcnow(),
-        actor=actor[:260],
-    )
-    fresh = [(line, key) for line, key in keyed if key not in before]
-    duplicates = [line for line, key in keyed if key in before]
-    if dry_run:
-        matched = [line for line, _key in fresh if line.number in accounts]
-        unknown = [line for line, _key in fresh if line.number not in accounts]
-        _set_figures(imported, parsed.lines, matched, unknown, duplicates)
-        return imported
-
-    try:
-        # All or nothing, even if the caller goes on with its transaction (a plugin's hook may raise too).
-        with session.begin_nested():
-            session.add(imported)
-            session.flush()
-            matched, unknown, raced = _post(tenant, imported, fresh, accounts, provider) if fresh else ([], [], [])
-            _set_figures(imported, parsed.lines, matched, unknown, duplicates + raced)
-            session.flush()
-            audit(
-                "payments.registry_import",
-                "registry_import",
-                imported.id,
-                None,
-                {"filename": imported.filename, "sha256": imported.sha256, **report_figures(imported)},
-                actor=actor or None,
+    session.commit()  # each chunk below is a transaction of its own
+    while True:
+        imported = _lock_import(import_id)
+        if imported.status != IMPORT_POSTING:
+            session.commit()
+            return imported
+        staged = session.execute(
+            select(
+                RegistryImportLine.line,
+                RegistryImportLine.paid_on,
+                RegistryImportLine.payment_id,
+                RegistryImportLine.account,
+                RegistryImportLine.number,
+                RegistryImportLine.payer,
+                RegistryImportLine.amount,
             )
-            if matched:
-                _notify(tenant, imported)
-    except ledger.IdempotencyConflict as conflict:  # another import posted the same payments meanwhile
-        raise RegistryError(
-            [Problem(0, _("another import posted some of these payments meanwhile; import the file again"))]
-        ) from conflict
+            .where(RegistryImportLine.registry_import_id == import_id, RegistryImportLine.seq >= imported.posted_lines)
+            .order_by(RegistryImportLine.seq)
+            .limit(chunk_size)
+        ).all()
+        if not staged:
+            break
+        try:
+            _post_chunk(tenant, imported, [RegistryLine(*row) for row in staged])
+        except ledger.IdempotencyConflict as conflict:  # another import posted the same payments meanwhile
+            session.rollback()
+            raise RegistryError(
+                [Problem(0, _("another import posted some of these payments meanwhile; import the file again"))]
+            ) from conflict
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
+        _let_others_write()
+    _tell_holders(tenant, imported)  # commits per chunk of users; the import stays "posting" until done
+    imported = _lock_import(import_id)
+    if imported.status == IMPORT_POSTING:
+        imported.status = IMPORT_DONE
+        session.execute(delete(RegistryImportLine).where(RegistryImportLine.registry_import_id == import_id))
+        audit(
+            "payments.registry_import",
+            "registry_import",
+            imported.id,
+            None,
+            {"filename": imported.filename, "sha256": imported.sha256, **report_figures(imported)},
+            actor=imported.actor or None,
+        )
+    session.commit()
     return imported
+
+
+def _lock_import(import_id: int) -> RegistryImport:
+    """The import's row, locked for this transaction (PostgreSQL; SQLite's writer lock serialises anyway)."""
+    imported = session.scalar(
+        select(RegistryImport)
+        .where(RegistryImport.id == import_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if imported is None:
+        raise LookupError(f"no registry import {import_id}")
+    return imported
+
+
+def _post_chunk(tenant: Tenant, imported: RegistryImport, lines: list[RegistryLine]) -> None:
+    """Post one chunk of staged lines, add it to the figures and tell the plugins (one hook call)."""
+    provider = imported.provider
+    fresh = [(line, payment_key(provider, line.payment_id)) for line in lines]
+    accounts = _known_accounts({line.number for line in lines})
+    matched, unknown, raced = _post(tenant, imported, fresh, accounts, provider)
+    imported.matched += len(matched)
+    imported.matched_total += sum(line.amount for line in matched)
+    imported.suspense += len(unknown)
+    imported.suspense_total += sum(line.amount for line in unknown)
+    imported.duplicates += len(raced)
+    imported.duplicates_total += sum(line.amount for line in raced)
+    imported.posted_lines += len(lines)
+    session.flush()
+    if matched and has_payment_listeners(tenant):
+        orders = [payment_order_id(payment_key(provider, line.payment_id)) for line in matched]
+        payments = list(
+            session.scalars(
+                select(Payment)
+                .where(Payment.registry_import_id == imported.id, _one_of(Payment.order_id, orders))
+                .order_by(Payment.id)
+            )
+        )
+        paid = session.scalars(
+            select(PersonalAccount)
+            .where(PersonalAccount.id.in_({payment.personal_account_id for payment in payments}))
+            .order_by(PersonalAccount.id)
+            .execution_options(populate_existing=True)
+        )
+        announce_payments(tenant, list(paid), payments)
 
 
 def _set_figures(
@@ -579,27 +776,54 @@ def _insert_payments(tenant_id: int, provider: str, import_id: int, now: datetim
     )
 
 
-def _notify(tenant: Tenant, imported: RegistryImport) -> None:
-    """:func:`~core.payments.service.notify_payment_posted` for every payment that reached an account.
+def _tell_holders(tenant: Tenant, imported: RegistryImport) -> None:
+    """One "payment received" notice per cabinet user of the accounts this import paid, however many payments.
 
-    It calls the plugins' ``on_payment_posted`` and notifies the account's cabinet users, a few
-    queries per payment. With no plugin listening it is skipped for accounts no user can see (it
-    would do nothing there), so a registry for accounts without cabinet users costs two queries
-    here, not two per line. The accounts carry their balances after the whole file.
+    Set-based: one query finds every (user, account) pair the import paid with the count and sum per
+    account; users are told :data:`NOTIFY_CHUNK` at a time, each chunk committed. The dedupe key
+    ``registry:<import id>`` makes a resumed import tell nobody twice. Accounts nobody logs into cost
+    nothing here.
     """
-    posted = select(Payment).where(Payment.registry_import_id == imported.id, Payment.status == POSTED)
-    if not tenant_hooks(tenant).on_payment_posted.get_hookimpls():
-        posted = posted.where(Payment.personal_account_id.in_(select(AccountAccess.personal_account_id)))
-    accounts = {
-        account.id: account
-        for account in session.scalars(
-            select(PersonalAccount)
-            .where(PersonalAccount.id.in_(posted.with_only_columns(Payment.personal_account_id)))
-            .execution_options(populate_existing=True)
+    from core.identity.models import User
+
+    totals = (
+        select(
+            Payment.personal_account_id.label("account_id"),
+            func.count().label("paid"),
+            func.sum(Payment.amount).label("total"),
         )
-    }
-    for payment in session.scalars(posted.order_by(Payment.id)):
-        notify_payment_posted(accounts[payment.personal_account_id], payment, tenant=tenant, refresh=False)
+        .where(Payment.registry_import_id == imported.id, Payment.status == POSTED)
+        .group_by(Payment.personal_account_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(AccountAccess.user_id, totals.c.account_id, totals.c.paid, totals.c.total)
+        .join(totals, totals.c.account_id == AccountAccess.personal_account_id)
+        .order_by(AccountAccess.user_id, totals.c.account_id)
+    ).all()
+    by_user: dict[int, dict[int, tuple[int, int]]] = {}
+    for user_id, account_id, paid, total in rows:
+        by_user.setdefault(user_id, {})[account_id] = (int(paid), int(total))
+    user_ids = list(by_user)
+    for start in range(0, len(user_ids), NOTIFY_CHUNK):
+        chunk = user_ids[start : start + NOTIFY_CHUNK]
+        account_ids = {account_id for user_id in chunk for account_id in by_user[user_id]}
+        users = session.scalars(select(User).where(User.id.in_(chunk)).order_by(User.id)).all()
+        accounts = {
+            row.id: row
+            for row in session.execute(
+                select(PersonalAccount.id, PersonalAccount.number, LedgerAccount.balance)
+                .join(LedgerAccount, LedgerAccount.id == PersonalAccount.ledger_account_id)
+                .where(PersonalAccount.id.in_(account_ids))
+            )
+        }
+        tell_holders(
+            tenant,
+            [(user, [(accounts[a], *by_user[user.id][a]) for a in by_user[user.id]]) for user in users],
+            dedupe_key=f"registry:{imported.id}",
+        )
+        session.commit()
+        _let_others_write()
 
 
 def report_figures(imported: RegistryImport) -> dict[str, int]:

@@ -2,22 +2,25 @@
 
 Every way money arrives (card notification, registry line, office cash, correction) ends in
 :func:`post_payment`, which posts ``clearing → personal account`` (or ``→ suspense`` when the account
-is unknown) under the payment's idempotency key and tells the tenant's plugins (``on_payment_posted``).
+is unknown) under the payment's idempotency key and tells the tenant's plugins (``on_payments_posted``,
+a batch of one; a registry import announces a chunk at once with :func:`announce_payments`).
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from flask import g, has_request_context
 from sqlalchemy import select
 
 from core.accounts.models import PersonalAccount
+from core.accounts.service import users_of_account
 from core.audit.service import record as audit
 from core.db import session, utcnow
 from core.ledger import service as ledger
-from core.notify.service import notify
 from core.payments.models import CARD, CREATED, MANUAL, MOVED, POSTED, SUSPENSE, Payment
 from core.plugins.state import tenant_hooks
 
@@ -48,12 +51,7 @@ def create_card_order(account: PersonalAccount, amount: int, provider: str) -> P
     return payment
 
 
-def notify_payment_posted(account: PersonalAccount, payment: Payment, *, tenant=None, refresh: bool = True) -> None:
-    """Tell the tenant's plugins (``on_payment_posted``) that ``payment`` reached ``account``.
-
-    ``refresh=False`` when the caller has just loaded ``account.ledger_account`` with its new balance
-    (a registry import loads all its accounts in one query, then notifies every payment).
-    """
+def _tenant_or_current(tenant):
     if tenant is None:
         tenant = g.get("tenant") if has_request_context() else None
     if tenant is None:
@@ -61,35 +59,99 @@ def notify_payment_posted(account: PersonalAccount, payment: Payment, *, tenant=
         from core.tenants.models import Tenant
 
         tenant = session.get(Tenant, current_tenant_id())
+    return tenant
+
+
+def notify_payment_posted(account: PersonalAccount, payment: Payment, *, tenant=None, refresh: bool = True) -> None:
+    """Tell the tenant's plugins and the account's users that ``payment`` reached ``account``: a batch of one.
+
+    ``refresh=False`` when the caller has just loaded ``account.ledger_account`` with its new balance.
+    """
+    tenant = _tenant_or_current(tenant)
     if refresh:
         session.refresh(account.ledger_account)
-    _tell_holders(tenant, account, payment)
-    tenant_hooks(tenant).on_payment_posted(tenant=tenant, account=account, payment=payment)
+    announce_payments(tenant, [account], [payment])
+    paid = [(account, 1, payment.amount)]
+    tell_holders(tenant, [(user, paid) for user in users_of_account(account)], dedupe_key=f"payment:{payment.id}")
 
 
-def _tell_holders(tenant, account: PersonalAccount, payment: Payment) -> None:
-    """Every user of the account gets a "payment received" notification (once per payment)."""
-    from flask_babel import force_locale
+def announce_payments(tenant, accounts: Sequence[PersonalAccount], payments: Sequence[Payment]) -> None:
+    """Call the plugins' ``on_payments_posted`` once for a batch of payments that reached ``accounts``.
+
+    ``accounts`` carry their balances after the batch. Plugins that implement only the older
+    per-payment ``on_payment_posted`` get one call per payment (in order), after the batch hook.
+    """
+    if not payments:
+        return
+    hooks = tenant_hooks(tenant)
+    accounts, payments = list(accounts), list(payments)
+    hooks.on_payments_posted(tenant=tenant, accounts=accounts, payments=payments)
+    older = hooks.superseded("on_payment_posted", by="on_payments_posted")
+    if older.get_hookimpls():
+        by_id = {account.id: account for account in accounts}
+        for payment in payments:
+            older(tenant=tenant, account=by_id[payment.personal_account_id], payment=payment)
+
+
+def has_payment_listeners(tenant) -> bool:
+    """Whether a plugin enabled for ``tenant`` implements ``on_payments_posted`` or ``on_payment_posted``."""
+    hooks = tenant_hooks(tenant)
+    return bool(hooks.on_payments_posted.get_hookimpls() or hooks.on_payment_posted.get_hookimpls())
+
+
+#: What one user is told about: each of their paid accounts (anything with ``number`` and ``balance``) with how
+#: many payments it got and their sum.
+Paid = tuple[Any, int, int]
+
+
+def tell_holders(tenant, told: Sequence[tuple[Any, Sequence[Paid]]], *, dedupe_key: str) -> int:
+    """One "payment received" notification per user, however many payments reached their accounts.
+
+    ``told`` pairs each user with their paid accounts ``(account, payments, sum)``. A user with one
+    payment reads its amount; one whose accounts got several (a registry listing two) reads their
+    number and sum; both read the balance of each account. ``dedupe_key`` (``payment:<id>``,
+    ``registry:<import id>``) makes a repeated call tell nobody twice. Returns how many were stored.
+    """
+    from flask_babel import force_locale, ngettext
     from flask_babel import gettext as _
 
-    from core.accounts.models import AccountAccess
-    from core.identity.models import User
     from core.money.format import format_money
+    from core.notify.service import Notice, notify_each
 
-    users = session.scalars(
-        select(User)
-        .join(AccountAccess, AccountAccess.user_id == User.id)
-        .where(AccountAccess.personal_account_id == account.id)
-    )
-    for user in users:
-        with force_locale(user.locale or tenant.locale):
-            title = _("Payment of %(amount)s received", amount=format_money(payment.amount))
-            body = _(
-                "Account %(number)s. Balance: %(balance)s.",
-                number=account.number,
-                balance=format_money(account.balance),
-            )
-        notify(user, "payment_received", title, body, dedupe_key=f"payment:{payment.id}", tenant=tenant)
+    notices = []
+    by_locale: dict[str, list[tuple[Any, Sequence[Paid]]]] = {}
+    for user, paid in told:
+        by_locale.setdefault(user.locale or tenant.locale, []).append((user, paid))
+    for locale, group in by_locale.items():
+        with force_locale(locale):  # once per language, not per user
+            money: dict[int, str] = {}
+
+            def rubles(kopecks: int, money=money) -> str:
+                if kopecks not in money:
+                    money[kopecks] = format_money(kopecks)
+                return money[kopecks]
+
+            for user, paid in group:
+                count, total = sum(item[1] for item in paid), sum(item[2] for item in paid)
+                if count == 1:
+                    title = _("Payment of %(amount)s received", amount=rubles(total))
+                else:
+                    title = ngettext(
+                        "%(num)d payment of %(amount)s in total received",
+                        "%(num)d payments of %(amount)s in total received",
+                        count,
+                        amount=rubles(total),
+                    )
+                body = " ".join(
+                    _(
+                        "Account %(number)s. Balance: %(balance)s.",
+                        number=account.number,
+                        balance=rubles(account.balance),
+                    )
+                    for account, _count, _total in paid
+                )
+                notices.append(Notice(user, "payment_received", title, body, dedupe_key=dedupe_key))
+    return notify_each(notices, tenant=tenant)
 
 
 def post_payment(payment: Payment, key: str, *, occurred_at: datetime | None = None) -> Payment:

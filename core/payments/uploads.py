@@ -1,10 +1,11 @@
 """Registry files uploaded on the admin page, imported by the job worker so a big file never holds a web request.
 
 The page only stores the file (:func:`queue_upload`) and shows its :class:`~core.payments.models.RegistryUpload`;
-the job :func:`import_queued` takes each queued upload and runs :func:`~core.payments.registry.import_registry` on it
-in one transaction: all or nothing, the same checks, reports and duplicate rules as an import from the command
-line. A payment imported before is never posted again, so running an upload twice (a worker stopped halfway and
-the upload queued again) only finds duplicates.
+the job :func:`import_queued` takes each queued upload and runs :func:`~core.payments.registry.import_registry` on it:
+the same checks, reports and duplicate rules as an import from the command line. A file with any problem posts
+nothing; a good one is staged, then posted in short transactions of a chunk each. A worker stopped halfway leaves
+the upload running; after :data:`STALE_AFTER` it is taken again and the import resumes where it stopped (a payment
+is never posted twice).
 """
 
 from __future__ import annotations
@@ -15,11 +16,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from core.db import cross_tenant, session, tenant_scope, utcnow
 from core.jobs.queue import enqueue_after_commit
-from core.payments.models import DONE, FAILED, QUEUED, RUNNING, RegistryUpload
+from core.payments.models import (
+    DONE,
+    FAILED,
+    IMPORT_POSTING,
+    QUEUED,
+    RUNNING,
+    RegistryImport,
+    RegistryImportLine,
+    RegistryUpload,
+)
 from core.payments.registry import SETTINGS, Problem, RegistryError, import_registry, parse_registry
 from core.settings.service import get_settings
 
@@ -108,8 +118,8 @@ def _finish(upload_id: int, status: str, **values: Any) -> None:
 def run_upload(upload_id: int, now: datetime) -> str:
     """Import one upload of the current tenant (if it is still waiting); returns its status afterwards.
 
-    The import and the upload's ``done`` are committed together; a refused file rolls back everything it did
-    and the upload becomes ``failed`` with every problem by line.
+    A refused file posts nothing and the upload becomes ``failed`` with every problem by line. A good file is
+    posted chunk by chunk (each committed); the upload is ``done`` once the whole import is.
     """
     if not _claim(upload_id, now):
         return "skipped"
@@ -135,9 +145,37 @@ def run_upload(upload_id: int, now: datetime) -> str:
     except Exception:
         session.rollback()
         log.exception("registry upload %s failed", upload_id)
-        problem = {"line": 0, "message": _("the import failed unexpectedly; nothing was posted"), "params": {}}
-        _finish(upload_id, FAILED, problems=[problem])
+        _finish(upload_id, FAILED, problems=[_stopped(upload_id)])
         return FAILED
+
+
+def _stopped(upload_id: int) -> dict[str, Any]:
+    """The report of an upload whose import failed: nothing posted, or how far its chunks got (resumable)."""
+    sha256 = session.scalar(select(RegistryUpload.sha256).where(RegistryUpload.id == upload_id))
+    unfinished = session.scalar(
+        select(RegistryImport)
+        .where(RegistryImport.sha256 == sha256, RegistryImport.status == IMPORT_POSTING)
+        .order_by(RegistryImport.id.desc())
+        .limit(1)
+    )
+    if unfinished is None or unfinished.posted_lines == 0:
+        session.rollback()
+        return {"line": 0, "message": _("the import failed unexpectedly; nothing was posted"), "params": {}}
+    return {
+        "line": 0,
+        "message": _(
+            "the import stopped after %(posted)s of %(count)s new payments; upload the same file again to post the rest"
+        ),
+        "params": {"posted": unfinished.posted_lines, "count": _staged(unfinished.id)},
+    }
+
+
+def _staged(import_id: int) -> int:
+    count = session.scalar(
+        select(func.count()).select_from(RegistryImportLine).where(RegistryImportLine.registry_import_id == import_id)
+    )
+    session.rollback()
+    return count or 0
 
 
 def import_queued(now: datetime, limit: int = 20) -> dict[str, int]:

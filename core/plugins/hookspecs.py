@@ -260,6 +260,27 @@ def on_payment_posted(tenant: Tenant, account: PersonalAccount, payment: Payment
     balance. Raising aborts the payment's transaction; the gateway then retries. A registry uploaded in
     the admin area is imported by the job worker: there the hook runs outside any web request (no
     ``request``, no logged-in user), as it does for ``abonent payments import``.
+
+    Prefer :func:`on_payments_posted`, called once per batch (a registry chunk of a thousand
+    payments); this one is called per payment, and only on plugins that do not implement the batch hook.
+    """
+
+
+@hookspec
+def on_payments_posted(tenant: Tenant, accounts: list[PersonalAccount], payments: list[Payment]) -> None:
+    """Called once for a batch of payments that reached personal accounts, in the same database transaction.
+
+    Core calls this hook for every payment that reaches an account: a card notification, a manual
+    payment or a suspense move is a batch of one; a registry import calls it once per chunk of up to
+    :data:`core.payments.registry.CHUNK` lines, each chunk in its own short transaction. ``payments``
+    are the batch's posted :class:`~core.payments.models.Payment` rows in posting order;
+    ``accounts`` are their distinct personal accounts (``payment.personal_account_id`` finds one),
+    each with ``account.balance`` after the whole batch. Work set-based here (one query for the
+    batch, not one per payment): a registry chunk holds a thousand payments. Raising aborts the
+    batch's transaction (a registry import then stops and is resumed from that chunk).
+
+    A plugin that implements only the older :func:`on_payment_posted` keeps working: core calls it
+    once per payment for that plugin. A plugin that implements this hook is not called per payment.
     """
 
 

@@ -112,6 +112,20 @@ class TenantHooks:
             self._callers[name] = caller
         return caller
 
+    def superseded(self, name: str, by: str) -> Any:
+        """Hook ``name``'s caller limited to the plugins that do not implement hook ``by`` (the newer form).
+
+        ``superseded("on_payment_posted", by="on_payments_posted")``: the per-payment hook for the
+        plugins written before the batch hook existed.
+        """
+        key = f"{name}/{by}"
+        caller = self._callers.get(key)
+        if caller is None:
+            newer = {impl.plugin for impl in getattr(self._pm.hook, by).get_hookimpls()}
+            caller = self._pm.subset_hook_caller(name, remove_plugins=[*self._disabled, *newer])
+            self._callers[key] = caller
+        return caller
+
 
 def _call(impl: pluggy.HookImpl, kwargs: dict[str, Any]) -> Any:
     # Like pluggy itself: an implementation may accept only some of the hook's arguments.

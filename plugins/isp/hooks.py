@@ -235,16 +235,12 @@ def money_owed(tenant, account, at):
 
 
 @hookimpl
-def on_payment_posted(tenant, account, payment):
+def on_payments_posted(tenant, accounts, payments):
     from plugins.isp.contracts import blocking
-    from plugins.isp.contracts.service import contract_of
     from plugins.isp.promise import service as promise
 
-    contract = contract_of(account)
-    if contract is None:
-        return
-    promise.settle_on_payment(tenant, contract)
-    blocking.refresh(tenant, contract)
+    promise.settle_on_payments(tenant, accounts)
+    blocking.refresh_paid(tenant, accounts)
 
 
 @hookimpl
@@ -339,7 +335,7 @@ __all__ = [
     "menu_items",
     "money_owed",
     "news_audiences",
-    "on_payment_posted",
+    "on_payments_posted",
     "on_plugin_enabled",
     "operation_title",
     "populate_test_world",

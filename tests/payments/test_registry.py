@@ -342,15 +342,17 @@ def test_moving_a_suspense_payment_updates_both_balances_and_is_audited(scope):
 
 
 def test_import_is_set_based_not_a_query_per_line(scope, monkeypatch, enable_plugin):
-    """The import's own statements do not grow with the number of lines (batches of 1000 aside).
+    """The import's statements grow with its chunks of 1000 lines, not with its lines.
 
-    What ``notify_payment_posted`` does per payment (plugins, the holders' notices) is counted apart.
+    What the plugins do with a chunk's payments (``on_payments_posted``) is counted apart: one call per chunk.
     """
     from core.payments import registry as registry_module
 
     enable_plugin(scope, "payment_watcher")  # a plugin listens: every payment on an account is announced
-    notified = []
-    monkeypatch.setattr(registry_module, "notify_payment_posted", lambda account, payment, **_: notified.append(1))
+    announced = []
+    monkeypatch.setattr(
+        registry_module, "announce_payments", lambda tenant, accounts, payments: announced.append(len(payments))
+    )
 
     def statements_for(count: int, offset: int) -> int:
         payments = [(str(offset + i), ("100200", "100201", f"9{i}")[i % 3], "1.00") for i in range(count)]
@@ -369,10 +371,11 @@ def test_import_is_set_based_not_a_query_per_line(scope, monkeypatch, enable_plu
         session.commit()
         return len(seen)
 
-    small = statements_for(6, 0)
-    large = statements_for(1800, 10_000)
-    assert large <= small + 10, (small, large)
-    assert len(notified) == 4 + 1200  # every payment that reached an account, once
+    small = statements_for(6, 0)  # one chunk
+    large = statements_for(1800, 10_000)  # two chunks
+    assert large <= 2 * small, (small, large)
+    # every payment that reached an account (two lines in three), one call per chunk of 1000 lines
+    assert announced == [4, 667, 533]
 
 
 def test_cabinet_users_hear_of_registry_payments_to_their_accounts(app, isp, make_user):

@@ -2,7 +2,7 @@
 
 Overdue means the promise ended (or is past its time) while the balance is still below zero: the
 credit was taken back and nothing paid it yet. It stops being overdue once a payment brings the
-balance back to ≥ 0 (:func:`plugins.isp.promise.service.settle_on_payment` marks it repaid).
+balance back to ≥ 0 (:func:`plugins.isp.promise.service.settle_on_payments` marks it repaid).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@
   account to the contract's personal account, ``isp:promise:<id>:end`` takes it back. The fee is a
   separate charge (``isp:promise:<id>:fee``) to the ``promise_fee`` revenue account.
 * It ends at ``due_at`` (the ``isp.promises.expire`` job), or earlier when a payment covers it
-  (:func:`settle_on_payment`, called by ``on_payment_posted``). Either way :func:`blocking.refresh`
+  (:func:`settle_on_payments`, called by ``on_payments_posted``). Either way :func:`blocking.refresh`
   then decides the services' state.
 * ``repaid`` says whether the balance stayed ≥ 0 once the credit was taken back. A promise that
   ended unpaid is marked repaid later, when a payment brings the balance back to ≥ 0 — so "the last
@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.api import (
+    PersonalAccount,
     Refused,
     Tenant,
     TenantJob,
@@ -210,24 +211,40 @@ def expire(tenant: Tenant, promise_id: int, now: datetime | None = None) -> bool
     return True
 
 
-def settle_on_payment(tenant: Tenant, contract: Contract, now: datetime | None = None) -> Promise | None:
-    """Close the contract's active promise early when the balance now covers it; returns it if closed.
+def settle_on_payments(tenant: Tenant, accounts: list[PersonalAccount], now: datetime | None = None) -> list[Promise]:
+    """Close the active promises the new balances cover; returns them. One query for a batch of payments.
 
-    Called by ``on_payment_posted`` in the payment's transaction, before ``blocking.refresh``. With no
-    active promise, a payment that brings the balance back to ≥ 0 marks an unpaid ended promise repaid.
+    Called by ``on_payments_posted`` in the payments' transaction, before ``blocking.refresh_paid``.
+    For a contract with no active promise, a payment that brings the balance back to ≥ 0 marks its
+    last ended promise repaid if it ended unpaid. Only contracts with such a promise are loaded.
     """
     now = now or utcnow()
-    promise = active_promise(contract)
-    if promise is None:
-        closed = _last_closed(contract)
-        if closed is not None and closed.repaid is False and contract.account.balance >= 0:
-            closed.repaid = True
-            session.flush()
-        return None
-    if contract.account.balance - promise.amount < 0:
-        return None
-    _close(tenant, promise, REPAID, now)
-    return promise
+    ids = sorted({account.id for account in accounts})
+    if not ids:
+        return []
+    candidates = session.scalars(
+        select(Promise)
+        .join(Contract, Contract.id == Promise.contract_id)
+        .where(
+            Contract.personal_account_id.in_(ids),
+            Promise.active_slot.is_not(None) | (Promise.status.in_((REPAID, EXPIRED)) & Promise.repaid.is_(False)),
+        )
+        .order_by(Promise.contract_id, Promise.id)
+    ).all()
+    if not candidates:
+        return []
+    closed: list[Promise] = []
+    for contract in {promise.contract_id: promise.contract for promise in candidates}.values():
+        promise = active_promise(contract)
+        if promise is None:
+            last = _last_closed(contract)
+            if last is not None and last.repaid is False and contract.account.balance >= 0:
+                last.repaid = True
+        elif contract.account.balance - promise.amount >= 0:
+            _close(tenant, promise, REPAID, now)
+            closed.append(promise)
+    session.flush()
+    return closed
 
 
 def due_promise_ids(now: datetime) -> list[int]:
