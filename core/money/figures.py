@@ -8,10 +8,11 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from core.accounts.models import PersonalAccount
 from core.db import session
+from core.db.keyset import KeysetPage, keyset_page
 from core.ledger.models import LedgerTransaction, Posting
 from core.money.outlook import ChargeOutlook, CostSpan, MoneyOwed, days_covered, stops_on
 from core.plugins.state import tenant_hooks
@@ -125,15 +126,13 @@ class Operation:
     meta: dict[str, Any] = field(default_factory=dict)  # the transaction's data, for its title (core.money.titles)
 
 
-def operations(
+def _operations_query(
     account: PersonalAccount,
     start: datetime | None = None,
     end: datetime | None = None,
     kinds: list[str] | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> list[Operation]:
-    """The account's postings, newest first, with one query (memo joined, no N+1)."""
+) -> Select:
+    """The account's postings with their transaction's memo and data (one query, no N+1), not yet ordered."""
     stmt = (
         select(Posting, LedgerTransaction.memo, LedgerTransaction.meta)
         .join(LedgerTransaction, LedgerTransaction.id == Posting.transaction_id)
@@ -145,11 +144,60 @@ def operations(
         stmt = stmt.where(Posting.occurred_at < end)
     if kinds:
         stmt = stmt.where(Posting.kind.in_(kinds))
+    return stmt
+
+
+def _operation(row) -> Operation:
+    posting, memo, meta = row
+    return Operation(
+        posting.id,
+        posting.occurred_at,
+        posting.kind,
+        posting.amount,
+        posting.service,
+        posting.period,
+        memo or "",
+        meta or {},
+    )
+
+
+def operations(
+    account: PersonalAccount,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    kinds: list[str] | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Operation]:
+    """The account's postings, newest first, with one query (memo joined, no N+1)."""
+    stmt = _operations_query(account, start, end, kinds)
     stmt = stmt.order_by(Posting.occurred_at.desc(), Posting.id.desc()).limit(limit).offset(offset)
-    return [
-        Operation(p.id, p.occurred_at, p.kind, p.amount, p.service, p.period, memo or "", meta or {})
-        for p, memo, meta in session.execute(stmt).all()
-    ]
+    return [_operation(row) for row in session.execute(stmt).all()]
+
+
+def operations_page(
+    account: PersonalAccount,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    *,
+    after: str | None = None,
+    before: str | None = None,
+    size: int = 50,
+) -> KeysetPage[Operation]:
+    """One keyset page of the account's postings, newest first, and how many the period has (two statements).
+
+    The operator's statement: however many operations the period holds, a page reads ``size`` of them
+    (see :mod:`core.db.keyset` for the ``after``/``before`` cursors).
+    """
+    page = keyset_page(
+        _operations_query(account, start, end),
+        (Posting.occurred_at, Posting.id),
+        lambda row: (row[0].occurred_at, row[0].id),
+        size=size,
+        after=after,
+        before=before,
+    )
+    return page.map(_operation)
 
 
 @dataclass(frozen=True)
