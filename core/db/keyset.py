@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, literal, select, tuple_
+from sqlalchemy import Select, func, literal, tuple_
 from sqlalchemy.sql.elements import ColumnElement
 
 from core.db.session import session
@@ -153,7 +153,8 @@ def keyset_page(
     caller knows it. Two statements: ``count(*)`` and the page (three when a ``before`` cursor reaches the start).
     """
     if total is None:
-        total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+        # The list's own FROM and WHERE with count(*) for columns (a subquery would escape the tenant filter).
+        total = session.scalar(stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)) or 0
     width = len(keys)
     forward_cursor = Cursor.decode(after, width)
     backward_cursor = None if forward_cursor is not None else Cursor.decode(before, width)
