@@ -171,6 +171,5 @@ def search_accounts_page(
         size=size,
         after=after,
         before=before,
-        descending=False,
     )
     return page.map(lambda row: row[0])

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, literal, tuple_
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import Select, and_, func, literal, or_, tuple_
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 
 from core.db.session import session
 
@@ -124,14 +125,26 @@ class KeysetPage(Generic[Row]):
         )
 
 
-def _beyond(keys: Sequence[ColumnElement], values: tuple[Any, ...], descending: bool, forward: bool):
+def _column(key: ColumnElement) -> tuple[ColumnElement, bool]:
+    """A key as (column, descending): ``Posting.id`` is ascending, ``Posting.id.desc()`` descending."""
+    if isinstance(key, UnaryExpression) and key.modifier in (operators.desc_op, operators.asc_op):
+        return key.element, key.modifier is operators.desc_op
+    return key, False
+
+
+def _beyond(keys: Sequence[tuple[ColumnElement, bool]], values: tuple[Any, ...], forward: bool):
     """Rows after ``values`` in the list's order (``forward``) or before them."""
-    smaller = descending == forward
-    if len(keys) == 1:
-        return keys[0] < values[0] if smaller else keys[0] > values[0]
-    left = tuple_(*keys)
-    right = tuple_(*(literal(value, type_=key.type) for key, value in zip(keys, values, strict=True)))
-    return left < right if smaller else left > right
+    if len({descending for _column, descending in keys}) == 1:
+        smaller = keys[0][1] == forward
+        left = tuple_(*(column for column, _descending in keys))
+        right = tuple_(*(literal(value, type_=column.type) for (column, _d), value in zip(keys, values, strict=True)))
+        return left < right if smaller else left > right
+    # Mixed directions (largest amount first, then by id): (a < x) OR (a = x AND b > y) …
+    either = []
+    for index, (column, descending) in enumerate(keys):
+        same = [keys[j][0] == values[j] for j in range(index)]
+        either.append(and_(*same, column < values[index] if descending == forward else column > values[index]))
+    return or_(*either)
 
 
 def keyset_page(
@@ -142,28 +155,29 @@ def keyset_page(
     size: int,
     after: str | None = None,
     before: str | None = None,
-    descending: bool = True,
     total: int | None = None,
 ) -> KeysetPage:
-    """One page of ``stmt`` ordered by ``keys`` (together unique, e.g. ``(occurred_at, id)``), and the total.
+    """One page of ``stmt`` in the order of ``keys``, and the total.
 
-    ``stmt`` is the list's query with its filters but without ``ORDER BY``/``LIMIT``; ``key_of(row)`` gives a
-    result row's values of ``keys``. ``after``/``before`` are cursors from an earlier page (``after`` wins when
+    ``keys`` are the ``ORDER BY`` terms, ``Posting.occurred_at.desc()`` or ``PersonalAccount.number`` (ascending),
+    ending in a unique one (an id) so that no two rows tie; they must be NOT NULL columns (a ``SortOrder``'s
+    ``columns`` fit). ``stmt`` is the list's query with its filters but without ``ORDER BY``/``LIMIT``;
+    ``key_of(row)`` gives a result row's values of the keys' columns. ``after``/``before`` are cursors from an earlier page (``after`` wins when
     both are given); none, or one that does not decode, gives the first page. ``total`` skips the count when the
     caller knows it. Two statements: ``count(*)`` and the page (three when a ``before`` cursor reaches the start).
     """
     if total is None:
         # The list's own FROM and WHERE with count(*) for columns (a subquery would escape the tenant filter).
         total = session.scalar(stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)) or 0
-    width = len(keys)
-    forward_cursor = Cursor.decode(after, width)
-    backward_cursor = None if forward_cursor is not None else Cursor.decode(before, width)
-    ordered = [key.desc() if descending else key.asc() for key in keys]
+    columns = [_column(key) for key in keys]
+    forward_cursor = Cursor.decode(after, len(columns))
+    backward_cursor = None if forward_cursor is not None else Cursor.decode(before, len(columns))
+    ordered = [column.desc() if descending else column.asc() for column, descending in columns]
     if backward_cursor is not None:
-        reverse = [key.asc() if descending else key.desc() for key in keys]
+        reverse = [column.asc() if descending else column.desc() for column, descending in columns]
         found = list(
             session.execute(
-                stmt.where(_beyond(keys, backward_cursor.keys, descending, forward=False))
+                stmt.where(_beyond(columns, backward_cursor.keys, forward=False))
                 .order_by(*reverse)
                 .limit(size + 1)
             )
@@ -176,7 +190,7 @@ def keyset_page(
     position = 0
     stmt_page = stmt.order_by(*ordered).limit(size + 1)
     if forward_cursor is not None:
-        stmt_page = stmt_page.where(_beyond(keys, forward_cursor.keys, descending, forward=True))
+        stmt_page = stmt_page.where(_beyond(columns, forward_cursor.keys, forward=True))
         position = forward_cursor.position + 1
     found = list(session.execute(stmt_page))
     return _page(found[:size], total, position, key_of, size, has_next=len(found) > size, has_previous=position > 0)

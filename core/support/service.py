@@ -642,7 +642,7 @@ def queue(
         .where(*conditions)
     )
     page = keyset_page(
-        stmt, (Ticket.id,), lambda row: (row[0].id,), size=per_page, after=after, before=before, total=total
+        stmt, (Ticket.id.desc(),), lambda row: (row[0].id,), size=per_page, after=after, before=before, total=total
     )
 
     def queue_row(row) -> QueueRow:
