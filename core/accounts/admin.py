@@ -128,13 +128,20 @@ def account(account_id: int):
         "admin/account.html",
         account=acc,
         page=page,
-        lines=[StatementLine(op, operation_title(g.tenant, op), services.get(op.service or "", op.service or "")) for op in page.rows],
+        lines=[
+            StatementLine(op, operation_title(g.tenant, op), services.get(op.service or "", op.service or ""))
+            for op in page.rows
+        ],
         start=start,
         end=end,
         form_key=uuid.uuid4().hex,
         users=_users_of(acc),
         can=can,
     )
+
+
+def _line(op: Operation, services: dict[str, str]) -> StatementLine:
+    return StatementLine(op, operation_title(g.tenant, op), services.get(op.service or "", op.service or ""))
 
 
 def _users_of(acc: PersonalAccount):

@@ -162,9 +162,10 @@ def keyset_page(
     ``keys`` are the ``ORDER BY`` terms, ``Posting.occurred_at.desc()`` or ``PersonalAccount.number`` (ascending),
     ending in a unique one (an id) so that no two rows tie; they must be NOT NULL columns (a ``SortOrder``'s
     ``columns`` fit). ``stmt`` is the list's query with its filters but without ``ORDER BY``/``LIMIT``;
-    ``key_of(row)`` gives a result row's values of the keys' columns. ``after``/``before`` are cursors from an earlier page (``after`` wins when
-    both are given); none, or one that does not decode, gives the first page. ``total`` skips the count when the
-    caller knows it. Two statements: ``count(*)`` and the page (three when a ``before`` cursor reaches the start).
+    ``key_of(row)`` gives a result row's values of the keys' columns. ``after``/``before`` are cursors from an
+    earlier page (``after`` wins when both are given); none, or one that does not decode, gives the first page.
+    ``total`` skips the count when the caller knows it. Two statements: ``count(*)`` and the page (three when a
+    ``before`` cursor reaches the start of the list).
     """
     if total is None:
         # The list's own FROM and WHERE with count(*) for columns (a subquery would escape the tenant filter).
@@ -177,9 +178,7 @@ def keyset_page(
         reverse = [column.asc() if descending else column.desc() for column, descending in columns]
         found = list(
             session.execute(
-                stmt.where(_beyond(columns, backward_cursor.keys, forward=False))
-                .order_by(*reverse)
-                .limit(size + 1)
+                stmt.where(_beyond(columns, backward_cursor.keys, forward=False)).order_by(*reverse).limit(size + 1)
             )
         )
         if len(found) > size:

@@ -12,7 +12,7 @@ Status flow: ``new`` → ``in_progress`` ⇄ ``waiting`` (for the subscriber) �
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import g, has_app_context

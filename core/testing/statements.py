@@ -6,8 +6,10 @@
         client.get(url)
     assert len(statements) <= 12, statements.text()
 
-Counts every statement sent to the app's engine (``before_cursor_execute``), ``BEGIN``/``COMMIT`` excluded
-(SQLite's ``BEGIN IMMEDIATE`` is sent by the app, PostgreSQL's by the driver, so they would differ).
+Counts every statement sent to the app's engine (``before_cursor_execute``) but the ones that open or close a
+transaction: ``BEGIN``/``COMMIT`` (SQLite's ``BEGIN IMMEDIATE`` is sent by the app, PostgreSQL's by the driver)
+and PostgreSQL's ``set_config`` of the tenant scope at each transaction's start, so a count is the same on both
+databases and does not depend on whether the code before the block committed.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from contextlib import contextmanager
 from flask import Flask
 from sqlalchemy import event
 
-_TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+_TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SELECT SET_CONFIG('APP.TENANT_ID'")
 
 
 class Statements(list[str]):
