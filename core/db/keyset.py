@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, and_, func, literal, or_, tuple_
+from sqlalchemy import Select, TypeDecorator, and_, func, literal, or_, tuple_
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 
@@ -78,7 +78,7 @@ def _untag(tagged: Any) -> Any:
         return moment
     if kind == "d":
         return date.fromisoformat(value)
-    if kind == "i" and type(value) is int:
+    if kind == "i" and type(value) is int and abs(value) < 2**63:  # fits a BIGINT
         return value
     if kind == "s" and isinstance(value, str) and len(value) <= 200:
         return value
@@ -150,7 +150,7 @@ def _beyond(keys: Sequence[tuple[ColumnElement, bool]], values: tuple[Any, ...],
 def keyset_page(
     stmt: Select,
     keys: Sequence[ColumnElement],
-    key_of: Callable[[Any], tuple[Any, ...]],
+    key_of: Callable[[Any], tuple[Any, ...]] | None = None,
     *,
     size: int,
     after: str | None = None,
@@ -162,8 +162,10 @@ def keyset_page(
     ``keys`` are the ``ORDER BY`` terms, ``Posting.occurred_at.desc()`` or ``PersonalAccount.number`` (ascending),
     ending in a unique one (an id) so that no two rows tie; they must be NOT NULL columns (a ``SortOrder``'s
     ``columns`` fit). ``stmt`` is the list's query with its filters but without ``ORDER BY``/``LIMIT``;
-    ``key_of(row)`` gives a result row's values of the keys' columns. ``after``/``before`` are cursors from an
-    earlier page (``after`` wins when both are given); none, or one that does not decode, gives the first page.
+    ``key_of(row)`` gives a result row's values of the keys' columns; without it the key columns are added to the
+    end of each row (``row[0]`` is still the first thing selected) and read from there. ``after``/``before`` are
+    cursors from an earlier page (``after`` wins when both are given); none, or one that does not decode, gives the
+    first page.
     ``total`` skips the count when the caller knows it. Two statements: ``count(*)`` and the page (three when a
     ``before`` cursor reaches the start of the list).
     """
@@ -171,8 +173,15 @@ def keyset_page(
         # The list's own FROM and WHERE with count(*) for columns (a subquery would escape the tenant filter).
         total = session.scalar(stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)) or 0
     columns = [_column(key) for key in keys]
-    forward_cursor = Cursor.decode(after, len(columns))
-    backward_cursor = None if forward_cursor is not None else Cursor.decode(before, len(columns))
+    if key_of is None:
+        stmt = stmt.add_columns(*(column for column, _descending in columns))
+        width = len(columns)
+
+        def key_of(row) -> tuple[Any, ...]:
+            return tuple(row[-width:])
+
+    forward_cursor = _fitting(Cursor.decode(after, len(columns)), columns)
+    backward_cursor = None if forward_cursor is not None else _fitting(Cursor.decode(before, len(columns)), columns)
     ordered = [column.desc() if descending else column.asc() for column, descending in columns]
     if backward_cursor is not None:
         reverse = [column.asc() if descending else column.desc() for column, descending in columns]
@@ -193,6 +202,21 @@ def keyset_page(
         position = forward_cursor.position + 1
     found = list(session.execute(stmt_page))
     return _page(found[:size], total, position, key_of, size, has_next=len(found) > size, has_previous=position > 0)
+
+
+def _fitting(cursor: Cursor | None, columns: Sequence[tuple[ColumnElement, bool]]) -> Cursor | None:
+    """``cursor`` if each of its keys has its column's Python type (PostgreSQL refuses ``id < 'x'``), else ``None``."""
+    if cursor is None:
+        return None
+    for value, (column, _descending) in zip(cursor.keys, columns, strict=True):
+        type_ = column.type.impl_instance if isinstance(column.type, TypeDecorator) else column.type
+        try:
+            wanted = type_.python_type
+        except NotImplementedError:
+            continue
+        if not isinstance(value, wanted) or (wanted is date and isinstance(value, datetime)):
+            return None
+    return cursor
 
 
 def _page(
