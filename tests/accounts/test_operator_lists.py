@@ -104,7 +104,7 @@ def test_statement_of_a_thousand_charges_runs_as_many_statements_as_of_ten(app, 
         page = _statement(operator, isp, account_id)
     assert len(_charges_shown(page)) == 50 and "1–50 of 1000" in page
     assert len(large) == len(small), f"{len(small)} statements for 10 charges, {len(large)} for 1,000:\n{large.text()}"
-    assert len(large) <= 25, large.text()
+    assert len(large) <= 16, large.text()  # 14 today: the shell, the account, count, page, service names
 
 
 def _open_accounts(app, isp, first: int, count: int) -> None:
@@ -146,4 +146,4 @@ def test_account_search_of_a_thousand_accounts_runs_as_many_statements_as_of_ten
         page = operator.get(url).get_data(as_text=True)
     assert len(_numbers_shown(page)) == 50 and "1–50 of 1000" in page
     assert len(large) == len(small), f"{len(small)} statements for 10 accounts, {len(large)} for 1,000"
-    assert len(large) <= 20, large.text()
+    assert len(large) <= 12, large.text()  # 10 today: the shell, count and page
