@@ -28,7 +28,8 @@ from core.db.session import session
 
 Row = TypeVar("Row")
 
-MAX_CURSOR_LENGTH = 400  # a cursor is a few keys: anything longer is not one of ours
+MAX_KEY_LENGTH = 1000  # the longest text key (names and addresses are up to 500 characters)
+MAX_CURSOR_LENGTH = 4 * MAX_KEY_LENGTH  # a cursor is a few keys: anything longer is not one of ours
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,8 @@ class Cursor:
 
     def encode(self) -> str:
         """The cursor as a short URL-safe text (base64 of a small JSON document)."""
-        data = json.dumps({"k": [_tag(value) for value in self.keys], "n": self.position}, separators=(",", ":"))
+        document = {"k": [_tag(value) for value in self.keys], "n": self.position}
+        data = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
         return base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
 
     @classmethod
@@ -80,7 +82,7 @@ def _untag(tagged: Any) -> Any:
         return date.fromisoformat(value)
     if kind == "i" and type(value) is int and abs(value) < 2**63:  # fits a BIGINT
         return value
-    if kind == "s" and isinstance(value, str) and len(value) <= 200:
+    if kind == "s" and isinstance(value, str) and len(value) <= MAX_KEY_LENGTH:
         return value
     raise ValueError(f"not a key: {tagged!r}")
 

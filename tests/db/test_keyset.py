@@ -55,3 +55,9 @@ def test_a_cursor_with_a_text_for_a_moment_gives_the_first_page(app, make_tenant
         keys = (Posting.occurred_at.desc(), Posting.id.desc())
         for cursor in (Cursor(("yesterday", 5), 3).encode(), Cursor((5, 5), 3).encode()):
             assert keyset_page(select(Posting), keys, size=5, after=cursor).rows == []
+
+
+def test_a_long_cyrillic_key_makes_a_cursor_that_works():
+    name = "Общество с ограниченной ответственностью «Управляющая компания»" * 5
+    cursor = Cursor((name, 12), 49)
+    assert Cursor.decode(cursor.encode(), 2) == cursor
