@@ -13,7 +13,7 @@ from core.accounts.service import open_account
 from core.db import session, tenant_scope
 from core.ledger import service as ledger
 from core.testing.fixtures import tenant_path
-from core.testing.statements import count_statements
+from core.testing.statements import counted_statements
 from core.testing.web import link_by_rel
 
 PERIOD = "from=2026-01-01&to=2026-12-31"
@@ -97,14 +97,16 @@ def test_statement_pages_follow_one_another_with_the_total(app, isp, operator, a
 def test_statement_of_a_thousand_charges_runs_as_many_statements_as_of_ten(app, isp, operator, account_id):
     _charge(app, isp, account_id, 0, 10)
     _statement(operator, isp, account_id)  # warm up (plugin state, settings)
-    with count_statements(app) as small:
+    with counted_statements(app) as small:
         assert len(_charges_shown(_statement(operator, isp, account_id))) == 10
     _charge(app, isp, account_id, 10, 990)
-    with count_statements(app) as large:
+    with counted_statements(app) as large:
         page = _statement(operator, isp, account_id)
     assert len(_charges_shown(page)) == 50 and "1–50 of 1000" in page
-    assert len(large) == len(small), f"{len(small)} statements for 10 charges, {len(large)} for 1,000:\n{large.text()}"
-    assert len(large) <= 16, large.text()  # 14 today: the shell, the account, count, page, service names
+    assert len(large) == len(small), (
+        f"{len(small)} statements for 10 charges, {len(large)} for 1,000:\n{large.report()}"
+    )
+    assert len(large) <= 16, large.report()  # 14 today: the shell, the account, count, page, service names
 
 
 def _open_accounts(app, isp, first: int, count: int) -> None:
@@ -139,11 +141,11 @@ def test_account_search_of_a_thousand_accounts_runs_as_many_statements_as_of_ten
     _open_accounts(app, isp, 0, 10)
     url = tenant_path(isp, "/admin/accounts?q=lenina")
     operator.get(url)  # warm up
-    with count_statements(app) as small:
+    with counted_statements(app) as small:
         assert len(_numbers_shown(operator.get(url).get_data(as_text=True))) == 10
     _open_accounts(app, isp, 10, 990)
-    with count_statements(app) as large:
+    with counted_statements(app) as large:
         page = operator.get(url).get_data(as_text=True)
     assert len(_numbers_shown(page)) == 50 and "1–50 of 1000" in page
     assert len(large) == len(small), f"{len(small)} statements for 10 accounts, {len(large)} for 1,000"
-    assert len(large) <= 12, large.text()  # 10 today: the shell, count and page
+    assert len(large) <= 12, large.report()  # 10 today: the shell, count and page

@@ -12,7 +12,7 @@ from core.db import session, tenant_scope
 from core.ledger import service as ledger
 from core.money.figures import MonthTotals, monthly_totals
 from core.tenants.models import Tenant
-from core.testing.statements import count_statements
+from core.testing.statements import counted_statements
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_months_in_the_tenants_time_zone_with_corrections_and_reversals(app, isp
         ledger.transfer("late", "payment", bank, mine, 9_999, occurred_at=datetime(2026, 12, 31, 19, 30, tzinfo=UTC))
         session.commit()
         reversal_month = datetime.now(UTC).astimezone(tenant.zone).strftime("%Y-%m")
-        with count_statements(app) as statements:
+        with counted_statements(app) as statements:
             totals = monthly_totals(tenant, account, "2026-09", "2026-12")
         assert len([s for s in statements if "postings" in s]) == 1  # (PostgreSQL also sets the tenant)
     expected = {
@@ -74,7 +74,7 @@ def test_a_year_of_many_operations_is_one_statement_of_twelve_rows(app, isp):
             )
         ledger.post_transfers(transfers)
         session.commit()
-        with count_statements(app) as statements:
+        with counted_statements(app) as statements:
             totals = monthly_totals(tenant, account, "2025-01", "2025-12")
         assert len([s for s in statements if "postings" in s]) == 1  # (PostgreSQL also sets the tenant)
     days = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]

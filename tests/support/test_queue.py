@@ -8,7 +8,7 @@ from datetime import timedelta
 from core.db import session, tenant_scope, utcnow
 from core.identity.models import User
 from core.support.models import IN_PROGRESS, NEW, WAITING, Ticket, TicketMessage
-from core.testing.statements import count_statements
+from core.testing.statements import counted_statements
 from core.testing.web import link_by_rel
 from tests.support.conftest import url
 
@@ -43,7 +43,7 @@ def _add_tickets(app, site, count: int, *, start: int = 0) -> None:
 
 
 def _queue_statements(app, client, site, query: str) -> tuple[int, str]:
-    with count_statements(app) as statements:
+    with counted_statements(app) as statements:
         response = client.get(url(site, f"/admin/support/?{query}"))
     assert response.status_code == 200
     return len(statements), response.get_data(as_text=True)
