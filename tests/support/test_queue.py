@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 
 from core.db import session, tenant_scope, utcnow
+from core.db.keyset import Cursor
 from core.identity.models import User
 from core.support.models import IN_PROGRESS, NEW, WAITING, Ticket, TicketMessage
 from core.testing.statements import counted_statements
@@ -95,6 +97,18 @@ def test_a_mangled_cursor_shows_the_first_page(app, site, login):
         assert response.status_code in (200, 400)
         if response.status_code == 200:
             assert response.get_data(as_text=True).count('class="ticket-row') == 25
+
+
+def test_past_the_end_the_pager_leads_back_to_the_start(app, site, login):
+    """A link kept from before the tickets it pointed at were merged away: an empty page and a way back."""
+    _add_tickets(app, site, 3)
+    operator = login(site.tenant, site.operator)
+    beyond = Cursor((1,), 60).encode()  # after ticket #1, the 61st: nothing is older
+    page = operator.get(url(site, f"/admin/support/?status=&after={beyond}")).get_data(as_text=True)
+    assert page.count('class="ticket-row') == 0 and "No requests found." in page
+    back = re.search(r'<a href="([^"]+)">« First page</a>', page)
+    assert back is not None and "after=" not in back.group(1) and "status=" in back.group(1)
+    assert operator.get(html.unescape(back.group(1))).get_data(as_text=True).count('class="ticket-row') == 3
 
 
 def test_filters_and_pagination(app, site, login):
