@@ -22,6 +22,7 @@ from core.accounts.service import (
 from core.audit.service import record as audit
 from core.audit.wording import AuditAction
 from core.db import Base, TenantOwned, cross_tenant, current_tenant_id, session, tenant_scope, utcnow
+from core.db.keyset import KeysetPage, keyset_page  # pages of lists that can grow (the ``pager`` macro)
 from core.db.queries import get_or_404
 from core.files.access import register_owner as register_file_owner
 from core.files.models import StoredFile
@@ -88,6 +89,7 @@ from core.visits.slots import local_today as visit_local_today
 from core.web.bounds import page_number, parse_day, parse_id
 from core.web.csv_export import csv_response, money_cell
 from core.web.input import MAX_ID, FormInput, Id, Secret, Text, posted_form, read_form
+from core.web.pagination import requested_page
 from core.web.refusals import Refusal, RefusalSchema, Refused, RefusedSchema, refused_response
 from core.web.sorting import SortOrder, chosen_order
 
@@ -111,6 +113,7 @@ __all__ = [
     "IdempotencyConflict",
     "IdentityError",
     "Job",
+    "KeysetPage",
     "LedgerError",
     "LoginVariant",
     "MenuItem",
@@ -188,6 +191,7 @@ __all__ = [
     "has_permission",
     "hookimpl",
     "html_to_pdf",
+    "keyset_page",
     "ledger",
     "money_cell",
     "my_accounts",
@@ -212,6 +216,7 @@ __all__ = [
     "refused_response",
     "register_file_owner",
     "request_visit",
+    "requested_page",
     "require",
     "revoke_access",
     "revoke_role",

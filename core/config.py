@@ -42,6 +42,10 @@ def load_config(overrides: dict[str, Any] | None = None, instance_path: str | No
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(env.get("ABONENT_LOGIN_MAX_FAILURES_PER_ACCOUNT", "5")),
         "LOGIN_MAX_FAILURES_PER_IP": int(env.get("ABONENT_LOGIN_MAX_FAILURES_PER_IP", "30")),
         "LOGIN_LOCK_MINUTES": int(env.get("ABONENT_LOGIN_LOCK_MINUTES", "15")),
+        # argon2id cost per password hash: OWASP's m=19 MiB, t=2, p=1 (see core.identity.passwords.Argon2Parameters).
+        "ARGON2_MEMORY_KIB": int(env.get("ABONENT_ARGON2_MEMORY_KIB", str(19 * 1024))),
+        "ARGON2_TIME_COST": int(env.get("ABONENT_ARGON2_TIME_COST", "2")),
+        "ARGON2_PARALLELISM": int(env.get("ABONENT_ARGON2_PARALLELISM", "1")),
         "TRUSTED_PROXIES": int(env.get("ABONENT_TRUSTED_PROXIES", "0")),
         "DATABASE_POOLER": env.get("ABONENT_DATABASE_POOLER", ""),
         "ANONYMOUS_POST_LIMIT": env.get("ABONENT_ANONYMOUS_POST_LIMIT", "60 per minute"),

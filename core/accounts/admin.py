@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,11 +19,25 @@ from core.db import session
 from core.db.queries import get_or_404
 from core.identity.targets import target_user_by_login
 from core.ledger.service import LedgerError
-from core.money.figures import operations
+from core.money.figures import Operation, operations_page
 from core.money.format import AmountError, parse_rubles
+from core.money.services import service_titles
+from core.money.titles import operation_title
 from core.payments import service as payments
 from core.web.bounds import parse_day
 from core.web.input import Text, read_form
+from core.web.pagination import requested_page
+
+PAGE_SIZE = 50  # lines of a statement and accounts of a search per page
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """One line of the operator's statement with its words resolved (titles read once per page)."""
+
+    operation: Operation
+    title: str
+    service: str
 
 
 class AccountInput(Schema):
@@ -44,7 +59,9 @@ class AccountInput(Schema):
 @require("accounts.view")
 def accounts():
     q = request.args.get("q", "")
-    return render_template("admin/accounts.html", rows=account_service.search_accounts(q), q=q)
+    wanted = requested_page()
+    page = account_service.search_accounts_page(q, after=wanted.after, before=wanted.before, size=PAGE_SIZE)
+    return render_template("admin/accounts.html", page=page, rows=page.rows, q=q)
 
 
 @blueprint.route("/accounts/new", methods=["GET", "POST"])
@@ -97,22 +114,34 @@ def account(account_id: int):
     acc = get_or_404(PersonalAccount, account_id)
     tz = ZoneInfo(g.tenant.timezone)
     start, end = _period_bounds(tz)
-    rows = operations(
+    wanted = requested_page()
+    page = operations_page(
         acc,
         datetime.combine(start, datetime.min.time(), tz),
         datetime.combine(end + timedelta(days=1), datetime.min.time(), tz),
-        limit=1000,
+        after=wanted.after,
+        before=wanted.before,
+        size=PAGE_SIZE,
     )
+    services = service_titles(g.tenant)  # once per page, not once per line
     return render_template(
         "admin/account.html",
         account=acc,
-        rows=rows,
+        page=page,
+        lines=[
+            StatementLine(op, operation_title(g.tenant, op), services.get(op.service or "", op.service or ""))
+            for op in page.rows
+        ],
         start=start,
         end=end,
         form_key=uuid.uuid4().hex,
         users=_users_of(acc),
         can=can,
     )
+
+
+def _line(op: Operation, services: dict[str, str]) -> StatementLine:
+    return StatementLine(op, operation_title(g.tenant, op), services.get(op.service or "", op.service or ""))
 
 
 def _users_of(acc: PersonalAccount):

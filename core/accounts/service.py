@@ -6,11 +6,12 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 
 from core.accounts.models import ACCOUNT_CLOSED, ACCOUNT_OPEN, INDIVIDUAL, AccountAccess, PersonalAccount
 from core.audit.service import record as audit
 from core.db import session
+from core.db.keyset import KeysetPage, keyset_page
 from core.identity.models import User
 from core.ledger.models import PERSONAL, LedgerAccount
 
@@ -162,9 +163,9 @@ def user_may_use(user: User, account_id: int) -> PersonalAccount | None:
     )
 
 
-def search_accounts(query: str, limit: int = 50) -> list[PersonalAccount]:
-    """Accounts whose number, holder or address contains ``query`` (case-insensitive, Cyrillic too)."""
-    stmt = select(PersonalAccount).order_by(PersonalAccount.number).limit(limit)
+def _accounts_matching(query: str) -> Select:
+    """Accounts whose number, holder or address contains ``query`` (case-insensitive, Cyrillic too); not ordered."""
+    stmt = select(PersonalAccount)
     text = query.strip().casefold()
     if text:
         digits = normalize_number(query).casefold()
@@ -172,4 +173,19 @@ def search_accounts(query: str, limit: int = 50) -> list[PersonalAccount]:
             PersonalAccount.search_text.contains(text, autoescape=True)
             | PersonalAccount.number.contains(digits.upper(), autoescape=True)
         )
-    return list(session.scalars(stmt))
+    return stmt
+
+
+def search_accounts_page(
+    query: str, *, after: str | None = None, before: str | None = None, size: int = 50
+) -> KeysetPage[PersonalAccount]:
+    """One keyset page of the accounts matching ``query`` in number order, with how many match (two statements)."""
+    page = keyset_page(
+        _accounts_matching(query),
+        (PersonalAccount.number, PersonalAccount.id),
+        lambda row: (row[0].number, row[0].id),
+        size=size,
+        after=after,
+        before=before,
+    )
+    return page.map(lambda row: row[0])

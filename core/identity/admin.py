@@ -13,14 +13,15 @@ from core.accounts.service import accounts_of
 from core.console.blueprint import blueprint
 from core.console.forms import NewUserInput
 from core.db import session
+from core.db.keyset import keyset_page
 from core.identity import service
 from core.identity.forms import login_label
 from core.identity.models import USER_ACTIVE, USER_BLOCKED, USER_DELETED, User
 from core.identity.targets import target_user
-from core.web.bounds import page_number
 from core.web.csv_export import csv_response
 from core.web.input import FormInput, Text, read_form
 from core.web.labels import status_label
+from core.web.pagination import requested_page
 from core.web.sorting import SortOrder, chosen_order
 
 PAGE_SIZE = 50
@@ -70,14 +71,19 @@ def subscribers():
                 for u in users
             ),
         )
-    page = page_number()
-    rows = list(session.scalars(subscribers_query(q, order).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
+    wanted = requested_page()
+    page = keyset_page(
+        subscribers_query(q, order).order_by(None),
+        order.columns,
+        size=PAGE_SIZE,
+        after=wanted.after,
+        before=wanted.before,
+    ).map(lambda row: row[0])
     return render_template(
         "admin/subscribers.html",
-        users=rows[:PAGE_SIZE],
+        users=page.rows,
         q=q,
         page=page,
-        has_next=len(rows) > PAGE_SIZE,
         orders=SUBSCRIBER_ORDERS,
         order=order,
     )

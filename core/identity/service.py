@@ -16,6 +16,7 @@ from sqlalchemy import select
 from core.access.service import assign_role, user_roles
 from core.audit.service import record as audit
 from core.db import session, utcnow
+from core.db.session import read_only_transactions
 from core.identity import throttle
 from core.identity.identifiers import LOGIN_EMAIL, MAX_LOGIN_LENGTH, is_valid_email, normalize_email, normalize_login
 from core.identity.models import USER_ACTIVE, USER_DELETED, USER_STATUSES, PasswordResetRequest, User
@@ -76,6 +77,8 @@ def authenticate(tenant: Tenant, raw_login: str, password: str, ip: str) -> Logi
       makes the account and that IP wait longer (exponential back-off, see :mod:`throttle`).
     * An overlong login or password is a failure without a database lookup.
     * A blocked user learns it only after giving the right password.
+    * The password is checked with no transaction open (the request's is committed first), and a hash made
+      with other argon2 parameters than the app's is replaced.
 
     ``LoginResult.locked_until`` tells a refused caller how long to wait.
     """
@@ -83,17 +86,25 @@ def authenticate(tenant: Tenant, raw_login: str, password: str, ip: str) -> Logi
     login = normalize_login(tenant.login_identifier, raw_login[:MAX_LOGIN_LENGTH])
     account_key = throttle.key(throttle.LOGIN_ACCOUNT, tenant.id, login)
     ip_key = throttle.key(throttle.LOGIN_IP, tenant.id, ip)
-    live = throttle.counters([account_key, ip_key], per_account.memory)
+    overlong = len(raw_login) > MAX_LOGIN_LENGTH or len(password) > MAX_PASSWORD_LENGTH
+    # The reads come first, in a read-only transaction that ends before the password is checked: argon2 takes
+    # tens of milliseconds of CPU, and on SQLite a write transaction (BEGIN IMMEDIATE) would hold the database's
+    # one write lock all that time. The writes after the check (throttle, last login, a new hash) are short.
+    session.commit()  # whatever the request did before (a login request has nothing pending)
+    with read_only_transactions():
+        live = throttle.counters([account_key, ip_key], per_account.memory)
+        user = None if overlong else find_user(tenant, raw_login)
+        session.commit()
     ip_wait = throttle.waiting_until(live.get(ip_key))
     if ip_wait is not None:
         return LoginResult(None, "locked", ip_wait)
     account_wait = throttle.waiting_until(live.get(account_key))
     if account_wait is not None and ip_key in live:
         return LoginResult(None, "locked", account_wait)
-    overlong = len(raw_login) > MAX_LOGIN_LENGTH or len(password) > MAX_PASSWORD_LENGTH
-    user = None if overlong else find_user(tenant, raw_login)
-    usable = user is not None and user.status != USER_DELETED
-    if overlong or not verify_password(user.password_hash if usable else None, password):  # type: ignore[union-attr]
+    stored = user.password_hash if user is not None and user.status != USER_DELETED else None
+    verified = not overlong and verify_password(stored, password)  # no transaction open: see above
+    new_hash = hash_password(password) if verified and stored and needs_rehash(stored) else None
+    if not verified:
         if not overlong:
             throttle.register(account_key, per_account)
         throttle.register(ip_key, per_ip)
@@ -102,8 +113,8 @@ def authenticate(tenant: Tenant, raw_login: str, password: str, ip: str) -> Logi
     if user.status != USER_ACTIVE:
         return LoginResult(None, "blocked")
     throttle.clear(account_key)
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    if new_hash is not None:
+        user.password_hash = new_hash  # the app's hashing parameters changed since this hash was made
     user.last_login_at = utcnow()
     return LoginResult(user)
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, case, func, select
 
 from core.accounts.models import PersonalAccount
 from core.db import session
+from core.db.keyset import KeysetPage, keyset_page
 from core.ledger.models import LedgerTransaction, Posting
 from core.money.outlook import ChargeOutlook, CostSpan, MoneyOwed, days_covered, stops_on
 from core.plugins.state import tenant_hooks
@@ -19,6 +19,8 @@ from core.tenants.models import Tenant
 
 KIND_CHARGE = "charge"
 KIND_PAYMENT = "payment"
+KIND_CORRECTION = "correction"
+KIND_REVERSAL = "reversal"
 
 
 @dataclass(frozen=True)
@@ -125,15 +127,13 @@ class Operation:
     meta: dict[str, Any] = field(default_factory=dict)  # the transaction's data, for its title (core.money.titles)
 
 
-def operations(
+def _operations_query(
     account: PersonalAccount,
     start: datetime | None = None,
     end: datetime | None = None,
     kinds: list[str] | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> list[Operation]:
-    """The account's postings, newest first, with one query (memo joined, no N+1)."""
+) -> Select:
+    """The account's postings with their transaction's memo and data (one query, no N+1), not yet ordered."""
     stmt = (
         select(Posting, LedgerTransaction.memo, LedgerTransaction.meta)
         .join(LedgerTransaction, LedgerTransaction.id == Posting.transaction_id)
@@ -145,11 +145,60 @@ def operations(
         stmt = stmt.where(Posting.occurred_at < end)
     if kinds:
         stmt = stmt.where(Posting.kind.in_(kinds))
+    return stmt
+
+
+def _operation(row) -> Operation:
+    posting, memo, meta = row
+    return Operation(
+        posting.id,
+        posting.occurred_at,
+        posting.kind,
+        posting.amount,
+        posting.service,
+        posting.period,
+        memo or "",
+        meta or {},
+    )
+
+
+def operations(
+    account: PersonalAccount,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    kinds: list[str] | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Operation]:
+    """The account's postings, newest first, with one query (memo joined, no N+1)."""
+    stmt = _operations_query(account, start, end, kinds)
     stmt = stmt.order_by(Posting.occurred_at.desc(), Posting.id.desc()).limit(limit).offset(offset)
-    return [
-        Operation(p.id, p.occurred_at, p.kind, p.amount, p.service, p.period, memo or "", meta or {})
-        for p, memo, meta in session.execute(stmt).all()
-    ]
+    return [_operation(row) for row in session.execute(stmt).all()]
+
+
+def operations_page(
+    account: PersonalAccount,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    *,
+    after: str | None = None,
+    before: str | None = None,
+    size: int = 50,
+) -> KeysetPage[Operation]:
+    """One keyset page of the account's postings, newest first, and how many the period has (two statements).
+
+    The operator's statement: however many operations the period holds, a page reads ``size`` of them
+    (see :mod:`core.db.keyset` for the ``after``/``before`` cursors).
+    """
+    page = keyset_page(
+        _operations_query(account, start, end),
+        (Posting.occurred_at.desc(), Posting.id.desc()),
+        lambda row: (row[0].occurred_at, row[0].id),
+        size=size,
+        after=after,
+        before=before,
+    )
+    return page.map(_operation)
 
 
 @dataclass(frozen=True)
@@ -182,30 +231,42 @@ def month_start(month: str, tz: ZoneInfo) -> datetime:
 
 
 def monthly_totals(tenant: Tenant, account: PersonalAccount, first: str, last: str) -> list[MonthTotals]:
-    """Payments and charges per month (in the tenant's time zone) from ``first`` to ``last`` inclusive."""
+    """Payments and charges per month (in the tenant's time zone) from ``first`` to ``last`` inclusive.
+
+    Summed by the database in one statement (a month is a range of instants, so the tenant's time zone
+    is applied to the bounds, not to each posting): twelve months of 100,000 operations read twelve rows.
+    A payment or a positive correction counts as paid; a charge or a negative correction as charged;
+    a reversal gives back what it reverses (a reversed charge lowers the month's charges).
+    """
     tz = tenant.zone
     months = month_range(first, last)
     if not months:
         return []
-    start = month_start(months[0], tz)
-    end = month_start(month_range(months[-1], months[-1])[0], tz)
-    end = datetime(end.year + (end.month == 12), end.month % 12 + 1, 1, tzinfo=tz)
-    totals: OrderedDict[str, list[int]] = OrderedDict((m, [0, 0]) for m in months)
+    starts = [month_start(month, tz) for month in months]
+    last_start = starts[-1]
+    end = datetime(last_start.year + (last_start.month == 12), last_start.month % 12 + 1, 1, tzinfo=tz)
+    bounds = [*starts[1:], end]
+    month = case(
+        *((Posting.occurred_at < bound, index) for index, bound in enumerate(bounds[:-1])),
+        else_=len(bounds) - 1,
+    ).label("month_index")
+    paid = case(
+        (and_(Posting.amount > 0, Posting.kind.in_((KIND_PAYMENT, KIND_CORRECTION))), Posting.amount),
+        else_=0,
+    )
+    charged = case(
+        (and_(Posting.amount < 0, Posting.kind.in_((KIND_CHARGE, KIND_CORRECTION))), -Posting.amount),
+        (Posting.kind == KIND_REVERSAL, -Posting.amount),
+        else_=0,
+    )
     rows = session.execute(
-        select(Posting.occurred_at, Posting.kind, Posting.amount).where(
+        select(month, func.sum(paid), func.sum(charged))
+        .where(
             Posting.ledger_account_id == account.ledger_account_id,
-            Posting.occurred_at >= start,
+            Posting.occurred_at >= starts[0],
             Posting.occurred_at < end,
         )
+        .group_by(month)
     ).all()
-    for occurred_at, kind, amount in rows:
-        key = occurred_at.astimezone(tz).strftime("%Y-%m")
-        if key not in totals:
-            continue
-        if amount > 0 and kind in (KIND_PAYMENT, "correction"):
-            totals[key][0] += amount
-        elif amount < 0 and kind in (KIND_CHARGE, "correction"):
-            totals[key][1] += -amount
-        elif kind == "reversal":
-            totals[key][1] += -amount  # a reversed charge gives money back: it lowers the month's charges
-    return [MonthTotals(m, paid, charged) for m, (paid, charged) in totals.items()]
+    totals = {index: (int(paid_sum or 0), int(charged_sum or 0)) for index, paid_sum, charged_sum in rows}
+    return [MonthTotals(m, *totals.get(index, (0, 0))) for index, m in enumerate(months)]

@@ -11,6 +11,7 @@ from core.access.guard import current_principal, require
 from core.accounts.service import find_account
 from core.console.blueprint import blueprint
 from core.db import session
+from core.db.keyset import keyset_page
 from core.db.queries import get_or_404
 from core.money.format import format_money
 from core.payments.models import DONE, IMPORT_DONE, QUEUED, RUNNING, SUSPENSE, Payment, RegistryImport, RegistryUpload
@@ -19,6 +20,7 @@ from core.payments.service import PaymentError, move_from_suspense
 from core.payments.uploads import MAX_UPLOAD_BYTES, problems_of, queue_upload, upload_status
 from core.web.bounds import page_number
 from core.web.input import read_form
+from core.web.pagination import requested_page
 
 PAGE_SIZE = 50
 UPLOADS_SHOWN = 20
@@ -64,16 +66,14 @@ def registries():
             queued = queue_upload(upload.read(), upload.filename, current_principal().login)
             session.commit()  # the job worker imports it (a big file would outlast the web request)
             return redirect(url_for("admin.registry_upload", upload_id=queued.id))
-    page = _page()
-    rows = list(
-        session.scalars(
-            select(RegistryImport)
-            .where(RegistryImport.status == IMPORT_DONE)  # one being posted shows as its upload, with progress
-            .order_by(RegistryImport.imported_at.desc(), RegistryImport.id.desc())
-            .limit(PAGE_SIZE + 1)
-            .offset((page - 1) * PAGE_SIZE)
-        )
-    )
+    wanted = requested_page()
+    page = keyset_page(
+        select(RegistryImport).where(RegistryImport.status == IMPORT_DONE),  # one being posted: see its upload
+        (RegistryImport.imported_at.desc(), RegistryImport.id.desc()),
+        size=PAGE_SIZE,
+        after=wanted.after,
+        before=wanted.before,
+    ).map(lambda row: row[0])
     uploads = session.scalars(
         select(RegistryUpload)
         .where(RegistryUpload.status != DONE)
@@ -82,11 +82,10 @@ def registries():
     )
     return render_template(
         "admin/registries.html",
-        imports=rows[:PAGE_SIZE],
+        imports=page.rows,
         uploads=list(uploads),
         upload_status=upload_status,
         page=page,
-        has_next=len(rows) > PAGE_SIZE,
         error=error,
         money=money,
     ), (400 if error else 200)

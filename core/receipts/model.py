@@ -32,7 +32,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
 
 from core.accounts.models import PersonalAccount
 from core.db import session, tenant_scope, utcnow
@@ -190,12 +191,6 @@ def _text(mapping: dict[str, Any] | None, key: str) -> str:
     return str(value).strip() if value is not None else ""
 
 
-def service_title(tenant: Tenant, service: str | None) -> str:
-    if not service:
-        return OTHER_CHARGES
-    return service_titles(tenant).get(service, service)
-
-
 def requisite_problems(provider: Provider, bank: BankDetails) -> tuple[str, ...]:
     """What keeps the tenant's details from making a payment QR code a bank app accepts (Russian, for people).
 
@@ -284,21 +279,55 @@ def payment_qr_payload(receipt: Receipt, amount_due: int, *, tech_code: str = ""
     return qr_payload_for(receipt.provider, receipt.bank, receipt.payer, receipt.period, amount_due, tech_code)
 
 
-def _reversed_kinds(postings: list[Posting]) -> dict[int, str]:
-    """For reversal postings: the kind of the transaction each one reverses, by the reversal's transaction id."""
-    reversal_ids = {p.transaction_id for p in postings if p.kind == "reversal"}
-    if not reversal_ids:
-        return {}
-    rows = session.execute(
-        select(LedgerTransaction.id, LedgerTransaction.reverses_id).where(LedgerTransaction.id.in_(reversal_ids))
-    ).all()
-    originals = {reverses for _id, reverses in rows if reverses is not None}
-    kinds = dict(
-        session.execute(
-            select(LedgerTransaction.id, LedgerTransaction.kind).where(LedgerTransaction.id.in_(originals))
-        ).all()
+@dataclass(frozen=True)
+class _PeriodMoney:
+    charges: dict[tuple[str | None, str | None], int]
+    payments: list[PaymentLine]
+    other: int
+
+
+def _period_money(
+    account: PersonalAccount, period: str, start: datetime, end: datetime, zone: ZoneInfo
+) -> _PeriodMoney:
+    """The period's charges per (service, recalculated period), payments and other changes, summed by the database.
+
+    A reversal counts as the kind of the transaction it reverses. Two statements whatever the month holds: the
+    sums grouped by kind, service and period, and the payments (each is a line of the receipt).
+    """
+    original = aliased(LedgerTransaction, name="original")
+    kinds = (
+        select(Posting.kind, original.kind, Posting.service, Posting.period, func.sum(Posting.amount))
+        .join(LedgerTransaction, LedgerTransaction.id == Posting.transaction_id)
+        .outerjoin(original, original.id == LedgerTransaction.reverses_id)
+        .where(
+            Posting.ledger_account_id == account.ledger_account_id,
+            Posting.occurred_at >= start,
+            Posting.occurred_at < end,
+        )
     )
-    return {txn_id: kinds.get(reverses, "") for txn_id, reverses in rows}
+    charges: dict[tuple[str | None, str | None], int] = defaultdict(int)
+    other = 0
+    has_payments = False
+    grouped = kinds.group_by(Posting.kind, original.kind, Posting.service, Posting.period)
+    for kind, reversed_kind, service, posting_period, total in session.execute(grouped):
+        amount = int(total)  # PostgreSQL sums integers as numeric
+        effective = (reversed_kind or "") if kind == "reversal" else kind
+        if effective == "charge":
+            recalculated = posting_period if posting_period and posting_period != period else None
+            charges[(service, recalculated)] -= amount
+        elif effective == "payment":
+            has_payments = True
+        else:
+            other += amount
+    payments: list[PaymentLine] = []
+    if has_payments:
+        paid = kinds.with_only_columns(Posting.occurred_at, Posting.amount, maintain_column_froms=True).where(
+            or_(Posting.kind == "payment", and_(Posting.kind == "reversal", original.kind == "payment"))
+        )
+        for occurred_at, amount in session.execute(paid.order_by(Posting.occurred_at, Posting.id)):
+            title = "Оплата" if amount > 0 else "Отмена оплаты"
+            payments.append(PaymentLine(occurred_at.astimezone(zone).date(), amount, title))
+    return _PeriodMoney(dict(charges), payments, other)
 
 
 def _info_lines(tenant: Tenant, account: PersonalAccount, period: str) -> tuple[InfoLine, ...]:
@@ -350,31 +379,14 @@ def build_receipt(tenant: Tenant, account: PersonalAccount, period: str) -> Rece
     )
     with tenant_scope(tenant.id):
         opening = ledger.balance_at(account.ledger_account, start)
-        postings = ledger.statement(account.ledger_account, start, end)
-        reversed_kinds = _reversed_kinds(postings)
-        charges: dict[tuple[str | None, str | None], int] = defaultdict(int)
-        payments: list[PaymentLine] = []
-        other = 0
-        for posting in sorted(postings, key=lambda p: (p.occurred_at, p.id)):
-            kind = posting.kind
-            if kind == "reversal":
-                kind = reversed_kinds.get(posting.transaction_id, "")
-                if kind not in ("charge", "payment"):
-                    other += posting.amount
-                    continue
-            if kind == "charge":
-                recalculated = posting.period if posting.period and posting.period != period else None
-                charges[(posting.service, recalculated)] -= posting.amount
-            elif kind == "payment":
-                title = "Оплата" if posting.amount > 0 else "Отмена оплаты"
-                payments.append(PaymentLine(posting.occurred_at.astimezone(zone).date(), posting.amount, title))
-            else:
-                other += posting.amount
+        money = _period_money(account, period, start, end, zone)
+        charges, payments, other = money.charges, money.payments, money.other
         info_lines = _info_lines(tenant, account, period)
+    titles = service_titles(tenant)  # once per receipt, not once per line
     charge_lines = tuple(
         sorted(
             (
-                ChargeLine(service, service_title(tenant, service), amount, recalculated)
+                ChargeLine(service, titles.get(service, service) if service else OTHER_CHARGES, amount, recalculated)
                 for (service, recalculated), amount in charges.items()
                 if amount
             ),

@@ -21,8 +21,9 @@ from core.support.models import STATUSES, Ticket
 from core.support.settings import MAX_HOURS
 from core.support.settings import NAMESPACE as DEADLINES
 from core.support.views import page_context, uploaded_files
-from core.web.bounds import page_number, parse_id
+from core.web.bounds import parse_id
 from core.web.input import Text, read_form
+from core.web.pagination import requested_page
 
 blueprint = Blueprint("support_admin", __name__, url_prefix="/admin/support")
 
@@ -83,27 +84,17 @@ def queue():
         assignee=args.get("assignee", ""),
         overdue=args.get("overdue") == "1",
     )
-    page = page_number()
     per_page = args.get("per_page", DEFAULT_PAGE_SIZE, type=int)
     if per_page not in PAGE_SIZES:
         per_page = DEFAULT_PAGE_SIZE
-    result = service.queue(filters, current_principal(), page=page, per_page=per_page)
-    query = {
-        "status": filters.status,
-        "category": filters.category,
-        "assignee": filters.assignee,
-        "overdue": "1" if filters.overdue else "",
-        "per_page": per_page,
-    }
+    wanted = requested_page()
+    result = service.queue(filters, current_principal(), after=wanted.after, before=wanted.before, per_page=per_page)
     return render_template(
         "admin/support_queue.html",
         result=result,
         filters=filters,
-        query=query,
-        page=page,
         per_page=per_page,
         page_sizes=PAGE_SIZES,
-        has_next=page * per_page < result.total,
         statuses=STATUSES,
         categories=all_categories(),
         staff_members=service.queue_staff(),

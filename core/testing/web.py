@@ -1,13 +1,23 @@
-"""A test client that behaves like a browser with forms: it reads the CSRF token from the page."""
+"""A test client that behaves like a browser with forms (it reads the CSRF token from the page) and follows links."""
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
 from flask.testing import FlaskClient
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+_REL_LINK = re.compile(r'<a href="([^"]+)" rel="([^"]+)"')
+
+
+def link_by_rel(page: str, rel: str) -> str | None:
+    """The address of the page's ``<a … rel="next">`` (or ``prev``) link as a browser would follow it, or ``None``."""
+    for href, rels in _REL_LINK.findall(page):
+        if rel in rels.split():
+            return html.unescape(href)
+    return None
 
 
 class FormClient(FlaskClient):

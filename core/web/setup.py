@@ -18,6 +18,7 @@ from core.tenants.resolution import UnknownHost, find_tenant_for_request, reques
 from core.tenants.urls import external_url
 from core.web.input import join_messages
 from core.web.labels import status_label
+from core.web.pagination import page_url
 from core.web.session_cookie import bind_session_to_tenant
 from core.web.validation_messages import translate_errors
 
@@ -185,7 +186,7 @@ def add_template_names(app: Flask) -> None:
     host = app.plugins  # type: ignore[attr-defined]
     for hook, add, own in (
         (host.hook.template_filters, app.add_template_filter, {"error_text": error_text, "zone_city": zone_city}),
-        (host.hook.template_globals, app.add_template_global, {"external_url": external_url}),
+        (host.hook.template_globals, app.add_template_global, {"external_url": external_url, "page_url": page_url}),
     ):
         given = {name: "core.web" for name in own}
         for name, value in own.items():

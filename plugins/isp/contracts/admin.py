@@ -20,11 +20,12 @@ from core.api import (
     csv_response,
     current_tenant,
     get_or_404,
+    keyset_page,
     ledger,
     money_cell,
-    page_number,
     parse_day,
     read_form,
+    requested_page,
     require,
     session,
 )
@@ -116,10 +117,11 @@ def admin_contracts():
     today = tenant_today(current_tenant())
     if request.args.get("format") == "csv":
         return _contracts_csv(contracts_query(q, state, today, order), state)
-    page = page_number()
-    query = contracts_query(q, state, today, order)
-    rows = list(session.scalars(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
-    rows, has_next = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    wanted = requested_page()
+    query = contracts_query(q, state, today, order).order_by(None)
+    page = keyset_page(query, order.columns, size=PAGE_SIZE, after=wanted.after, before=wanted.before)
+    page = page.map(lambda row: row[0])
+    rows = page.rows
     ids = [c.id for c in rows]
     frozen = set()
     if ids:
@@ -133,7 +135,6 @@ def admin_contracts():
         orders=CONTRACT_ORDERS,
         order=order,
         page=page,
-        has_next=has_next,
         category_titles=categories.titles(),
         can_manage=can("isp.contracts.manage"),
     )

@@ -12,12 +12,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
-from core.api import require, session, utcnow
+from core.api import keyset_page, requested_page, require, utcnow
 from plugins.isp.common.blueprints import web
 from plugins.isp.common.links import optional_url
 from plugins.isp.models import ACTIVE, EXPIRED, Promise
 
-LIMIT = 300
+PAGE_SIZE = 100
 FILTERS = {
     "open": _l("Active and overdue"),
     "active": _l("Active"),
@@ -54,12 +54,14 @@ def admin_promises():
     condition = _condition(show, now)
     if condition is not None:
         stmt = stmt.where(condition)
-    stmt = stmt.order_by(Promise.due_at.desc(), Promise.id.desc()).limit(LIMIT + 1)
-    rows = list(session.scalars(stmt))
+    wanted = requested_page()
+    page = keyset_page(
+        stmt, (Promise.due_at.desc(), Promise.id.desc()), size=PAGE_SIZE, after=wanted.after, before=wanted.before
+    ).map(lambda row: row[0])
     return render_template(
         "isp/promise/admin/promises.html",
-        rows=rows[:LIMIT],
-        more=len(rows) > LIMIT,
+        rows=page.rows,
+        page=page,
         show=show,
         filters=FILTERS,
         now=now,

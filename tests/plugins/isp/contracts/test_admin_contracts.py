@@ -9,6 +9,7 @@ import pytest
 
 from core.api import session, tenant_scope
 from core.testing.fixtures import tenant_path
+from core.testing.web import link_by_rel
 from plugins.isp.models import ACTIVE, Contract, Freeze, Promise, TariffChange
 
 PASSWORD = re.compile(r'data-testid="password">([^<]+)<')
@@ -149,9 +150,13 @@ def test_the_contract_list_is_paginated(app, site, login, make_contract, monkeyp
     monkeypatch.setattr(admin_contracts, "PAGE_SIZE", 2)
     client = login(tenant, operator)
     first = client.get(tenant_path(tenant, "/isp/admin/contracts")).get_data(as_text=True)
-    assert "820000" in first and "820001" in first and "820002" not in first and "page=2" in first
-    second = client.get(tenant_path(tenant, "/isp/admin/contracts?page=2")).get_data(as_text=True)
-    assert "820002" in second and "820000" not in second
+    assert "820000" in first and "820001" in first and "820002" not in first and "1–2 of 3" in first
+    second = client.get(link_by_rel(first, "next")).get_data(as_text=True)
+    assert "820002" in second and "820000" not in second and "3–3 of 3" in second
+    by_holder = client.get(tenant_path(tenant, "/isp/admin/contracts?sort=holder&q=82000")).get_data(as_text=True)
+    following = link_by_rel(by_holder, "next")
+    assert "sort=holder" in following and "q=82000" in following
+    assert "820002" in client.get(following).get_data(as_text=True)
 
 
 def test_the_contract_page_shows_services_states_and_pending_requests(app, site, login, make_contract):

@@ -214,6 +214,8 @@ def test_operators_see_active_and_overdue_promises(app, isp_tenant, catalog, mak
     assert numbers("active") == {"730001"}
     assert numbers("overdue") == {"730002"}
     assert numbers("all") == {"730001", "730002", "730003"}
+    page = client.get(url + "?show=all").get_data(as_text=True)
+    assert "1–3 of 3" in page and 'rel="next"' not in page
     subscriber = login(tenant, active)
     assert subscriber.get(url).status_code == 403
 
