@@ -21,6 +21,7 @@ from core.accounts.service import (
 from core.audit.service import record as audit
 from core.audit.wording import AuditAction
 from core.db import Base, TenantOwned, cross_tenant, current_tenant_id, session, tenant_scope, utcnow
+from core.db.memo import request_memo
 from core.db.queries import get_or_404
 from core.i18n import N_
 from core.identity.models import Organization, User
@@ -178,6 +179,7 @@ __all__ = [
     "queue_mail",
     "read_form",
     "refused_response",
+    "request_memo",
     "request_visit",
     "require",
     "revoke_role",

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from core.accounts.models import ACCOUNT_CLOSED, ACCOUNT_OPEN, INDIVIDUAL, AccountAccess, PersonalAccount
 from core.audit.service import record as audit
 from core.db import session
+from core.db.memo import request_memo
 from core.identity.models import User
 from core.ledger.models import PERSONAL, LedgerAccount
 
@@ -93,15 +94,14 @@ def grant_access(user: User, account: PersonalAccount) -> None:
 
 
 def accounts_of(user: User) -> list[PersonalAccount]:
-    """The accounts ``user`` may use, in a stable order."""
-    return list(
-        session.scalars(
-            select(PersonalAccount)
-            .join(AccountAccess, AccountAccess.personal_account_id == PersonalAccount.id)
-            .where(AccountAccess.user_id == user.id)
-            .order_by(PersonalAccount.number)
-        )
+    """The accounts ``user`` may use, in a stable order (read once per request until it writes)."""
+    stmt = (
+        select(PersonalAccount)
+        .join(AccountAccess, AccountAccess.personal_account_id == PersonalAccount.id)
+        .where(AccountAccess.user_id == user.id)
+        .order_by(PersonalAccount.number)
     )
+    return list(request_memo(("accounts_of", user.id), lambda: tuple(session.scalars(stmt))))
 
 
 def users_of_account(account: PersonalAccount) -> list[User]:

@@ -1,4 +1,4 @@
-"""Reading which plugins a tenant has enabled and with which settings (cached per worker, see core.db.config_version)."""
+"""Reading which plugins a tenant has enabled and with which settings (kept per worker: core.db.config_version)."""
 
 from __future__ import annotations
 

@@ -82,10 +82,22 @@ def add_rows(app, tenant, user, first: int, last: int) -> None:
                 idempotency_key=f"rows:{n}", kind=kind, payload_hash="", meta=meta, occurred_at=moment
             )
             transaction.postings = [
-                Posting(ledger_account_id=personal.id, amount=amount, kind=kind, service=service, period=period,
-                        occurred_at=moment),
-                Posting(ledger_account_id=other.id, amount=-amount, kind=kind, service=service, period=period,
-                        occurred_at=moment),
+                Posting(
+                    ledger_account_id=personal.id,
+                    amount=amount,
+                    kind=kind,
+                    service=service,
+                    period=period,
+                    occurred_at=moment,
+                ),
+                Posting(
+                    ledger_account_id=other.id,
+                    amount=-amount,
+                    kind=kind,
+                    service=service,
+                    period=period,
+                    occurred_at=moment,
+                ),
             ]
             session.add(transaction)
             total += amount

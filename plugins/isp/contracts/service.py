@@ -23,6 +23,7 @@ from core.api import (
     find_account,
     grant_access,
     open_account,
+    request_memo,
     session,
 )
 from plugins.isp.categories.service import codes as category_codes
@@ -43,7 +44,8 @@ def contract_of(account: PersonalAccount | None) -> Contract | None:
     """The contract of a personal account (``None`` for an account that is not an ISP contract)."""
     if account is None:
         return None
-    return session.scalar(select(Contract).where(Contract.personal_account_id == account.id))
+    stmt = select(Contract).where(Contract.personal_account_id == account.id)
+    return request_memo(("isp.contract_of", account.id), lambda: session.scalar(stmt))
 
 
 def contract_by_number(number: str) -> Contract | None:
