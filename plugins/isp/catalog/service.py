@@ -320,6 +320,25 @@ def has_tariff_on(user: User, code: str, today: date) -> bool:
     return bool(session.scalar(stmt))
 
 
+def tariffs_on(user: User, today: date) -> set[str]:
+    """Codes of the tariffs running on ``today`` on any of the user's contracts (one query)."""
+    account_ids = [account.id for account in accounts_of(user)]
+    if not account_ids:
+        return set()
+    stmt = (
+        select(Product.code)
+        .join(Subscription, Subscription.product_id == Product.id)
+        .join(Contract, Contract.id == Subscription.contract_id)
+        .where(
+            Contract.personal_account_id.in_(account_ids),
+            Subscription.starts_on <= today,
+            or_(Subscription.ends_on.is_(None), Subscription.ends_on >= today),
+        )
+        .distinct()
+    )
+    return set(session.scalars(stmt))
+
+
 def news_audiences(tenant: Tenant) -> list[Audience]:
     """News by tariff: the choices are the tenant's tariffs; a reader belongs if a contract has it today."""
     choices = [(p.code, f"{p.title} ({_l('archived')})" if p.archived else p.title) for p in tariffs()]
@@ -330,4 +349,7 @@ def news_audiences(tenant: Tenant) -> list[Audience]:
     def includes(user: User, value: str) -> bool:
         return has_tariff_on(user, value, datetime.now(zone).date())
 
-    return [Audience("tariff", _l("Tariff"), choices, includes)]
+    def memberships(user: User) -> set[str]:
+        return tariffs_on(user, datetime.now(zone).date())
+
+    return [Audience("tariff", _l("Tariff"), choices, includes, memberships)]
