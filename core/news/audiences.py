@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app, g, has_request_context
 
+from core.db.memo import request_memo
 from core.plugins.manager import flatten
 from core.plugins.state import tenant_hooks
 
@@ -108,7 +109,10 @@ class Membership:
 
     def _memberships(self, spec: Audience) -> frozenset[str]:
         try:
-            return frozenset(str(value) for value in spec.memberships(self.user))  # type: ignore[misc]
+            return request_memo(
+                ("news.memberships", self.user.id, spec.key),
+                lambda: frozenset(str(value) for value in spec.memberships(self.user)),  # type: ignore[misc]
+            )
         except Exception:  # a plugin's bug must not break every page that shows news
             current_app.logger.exception("news audience %r failed for user %s", spec.key, self.user.id)
             return frozenset()

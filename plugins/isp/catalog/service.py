@@ -17,7 +17,18 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 
-from core.api import AmountError, Audience, Tenant, User, accounts_of, audit, format_money, parse_rubles, session
+from core.api import (
+    AmountError,
+    Audience,
+    Tenant,
+    User,
+    accounts_of,
+    audit,
+    format_money,
+    parse_rubles,
+    request_memo,
+    session,
+)
 from plugins.isp.categories import service as categories
 from plugins.isp.models import (
     ADDON,
@@ -54,9 +65,12 @@ class CatalogError(ValueError):
 
 
 def all_products() -> list[Product]:
-    """Every product of the tenant, archived too: tariffs first, then add-ons, by position and title."""
+    """Every product of the tenant, archived too: tariffs first, then add-ons, by position and title.
+
+    Read once per request (the news audiences, the service titles and the catalogue pages share it).
+    """
     order = {kind: i for i, kind in enumerate(PRODUCT_KINDS)}
-    products = list(session.scalars(select(Product)))
+    products = request_memo("isp.all_products", lambda: tuple(session.scalars(select(Product))))
     return sorted(products, key=lambda p: (order.get(p.kind, 99), p.position, p.title))
 
 
