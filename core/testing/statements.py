@@ -30,11 +30,6 @@ def counted_statements(app: Flask) -> Iterator[Statements]:
 
     def seen(_conn, _cursor, statement, _params, _context, _many) -> None:
         statements.append(statement)
-        import os
-        import traceback
-        if os.environ.get("TRACE_SQL") and any(w in statement for w in os.environ["TRACE_SQL"].split(",")):
-            frames = [f for f in traceback.extract_stack() if "/wt/perf-pages/" in f.filename][-6:]
-            print("SQL", statement[:80], *(f"{f.filename.split('perf-pages/')[1]}:{f.lineno} {f.name}" for f in frames), sep="\n   ")
 
     engine = app.extensions["abonent.db"].engine
     event.listen(engine, "before_cursor_execute", seen)

@@ -14,8 +14,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from core.api import session, tenant_scope
 from core.accounts.models import PersonalAccount
+from core.api import session, tenant_scope
 from core.ledger import service as ledger
 from core.ledger.models import LedgerTransaction, Posting
 from core.news.models import NewsItem
@@ -50,7 +50,7 @@ def cabinet(app, make_tenant, enable_plugin):
         for position, (code, kind, title, fee) in enumerate(PRODUCTS):
             session.add(Product(code=code, kind=kind, title=title, monthly_fee=fee, position=position, speed_mbps=100))
         session.flush()
-        contract, user, password = open_contract(
+        _contract, user, password = open_contract(
             tenant,
             NewContract(number="700100", holder_name="Иванов И. И.", products=("inet100", "tvbase"), starts_on=start),
             today=start,
@@ -149,7 +149,7 @@ def test_a_subscriber_page_sends_as_many_statements_for_a_thousand_rows_as_for_t
     small, _page = page_statements(app, client, tenant, path)
 
     add_rows(app, tenant, user, SMALL, LARGE)
-    large, page = page_statements(app, client, tenant, path)
+    large, _page = page_statements(app, client, tenant, path)
 
     assert len(large) == len(small), (
         f"{path}: {len(small)} statements with {SMALL} rows, {len(large)} with {LARGE}:\n{large.report()}"
