@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app, g, has_request_context
@@ -85,11 +86,15 @@ class Membership:
     With ``memberships`` the plugin answers once for every value; without it, once per distinct value.
     """
 
-    def __init__(self, user: User, offered: dict[str, Audience]) -> None:
+    def __init__(self, user: User, offered: Callable[[], dict[str, Audience]]) -> None:
         self.user = user
-        self.offered = offered
+        self._offered = offered  # asked only when an item is for an audience (most news is for everyone)
         self._values: dict[str, frozenset[str]] = {}
         self._answers: dict[tuple[str, str], bool] = {}
+
+    @cached_property
+    def offered(self) -> dict[str, Audience]:
+        return self._offered()
 
     def includes(self, audience: dict[str, Any]) -> bool:
         """Like :func:`belongs` for this reader, with the plugins' answers remembered."""

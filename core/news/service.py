@@ -104,7 +104,7 @@ class Entry:
 
 def _for_reader(user: User, rows, limit: int) -> list[Entry]:
     staff = has_permission(user, MANAGE)
-    membership = Membership(user, offered_audiences(_tenant()) if not staff else {})
+    membership = Membership(user, lambda: offered_audiences(_tenant()))
     entries = []
     for item, read_id in rows:
         if staff or membership.includes(item.audience or {}):
