@@ -97,8 +97,8 @@ class ProcessCache:
         self._values: dict[Hashable, Any] = {}
         self._lock = Lock()
 
-    def get(self, key: Hashable, build: Callable[[], T]) -> T:
-        """The cached value for ``key``, built (and kept) on first use under the current version."""
+    def get(self, key: Hashable, build: Callable[[], T], keep: Callable[[T], bool] | None = None) -> T:
+        """The cached value for ``key``, built (and kept, unless ``keep`` says no) on first use under the version."""
         version = config_version()
         if version is None:
             return build()
@@ -108,6 +108,8 @@ class ProcessCache:
             if key in self._values:
                 return self._values[key]
         value = build()
+        if keep is not None and not keep(value):
+            return value
         with self._lock:
             if self._version == version:
                 self._values[key] = value

@@ -77,7 +77,11 @@ def find_tenant_for_request(db: Session) -> Tenant | None:
     """
     slug = request.environ.get(ENVIRON_SLUG)
     host = request_host()
-    found = process_cache().get(("tenant-of", host, slug), lambda: _detached(db, _find_tenant(db, host, slug)))
+    found = process_cache().get(
+        ("tenant-of", host, slug),
+        lambda: _detached(db, _find_tenant(db, host, slug)),
+        keep=lambda tenant: tenant is not None,  # made-up hosts and slugs are not remembered
+    )
     return db.merge(found, load=False) if found is not None else None
 
 
