@@ -23,6 +23,7 @@ from core.audit.service import record as audit
 from core.audit.wording import AuditAction
 from core.db import Base, TenantOwned, cross_tenant, current_tenant_id, session, tenant_scope, utcnow
 from core.db.keyset import KeysetPage, keyset_page  # pages of lists that can grow (the ``pager`` macro)
+from core.db.memo import request_memo
 from core.db.queries import get_or_404
 from core.files.access import register_owner as register_file_owner
 from core.files.models import StoredFile
@@ -215,6 +216,7 @@ __all__ = [
     "read_form",
     "refused_response",
     "register_file_owner",
+    "request_memo",
     "request_visit",
     "requested_page",
     "require",

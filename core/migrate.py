@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from flask import Flask
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -40,7 +41,11 @@ def upgrade(app: Flask, revision: str = "heads") -> None:
 
 def grant_app_role(app: Flask, role: str) -> None:
     """Let the (non-owner) application role read and write every table, so row-level security binds it."""
-    engine = app.extensions["abonent.db"].engine
+    grant_role(app.extensions["abonent.db"].engine, role)
+
+
+def grant_role(engine: Engine, role: str) -> None:
+    """:func:`grant_app_role` through the owner's ``engine`` (after a migration run outside the app)."""
     if engine.dialect.name != "postgresql":
         return
     quoted = engine.dialect.identifier_preparer.quote(role)

@@ -3,6 +3,7 @@
 from core.access import models as access_models
 from core.accounts import models as accounts_models
 from core.audit import models as audit_models
+from core.db import config_version as config_version_models
 from core.files import models as files_models
 from core.identity import models as identity_models
 from core.jobs import models as jobs_models
@@ -21,6 +22,7 @@ __all__ = [
     "access_models",
     "accounts_models",
     "audit_models",
+    "config_version_models",
     "files_models",
     "identity_models",
     "jobs_models",

@@ -68,6 +68,12 @@ def _assignments(user: User) -> list[RoleAssignment]:
     return cache[user.id]
 
 
+def forget_assignments() -> None:
+    """Drop this request's memo of role assignments and permissions (after a role is given or taken)."""
+    g.pop("role_assignments", None)
+    g.pop("permissions", None)
+
+
 @cache
 def _organization_model() -> Any:
     """The mapped class a role assignment's ``organization_id`` points at (the kernel names no feature's model)."""
@@ -86,7 +92,15 @@ def _organization_chain(organization_id: int) -> set[int]:
 
 
 def user_permissions(user: User, organization_id: int | None = None) -> frozenset[str]:
-    """Every permission ``user`` holds tenant-wide, plus inside ``organization_id`` if given."""
+    """Every permission ``user`` holds tenant-wide, plus inside ``organization_id`` if given (once per request)."""
+    memo = g.setdefault("permissions", {})
+    key = (user.id, organization_id)
+    if key not in memo:
+        memo[key] = _permissions(user, organization_id)
+    return memo[key]
+
+
+def _permissions(user: User, organization_id: int | None) -> frozenset[str]:
     tenant = g.tenant
     enabled = enabled_plugins(tenant)
     scope = _organization_chain(organization_id) if organization_id is not None else set()
@@ -130,7 +144,7 @@ def assign_role(user: User, role_code: str, organization_id: int | None = None) 
     assignment = RoleAssignment(user_id=user.id, role_id=role.id, organization_id=organization_id, role=role)
     session.add(assignment)
     audit("role.assign", "user", user.id, None, {"role": role_code, "organization_id": organization_id})
-    g.pop("role_assignments", None)
+    forget_assignments()
     return assignment
 
 
@@ -140,7 +154,7 @@ def revoke_role(user: User, role_code: str, organization_id: int | None = None) 
         if assignment.role.code == role_code and assignment.organization_id == organization_id:
             session.delete(assignment)
             audit("role.revoke", "user", user.id, {"role": role_code, "organization_id": organization_id}, None)
-            g.pop("role_assignments", None)
+            forget_assignments()
             return True
     return False
 

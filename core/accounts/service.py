@@ -12,6 +12,7 @@ from core.accounts.models import ACCOUNT_CLOSED, ACCOUNT_OPEN, INDIVIDUAL, Accou
 from core.audit.service import record as audit
 from core.db import session
 from core.db.keyset import KeysetPage, keyset_page
+from core.db.memo import request_memo
 from core.identity.models import User
 from core.ledger.models import PERSONAL, LedgerAccount
 
@@ -110,15 +111,14 @@ def revoke_access(user: User, account: PersonalAccount) -> bool:
 
 
 def accounts_of(user: User) -> list[PersonalAccount]:
-    """The accounts ``user`` may use, in a stable order."""
-    return list(
-        session.scalars(
-            select(PersonalAccount)
-            .join(AccountAccess, AccountAccess.personal_account_id == PersonalAccount.id)
-            .where(AccountAccess.user_id == user.id)
-            .order_by(PersonalAccount.number)
-        )
+    """The accounts ``user`` may use, in a stable order (read once per request until it writes)."""
+    stmt = (
+        select(PersonalAccount)
+        .join(AccountAccess, AccountAccess.personal_account_id == PersonalAccount.id)
+        .where(AccountAccess.user_id == user.id)
+        .order_by(PersonalAccount.number)
     )
+    return list(request_memo(("accounts_of", user.id), lambda: tuple(session.scalars(stmt))))
 
 
 def users_of_account(account: PersonalAccount) -> list[User]:

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.local import LocalProxy
 
 from core.db import tenancy
+from core.db.config_version import install_version_watch
+from core.db.memo import install_memo
 
 # On SQLite a transaction that reads first and writes later fails at once when another connection
 # wrote in between (a stale WAL snapshot cannot be upgraded). Transactions that may write therefore
@@ -59,6 +61,8 @@ class Database:
         self.engine: Engine = make_engine(url, **engine_options)
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
         tenancy.install_guard(self.sessionmaker)
+        install_version_watch(self.sessionmaker)
+        install_memo(self.sessionmaker)
 
     @property
     def dialect(self) -> str:

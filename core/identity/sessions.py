@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask import has_request_context, request
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from core.db import session, utcnow
 from core.identity.models import AuthSession, User
@@ -41,7 +42,9 @@ def find_session(token: str, kind: str) -> AuthSession | None:
     if not token:
         return None
     row = session.scalar(
-        select(AuthSession).where(AuthSession.token_hash == token_hash(token), AuthSession.kind == kind)
+        select(AuthSession)
+        .options(joinedload(AuthSession.user))  # the user comes with the session: one statement per request
+        .where(AuthSession.token_hash == token_hash(token), AuthSession.kind == kind)
     )
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow() or not row.user.is_active:
         return None

@@ -8,6 +8,7 @@ from flask import session as cookie
 from core.access.guard import current_principal
 from core.accounts.models import PersonalAccount
 from core.accounts.service import accounts_of, user_may_use
+from core.db.memo import request_memo
 
 SESSION_KEY = "account_id"
 
@@ -18,10 +19,17 @@ def my_accounts() -> list[PersonalAccount]:
 
 
 def current_account() -> PersonalAccount | None:
-    """The chosen account if the user still has it, else the first one; ``None`` if none is linked."""
+    """The chosen account if the user still has it, else the first one; ``None`` if none is linked.
+
+    Looked up once per request (:func:`core.db.memo.request_memo`), however many widgets ask.
+    """
     user = current_principal()
     if user is None:
         return None
+    return request_memo(("current_account", user.id, cookie.get(SESSION_KEY)), lambda: _current_account(user))
+
+
+def _current_account(user) -> PersonalAccount | None:
     chosen = cookie.get(SESSION_KEY)
     if chosen is not None:
         account = user_may_use(user, int(chosen))

@@ -12,6 +12,7 @@ from sqlalchemy import Select, and_, case, func, select
 from core.accounts.models import PersonalAccount
 from core.db import session
 from core.db.keyset import KeysetPage, keyset_page
+from core.db.memo import request_memo
 from core.ledger.models import LedgerTransaction, Posting
 from core.money.outlook import ChargeOutlook, CostSpan, MoneyOwed, days_covered, stops_on
 from core.plugins.state import tenant_hooks
@@ -78,7 +79,11 @@ def money_owed(tenant: Tenant, account: PersonalAccount, at: datetime | None = N
 
 
 def balance_view(tenant: Tenant, account: PersonalAccount, today: date) -> BalanceView:
-    """The one view of ``account``'s money on ``today`` (see :class:`BalanceView`)."""
+    """The one view of ``account``'s money on ``today`` (see :class:`BalanceView`); worked out once per request."""
+    return request_memo(("balance_view", account.id, today), lambda: _balance_view(tenant, account, today))
+
+
+def _balance_view(tenant: Tenant, account: PersonalAccount, today: date) -> BalanceView:
     balance = account.balance
     owed = money_owed(tenant, account)
     outlook = tenant_hooks(tenant).charge_outlook(tenant=tenant, account=account, today=today)

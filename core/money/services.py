@@ -6,6 +6,7 @@ statements show its name instead.
 
 from __future__ import annotations
 
+from core.db.memo import request_memo
 from core.plugins.state import tenant_hooks
 from core.tenants.models import Tenant
 
@@ -48,10 +49,17 @@ def month_words(period: str | None) -> str:
 
 
 def service_titles(tenant: Tenant | None) -> dict[str, str]:
-    """Every service code's printable name on ``tenant``'s site (plugins' names win over core's)."""
-    titles = dict(CORE_SERVICE_TITLES)
+    """Every service code's printable name on ``tenant``'s site (plugins' names win over core's).
+
+    The plugins are asked once per request (a page of operations names every line's service from one answer).
+    """
     if tenant is None:
-        return titles
+        return dict(CORE_SERVICE_TITLES)
+    return dict(request_memo(("service_titles", tenant.id), lambda: _ask_plugins(tenant)))
+
+
+def _ask_plugins(tenant: Tenant) -> dict[str, str]:
+    titles = dict(CORE_SERVICE_TITLES)
     for answer in tenant_hooks(tenant).service_titles(tenant=tenant):
         titles.update({str(code): str(title) for code, title in (answer or {}).items()})
     return titles

@@ -6,12 +6,14 @@ plugin that offered ``key`` answers whether a user belongs through :attr:`Audien
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app, g, has_request_context
 
+from core.db.memo import request_memo
 from core.plugins.manager import flatten
 from core.plugins.state import tenant_hooks
 
@@ -27,12 +29,15 @@ class Audience:
     ``key`` names the filter (``"tariff"``), ``title`` is shown to the operator, ``choices`` are the
     ``(value, label)`` pairs to pick from (values are strings), and ``includes(user, value)`` answers
     whether ``user`` belongs to the audience ``value`` (keep it cheap: it runs for each reader).
+    ``memberships(user)``, if given, answers for every value at once: the values ``user`` belongs to
+    (one query), so a list of news checks all its items with one answer.
     """
 
     key: str
     title: str
     choices: Sequence[tuple[str, str]]
     includes: Callable[[User, str], bool]
+    memberships: Callable[[User], Collection[str]] | None = None
 
 
 def offered_audiences(tenant: Tenant) -> dict[str, Audience]:
@@ -73,3 +78,46 @@ def belongs(user: User, audience: dict[str, Any], offered: dict[str, Audience]) 
     except Exception:  # a plugin's bug must not break every page that shows news
         current_app.logger.exception("news audience %r failed for user %s", spec.key, user.id)
         return False
+
+
+class Membership:
+    """Whether one reader belongs to the audiences of many items: each plugin is asked once per filter.
+
+    With ``memberships`` the plugin answers once for every value; without it, once per distinct value.
+    """
+
+    def __init__(self, user: User, offered: Callable[[], dict[str, Audience]]) -> None:
+        self.user = user
+        self._offered = offered  # asked only when an item is for an audience (most news is for everyone)
+        self._values: dict[str, frozenset[str]] = {}
+        self._answers: dict[tuple[str, str], bool] = {}
+
+    @cached_property
+    def offered(self) -> dict[str, Audience]:
+        return self._offered()
+
+    def includes(self, audience: dict[str, Any]) -> bool:
+        """Like :func:`belongs` for this reader, with the plugins' answers remembered."""
+        if not audience:
+            return True
+        key, value = audience.get("filter", ""), str(audience.get("value", ""))
+        spec = self.offered.get(key)
+        if spec is None:
+            return False
+        if spec.memberships is not None:
+            if key not in self._values:
+                self._values[key] = self._memberships(spec)
+            return value in self._values[key]
+        if (key, value) not in self._answers:
+            self._answers[key, value] = belongs(self.user, audience, self.offered)
+        return self._answers[key, value]
+
+    def _memberships(self, spec: Audience) -> frozenset[str]:
+        try:
+            return request_memo(
+                ("news.memberships", self.user.id, spec.key),
+                lambda: frozenset(str(value) for value in spec.memberships(self.user)),  # type: ignore[misc]
+            )
+        except Exception:  # a plugin's bug must not break every page that shows news
+            current_app.logger.exception("news audience %r failed for user %s", spec.key, self.user.id)
+            return frozenset()

@@ -31,7 +31,7 @@ from core.audit.service import record as audit
 from core.db import session, tenant_scope, utcnow
 from core.identity.models import USER_ACTIVE, User
 from core.jobs.background import Progress
-from core.news.audiences import belongs, offered_audiences
+from core.news.audiences import Membership, belongs, offered_audiences
 from core.news.models import NewsItem, NewsRead
 from core.notify.models import Notification
 from core.notify.service import notify_many
@@ -110,10 +110,10 @@ class Entry:
 
 def _for_reader(user: User, rows, limit: int) -> list[Entry]:
     staff = has_permission(user, MANAGE)
-    offered = offered_audiences(_tenant()) if not staff else {}
+    membership = Membership(user, lambda: offered_audiences(_tenant()))
     entries = []
     for item, read_id in rows:
-        if staff or belongs(user, item.audience or {}, offered):
+        if staff or membership.includes(item.audience or {}):
             entries.append(Entry(item, read_id is not None))
             if len(entries) >= limit:
                 break

@@ -407,8 +407,10 @@ def news_audiences(tenant: Tenant) -> list[Audience] | None:
     important-news banner is shown, and by the ``core.news.notify`` job that notifies an item's
     audience. The item stores ``{"filter": key, "value": value}``; core then calls
     ``includes(user, value)`` to decide whether ``user`` sees the item and is notified, so keep it
-    cheap; it also runs outside a request (in the job), so take the tenant from ``user.tenant_id``
-    or the ``tenant`` argument, not from the request. Without any plugin answering, news is for
+    cheap (give ``memberships(user)`` too — every value the user belongs to, in one query — and a
+    reader's list of news asks once instead of once per value); it also runs outside a request (in
+    the job), so take the tenant from ``user.tenant_id`` or the ``tenant`` argument, not from the
+    request. Without any plugin answering, news is for
     everyone. If the plugin is disabled later, its audiences match nobody (staff who manage news
     still see the items).
 

@@ -8,8 +8,10 @@ from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base, TenantOwned, utcnow
+from core.db.config_version import invalidates_caches
 
 
+@invalidates_caches
 class TenantPlugin(TenantOwned, Base):
     """Whether a plugin is on for a tenant (its settings are the ``tenant_settings`` namespace named after it)."""
 

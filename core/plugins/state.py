@@ -1,4 +1,4 @@
-"""Reading which plugins a tenant has enabled and with which settings (cached per request)."""
+"""Reading which plugins a tenant has enabled and with which settings (kept per worker: core.db.config_version)."""
 
 from __future__ import annotations
 
@@ -6,34 +6,35 @@ from flask import current_app, g, has_request_context
 from sqlalchemy import select
 
 from core.db import session
+from core.db.config_version import process_cache
 from core.plugins.models import TenantPlugin
-from core.settings.service import forget_cached_settings, get_settings
+from core.settings.service import get_settings
 from core.settings.types import Settings
 from core.tenants.models import Tenant
 
 
-def _rows(tenant: Tenant) -> dict[str, TenantPlugin]:
-    cache = g.setdefault("tenant_plugins", {}) if has_request_context() else {}
-    if tenant.id not in cache:
-        from core.db import tenant_scope
-
-        with tenant_scope(tenant.id):
-            cache[tenant.id] = {row.plugin: row for row in session.scalars(select(TenantPlugin))}
-    return cache[tenant.id]
-
-
 def forget_cached_state() -> None:
-    """Drop this request's cache after enabling, disabling or configuring a plugin."""
+    """Drop this request's memos after enabling, disabling or configuring a plugin.
+
+    The per-worker caches need nothing: the flush that wrote the change bumped the configuration version.
+    """
     if has_request_context():
-        g.pop("tenant_plugins", None)
         g.pop("role_assignments", None)
-    forget_cached_settings()
+        g.pop("permissions", None)
 
 
 def enabled_plugins(tenant: Tenant) -> frozenset[str]:
-    """Names of the installed plugins that are enabled for ``tenant``."""
-    installed = current_app.plugins.infos
-    return frozenset(name for name, row in _rows(tenant).items() if row.enabled and name in installed)
+    """Names of the installed plugins that are enabled for ``tenant`` (kept per worker until configuration changes)."""
+
+    def read() -> frozenset[str]:
+        from core.db import tenant_scope
+
+        installed = current_app.plugins.infos
+        with tenant_scope(tenant.id):
+            stmt = select(TenantPlugin.plugin).where(TenantPlugin.enabled.is_(True))
+            return frozenset(name for name in session.scalars(stmt) if name in installed)
+
+    return process_cache().get(("enabled-plugins", tenant.id), read)
 
 
 def plugin_settings(tenant: Tenant, name: str) -> Settings:

@@ -9,8 +9,10 @@ from sqlalchemy import JSON, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base, TenantOwned, utcnow
+from core.db.config_version import invalidates_caches
 
 
+@invalidates_caches
 class TenantSettings(TenantOwned, Base):
     """One namespace of settings (``payments.paykeeper`` …) for one tenant, as validated JSON."""
 

@@ -18,16 +18,18 @@ site's language.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, g, has_request_context
+from flask import current_app
 from marshmallow import Schema, ValidationError
 from sqlalchemy import select
 
 from core.audit.service import record as audit
 from core.db import current_tenant_id, session
+from core.db.config_version import process_cache
 from core.db.tenancy import TenantScopeError
 from core.plugins.collect import collect
 from core.plugins.manager import PluginHost
@@ -105,30 +107,33 @@ def _row(namespace: str) -> TenantSettings | None:
 
 
 def _stored_values() -> dict[str, dict[str, Any]]:
-    """Every stored namespace of the current tenant (read once per request)."""
+    """Every stored namespace of the current tenant (kept per worker until configuration changes)."""
     tenant_id = current_tenant_id()
     if tenant_id is None:  # across tenants (cross_tenant()) there is no "the tenant's settings"
         raise TenantScopeError("settings are read and saved in one tenant's scope (tenant_scope)")
-    cache = g.setdefault("tenant_settings", {}) if has_request_context() else {}
-    if tenant_id not in cache:
-        cache[tenant_id] = {row.namespace: dict(row.values) for row in session.scalars(select(TenantSettings))}
-    return cache[tenant_id]
 
+    def read() -> dict[str, dict[str, Any]]:
+        return {row.namespace: dict(row.values) for row in session.scalars(select(TenantSettings))}
 
-def forget_cached_settings() -> None:
-    """Drop this request's cache of stored settings (after a save)."""
-    if has_request_context():
-        g.pop("tenant_settings", None)
+    return process_cache().get(("settings", tenant_id), read)
 
 
 def stored_settings(namespace: str) -> dict[str, Any]:
     """The current tenant's values in ``namespace`` as stored (no defaults filled in; ``{}`` if none)."""
-    return dict(_stored_values().get(namespace, {}))
+    return copy.deepcopy(_stored_values().get(namespace, {}))
 
 
 def get_settings(namespace: str) -> Settings:
-    """The current tenant's settings in ``namespace`` (a core feature's or a plugin's), defaults filled in."""
-    return load_settings(namespace, _stored_values().get(namespace))
+    """The current tenant's settings in ``namespace`` (a core feature's or a plugin's), defaults filled in.
+
+    Loaded through the schema once per worker and configuration version (:mod:`core.db.config_version`).
+    """
+    tenant_id = current_tenant_id()
+    if tenant_id is None:
+        raise TenantScopeError("settings are read and saved in one tenant's scope (tenant_scope)")
+    return process_cache().get(
+        ("settings-of", tenant_id, namespace), lambda: load_settings(namespace, _stored_values().get(namespace))
+    )
 
 
 def redacted(namespace: str, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -148,8 +153,7 @@ def store_settings(namespace: str, stored: Mapping[str, Any]) -> dict[str, Any]:
         session.add(row)
     before = dict(row.values or {})
     row.values = dict(stored)
-    session.flush()
-    forget_cached_settings()
+    session.flush()  # bumps the configuration version: every worker reads the settings again
     return before
 
 

@@ -10,12 +10,14 @@ from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db.base import Base, utcnow
+from core.db.config_version import invalidates_caches
 
 TENANT_ACTIVE = "active"
 TENANT_SUSPENDED = "suspended"
 PLATFORM_SLUG = "platform"
 
 
+@invalidates_caches
 class Tenant(Base):
     """A provider: its site, branding, contacts, legal and bank details, locale and domains."""
 
@@ -71,6 +73,7 @@ class Tenant(Base):
         return f"<Tenant {self.slug}>"
 
 
+@invalidates_caches
 class TenantDomain(Base):
     """A host name that resolves to a tenant (custom domain or subdomain)."""
 

@@ -12,6 +12,7 @@ from flask import current_app, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.db.config_version import process_cache
 from core.tenants.models import PLATFORM_SLUG, Tenant, TenantDomain
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -70,9 +71,29 @@ def find_tenant_for_request(db: Session) -> Tenant | None:
     nothing. The path prefix picks a tenant only on the platform's hosts (``PLATFORM_HOSTS`` and the
     host of ``BASE_URL``). Any other host raises :class:`UnknownHost`: nothing the app builds may
     come from a host nobody configured.
+
+    The answer is kept per worker (:mod:`core.db.config_version`: any change to a tenant or a domain
+    drops it); the tenant comes back attached to ``db``, so a view may change and commit it.
     """
     slug = request.environ.get(ENVIRON_SLUG)
     host = request_host()
+    found = process_cache().get(
+        ("tenant-of", host, slug),
+        lambda: _detached(db, _find_tenant(db, host, slug)),
+        keep=lambda tenant: tenant is not None,  # made-up hosts and slugs are not remembered
+    )
+    return db.merge(found, load=False) if found is not None else None
+
+
+def _detached(db: Session, tenant: Tenant | None) -> Tenant | None:
+    """A copy of ``tenant`` that belongs to no session (safe to share between requests)."""
+    if tenant is None:
+        return None
+    db.expunge(tenant)
+    return tenant
+
+
+def _find_tenant(db: Session, host: str, slug: str | None) -> Tenant | None:
     own = _tenant_of_host(db, host)
     if own is not None:
         return own if slug in (None, own.slug) else None

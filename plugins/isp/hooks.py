@@ -245,10 +245,7 @@ def on_payments_posted(tenant, accounts, payments):
 
 @hookimpl
 def service_titles(tenant):
-    from sqlalchemy import select
-
-    from core.api import session
-    from plugins.isp.models import Product
+    from plugins.isp.catalog.service import all_products
     from plugins.isp.onetime.service import ledger_titles as onetime_titles
 
     titles = {
@@ -256,7 +253,7 @@ def service_titles(tenant):
         "freeze": str(_l("Voluntary block")),
         "tariff_change": str(_l("Tariff change fee")),
     }
-    titles.update(dict(session.execute(select(Product.code, Product.title)).all()))
+    titles.update({product.code: product.title for product in all_products()})
     titles.update(onetime_titles())
     return titles
 

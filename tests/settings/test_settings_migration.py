@@ -5,7 +5,7 @@ import json
 from alembic import command
 from sqlalchemy import create_engine, text
 
-from core.migrate import alembic_config
+from core.migrate import alembic_config, grant_role
 
 ONE_STORE = "4c1d2e7f9a30"
 BEFORE = "3ae0f70865e8"
@@ -21,7 +21,7 @@ def _rows(engine, sql):
 
 
 def test_plugin_settings_move_to_the_one_store_and_back(app, abonent_database, make_tenant):
-    from core.testing.fixtures import empty_all_tables
+    from core.testing.fixtures import APP_ROLE, empty_all_tables
 
     tenant = make_tenant("isp")
     config = alembic_config(app)
@@ -48,5 +48,6 @@ def test_plugin_settings_move_to_the_one_store_and_back(app, abonent_database, m
         assert back[0][0] == "faq" and _json(back[0][1]) == {"title": "Вопросы"}
     finally:
         command.upgrade(config, "heads")
+        grant_role(engine, APP_ROLE)  # tables the downgrade dropped come back owned by the owner alone
         empty_all_tables(abonent_database.owner_url)
         engine.dispose()

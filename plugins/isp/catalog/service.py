@@ -17,7 +17,18 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 
-from core.api import AmountError, Audience, Tenant, User, accounts_of, audit, format_money, parse_rubles, session
+from core.api import (
+    AmountError,
+    Audience,
+    Tenant,
+    User,
+    accounts_of,
+    audit,
+    format_money,
+    parse_rubles,
+    request_memo,
+    session,
+)
 from plugins.isp.categories import service as categories
 from plugins.isp.models import (
     ADDON,
@@ -54,9 +65,12 @@ class CatalogError(ValueError):
 
 
 def all_products() -> list[Product]:
-    """Every product of the tenant, archived too: tariffs first, then add-ons, by position and title."""
+    """Every product of the tenant, archived too: tariffs first, then add-ons, by position and title.
+
+    Read once per request (the news audiences, the service titles and the catalogue pages share it).
+    """
     order = {kind: i for i, kind in enumerate(PRODUCT_KINDS)}
-    products = list(session.scalars(select(Product)))
+    products = request_memo("isp.all_products", lambda: tuple(session.scalars(select(Product))))
     return sorted(products, key=lambda p: (order.get(p.kind, 99), p.position, p.title))
 
 
@@ -320,6 +334,25 @@ def has_tariff_on(user: User, code: str, today: date) -> bool:
     return bool(session.scalar(stmt))
 
 
+def tariffs_on(user: User, today: date) -> set[str]:
+    """Codes of the tariffs running on ``today`` on any of the user's contracts (one query)."""
+    account_ids = [account.id for account in accounts_of(user)]
+    if not account_ids:
+        return set()
+    stmt = (
+        select(Product.code)
+        .join(Subscription, Subscription.product_id == Product.id)
+        .join(Contract, Contract.id == Subscription.contract_id)
+        .where(
+            Contract.personal_account_id.in_(account_ids),
+            Subscription.starts_on <= today,
+            or_(Subscription.ends_on.is_(None), Subscription.ends_on >= today),
+        )
+        .distinct()
+    )
+    return set(session.scalars(stmt))
+
+
 def news_audiences(tenant: Tenant) -> list[Audience]:
     """News by tariff: the choices are the tenant's tariffs; a reader belongs if a contract has it today."""
     choices = [(p.code, f"{p.title} ({_l('archived')})" if p.archived else p.title) for p in tariffs()]
@@ -330,4 +363,7 @@ def news_audiences(tenant: Tenant) -> list[Audience]:
     def includes(user: User, value: str) -> bool:
         return has_tariff_on(user, value, datetime.now(zone).date())
 
-    return [Audience("tariff", _l("Tariff"), choices, includes)]
+    def memberships(user: User) -> set[str]:
+        return tariffs_on(user, datetime.now(zone).date())
+
+    return [Audience("tariff", _l("Tariff"), choices, includes, memberships)]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core.api import audit, session
+from core.api import audit, request_memo, session
 from plugins.isp.models import Contract, Product, SubscriberCategory
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,9}$")
@@ -43,10 +43,9 @@ class CategoryUse:
 
 
 def categories() -> list[SubscriberCategory]:
-    """The current tenant's categories in their order."""
-    return list(
-        session.scalars(select(SubscriberCategory).order_by(SubscriberCategory.position, SubscriberCategory.id))
-    )
+    """The current tenant's categories in their order (read once per request)."""
+    stmt = select(SubscriberCategory).order_by(SubscriberCategory.position, SubscriberCategory.id)
+    return list(request_memo("isp.categories", lambda: tuple(session.scalars(stmt))))
 
 
 def codes() -> list[str]:

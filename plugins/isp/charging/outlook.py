@@ -14,7 +14,16 @@ from datetime import date, datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from core.api import ChargeOutlook, CostSpan, MoneyOwed, PersonalAccount, Tenant, plugin_settings, session
+from core.api import (
+    ChargeOutlook,
+    CostSpan,
+    MoneyOwed,
+    PersonalAccount,
+    Tenant,
+    plugin_settings,
+    request_memo,
+    session,
+)
 from plugins.isp.common.calendar import days_in_month, first_of_next_month, tenant_zone
 from plugins.isp.contracts.service import contract_of
 from plugins.isp.models import ACTIVE, FINISHED, SCHEDULED, Contract, Freeze, Promise
@@ -30,15 +39,12 @@ def _first_uncharged(contract: Contract, today: date) -> date:
 
 
 def _freezes(contract: Contract, first: date) -> list[Freeze]:
-    return list(
-        session.scalars(
-            select(Freeze).where(
-                Freeze.contract_id == contract.id,
-                Freeze.status.in_((SCHEDULED, ACTIVE, FINISHED)),
-                or_(Freeze.ended_on >= first, Freeze.ended_on.is_(None) & (Freeze.ends_on >= first)),
-            )
-        )
+    stmt = select(Freeze).where(
+        Freeze.contract_id == contract.id,
+        Freeze.status.in_((SCHEDULED, ACTIVE, FINISHED)),
+        or_(Freeze.ended_on >= first, Freeze.ended_on.is_(None) & (Freeze.ends_on >= first)),
     )
+    return list(request_memo(("isp.freezes_from", contract.id, first), lambda: tuple(session.scalars(stmt))))
 
 
 def _cost_on(contract: Contract, freezes: list[Freeze], day: date) -> int:
@@ -90,8 +96,10 @@ def money_owed(tenant: Tenant, account: PersonalAccount, at: datetime | None) ->
     contract = contract_of(account)
     if contract is None:
         return []
-    if at is None:
-        promises = session.scalars(select(Promise).where(Promise.active_slot == contract.id))
+    if at is None:  # the active promise (the same question, and answer, as the promise service's)
+        stmt = select(Promise).where(Promise.active_slot == contract.id)
+        active = request_memo(("isp.active_promise", contract.id), lambda: session.scalar(stmt))
+        promises = [active] if active is not None else []
     else:
         promises = session.scalars(
             select(Promise).where(

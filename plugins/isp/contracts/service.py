@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from core.api import (
     AccountError,
@@ -23,6 +24,7 @@ from core.api import (
     find_account,
     grant_access,
     open_account,
+    request_memo,
     session,
 )
 from plugins.isp.categories.service import codes as category_codes
@@ -43,7 +45,12 @@ def contract_of(account: PersonalAccount | None) -> Contract | None:
     """The contract of a personal account (``None`` for an account that is not an ISP contract)."""
     if account is None:
         return None
-    return session.scalar(select(Contract).where(Contract.personal_account_id == account.id))
+    stmt = (
+        select(Contract)
+        .options(joinedload(Contract.subscriptions))  # its services in the same statement
+        .where(Contract.personal_account_id == account.id)
+    )
+    return request_memo(("isp.contract_of", account.id), lambda: session.scalars(stmt).unique().one_or_none())
 
 
 def contract_by_number(number: str) -> Contract | None:

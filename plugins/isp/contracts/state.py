@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from core.api import session
+from core.api import request_memo, session
 from plugins.isp.models import (
     ACTIVE,
     CANCELLED,
@@ -33,8 +33,8 @@ S_CHANGING = "changing"  # active, a tariff change is pending
 
 
 def freeze_on(contract: Contract, day: date) -> Freeze | None:
-    """The voluntary block covering ``day`` (scheduled, running or finished), if any."""
-    return session.scalar(
+    """The voluntary block covering ``day`` (scheduled, running or finished), if any (once per request)."""
+    stmt = (
         select(Freeze)
         .where(
             Freeze.contract_id == contract.id,
@@ -44,16 +44,19 @@ def freeze_on(contract: Contract, day: date) -> Freeze | None:
         )
         .limit(1)
     )
+    return request_memo(("isp.freeze_on", contract.id, day), lambda: session.scalar(stmt))
 
 
 def open_freeze(contract: Contract) -> Freeze | None:
     """The contract's scheduled or running voluntary block, if any."""
-    return session.scalar(select(Freeze).where(Freeze.open_slot == contract.id))
+    stmt = select(Freeze).where(Freeze.open_slot == contract.id)
+    return request_memo(("isp.open_freeze", contract.id), lambda: session.scalar(stmt))
 
 
 def pending_change(contract: Contract) -> TariffChange | None:
     """The contract's pending tariff change, if any (at most one)."""
-    return session.scalar(select(TariffChange).where(TariffChange.pending_slot == contract.id))
+    stmt = select(TariffChange).where(TariffChange.pending_slot == contract.id)
+    return request_memo(("isp.pending_change", contract.id), lambda: session.scalar(stmt))
 
 
 def is_frozen(contract: Contract, day: date) -> bool:
@@ -97,14 +100,16 @@ def service_states(contract: Contract, day: date) -> list[ServiceState]:
 
 def open_termination(contract: Contract) -> Termination | None:
     """The contract's scheduled (not yet done) termination, if any."""
-    return session.scalar(select(Termination).where(Termination.open_slot == contract.id))
+    stmt = select(Termination).where(Termination.open_slot == contract.id)
+    return request_memo(("isp.open_termination", contract.id), lambda: session.scalar(stmt))
 
 
 def last_termination(contract: Contract) -> Termination | None:
     """The contract's newest termination that is scheduled or done (a cancelled one does not count)."""
-    return session.scalar(
+    stmt = (
         select(Termination)
         .where(Termination.contract_id == contract.id, Termination.status != CANCELLED)
         .order_by(Termination.id.desc())
         .limit(1)
     )
+    return request_memo(("isp.last_termination", contract.id), lambda: session.scalar(stmt))

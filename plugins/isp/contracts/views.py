@@ -26,6 +26,7 @@ from core.api import (
     current_tenant,
     my_accounts,
     plugin_settings,
+    request_memo,
     require,
     session,
 )
@@ -152,8 +153,9 @@ class Overview:
 
 
 def active_promise(contract: Contract) -> Promise | None:
-    """The contract's promised payment that is running now, if any."""
-    return session.scalar(select(Promise).where(Promise.active_slot == contract.id))
+    """The contract's promised payment that is running now, if any (read once per request)."""
+    stmt = select(Promise).where(Promise.active_slot == contract.id)
+    return request_memo(("isp.active_promise", contract.id), lambda: session.scalar(stmt))
 
 
 def _details(sub: Subscription) -> str:
@@ -209,7 +211,8 @@ def overview(contract: Contract, today: date) -> Overview:
 
 def _onetime_offered() -> bool:
     """Whether the tenant offers any one-time service (the "order a service" link)."""
-    return session.scalar(select(OneTimeService.id).where(OneTimeService.archived.is_(False)).limit(1)) is not None
+    stmt = select(OneTimeService.id).where(OneTimeService.archived.is_(False)).limit(1)
+    return request_memo("isp.onetime_offered", lambda: session.scalar(stmt)) is not None
 
 
 def subscriber_links(tenant: Tenant, view: Overview) -> dict[str, Any]:

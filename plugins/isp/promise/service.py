@@ -39,6 +39,7 @@ from core.api import (
     ledger,
     notify,
     plugin_settings,
+    request_memo,
     session,
     site_path,
     users_of_account,
@@ -60,8 +61,9 @@ REMIND_BEFORE = timedelta(days=1)
 
 
 def active_promise(contract: Contract) -> Promise | None:
-    """The contract's active promise, if any (at most one)."""
-    return session.scalar(select(Promise).where(Promise.active_slot == contract.id))
+    """The contract's active promise, if any (at most one; read once per request)."""
+    stmt = select(Promise).where(Promise.active_slot == contract.id)
+    return request_memo(("isp.active_promise", contract.id), lambda: session.scalar(stmt))
 
 
 def last_promise(contract: Contract) -> Promise | None:
