@@ -62,6 +62,7 @@ def _core_objects(site: Site, slug: str) -> None:
     from core.files.models import StoredFile
     from core.identity.models import User
     from core.identity.tokens import PASSWORD_RESET, issue_token
+    from core.jobs.models import DONE, BackgroundTask
     from core.ledger.service import clearing_account, transfer
     from core.mail.outbox import queue_mail
     from core.news.models import NewsItem
@@ -95,6 +96,9 @@ def _core_objects(site: Site, slug: str) -> None:
     session.add(news)
     notice = notify(everyone, "news", f"Notice of {slug}", dedupe_key="world")
     session.flush()
+    task = BackgroundTask(action="news.announce", params={"news_id": news.id}, status=DONE, figures={"notified": 0})
+    session.add(task)
+    session.flush()
     site.account = account
     site.reset_token = issue_token(user, PASSWORD_RESET, timedelta(hours=1))
     site.ids.update(
@@ -110,6 +114,7 @@ def _core_objects(site: Site, slug: str) -> None:
         file_id=attachment.id,
         news_id=news.id,
         notification_id=notice.id,
+        task_id=task.id,
     )
 
 

@@ -21,6 +21,7 @@ from plugins.housing.hooks import (  # noqa: F401 - pluggy finds the hook implem
     operation_title,
     populate_test_world,
     register_api,
+    register_background_actions,
     register_blueprints,
     register_commands,
     register_jobs,

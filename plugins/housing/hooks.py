@@ -20,11 +20,13 @@ def register_permissions():
         Permission("housing.readings.manage", "Enter readings taken by phone and review flagged ones", STAFF),
         Permission("housing.reports.read", "Read the management company's reports for one's building", RESIDENT),
         Permission("housing.reports.publish", "Publish the management company's reports", STAFF),
+        Permission("housing.billing.run", "Run the month's billing", ("tenant_admin",)),
     ]
 
 
 @hookimpl
 def register_commands(cli):
+    from plugins.housing.accruals import cli as _accruals_cli  # noqa: F401 - adds its commands to the group
     from plugins.housing.common.cli import housing
     from plugins.housing.meters import cli as _meters_cli  # noqa: F401 - adds its commands to the group
     from plugins.housing.readings import cli as _readings_cli  # noqa: F401 - adds its commands to the group
@@ -35,6 +37,7 @@ def register_commands(cli):
 
 @hookimpl
 def register_blueprints():
+    from plugins.housing.accruals import admin as _accruals_admin  # noqa: F401 - attaches its routes
     from plugins.housing.accruals import views as _accruals_views  # noqa: F401 - attaches its routes
     from plugins.housing.common.blueprints import web
     from plugins.housing.epd import views as _epd_views  # noqa: F401 - attaches its routes
@@ -72,6 +75,7 @@ def menu_items(tenant, user):
         MenuItem(_l("Debts and penalties"), "housing.penalties", order=14, permission="housing.bills.view"),
         MenuItem(_l("Reports"), "housing.reports", order=15, permission="housing.reports.read"),
         MenuItem(_l("Meters"), "housing.admin_meters", order=14, area="admin", permission="housing.stock.manage"),
+        MenuItem(_l("Billing run"), "housing.admin_billing", order=14, area="admin", permission="housing.billing.run"),
         MenuItem(
             _l("Reports for residents"),
             "housing.admin_reports",
@@ -106,6 +110,13 @@ def operation_title(tenant, operation):
     from plugins.housing.accruals.titles import accrual_title
 
     return accrual_title(tenant, operation)
+
+
+@hookimpl
+def register_background_actions():
+    from plugins.housing.accruals.task import background_actions
+
+    return background_actions()
 
 
 @hookimpl

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -65,6 +65,7 @@ class RunResult:
     period: date
     lines: int
     total: int
+    flats: int = field(default=0, compare=False)  # flats gone through so far (a run's progress)
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def run_period(
         )
         for row in session.scalars(select(HousingService).order_by(HousingService.position, HousingService.code))
     ]
-    lines = total = 0
+    lines = total = seen = 0
     after = 0
     while services:
         flats = _chunk_flats(after)
@@ -146,10 +147,15 @@ def run_period(
             break
         bounds, after = (after, flats[-1].id), flats[-1].id
         written, amount = _run_chunk(flats, bounds, services, period, moment)
-        lines, total = lines + written, total + amount
+        lines, total, seen = lines + written, total + amount, seen + len(flats)
         if on_chunk is not None:
-            on_chunk(RunResult(period, lines, total))
-    return RunResult(period, lines, total)
+            on_chunk(RunResult(period, lines, total, seen))
+    return RunResult(period, lines, total, seen)
+
+
+def billed_flats() -> int:
+    """How many flats of the current tenant have an account to bill (a run's progress counts them)."""
+    return session.scalar(select(func.count(func.distinct(AccountPremises.premises_id)))) or 0
 
 
 def _rows(statement):
