@@ -46,6 +46,7 @@ from plugins.housing.models import (
     Premises,
     Reading,
 )
+from plugins.housing.penalties.posting import post_penalties
 from plugins.housing.readings.service import submit
 
 HISTORY_MONTHS = 12
@@ -182,6 +183,8 @@ def load(tenant: Tenant, data: dict[str, Any]) -> list[dict[str, str]]:
         session.flush()
     for flat_spec in spec["flats"]:
         _pay(find_account(flat_spec["account"]), flat_spec["unpaid_months"], today, zone)
+    session.flush()
+    post_penalties(tenant, today.replace(day=1))  # the debtor's penalty, as this month's billing run posts it
     session.flush()
     return logins
 

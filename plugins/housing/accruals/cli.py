@@ -10,6 +10,7 @@ import click
 from core.api import format_money, session, tenant_scope
 from plugins.housing.accruals.run import run_period
 from plugins.housing.common.cli import housing, tenant_or_fail
+from plugins.housing.penalties.posting import post_penalties
 
 
 @housing.command("accrue")
@@ -25,5 +26,9 @@ def accrue_command(slug: str, period: str) -> None:
     tenant = tenant_or_fail(slug)
     with tenant_scope(tenant.id):
         result = run_period(month)
+        penalties = post_penalties(tenant, month)
         session.commit()
-    click.echo(f"{slug} {month:%Y-%m}: {result.lines} line(s), {format_money(result.total)}, {result.flats} flat(s)")
+    click.echo(
+        f"{slug} {month:%Y-%m}: {result.lines} line(s), {format_money(result.total)}, {result.flats} flat(s); "
+        f"penalties {format_money(penalties)}"
+    )

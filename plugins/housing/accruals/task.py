@@ -8,8 +8,9 @@ from typing import Any
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from core.api import N_, BackgroundAction, Progress, format_money
+from core.api import N_, BackgroundAction, Progress, current_tenant, format_money
 from plugins.housing.accruals.run import RunResult, billed_flats, run_period
+from plugins.housing.penalties.posting import post_penalties
 
 BILLING_ACTION = "housing.billing_run"
 PERMISSION = "housing.billing.run"
@@ -25,7 +26,14 @@ def run_billing(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
         progress.advance(result.flats, flats)  # commits the chunk with the progress
 
     result = run_period(period, on_chunk=report)
-    return {"period": params["period"], "lines": result.lines, "total": result.total, "flats": result.flats}
+    penalties = post_penalties(current_tenant(), period)
+    return {
+        "period": params["period"],
+        "lines": result.lines,
+        "total": result.total,
+        "flats": result.flats,
+        "penalties": penalties,
+    }
 
 
 def describe_billing(figures: dict[str, Any]) -> str:
@@ -33,13 +41,17 @@ def describe_billing(figures: dict[str, Any]) -> str:
     year, month = (int(part) for part in str(figures.get("period", "1970-01")).split("-"))
     when = format_date(date(year, month, 1), "LLLL y")
     if not figures.get("lines"):
-        return _("%(month)s: nothing more to accrue — every flat is billed for this month.", month=when)
-    return _(
-        "%(month)s: %(lines)s accrual line(s) for %(total)s.",
-        month=when,
-        lines=figures["lines"],
-        total=format_money(figures.get("total", 0)),
-    )
+        said = _("%(month)s: nothing more to accrue — every flat is billed for this month.", month=when)
+    else:
+        said = _(
+            "%(month)s: %(lines)s accrual line(s) for %(total)s.",
+            month=when,
+            lines=figures["lines"],
+            total=format_money(figures.get("total", 0)),
+        )
+    if figures.get("penalties"):
+        said += " " + _("Penalties posted: %(amount)s.", amount=format_money(figures["penalties"]))
+    return said
 
 
 def background_actions() -> list[BackgroundAction]:

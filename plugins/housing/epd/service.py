@@ -5,12 +5,14 @@
 * Charges per service from the billing run's lines: unit, volume, tariff (each tariff in force in the month),
   the month's charge, recalculations (true-ups of estimated months) and the amount.
 * Reference data: the flat's area and registered persons, the norms in force, building-meter volumes.
-* Money: the debt at the start of the month (earlier months' accruals less the money received before it), the
-  money received in the month, the month's charges and the penalty that grew in the month; the total to pay.
+* Money: the debt at the start of the month (earlier months' accruals and penalties less the money received
+  before it), the money received in the month, the month's charges and the penalty that grew up to the end of
+  the month before; the total to pay.
 * The GOST R 56042 QR with that total (``Sum``), ``PersAcc``, ``PaymPeriod`` and ``TechCode=02``.
 
-Penalties are reckoned, not posted to the ledger: the line is the penalty that grew in the month on the months
-paid late or unpaid (:mod:`plugins.housing.penalties.debts`), as of the month's last day (today for this month).
+The penalty line is reckoned (:mod:`plugins.housing.penalties.debts`) up to the last day of the month before,
+and the month's billing run posts the same amount to the ledger (:mod:`plugins.housing.penalties.posting`), so
+once the month is billed the balance owes exactly the document's total (less what was paid in the month).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from sqlalchemy import select
 from core.api import PersonalAccount, Receipt, Tenant, build_receipt, payment_qr_payload, session
 from plugins.housing.accruals.methods import SHARED_BY_AREA, TRUE_UP, Dated, in_force
 from plugins.housing.models import METERED, NORM, Accrual, HousingService, Premises
-from plugins.housing.penalties.debts import credits, debts, due_date, terms
+from plugins.housing.penalties.debts import credits, due_date, penalty_through, terms
 from plugins.housing.stock.flats import flat_of
 
 TECH_CODE = "02"  # GOST R 56042 "TechCode": housing and utility services
@@ -220,8 +222,11 @@ def build_epd(tenant: Tenant, account: PersonalAccount, period: date, today: dat
     money = credits(tenant, account)
     received_before = sum(amount for day, amount in money if day < period)
     paid = sum(amount for day, amount in money if period <= day <= end)
-    grown = sum(debt.penalty.total for debt in debts(tenant, account, as_of, with_paid=True))
-    earlier = sum(debt.penalty.total for debt in debts(tenant, account, period - timedelta(days=1), with_paid=True))
+    # The month's penalty line is what grew up to the end of the month before: the billing run of this month
+    # posts exactly that (plugins.housing.penalties.posting), so the ledger owes what the document asks for.
+    month_before = period - timedelta(days=1)
+    grown = penalty_through(tenant, account, month_before)
+    earlier = penalty_through(tenant, account, month_before.replace(day=1) - timedelta(days=1))
     epd = Epd(
         period=period,
         account=account,
@@ -229,7 +234,7 @@ def build_epd(tenant: Tenant, account: PersonalAccount, period: date, today: dat
         receipt=build_receipt(tenant, account, f"{period:%Y-%m}"),
         lines=tuple(lines),
         references=tuple(_references(account, flat, period, lines, services)),
-        opening_debt=accrued_before - received_before,
+        opening_debt=accrued_before + earlier - received_before,
         paid=paid,
         penalty=max(0, grown - earlier),
         due_on=due_date(period, terms(tenant).due_day),

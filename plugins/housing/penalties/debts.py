@@ -2,8 +2,8 @@
 
 A month's accruals (the billing run's :class:`~plugins.housing.models.Accrual` rows) are due by the tenant's
 ``payment_due_day`` of the next month. Money reaching the account (payments, corrections; everything on its
-ledger account except the accruals themselves) settles the oldest month first. Each month's debt then gets its
-penalty from :func:`~plugins.housing.penalties.calculator.penalty`, with the days its parts were paid.
+ledger account except the accruals and the posted penalties) settles the oldest month first. Each month's debt
+then gets its penalty from :func:`~plugins.housing.penalties.calculator.penalty`, with the days its parts were paid.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ from core.api import PersonalAccount, Tenant, ledger, plugin_settings, session
 from plugins.housing.accruals.run import KIND as ACCRUAL_KIND
 from plugins.housing.models import Accrual
 from plugins.housing.penalties.calculator import Penalty, PenaltyRule, penalty
+
+#: The ledger kind of posted penalties (:mod:`plugins.housing.penalties.posting`): not money received.
+PENALTY_KIND = "housing_penalty"
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ def credits(tenant: Tenant, account: PersonalAccount) -> list[tuple[date, int]]:
     by_day: dict[date, int] = defaultdict(int)
     zone = tenant.zone
     for posting in ledger.statement(account.ledger_account):
-        if posting.kind != ACCRUAL_KIND:
+        if posting.kind not in (ACCRUAL_KIND, PENALTY_KIND):
             by_day[posting.occurred_at.astimezone(zone).date()] += posting.amount
     return sorted((day, amount) for day, amount in by_day.items() if amount)
 
@@ -96,6 +99,11 @@ def debts(tenant: Tenant, account: PersonalAccount, as_of: date, *, with_paid: b
         late = (as_of - due).days if outstanding > 0 else 0
         found.append(Debt(period, amount, due, outstanding, max(0, late), tuple(parts), result))
     return found
+
+
+def penalty_through(tenant: Tenant, account: PersonalAccount, day: date) -> int:
+    """All the penalty the account's debts have grown up to ``day`` (months paid since included), kopecks."""
+    return sum(debt.penalty.total for debt in debts(tenant, account, day, with_paid=True))
 
 
 def _parts(money: list[tuple[date, int]], before: int, amount: int) -> list[tuple[date, int]]:

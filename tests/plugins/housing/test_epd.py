@@ -25,15 +25,20 @@ from tests.receipts.conftest import BANK, LEGAL
 from tests.receipts.test_documents import fonts_of_text, pdf_text
 from tests.receipts.test_qr import decode_image
 
-NOVEMBER = date(2026, 11, 1)
+NOVEMBER, DECEMBER = date(2026, 11, 1), date(2026, 12, 1)
 # September: maintenance 54.3 m² × 28.50 = 1547.55 ₽, water 4 m³ × 45.67 = 182.68 ₽ → 1730.23 ₽
 # October: 1547.55 ₽ + 5.5 m³ × 45.67 = 251.19 ₽ → 1798.74 ₽; November: 1547.55 ₽ + 3 m³ × 45.67 = 137.01 ₽
 SEPTEMBER_TOTAL, OCTOBER_TOTAL, NOVEMBER_TOTAL = 173_023, 179_874, 168_456
 PAID_ON_NOVEMBER_5 = 100_000
+# December: 1547.55 ₽ + 2 m³ × 45.67 = 91.34 ₽ → 1638.89 ₽
+DECEMBER_TOTAL = 163_889
 # September's bill, due 10 October, has 730.23 ₽ unpaid from 6 November: days 31..51 (10–30 November) at 1/300
 # of 9.5 %: 21 × 730.23 × 0.095 / 300 = 4.86 ₽. October's bill is due 10 November: no penalty in November.
+# A month's document carries the penalty grown up to the end of the month before (what its billing run posts):
+# none on November's, 4.86 ₽ on December's.
 NOVEMBER_PENALTY = 486
-TOTAL = SEPTEMBER_TOTAL + OCTOBER_TOTAL - PAID_ON_NOVEMBER_5 + NOVEMBER_TOTAL + NOVEMBER_PENALTY  # 4218.39 ₽
+NOVEMBER_TO_PAY = SEPTEMBER_TOTAL + OCTOBER_TOTAL - PAID_ON_NOVEMBER_5 + NOVEMBER_TOTAL  # 4213.53 ₽
+TOTAL = NOVEMBER_TO_PAY + DECEMBER_TOTAL + NOVEMBER_PENALTY  # December's document: 5857.28 ₽
 
 
 @pytest.fixture
@@ -84,6 +89,16 @@ def house(app, make_tenant, make_user, enable_plugin):
     return make
 
 
+def bill_december(app, tenant):
+    """December's reading (2 m³) and billing run."""
+    with app.app_context(), tenant_scope(tenant.id):
+        meter = session.scalar(select(Meter).where(Meter.serial == "XB-1"))
+        session.add(Reading(meter_id=meter.id, period=DECEMBER, value=Decimal("114.5"), use=Decimal(2)))
+        session.flush()
+        run_period(DECEMBER)
+        session.commit()
+
+
 def epd_of(app, tenant, number="1001", period=NOVEMBER):
     with app.app_context(), tenant_scope(tenant.id):
         return build_epd(tenant, find_account(number), period, date(2026, 12, 20))
@@ -107,17 +122,61 @@ def test_the_epd_lists_each_service_and_adds_the_debt_and_the_penalty(app, house
         SEPTEMBER_TOTAL + OCTOBER_TOTAL,
         PAID_ON_NOVEMBER_5,
         NOVEMBER_TOTAL,
+        0,  # September's debt is late from 10 November: its penalty is on December's document
+    )
+    assert epd.total == NOVEMBER_TO_PAY == 421_353
+    bill_december(app, tenant)
+    december = epd_of(app, tenant, period=DECEMBER)
+    assert (december.opening_debt, december.paid, december.charges, december.penalty) == (
+        NOVEMBER_TO_PAY,
+        0,
+        DECEMBER_TOTAL,
         NOVEMBER_PENALTY,
     )
-    assert epd.total == TOTAL == 421_839
+    assert december.total == TOTAL == 585_728
     assert epd.due_on == date(2026, 12, 10)
     norms = {(ref.kind, ref.title): ref.value for ref in epd.references}
     assert norms[("norm", "Холодная вода")] == Decimal("6.935") and norms[("area", "")] == Decimal("54.3")
 
 
+def test_the_billing_run_posts_the_penalty_so_the_balance_owes_the_documents_total(app, house):
+    from plugins.housing.penalties.posting import post_penalties
+
+    tenant, *_ = house()
+    bill_december(app, tenant)
+    with app.app_context(), tenant_scope(tenant.id):
+        assert post_penalties(tenant, DECEMBER) > NOVEMBER_PENALTY  # flat 13 never paid: its penalty too
+        assert post_penalties(tenant, DECEMBER) == 0  # a re-run posts nothing
+        session.commit()
+        balance = find_account("1001").balance
+    assert -balance == epd_of(app, tenant, period=DECEMBER).total == TOTAL  # nothing paid in December yet
+
+
+def test_a_payment_that_arrives_late_with_an_earlier_date_recalculates_the_posted_penalty(app, house):
+    from plugins.housing.penalties.posting import post_penalties
+
+    tenant, *_ = house()
+    bill_december(app, tenant)
+    with app.app_context(), tenant_scope(tenant.id):
+        post_penalties(tenant, DECEMBER)
+        account = find_account("1001")
+        ledger.transfer(  # the bank's registry brings a payment made on 1 November, before the penalty days
+            "pay-1001-late",
+            "payment",
+            ledger.clearing_account("sberbank"),
+            account.ledger_account,
+            73_023,
+            occurred_at=datetime(2026, 11, 1, 9, tzinfo=UTC),
+        )
+        assert post_penalties(tenant, DECEMBER) == -NOVEMBER_PENALTY  # the penalty is taken back
+        session.commit()
+    assert epd_of(app, tenant, period=DECEMBER).penalty == 0
+
+
 def test_the_qr_in_the_pdf_decodes_to_the_gost_fields_with_the_total_and_the_month(app, house, login):
     tenant, user, mine, _theirs = house()
-    response = login(tenant, user).get(tenant_path(tenant, f"/housing/epd/{mine}.pdf?period=2026-11"))
+    bill_december(app, tenant)
+    response = login(tenant, user).get(tenant_path(tenant, f"/housing/epd/{mine}.pdf?period=2026-12"))
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     images = pypdf.PdfReader(io.BytesIO(response.data)).pages[0].images
     assert len(images) == 1
@@ -125,7 +184,7 @@ def test_the_qr_in_the_pdf_decodes_to_the_gost_fields_with_the_total_and_the_mon
     fields = parse_payload(code.text)
     assert code.text.startswith("ST00012|Name=")
     assert fields["PersAcc"] == "1001"
-    assert fields["PaymPeriod"] == "112026"
+    assert fields["PaymPeriod"] == "122026"
     assert fields["Sum"] == str(TOTAL)
     assert fields["TechCode"] == "02"
     assert (fields["PersonalAcc"], fields["BIC"], fields["PayeeINN"]) == (BANK["account"], BANK["bic"], LEGAL["inn"])
@@ -133,32 +192,35 @@ def test_the_qr_in_the_pdf_decodes_to_the_gost_fields_with_the_total_and_the_mon
 
 def test_the_pdf_is_russian_with_cyrillic_in_embedded_pt_sans_even_for_an_english_page(app, house, login):
     tenant, user, mine, _theirs = house("dom-en", locale="en")
-    response = login(tenant, user).get(tenant_path(tenant, f"/housing/epd/{mine}.pdf?period=2026-11"))
+    bill_december(app, tenant)
+    response = login(tenant, user).get(tenant_path(tenant, f"/housing/epd/{mine}.pdf?period=2026-12"))
     text = pdf_text(response.data)
-    assert "Единый платёжный документ" in text and "за ноябрь 2026" in text
+    assert "Единый платёжный документ" in text and "за декабрь 2026" in text
     assert LEGAL["full_name"] in text and "Иванов Иван Иванович" in text
     assert "ул. Ленина, 5, кв. 12" in text
     assert "Холодная вода" in text and "45,67 ₽" in text and "Пени за просрочку оплаты" in text
-    assert "Итого к оплате 4 218,39 ₽" in text
+    assert "Итого к оплате 5 857,28 ₽" in text
     assert fonts_of_text(response.data) == {"/AAAAAA+PTSans-Regular", "/AAAAAA+PTSans-Bold"}
     assert "Unified" not in text and "Total" not in text
 
 
 def test_the_page_in_russian_has_no_english_and_the_english_page_is_english(app, house, login):
     tenant, user, mine, _theirs = house()
-    page = login(tenant, user).get(tenant_path(tenant, "/housing/epd?period=2026-11")).get_data(as_text=True)
-    assert "Единый платёжный документ" in page and "Итого к оплате" in page and "4\u00a0218,39\u00a0₽" in page
+    bill_december(app, tenant)
+    page = login(tenant, user).get(tenant_path(tenant, "/housing/epd?period=2026-12")).get_data(as_text=True)
+    assert "Единый платёжный документ" in page and "Итого к оплате" in page and "5\u00a0857,28\u00a0₽" in page
     assert "Пени за просрочку оплаты" in page and "Справочно" in page
-    assert "Ноябрь 2026" in page  # the month selector
-    assert f"/housing/epd/{mine}.pdf?period=2026-11" in page
+    assert "Декабрь 2026" in page and "Ноябрь 2026" in page  # the month selector
+    assert f"/housing/epd/{mine}.pdf?period=2026-12" in page
     words = re.sub(r"<[^>]+>", " ", page)  # what the reader sees, not the markup's URLs and classes
     for english in ("Unified", "Payment", "Payee", "Total", "Charged", "Tariff", "Month", "Download", "enalt", "flat"):
         assert english not in words, english
     tenant_en, user_en, _mine, _theirs = house("dom-en", locale="en")
-    page_en = login(tenant_en, user_en).get(tenant_path(tenant_en, "/housing/epd?period=2026-11"))
+    bill_december(app, tenant_en)
+    page_en = login(tenant_en, user_en).get(tenant_path(tenant_en, "/housing/epd?period=2026-12"))
     text = page_en.get_data(as_text=True)
     assert "Unified payment document" in text and "Total to pay" in text and "Penalties for late payment" in text
-    assert "November 2026" in text
+    assert "December 2026" in text
 
 
 def test_another_flat_another_tenant_and_a_month_without_an_epd_answer_404(app, house, login):
