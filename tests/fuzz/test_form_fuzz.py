@@ -136,12 +136,9 @@ def _targets(app, site, forms) -> list[tuple[str, dict[str, str]]]:
 
 @pytest.fixture
 def site(app, make_tenant, make_user, enable_plugin, monkeypatch):
-    from argon2 import PasswordHasher
-
-    from core.identity import passwords
-
     # Cheap hashes: the login and password forms are posted a dozen times each.
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    for key, value in (("ARGON2_MEMORY_KIB", 1024), ("ARGON2_TIME_COST", 1), ("ARGON2_PARALLELISM", 1)):
+        monkeypatch.setitem(app.config, key, value)
     return populate(app, make_tenant, make_user, enable_plugin, "forms")
 
 

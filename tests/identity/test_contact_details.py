@@ -39,7 +39,8 @@ def test_operator_corrects_the_details_and_the_audit_log_says_so(app, office, lo
         event = session.query(AuditEvent).filter_by(action="user.contact_details").one()
         assert event.before["email"] == "old@example.com" and event.after["address"] == "Mira 2"
     log = login(tenant, admin).get(tenant_path(tenant, "/admin/audit")).get_data(as_text=True)
-    assert f"Changed the contact details of subscriber {subscriber.id}" in log
+    assert f'Changed the contact details of subscriber <span class="mono">{subscriber.id}</span>' in log
+    assert 'E-mail: <span class="mono">old@example.com</span> → <span class="mono">new@example.com</span>' in log
 
 
 @pytest.mark.parametrize(
