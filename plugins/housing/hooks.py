@@ -109,6 +109,13 @@ def operation_title(tenant, operation):
 
 
 @hookimpl
+def service_titles(tenant):
+    from plugins.housing.accruals.titles import service_titles as titles
+
+    return titles()
+
+
+@hookimpl
 def register_jobs():
     from plugins.housing.reminders.service import jobs
 
