@@ -28,6 +28,7 @@ from plugins.housing.hooks import (  # noqa: F401 - pluggy finds the hook implem
     register_notification_kinds,
     register_permissions,
     register_settings,
+    service_titles,
 )
 from plugins.housing.settings import HousingSettings
 

@@ -1,13 +1,13 @@
 """Demo data from a tenant file's ``[demo.plugins.housing]``: services, buildings, flats, meters and a year.
 
 ``abonent demo`` calls :func:`load` on every start, so it is idempotent: services, buildings, flats, accounts and
-meters are created once; each of the last :data:`HISTORY_MONTHS` months (before the current one) gets its
-readings through the resident's submission service (:func:`plugins.housing.readings.service.submit`, so a meter
-whose verification expired gets none, as in life), then the real billing run
-(:func:`plugins.housing.accruals.run.run_period`), then the resident's payment of that month's accruals
-(except the months a debtor did not pay). Ledger keys are deterministic (``demo:housing:pay:<account>:<YYYY-MM>``).
-The current month is left for the visitor to submit readings. Residents log in with their e-mail; the logins
-created here are returned so the demo prints them.
+meters are created once (a flat without a ``login`` is left for a visitor to register); each of the last
+:data:`HISTORY_MONTHS` months (before the current one) gets its readings through the resident's submission
+service (:func:`plugins.housing.readings.service.submit`, so a meter whose verification expired gets none, as in
+life), then the real billing run (:func:`plugins.housing.accruals.run.run_period`), then the resident's payment of
+that month's accruals (except the months a debtor did not pay). Ledger keys are deterministic
+(``demo:housing:pay:<account>:<YYYY-MM>``). The current month is left for the visitor to submit readings.
+Residents log in with their e-mail; the logins created here are returned so the demo prints them.
 """
 
 from __future__ import annotations
@@ -111,8 +111,9 @@ class DemoFlatSchema(_Strict):
     residents = fields.Integer(load_default=1, validate=validate.Range(min=0, max=50))
     account = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{6,20}$"))
     holder = fields.String(required=True)
-    # The resident's login (e-mail): created here with ``password``, or an existing demo user of the file.
-    login = fields.String(required=True)
+    # The resident's login (e-mail): created here with ``password``, or an existing demo user of the file; none
+    # for a flat whose resident has not registered yet (a visitor registers with its account number).
+    login = fields.String(load_default=None)
     password = fields.String(load_default=None, validate=validate.Length(min=8))
     note = fields.String(load_default="")
     unpaid_months = fields.Integer(load_default=0, validate=validate.Range(min=0, max=HISTORY_MONTHS))
@@ -159,7 +160,7 @@ def load(tenant: Tenant, data: dict[str, Any]) -> list[dict[str, str]]:
     meters: list[tuple[Meter, dict]] = []
     for flat_spec in spec["flats"]:
         try:
-            user, created = _ensure_resident(tenant, flat_spec)
+            user, created = _ensure_resident(tenant, flat_spec) if flat_spec["login"] else (None, False)
             account = find_account(flat_spec["account"]) or open_account(
                 flat_spec["account"],
                 holder_name=flat_spec["holder"],
@@ -168,7 +169,8 @@ def load(tenant: Tenant, data: dict[str, Any]) -> list[dict[str, str]]:
         except (AccountError, IdentityError) as error:
             raise click.ClickException(f"{tenant.slug}: demo flat {flat_spec['number']}: {error}") from None
         session.flush()
-        grant_access(user, account)
+        if user is not None:
+            grant_access(user, account)
         flat = _ensure_flat(buildings[flat_spec["building"]], flat_spec, account.id)
         for meter_spec in flat_spec["meters"]:
             meters.append((_ensure_meter(flat, meter_spec, today), meter_spec))

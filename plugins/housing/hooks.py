@@ -120,6 +120,14 @@ def register_background_actions():
 
 
 @hookimpl
+def service_titles(tenant):
+    from plugins.housing.accruals.titles import service_titles as titles
+    from plugins.housing.penalties.posting import SERVICE as PENALTY_SERVICE
+
+    return {**titles(), PENALTY_SERVICE: _l("Penalties for late payment")}
+
+
+@hookimpl
 def register_jobs():
     from plugins.housing.reminders.service import jobs
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -58,13 +59,13 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None
     pytest.fail(f"demo server did not answer {url} within {STARTUP_TIMEOUT:.0f} s:\n{log.read_text(errors='replace')}")
 
 
-@pytest.fixture(scope="session")
-def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL (``http://127.0.0.1:<port>``) of ``abonent demo`` running on a fresh SQLite database."""
-    instance = tmp_path_factory.mktemp("demo-instance")
+@contextlib.contextmanager
+def run_demo(instance: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run ``abonent demo`` on a fresh SQLite database in ``instance`` (with ``extra_env``, e.g. an SMTP server);
+    yield its base URL (``http://127.0.0.1:<port>``) once it answers, stop it after."""
     log = instance / "demo.log"
     port = _free_port()
-    env = {**os.environ, "ABONENT_INSTANCE_PATH": str(instance)}
+    env = {**os.environ, "ABONENT_INSTANCE_PATH": str(instance), **(extra_env or {})}
     env.pop("ABONENT_DATABASE_URL", None)  # always the instance folder's fresh SQLite database
     with log.open("wb") as output:
         process = subprocess.Popen(
@@ -86,6 +87,13 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL (``http://127.0.0.1:<port>``) of ``abonent demo`` running on a fresh SQLite database."""
+    with run_demo(tmp_path_factory.mktemp("demo-instance")) as base:
+        yield base
 
 
 def _require_chromium() -> None:

@@ -33,6 +33,7 @@ pytestmark = pytest.mark.browser
 ALLOWED_LATIN = {
     "Wi-Fi", "WiFi", "HD", "TV", "IP", "IPTV", "PDF", "CSV", "QR", "API", "OpenAPI", "URL", "SMS", "ID",
     "Mbit", "GB", "MB", "KB", "SBP", "Visa", "Mastercard", "Telegram", "WhatsApp", "VK", "PayKeeper", "QIWI", "Abonent",
+    "CVC",  # the card's security code, printed so on the card
     "Atom", "RSS", "E-mail", "e-mail", "email", "INN", "JPEG", "PNG", "GIF", "WebP", "Ctrl", "P", "Mac",
     "English",  # the language switcher names the other language in that language
 }  # fmt: skip

@@ -1,4 +1,5 @@
-"""Words for the billing run's lines in the money history and the receipt (the ``operation_title`` hook)."""
+"""Words for the billing run's lines in the money history and the receipt (the ``operation_title`` hook) and the
+company's service names by code (the ``service_titles`` hook: a history line's service is its title, never its code)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from plugins.housing.models import HousingService
 from plugins.housing.penalties.debts import PENALTY_KIND
 
 
-def _service_titles() -> dict[str, str]:
+def service_titles() -> dict[str, str]:
     """The tenant's service titles by code, read once per request."""
     cached = g.get("housing_service_titles") if has_request_context() else None
     if cached is None:
@@ -30,7 +31,7 @@ def accrual_title(tenant: Tenant, operation: Operation) -> str | None:
         return gettext("Penalty for late payment") if operation.amount < 0 else gettext("Penalty recalculated")
     if operation.kind != KIND:
         return None
-    service = _service_titles().get(operation.service or "", operation.service or "")
+    service = service_titles().get(operation.service or "", operation.service or "")
     month = ""
     if operation.period:
         year, number = (int(part) for part in operation.period.split("-")[:2])

@@ -14,6 +14,7 @@ from marshmallow import Schema, fields
 from core.api import Id, Text, current_account, current_principal, read_form, require, session, utcnow
 from plugins.housing.common.blueprints import web
 from plugins.housing.common.kinds import KIND_LABELS
+from plugins.housing.common.numbers import decimal_comma
 from plugins.housing.readings.history import latest_readings
 from plugins.housing.readings.rules import CONFIRM, REFUSED
 from plugins.housing.readings.service import DEFAULT_WINDOW, submit, window_of
@@ -62,6 +63,9 @@ def readings():
         if result.written:
             session.commit()
             flash(_("The reading is saved."), "info")
+            for verdict in result.verdicts.values():  # a rollover, the next period, a review: said, never silent
+                for message in verdict.messages:
+                    flash(_(message, **verdict.params), "info")
             return redirect(url_for("housing.readings"))
         session.rollback()
         flat, meters = _flat_meters()  # reloaded at once: expired rows would be refreshed one by one
@@ -79,4 +83,5 @@ def readings():
         REFUSED=REFUSED,
         CONFIRM=CONFIRM,
         kind_labels=KIND_LABELS,
+        number=decimal_comma,
     ), status

@@ -34,7 +34,7 @@ def _state(app) -> dict:
             }
             balances = {
                 number: find_account(number).balance
-                for number in ("5012000051", "5045000171", "5012000081", "5045000231", "5003000021")
+                for number in ("5012000051", "5045000171", "5012000081", "5045000231", "5003000021", "5003000091")
             }
             periods = {row.period for row in session.scalars(select(Accrual))}
             kim_water = {
@@ -68,10 +68,10 @@ def test_the_company_has_a_year_of_history_created_once(demo):
     output, first, second, _app = demo
     assert first == second
     counts = first["counts"]
-    assert (counts["Building"], counts["Premises"], counts["Meter"]) == (3, 5, 11)
+    assert (counts["Building"], counts["Premises"], counts["Meter"]) == (3, 6, 14)
     assert len(first["periods"]) == 12
-    # 12 months × 11 meters, less the 4 months since the verification expired (refused, as for a resident)
-    assert counts["Reading"] == 12 * 11 - 4
+    # 12 months × 14 meters, less the 4 months since the verification expired (refused, as for a resident)
+    assert counts["Reading"] == 12 * 14 - 4
     section = re.search(r"УК «Уютный дом»:\n(.*?)(?:\n  \S|\n\n)", output, re.S).group(1)
     for login in ("orlova@example.com", "sidorov@example.com", "kim@example.com", "belov@example.com"):
         assert f"login {login} " in section
@@ -81,7 +81,27 @@ def test_one_debtor_owes_the_unpaid_months_and_the_others_paid_everything(demo):
     _output, first, _second, _app = demo
     balances = first["balances"]
     assert balances.pop("5012000081") < -5 * 300000  # five months of a family of four in 64 m²
+    assert -1000000 < balances.pop("5003000091") < 0  # the flat nobody registered for owes last month
     assert set(balances.values()) == {0}
+
+
+def test_one_flat_is_left_for_a_visitor_to_register(demo):
+    """Flat 9 of ул. Лесная has its account, meters and bills but no login: the journey test registers it."""
+    from core.accounts.models import AccountAccess
+    from core.api import find_account, session, tenant_scope
+    from core.db import cross_tenant
+    from core.tenants.models import Tenant
+
+    output, _first, _second, app = demo
+    with app.app_context():
+        with cross_tenant():
+            tenant_id = session.scalar(select(Tenant.id).where(Tenant.slug == SLUG))
+        with tenant_scope(tenant_id):
+            account = find_account("5003000091")
+            assert account.holder_name == "Зайцева Анна Павловна"
+            access = select(AccountAccess).where(AccountAccess.personal_account_id == account.id)
+            assert session.scalars(access).all() == []
+    assert "5003000091" not in output
 
 
 def test_the_expired_meter_is_billed_by_the_average_then_the_norm(demo):
@@ -107,6 +127,8 @@ def test_the_resident_with_two_flats_sees_readings_and_accruals_of_each(demo):
     accruals = client.get(f"/t/{SLUG}/housing/accruals").get_data(as_text=True)
     assert "Содержание и ремонт жилого помещения" in accruals and "Холодное водоснабжение" in accruals
     assert "по счётчику" in accruals
+    history = client.get(f"/t/{SLUG}/money/history").get_data(as_text=True)
+    assert "Взнос на капитальный ремонт" in history and "capital_repair" not in history
     token = app.test_client().post(
         f"/t/{SLUG}/api/v1/auth/login", json={"login": "orlova@example.com", "password": "demo-housing-1"}
     )

@@ -62,7 +62,21 @@ def test_a_reading_with_a_comma_is_saved_and_shown(app, resident, login):
     saved = post(client, tenant, meter_id, "105,5")
     assert saved.status_code == 302
     page = client.get(tenant_path(tenant, "/housing/readings")).get_data(as_text=True)
-    assert "Показания сохранены." in page and "105.500" in page
+    assert "Показания сохранены." in page and "Последнее значение: 105,5 (12.2026)" in page
+
+
+def test_a_saved_reading_says_what_happens_to_it(app, resident, login):
+    """Accepted is not silent: a reading after the window counts for next month, a fall goes to review."""
+    tenant, user, meter_id, _ = resident("ru-late")
+    client = login(tenant, user)
+    with mock.patch("plugins.housing.readings.views.utcnow", return_value=mock.Mock(date=lambda: date(2026, 12, 27))):
+        saved = client.submit(tenant_path(tenant, "/housing/readings"), {"meter_id": str(meter_id), "zone_1": "90"})
+    assert saved.status_code == 302
+    page = client.get(tenant_path(tenant, "/housing/readings")).get_data(as_text=True)
+    assert "Показания сохранены." in page
+    assert "эти будут учтены в следующем месяце" in page
+    assert "Значение меньше предыдущего (100). Оно принято, сотрудник его проверит." in page
+    assert "Последнее значение: 90 (01.2027)" in page
 
 
 def test_refusals_and_confirmations_are_said_in_words_in_russian_and_english(app, resident, login):
