@@ -28,6 +28,7 @@ from core.identity import throttle
 from core.identity.models import Organization, User
 from core.identity.service import IdentityError, create_user
 from core.identity.targets import target_user
+from core.identity.web_login import log_in
 from core.jobs.background import Progress, TaskError, start_task, task_url
 from core.ledger import service as ledger
 from core.ledger.service import Entry, IdempotencyConflict, LedgerError, TransactionSpec, Transfer
@@ -179,6 +180,7 @@ __all__ = [
     "hookimpl",
     "html_to_pdf",
     "ledger",
+    "log_in",
     "money_cell",
     "my_accounts",
     "notify",

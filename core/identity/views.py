@@ -24,8 +24,9 @@ from core.identity.forms import (
 )
 from core.identity.models import User
 from core.identity.passwords import min_password_length
-from core.identity.sessions import WEB, open_session, revoke
+from core.identity.sessions import revoke
 from core.identity.tokens import PASSWORD_RESET, peek_token
+from core.identity.web_login import log_in
 from core.plugins.manager import flatten
 from core.plugins.state import tenant_hooks
 from core.tenants.urls import external_url
@@ -71,11 +72,8 @@ def login():
                 "identity/login.html", form=form, label=label, error=error, variants=variants, variant=variant
             ), 401
         if result.user is not None:
-            ttl = timedelta(hours=current_app.config["SESSION_TTL_HOURS"])
-            token, _row = open_session(result.user, WEB, ttl)
-            result.user.session_token = token
+            log_in(result.user)
             session.commit()
-            login_user(result.user)
             return redirect(safe_next(request.args.get("next")))
         session.commit()
         if result.error == "locked" and result.locked_until is not None:
