@@ -66,12 +66,22 @@ def _dates(cert: x509.Certificate, now: datetime, whose: str | None = None) -> l
     if cert.not_valid_after_utc < now:
         day = format_date(cert.not_valid_after_utc, LONG_DATE)
         if whose:
-            return [Problem("ca_expired", _("The certificate of the authority «%(name)s» expired on %(date)s.", name=whose, date=day))]
+            return [
+                Problem(
+                    "ca_expired",
+                    _("The certificate of the authority «%(name)s» expired on %(date)s.", name=whose, date=day),
+                )
+            ]
         return [Problem("expired", _("The certificate expired on %(date)s: get a new one.", date=day))]
     if cert.not_valid_before_utc > now:
         day = format_date(cert.not_valid_before_utc, LONG_DATE)
         if whose:
-            return [Problem("ca_not_yet_valid", _("The certificate of the authority «%(name)s» is valid only from %(date)s.", name=whose, date=day))]
+            return [
+                Problem(
+                    "ca_not_yet_valid",
+                    _("The certificate of the authority «%(name)s» is valid only from %(date)s.", name=whose, date=day),
+                )
+            ]
         return [Problem("not_yet_valid", _("The certificate is not valid yet: it is valid from %(date)s.", date=day))]
     return []
 
@@ -92,12 +102,17 @@ def _revocation(
         revoked = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
         if revoked is not None:
             day = format_date(revoked.revocation_date_utc, LONG_DATE)
-            return [Problem("revoked", _("The certificate was revoked on %(date)s: it can no longer be used.", date=day))]
+            return [
+                Problem("revoked", _("The certificate was revoked on %(date)s: it can no longer be used.", date=day))
+            ]
     return []
 
 
 def _chain(
-    chain: list[x509.Certificate], roots: list[x509.Certificate], crls: list[x509.CertificateRevocationList], now: datetime
+    chain: list[x509.Certificate],
+    roots: list[x509.Certificate],
+    crls: list[x509.CertificateRevocationList],
+    now: datetime,
 ) -> list[Problem]:
     """Walk from the owner's certificate up to a trusted one; problems of the chain (empty: trusted)."""
     current = chain[0]
@@ -121,12 +136,15 @@ def _chain(
         issuer = next((issuer for issuer, ok in outcomes if ok), None)
         if issuer is None:
             if all(ok is None for _issuer, ok in outcomes):
-                return [Problem("unsupported_algorithm", _("The certificate's signature algorithm is not supported here."))]
+                return [
+                    Problem("unsupported_algorithm", _("The certificate's signature algorithm is not supported here."))
+                ]
             return [
                 Problem(
                     "bad_issuer_signature",
                     _(
-                        "The certificate's signature does not match its authority «%(issuer)s»: it is damaged or forged.",
+                        "The certificate's signature does not match its authority «%(issuer)s»: "
+                        "it is damaged or forged.",
                         issuer=describe_name(current.issuer),
                     ),
                 )
@@ -164,10 +182,15 @@ def check_certificate(
     elif organization_inn and identity.organization_inn != organization_inn:
         found = identity.organization_inn
         message = (
-            _("The certificate is of the organization with INN %(found)s, not %(wanted)s.", found=found, wanted=organization_inn)
+            _(
+                "The certificate is of the organization with INN %(found)s, not %(wanted)s.",
+                found=found,
+                wanted=organization_inn,
+            )
             if found
-            else _("The certificate is a person's, not the organization's with INN %(wanted)s.", wanted=organization_inn)
+            else _(
+                "The certificate is a person's, not the organization's with INN %(wanted)s.", wanted=organization_inn
+            )
         )
         report.problems.append(Problem("other_organization", message))
     return report
-

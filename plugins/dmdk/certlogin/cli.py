@@ -25,7 +25,9 @@ def _spki(public_key) -> bytes:
 @click.option("--key", "key_file", type=_FILE, required=True, help="The certificate's private key (PEM).")
 @click.option("--cert", "cert_file", type=_FILE, required=True, help="The certificate (PEM).")
 @click.option("--nonce", required=True, help="The challenge shown on the login page.")
-@click.option("--origin", required=True, help="The site's address as shown on the login page, e.g. https://lk.example.ru")
+@click.option(
+    "--origin", required=True, help="The site's address as shown on the login page, e.g. https://lk.example.ru"
+)
 @click.option("--password", default=None, help="The key's password, if it has one.")
 def sign_challenge_command(key_file: Path, cert_file: Path, nonce: str, origin: str, password: str | None) -> None:
     """Print the base64 signature of the challenge NONCE for ORIGIN, to paste into the login form with the

@@ -32,5 +32,11 @@ class CertificateLoginForm(OrganizationForm):
         validate=validate.Length(max=64),
         error_messages={"required": N_("Open the login page again for a challenge.")},
     )
-    signature = fields.String(required=True, validate=validate.Length(max=4096), error_messages={"required": N_("Paste the signature.")})
-    certificate = fields.String(required=True, validate=validate.Length(max=64 * 1024), error_messages={"required": N_("Paste the certificate.")})
+    signature = fields.String(
+        required=True, validate=validate.Length(max=4096), error_messages={"required": N_("Paste the signature.")}
+    )
+    certificate = fields.String(
+        required=True,
+        validate=validate.Length(max=64 * 1024),
+        error_messages={"required": N_("Paste the certificate.")},
+    )

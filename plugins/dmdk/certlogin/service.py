@@ -88,7 +88,10 @@ def _nonce_problem(state: str) -> Problem | None:
     if state == nonces.EXPIRED:
         return Problem(
             "expired_nonce",
-            _("The login challenge expired before it came back: open the login page again and sign the new one sooner."),
+            _(
+                "The login challenge expired before it came back: open the login page again "
+                "and sign the new one sooner."
+            ),
         )
     return None
 
@@ -109,7 +112,9 @@ def _throttled(ip_key: str) -> Outcome | None:
     wait = throttle.waiting_until(throttle.counters([ip_key], FAILURES.memory).get(ip_key))
     if wait is None:
         return None
-    return _refuse("throttled", _("Too many failed attempts. Try again in %(minutes)s min.", minutes=throttle.minutes_left(wait)))
+    return _refuse(
+        "throttled", _("Too many failed attempts. Try again in %(minutes)s min.", minutes=throttle.minutes_left(wait))
+    )
 
 
 def _counted(outcome: Outcome, ip_key: str) -> Outcome:
@@ -134,14 +139,22 @@ def login_with_signature(
     try:
         chain = load_certificates(certificate)
     except CertificateFormatError:
-        return _counted(_refuse("bad_certificate", _("This is not a certificate: paste the PEM text, «-----BEGIN CERTIFICATE-----» included.")), ip_key)
+        return _counted(
+            _refuse(
+                "bad_certificate",
+                _("This is not a certificate: paste the PEM text, «-----BEGIN CERTIFICATE-----» included."),
+            ),
+            ip_key,
+        )
     try:
         raw = base64.b64decode("".join(signature.split())[: MAX_SIGNATURE * 2], validate=True)
     except (binascii.Error, ValueError):
         raw = b""
     verifier = verifier_for(chain[0])
     if verifier is None:
-        return _counted(_refuse("unsupported_algorithm", _("The certificate's signature algorithm is not supported here.")), ip_key)
+        return _counted(
+            _refuse("unsupported_algorithm", _("The certificate's signature algorithm is not supported here.")), ip_key
+        )
     if not raw or not verifier.verify_challenge(chain[0], raw, challenge_message(nonce, origin)):
         return _counted(
             _refuse(

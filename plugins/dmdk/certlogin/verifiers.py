@@ -26,7 +26,9 @@ class Verifier(Protocol):
         """True when ``signature`` over ``message`` was made with the key of ``cert``."""
         ...
 
-    def verify_issued(self, signed: x509.Certificate | x509.CertificateRevocationList, issuer: x509.Certificate) -> bool:
+    def verify_issued(
+        self, signed: x509.Certificate | x509.CertificateRevocationList, issuer: x509.Certificate
+    ) -> bool:
         """True when ``signed`` (a certificate or a revocation list) carries a valid signature by ``issuer``'s key."""
         ...
 
@@ -47,7 +49,9 @@ class _Cryptography:
             return False
         return True
 
-    def verify_issued(self, signed: x509.Certificate | x509.CertificateRevocationList, issuer: x509.Certificate) -> bool:
+    def verify_issued(
+        self, signed: x509.Certificate | x509.CertificateRevocationList, issuer: x509.Certificate
+    ) -> bool:
         try:
             if isinstance(signed, x509.CertificateRevocationList):
                 return signed.is_signature_valid(issuer.public_key())  # type: ignore[arg-type]
@@ -64,7 +68,8 @@ _VERIFIERS: dict[str, Verifier] = {
 
 
 def register_verifier(key_algorithm_oid: str, verifier: Verifier) -> None:
-    """Check keys of the algorithm ``key_algorithm_oid`` (dotted, e.g. GOST's ``1.2.643.7.1.1.1.1``) with ``verifier``."""
+    """Check keys of the algorithm ``key_algorithm_oid`` (dotted, e.g. GOST's ``1.2.643.7.1.1.1.1``) with
+    ``verifier``."""
     _VERIFIERS[key_algorithm_oid] = verifier
 
 

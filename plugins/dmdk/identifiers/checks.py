@@ -36,7 +36,9 @@ def _digits(value: str, lengths: tuple[int, ...], name: str) -> tuple[str | None
         return None, _("The %(name)s must consist of digits only.", name=name)
     if len(text) not in lengths:
         wanted = _(" or ").join(str(n) for n in lengths)
-        return None, _("The %(name)s must have %(wanted)s digits, not %(count)s.", name=name, wanted=wanted, count=len(text))
+        return None, _(
+            "The %(name)s must have %(wanted)s digits, not %(count)s.", name=name, wanted=wanted, count=len(text)
+        )
     return text, None
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import base64
 
-from werkzeug.datastructures import FileStorage, MultiDict
-
 from marshmallow import fields, validate
+from werkzeug.datastructures import FileStorage, MultiDict
 
 from core.api import N_
 from plugins.dmdk.certlogin.forms import OrganizationForm
@@ -17,7 +16,11 @@ MAX_UPLOAD = 64 * 1024
 class SelfCheckForm(OrganizationForm):
     """The certificate as PEM text; the INN of the organization it should belong to, if any."""
 
-    certificate = fields.String(required=True, validate=validate.Length(max=MAX_UPLOAD * 2), error_messages={"required": N_("Paste the certificate or choose its file.")})
+    certificate = fields.String(
+        required=True,
+        validate=validate.Length(max=MAX_UPLOAD * 2),
+        error_messages={"required": N_("Paste the certificate or choose its file.")},
+    )
 
 
 def with_upload(formdata: MultiDict, upload: FileStorage | None) -> MultiDict:

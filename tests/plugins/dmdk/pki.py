@@ -99,7 +99,9 @@ class Authority:
 
 def root(name: str = "Тестовый УЦ", key=None) -> Authority:
     key = key or rsa_key()
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name), x509.NameAttribute(NameOID.ORGANIZATION_NAME, name)])
+    subject = x509.Name(
+        [x509.NameAttribute(NameOID.COMMON_NAME, name), x509.NameAttribute(NameOID.ORGANIZATION_NAME, name)]
+    )
     cert = (
         x509.CertificateBuilder()
         .subject_name(subject)

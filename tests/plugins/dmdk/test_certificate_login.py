@@ -207,7 +207,9 @@ def test_the_refusal_and_the_page_are_in_russian(app, site, ca):
 def proxy_get(client, tenant, cert, address):
     header = quote(pki.pem(cert))
     return client.get(
-        tenant_path(tenant, "/dmdk/login/tls"), headers={"X-SSL-Client-Cert": header}, environ_base={"REMOTE_ADDR": address}
+        tenant_path(tenant, "/dmdk/login/tls"),
+        headers={"X-SSL-Client-Cert": header},
+        environ_base={"REMOTE_ADDR": address},
     )
 
 
