@@ -196,6 +196,8 @@ def test_an_unknown_certificate_is_told_to_register(app, site, ca):
 def test_the_refusal_and_the_page_are_in_russian(app, site, ca):
     tenant = site("russian", locale="ru")
     client = app.test_client()
+    login_page = client.get(tenant_path(tenant, "/login")).get_data(as_text=True)
+    assert "Вход по сертификату" in login_page and "/dmdk/login" in login_page
     page = client.get(tenant_path(tenant, "/dmdk/login")).get_data(as_text=True)
     assert "Вход по сертификату" in page and "Подпись" in page and "Log in" not in page
     key, cert = person(ca, not_after=pki.NOW - timedelta(days=1))
