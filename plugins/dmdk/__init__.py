@@ -17,6 +17,7 @@ from plugins.dmdk.hooks import (  # noqa: F401 - pluggy finds the hook implement
     menu_items,
     register_blueprints,
     register_commands,
+    register_jobs,
     register_settings,
 )
 

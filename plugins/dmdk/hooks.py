@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.api import MenuItem, hookimpl
+from core.api import MenuItem, TenantJob, hookimpl
 
 
 @hookimpl
@@ -38,3 +38,10 @@ def menu_items(tenant, user):
             MenuItem(_l("Check a certificate"), "dmdk.certificate_check", order=110, area="login"),
         ]
     return []
+
+
+@hookimpl
+def register_jobs():
+    from plugins.dmdk.certlogin.nonces import purge_nonces
+
+    return [TenantJob("dmdk.nonces.purge", "dmdk", purge_nonces, every_seconds=3600)]

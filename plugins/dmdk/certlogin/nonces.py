@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from core.api import session, utcnow
 from plugins.dmdk.models import LoginNonce
@@ -43,3 +43,13 @@ def claim_nonce(value: str) -> str:
     if row.expires_at <= now:
         return EXPIRED
     return FRESH
+
+
+def purge_nonces(tenant, now) -> dict[str, int]:
+    """Delete the tenant's challenges that expired more than an hour ago (a ``TenantJob``); says how many."""
+    result = session.execute(
+        delete(LoginNonce)
+        .where(LoginNonce.expires_at < now - timedelta(hours=1))
+        .execution_options(synchronize_session=False)
+    )
+    return {"deleted": result.rowcount or 0}

@@ -233,3 +233,35 @@ def test_failures_are_throttled_per_address(app, site, ca):
     client = app.test_client()
     texts = [refusal(attempt(client, tenant, pki.ec_key(), chain(ca, cert))[0]) for _ in range(11)]
     assert "Too many failed attempts" in texts[-1] and "Too many" not in texts[0]
+
+
+def test_a_blocked_user_is_not_logged_in_by_a_certificate(app, site, ca):
+    from core.identity.models import User
+
+    tenant = site("blocked")
+    with app.app_context(), tenant_scope(tenant.id):
+        session.execute(update(User).values(status="blocked"))
+        session.commit()
+    key, cert = person(ca)
+    response, _data = attempt(app.test_client(), tenant, key, chain(ca, cert))
+    assert "Your account is blocked" in refusal(response)
+
+
+def test_old_challenges_are_purged_by_the_hourly_job(app, site):
+    from sqlalchemy import func, select
+
+    from core.jobs.registry import run_job
+
+    tenant = site("purge")
+    client = app.test_client()
+    challenge(client, tenant)
+    challenge(client, tenant)
+    with app.app_context(), tenant_scope(tenant.id):
+        first = session.scalar(select(func.min(LoginNonce.id)))
+        session.execute(
+            update(LoginNonce).where(LoginNonce.id == first).values(expires_at=utcnow() - timedelta(hours=2))
+        )
+        session.commit()
+    run_job(app, "dmdk.nonces.purge")
+    with app.app_context(), tenant_scope(tenant.id):
+        assert session.scalars(select(LoginNonce.id)).all() != [] and session.get(LoginNonce, first) is None
