@@ -18,6 +18,7 @@ from plugins.dmdk.hooks import (  # noqa: F401 - pluggy finds the hook implement
     register_blueprints,
     register_commands,
     register_jobs,
+    register_permissions,
     register_settings,
 )
 

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.api import MenuItem, TenantJob, hookimpl
+from core.api import MenuItem, Permission, TenantJob, hookimpl
 
 
 @hookimpl
 def register_blueprints():
+    from plugins.dmdk.certlogin import admin as _certlogin_admin  # noqa: F401 - attaches its routes
     from plugins.dmdk.certlogin import views as _certlogin_views  # noqa: F401 - attaches its routes
     from plugins.dmdk.common.blueprints import web
     from plugins.dmdk.selfcheck import views as _selfcheck_views  # noqa: F401 - attaches its routes
 
     return [web]
+
+
+@hookimpl
+def register_permissions():
+    return [
+        Permission("dmdk.certlogin.manage", "Manage the certificate trust store and trusted proxies", ("tenant_admin",))
+    ]
 
 
 @hookimpl
@@ -37,7 +45,11 @@ def menu_items(tenant, user):
             MenuItem(_l("Log in with a certificate"), "dmdk.login", area="login"),
             MenuItem(_l("Check a certificate"), "dmdk.certificate_check", order=110, area="login"),
         ]
-    return []
+    return [
+        MenuItem(
+            _l("Certificate login"), "dmdk.trust_settings", order=80, area="admin", permission="dmdk.certlogin.manage"
+        )
+    ]
 
 
 @hookimpl

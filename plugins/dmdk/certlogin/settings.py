@@ -8,9 +8,12 @@ trusted root and intermediate CAs), ``crl`` (PEM revocation lists of those CAs),
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+import ipaddress
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
 from core.api import N_, SettingsNamespace, get_settings
+from plugins.dmdk.certlogin.certs import CertificateFormatError, load_certificates, load_crls
 
 NAMESPACE = "dmdk.certlogin"
 
@@ -24,12 +27,12 @@ class CertLoginSettings(Schema):
     trust_roots = fields.String(
         load_default="",
         validate=validate.Length(max=200_000),
-        metadata={"title": N_("Trusted CA certificates (PEM)"), "kind": "textarea"},
+        metadata={"title": N_("Trusted CA certificates (PEM)")},
     )
     crl = fields.String(
         load_default="",
         validate=validate.Length(max=2_000_000),
-        metadata={"title": N_("Certificate revocation lists (PEM)"), "kind": "textarea"},
+        metadata={"title": N_("Certificate revocation lists (PEM)")},
     )
     nonce_ttl_seconds = fields.Integer(
         load_default=300,
@@ -46,6 +49,33 @@ class CertLoginSettings(Schema):
         validate=validate.Regexp(r"^[A-Za-z0-9-]{1,64}$"),
         metadata={"title": N_("The header with the client certificate")},
     )
+
+    @validates("trust_roots")
+    def _roots(self, value: str, **_kwargs) -> None:
+        if not value.strip():
+            return
+        try:
+            load_certificates(value)
+        except CertificateFormatError:
+            raise ValidationError(N_("Paste PEM certificates, each from «-----BEGIN CERTIFICATE-----».")) from None
+        if "-----BEGIN CERTIFICATE-----" not in value:
+            raise ValidationError(N_("Paste PEM certificates, each from «-----BEGIN CERTIFICATE-----»."))
+
+    @validates("crl")
+    def _crls(self, value: str, **_kwargs) -> None:
+        if not value.strip():
+            return
+        blocks = value.count("-----BEGIN X509 CRL-----")
+        if not blocks or len(load_crls(value)) != blocks:
+            raise ValidationError(N_("Paste PEM revocation lists, each from «-----BEGIN X509 CRL-----»."))
+
+    @validates("proxy_addresses")
+    def _addresses(self, value: list[str], **_kwargs) -> None:
+        for address in value:
+            try:
+                ipaddress.ip_address(address.strip())
+            except ValueError:
+                raise ValidationError(N_("Each line must be an IP address, such as 10.0.0.5.")) from None
 
 
 SETTINGS = SettingsNamespace(NAMESPACE, CertLoginSettings)
