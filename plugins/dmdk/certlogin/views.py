@@ -40,11 +40,11 @@ def _page(form: FormInput, outcome: service.Outcome | None = None, status: int =
 
 
 def _logged_in(outcome: service.Outcome):
+    """Log the certificate's owner in (a redirect), or why not (a blocked account): the challenge stays used."""
     assert outcome.user is not None
     try:
         log_in(outcome.user)
     except IdentityError as error:
-        session.rollback()
         return None, error.message
     session.commit()
     return redirect(url_for("web.dashboard")), None
