@@ -123,3 +123,27 @@ def test_the_command_line_signer_prints_a_signature_of_the_challenge(app, ca, tm
     assert not verifier_for(cert).verify_challenge(cert, signature, challenge_message("abc", "https://other.example"))
     wrong = runner.invoke(args=[*args, "--key", str(tmp_path / "other.pem")])
     assert wrong.exit_code == 1 and "this key is not the key of the certificate" in wrong.output
+
+
+def test_a_verifier_for_another_key_algorithm_plugs_in(app, site, ca, monkeypatch):
+    """A GOST verifier would be registered the same way, by its key algorithm's OID; here one for ECDSA keys
+    that trusts nothing shows the chain check goes through the registry."""
+    from plugins.dmdk.certlogin import verifiers
+
+    class Refusing:
+        def verify_challenge(self, cert, signature, message):
+            return False
+
+        def verify_issued(self, signed, issuer):
+            return False
+
+    middle = pki.intermediate(ca["root"])
+    cert = middle.issue(pki.ec_key())
+    tenant = site("plug")
+    client = app.test_client()
+    assert "The certificate is fine" in check(client, tenant, pki.pem(cert) + middle.pem).get_data(as_text=True)
+    oid = middle.cert.public_key_algorithm_oid.dotted_string
+    monkeypatch.setitem(verifiers._VERIFIERS, oid, verifiers.verifier_for(middle.cert))
+    verifiers.register_verifier(oid, Refusing())
+    page = check(client, tenant, pki.pem(cert) + middle.pem).get_data(as_text=True)
+    assert "does not match its authority «Промежуточный УЦ»" in page
