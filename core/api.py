@@ -34,6 +34,7 @@ from core.identity import throttle
 from core.identity.models import Organization, User
 from core.identity.service import IdentityError, create_user
 from core.identity.targets import target_user
+from core.identity.web_login import log_in
 from core.jobs.background import Progress, TaskError, start_task, task_url
 from core.ledger import service as ledger
 from core.ledger.service import Entry, IdempotencyConflict, LedgerError, TransactionSpec, Transfer
@@ -194,6 +195,7 @@ __all__ = [
     "html_to_pdf",
     "keyset_page",
     "ledger",
+    "log_in",
     "money_cell",
     "my_accounts",
     "notify",

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import logout_user
 
 from core.access.guard import current_principal, public, require
 from core.db import session
@@ -24,8 +22,9 @@ from core.identity.forms import (
 )
 from core.identity.models import User
 from core.identity.passwords import min_password_length
-from core.identity.sessions import WEB, open_session, revoke
+from core.identity.sessions import revoke
 from core.identity.tokens import PASSWORD_RESET, peek_token
+from core.identity.web_login import log_in
 from core.plugins.manager import flatten
 from core.plugins.state import tenant_hooks
 from core.tenants.urls import external_url
@@ -71,11 +70,8 @@ def login():
                 "identity/login.html", form=form, label=label, error=error, variants=variants, variant=variant
             ), 401
         if result.user is not None:
-            ttl = timedelta(hours=current_app.config["SESSION_TTL_HOURS"])
-            token, _row = open_session(result.user, WEB, ttl)
-            result.user.session_token = token
+            log_in(result.user)
             session.commit()
-            login_user(result.user)
             return redirect(safe_next(request.args.get("next")))
         session.commit()
         if result.error == "locked" and result.locked_until is not None:

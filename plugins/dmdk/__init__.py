@@ -1,0 +1,35 @@
+"""ГИИС ДМДК: a participant's cabinet of the state registry of precious metals and stones (issue #15).
+
+The vertical for registry participants: an organization's head and employees log in with qualified
+e-signature certificates, every identifier checks itself. It reaches core only through ``core.api`` and hooks.
+Built capability by capability: the identifier checks (:mod:`plugins.dmdk.identifiers`), the certificate login
+(:mod:`plugins.dmdk.certlogin`) and the public certificate self-check (:mod:`plugins.dmdk.selfcheck`) are here;
+the organization wizard, employees and roles, documents and batches come next.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.api import N_, PluginInfo
+from plugins.dmdk import models  # noqa: F401 - the tables are known to the app and to Alembic
+from plugins.dmdk.hooks import (  # noqa: F401 - pluggy finds the hook implementations on this module
+    menu_items,
+    register_blueprints,
+    register_commands,
+    register_jobs,
+    register_permissions,
+    register_settings,
+)
+
+HERE = Path(__file__).resolve().parent
+
+plugin_info = PluginInfo(
+    name="dmdk",
+    version="0.1.0",
+    title=N_("GIIS DMDK"),
+    description=N_("Registry participants: certificate login, identifier checks, the certificate self-check."),
+    requires_core=">=0.1,<1",
+    migrations=HERE / "migrations" / "versions",
+    translations=HERE / "translations",
+)

@@ -1,0 +1,1 @@
+"""What the dmdk capabilities share: the web blueprint."""

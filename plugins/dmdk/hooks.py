@@ -1,0 +1,59 @@
+"""The dmdk plugin's hook implementations: where core meets the ГИИС ДМДК vertical (its one index)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from core.api import MenuItem, Permission, TenantJob, hookimpl
+
+
+@hookimpl
+def register_blueprints():
+    from plugins.dmdk.certlogin import admin as _certlogin_admin  # noqa: F401 - attaches its routes
+    from plugins.dmdk.certlogin import views as _certlogin_views  # noqa: F401 - attaches its routes
+    from plugins.dmdk.common.blueprints import web
+    from plugins.dmdk.selfcheck import views as _selfcheck_views  # noqa: F401 - attaches its routes
+
+    return [web]
+
+
+@hookimpl
+def register_permissions():
+    return [
+        Permission("dmdk.certlogin.manage", "Manage the certificate trust store and trusted proxies", ("tenant_admin",))
+    ]
+
+
+@hookimpl
+def register_commands(cli):
+    from plugins.dmdk.certlogin.cli import dmdk
+
+    cli.add_command(dmdk)
+
+
+@hookimpl
+def register_settings():
+    from plugins.dmdk.certlogin.settings import SETTINGS
+
+    return [SETTINGS]
+
+
+@hookimpl
+def menu_items(tenant, user):
+    if user is None:
+        return [
+            MenuItem(_l("Log in with a certificate"), "dmdk.login", area="login"),
+            MenuItem(_l("Check a certificate"), "dmdk.certificate_check", order=110, area="login"),
+        ]
+    return [
+        MenuItem(
+            _l("Certificate login"), "dmdk.trust_settings", order=80, area="admin", permission="dmdk.certlogin.manage"
+        )
+    ]
+
+
+@hookimpl
+def register_jobs():
+    from plugins.dmdk.certlogin.nonces import purge_nonces
+
+    return [TenantJob("dmdk.nonces.purge", "dmdk", purge_nonces, every_seconds=3600)]

@@ -1,0 +1,1 @@
+"""The public certificate self-check page: what is wrong with a certificate, in words."""
