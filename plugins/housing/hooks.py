@@ -26,7 +26,7 @@ def register_permissions():
 
 @hookimpl
 def register_commands(cli):
-    from plugins.housing.accruals import cli as _accruals_cli  # noqa: F401 - adds its commands to the group
+    from plugins.housing.billing import cli as _billing_cli  # noqa: F401 - adds its commands to the group
     from plugins.housing.common.cli import housing
     from plugins.housing.meters import cli as _meters_cli  # noqa: F401 - adds its commands to the group
     from plugins.housing.readings import cli as _readings_cli  # noqa: F401 - adds its commands to the group
@@ -37,8 +37,8 @@ def register_commands(cli):
 
 @hookimpl
 def register_blueprints():
-    from plugins.housing.accruals import admin as _accruals_admin  # noqa: F401 - attaches its routes
     from plugins.housing.accruals import views as _accruals_views  # noqa: F401 - attaches its routes
+    from plugins.housing.billing import admin as _billing_admin  # noqa: F401 - attaches its routes
     from plugins.housing.common.blueprints import web
     from plugins.housing.epd import views as _epd_views  # noqa: F401 - attaches its routes
     from plugins.housing.meters import admin as _meters_admin  # noqa: F401 - attaches its routes
@@ -108,13 +108,14 @@ def audit_actions():
 @hookimpl
 def operation_title(tenant, operation):
     from plugins.housing.accruals.titles import accrual_title
+    from plugins.housing.penalties.titles import penalty_title
 
-    return accrual_title(tenant, operation)
+    return accrual_title(tenant, operation) or penalty_title(operation)
 
 
 @hookimpl
 def register_background_actions():
-    from plugins.housing.accruals.task import background_actions
+    from plugins.housing.billing.task import background_actions
 
     return background_actions()
 

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from core.api import Operation, Tenant, session
 from plugins.housing.accruals.run import KIND
 from plugins.housing.models import HousingService
-from plugins.housing.penalties.debts import PENALTY_KIND
 
 
 def service_titles() -> dict[str, str]:
@@ -27,8 +26,6 @@ def service_titles() -> dict[str, str]:
 
 def accrual_title(tenant: Tenant, operation: Operation) -> str | None:
     """ "Accrual: Cold water, November 2026" (a refund when negative); ``None`` for lines housing did not post."""
-    if operation.kind == PENALTY_KIND:
-        return gettext("Penalty for late payment") if operation.amount < 0 else gettext("Penalty recalculated")
     if operation.kind != KIND:
         return None
     service = service_titles().get(operation.service or "", operation.service or "")

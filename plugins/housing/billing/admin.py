@@ -12,7 +12,7 @@ from flask import redirect, render_template
 from marshmallow import Schema, ValidationError, fields, validates
 
 from core.api import N_, FormInput, read_form, require, session, start_task, task_url, utcnow
-from plugins.housing.accruals.task import BILLING_ACTION, PERMISSION
+from plugins.housing.billing.task import BILLING_ACTION, PERMISSION
 from plugins.housing.common.blueprints import web
 
 
@@ -32,7 +32,7 @@ class BillingForm(Schema):
 
 
 def _page(form: FormInput, status: int = 200):
-    return render_template("housing/accruals/admin_billing.html", form=form), status
+    return render_template("housing/billing/admin.html", form=form), status
 
 
 @web.get("/admin/billing")
