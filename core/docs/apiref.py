@@ -66,6 +66,10 @@ def kind_of(name: str, obj: Any) -> str:
     return "object"
 
 
+def _unquoted(annotation: Any) -> str:
+    return _FORWARD.sub(r"\1", str(annotation))
+
+
 def _signature(name: str, obj: Any) -> str | None:
     try:
         text = signature(obj)
@@ -91,7 +95,7 @@ def _fields(obj: Any) -> list[str]:
         ]
     if isinstance(getattr(obj, "_fields", None), tuple):  # a NamedTuple
         hints = getattr(obj, "__annotations__", {})
-        return [f"- `{key}: {_FORWARD.sub(r'\\1', str(hints.get(key, 'Any')))}`" for key in obj._fields]
+        return [f"- `{key}: {_unquoted(hints.get(key, 'Any'))}`" for key in obj._fields]
     table = getattr(obj, "__table__", None)
     if table is not None and inspect.isclass(obj):
         return [
