@@ -180,3 +180,10 @@ def api_reference_markdown(module: ModuleType | None = None) -> str:
     for name in names:
         lines += _entry(name, getattr(module, name))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def undocumented(module: ModuleType | None = None) -> list[str]:
+    """The public names of ``module`` (default :mod:`core.api`) that have no docstring of their own."""
+    if module is None:
+        import core.api as module
+    return [name for name in module.__all__ if not docstring_of(name, getattr(module, name)).strip()]
