@@ -139,9 +139,8 @@ def _entry(name: str, obj: Any) -> list[str]:
         sig = _signature(name, obj)
         if sig:
             lines += ["", "```python", sig, "```"]
-    elif kind == "object":
-        if isinstance(obj, int | list | tuple):
-            lines += ["", f"Value: `{obj!r}`"]
+    elif kind == "object" and isinstance(obj, int | list | tuple):
+        lines += ["", f"Value: `{obj!r}`"]
     doc = docstring_of(name, obj)
     if doc:
         lines += ["", rst_to_markdown(doc)]

@@ -190,6 +190,8 @@ def dashboard_widgets(tenant: Tenant, user: User) -> list[Widget] | None:
 
     Called when the dashboard is shown, only on plugins enabled for ``tenant``. Render the card's
     HTML with ``flask.render_template`` (autoescaped) and keep it cheap: it runs on every visit.
+    Give a card that leads to a guarded page the page's ``permission`` (``Widget(…, permission="x.read")``):
+    core drops it for a viewer without it, as it drops such menu entries.
     """
 
 

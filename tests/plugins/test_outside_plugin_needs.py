@@ -1,4 +1,4 @@
-"""What an outside plugin needs from core: its API's refusals keep their words; templates format money."""
+"""What an outside plugin needs from core: refusals keep their words, money in templates, cards by permission."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from flask import Blueprint, render_template_string
 from flask_smorest import Blueprint as ApiBlueprint
 from flask_smorest import abort
 
-from core.api import PluginInfo, hookimpl, public
+from core.api import Permission, PluginInfo, Widget, hookimpl, public
 from core.testing.fixtures import tenant_path
 
 api = ApiBlueprint("api_outside", __name__, url_prefix="/api/v1/outside")
@@ -45,6 +45,14 @@ class OutsidePlugin:
     def register_blueprints(self):
         return [pages]
 
+    @hookimpl
+    def register_permissions(self):
+        return [Permission("outside.watch", "Watch the guarded objects", ("operator",))]
+
+    @hookimpl
+    def dashboard_widgets(self, tenant, user):
+        return [Widget("Guarded objects", "<p>All quiet</p>", permission="outside.watch")]
+
 
 @pytest.fixture
 def app_plugins():
@@ -74,3 +82,10 @@ def test_abort_without_a_message_says_the_status(app, tenant):
 def test_a_plugin_template_formats_kopecks_with_the_money_filter(app, tenant):
     text = app.test_client().get(tenant_path(tenant, "/outside/fee")).get_data(as_text=True)
     assert text == "1\N{NO-BREAK SPACE}500,00\N{NO-BREAK SPACE}₽ / 1500.00 / \N{MINUS SIGN}0,05\N{NO-BREAK SPACE}₽"
+
+
+def test_a_dashboard_card_shows_only_to_viewers_with_its_permission(tenant, make_user, login):
+    subscriber = make_user(tenant, "ann@guard.example")
+    operator = make_user(tenant, "olga@guard.example", roles=("operator",))
+    assert "All quiet" not in login(tenant, subscriber).get(tenant_path(tenant, "/")).get_data(as_text=True)
+    assert "All quiet" in login(tenant, operator).get(tenant_path(tenant, "/")).get_data(as_text=True)
