@@ -8,12 +8,14 @@ as written (``tests/scaffold/test_new_plugin.py`` generates one, installs it and
 
 from __future__ import annotations
 
+import importlib.util
 import keyword
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from string import Template
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -51,12 +53,20 @@ def core_head() -> str:
 
 def check_name(name: str, taken: set[str] | frozenset[str] = frozenset()) -> None:
     """Raise :class:`ScaffoldError` unless ``name`` is a lowercase identifier no installed plugin uses."""
-    if not NAME.match(name) or keyword.iskeyword(name) or name.startswith("core"):
+    if not NAME.match(name) or keyword.iskeyword(name):
         raise ScaffoldError(
             f"{name!r} is not a plugin name: 2-40 lowercase letters, digits and _, starting with a letter"
         )
     if name in taken:
         raise ScaffoldError(f"a plugin named {name!r} is already installed")
+    if importlib.util.find_spec(name) is not None:
+        raise ScaffoldError(f"a Python module named {name!r} already exists; choose another name")
+
+
+def check_title(title: str) -> None:
+    """Raise :class:`ScaffoldError` unless ``title`` fits a menu (1-60 characters, no quotes, ``$`` or ``\\``)."""
+    if not title.strip() or len(title) > 60 or any(c in title for c in '"\\$') or not title.isprintable():
+        raise ScaffoldError(f"{title!r} is not a title: 1-60 printable characters without quotes, $ or \\")
 
 
 def _values(name: str, title: str, revision: str) -> dict[str, str]:
@@ -84,11 +94,13 @@ def create(name: str, parent: Path, title: str | None = None, taken: frozenset[s
         # then: pip install -e home-guard && abonent db upgrade
     """
     check_name(name, taken)
+    title = title or name.replace("_", " ").capitalize()
+    check_title(title)
     root = Path(parent) / name.replace("_", "-")
     if root.exists():
         raise ScaffoldError(f"{root} already exists")
     revision = secrets.token_hex(6)
-    values = _values(name, title or name.replace("_", " ").capitalize(), revision)
+    values = _values(name, title, revision)
     for source in sorted(TEMPLATE.rglob("*.tmpl")):
         relative = source.relative_to(TEMPLATE).with_suffix("")
         parts = [name if part == "PKG" else part for part in relative.parts]
@@ -101,8 +113,6 @@ def create(name: str, parent: Path, title: str | None = None, taken: frozenset[s
 
 
 def _fill(source: Path, values: dict[str, str]) -> str:
-    from string import Template
-
     return Template(source.read_text(encoding="utf-8")).substitute(values)
 
 

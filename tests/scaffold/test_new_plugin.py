@@ -74,10 +74,17 @@ def test_a_new_plugin_passes_ruff_and_its_own_tests(tmp_path):
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("Bad-Name", "is not a plugin name"), ("faq", "already installed"), ("class", "is not a plugin name")],
+    [
+        (["Bad-Name"], "is not a plugin name"),
+        (["faq"], "already installed"),
+        (["class"], "is not a plugin name"),
+        (["flask"], "a Python module named 'flask' already exists"),
+        (["home_guard", "--title", 'Acme "Guard"'], "is not a title"),
+        (["home_guard", "--title", "x" * 61], "is not a title"),
+    ],
 )
 def test_bad_or_taken_names_are_refused(tmp_path, name, message):
-    result = _new(tmp_path, name)
+    result = _new(tmp_path, *name)
     assert result.exit_code != 0
     assert message in result.output
     assert list(tmp_path.iterdir()) == []
