@@ -37,7 +37,9 @@ def _venv(tmp_path: Path) -> Path:
         capture_output=True,
         text=True,
     ).stdout.strip()
-    Path(purelib, "_abonent_outer.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    # every site-packages folder of this interpreter, in its order (a .pth file's own .pth files are not read)
+    outer = [entry for entry in sys.path if entry.endswith("site-packages")] or [sysconfig.get_paths()["purelib"]]
+    Path(purelib, "_abonent_outer.pth").write_text("\n".join(outer) + "\n")
     return python
 
 
