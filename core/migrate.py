@@ -34,9 +34,14 @@ def alembic_config(app: Flask) -> Config:
     return config
 
 
-def upgrade(app: Flask, revision: str = "heads") -> None:
-    """Bring the database to ``revision`` (all heads: core and every installed plugin)."""
-    command.upgrade(alembic_config(app), revision)
+def upgrade(app: Flask, revision: str = "heads") -> list[str]:
+    """Bring the database to ``revision`` (all heads: core and every installed plugin).
+
+    Returns the revisions applied, in order, each as ``"<id> <message>"`` (empty when it was up to date).
+    """
+    config = alembic_config(app)
+    command.upgrade(config, revision)
+    return list(config.attributes.get("applied", []))
 
 
 def grant_app_role(app: Flask, role: str) -> None:

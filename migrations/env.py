@@ -32,6 +32,14 @@ def _render_item(type_, obj, autogen_context):
     return False
 
 
+def _record_step(ctx, step, heads, run_args) -> None:
+    # ``abonent db upgrade`` prints what it applied: "<revision> <branch label or message>".
+    revision = step.up_revision if step.is_upgrade else step.down_revision
+    if revision is None:
+        return
+    config.attributes.setdefault("applied", []).append(f"{revision.revision} {revision.doc}".strip())
+
+
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine")
     if engine is None:
@@ -44,6 +52,7 @@ def run_migrations_online() -> None:
             compare_type=True,
             include_object=_include_object,
             render_item=_render_item,
+            on_version_apply=_record_step,
         )
         with context.begin_transaction():
             context.run_migrations()

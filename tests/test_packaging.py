@@ -62,6 +62,7 @@ def test_wheel_ships_templates_translations_and_data(wheel_names):
     assert "core/identity/data/common-passwords.txt" in wheel_names
     assert "core/cli/demo_tenants/uralnet.toml" in wheel_names
     assert "core/cli/demo_tenants/logos/uralnet.png" in wheel_names
+    assert "core/scaffold/template/PKG/migrations/versions/REV_base.py.tmpl" in wheel_names
     assert not [name for name in wheel_names if "__pycache__" in name or name.startswith("tests/")]
 
 

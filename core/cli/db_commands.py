@@ -17,10 +17,12 @@ db = AppGroup("db", help="Database schema.")
 @click.option("--grant-to", default="", help="PostgreSQL role of the application to grant table access to.")
 def upgrade_command(revision: str, grant_to: str) -> None:
     """Apply migrations of core and every installed plugin."""
-    upgrade(current_app, revision)
+    applied = upgrade(current_app, revision)
     if grant_to:
         grant_app_role(current_app, grant_to)
-    click.echo("database is up to date")
+    for line in applied:
+        click.echo(f"applied {line}")
+    click.echo(f"database is up to date ({len(applied)} revision{'' if len(applied) == 1 else 's'} applied)")
 
 
 @db.command("revision")

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from core.docs.apiref import api_reference_markdown
 from core.docs.hookref import hook_reference_markdown
 
 docs = AppGroup("docs", help="Documentation generated from the code.")
@@ -22,7 +23,23 @@ docs = AppGroup("docs", help="Documentation generated from the code.")
 )
 def hooks_command(output: Path | None) -> None:
     """Print the hook reference (every hookspec and the public core.api names) as Markdown."""
-    markdown = hook_reference_markdown()
+    _write(hook_reference_markdown(), output)
+
+
+@docs.command("api", with_appcontext=False)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write the Markdown to this file instead of printing it.",
+)
+def api_command(output: Path | None) -> None:
+    """Print the core.api reference (every public name: signature, fields, docstring) as Markdown."""
+    _write(api_reference_markdown(), output)
+
+
+def _write(markdown: str, output: Path | None) -> None:
     if output is None:
         click.echo(markdown, nl=False)
         return

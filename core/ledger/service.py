@@ -142,7 +142,7 @@ def _tenant() -> int:
 
 
 class Transfer(NamedTuple):
-    """One two-posting transaction for :func:`post_transfers`.
+    """One two-posting transaction for :func:`post_transfers` (account *ids*; :func:`transfer` takes either).
 
     ``amount`` kopecks (a positive integer) move from ledger account ``from_account_id`` to
     ``to_account_id``, whose balance grows. It is the same transaction as
@@ -550,8 +550,8 @@ def post(spec: TransactionSpec) -> LedgerTransaction:
 def transfer(
     key: str,
     kind: str,
-    debit: LedgerAccount,
-    credit: LedgerAccount,
+    debit: LedgerAccount | int,
+    credit: LedgerAccount | int,
     amount: int,
     *,
     memo: str = "",
@@ -560,7 +560,16 @@ def transfer(
     period: str | None = None,
     occurred_at: datetime | None = None,
 ) -> LedgerTransaction:
-    """Move ``amount`` kopecks from ``debit`` to ``credit`` (``credit``'s balance grows)."""
+    """Move ``amount`` kopecks from ``debit`` to ``credit`` (``credit``'s balance grows).
+
+    ``debit`` and ``credit`` are ledger accounts or their ids (``Transfer``, the bulk form, takes ids:
+    ``Transfer(key, kind, debit.id, credit.id, amount)`` posts the same transaction). Raises
+    ``LedgerError`` for an amount that is not positive and ``IdempotencyConflict`` when ``key`` was
+    posted with other postings; a replayed key returns the original transaction. Example::
+
+        revenue = ledger.revenue_account("guard")
+        ledger.transfer(f"fee:{obj.id}:2026-12", "charge", account.ledger_account, revenue, 50_000)
+    """
     if amount <= 0:
         raise LedgerError("the amount must be positive")
     return post(
@@ -568,14 +577,44 @@ def transfer(
             key=key,
             kind=kind,
             entries=(
-                Entry(credit.id, amount, service, period),
-                Entry(debit.id, -amount, service, period),
+                Entry(_account_id(credit), amount, service, period),
+                Entry(_account_id(debit), -amount, service, period),
             ),
             memo=memo,
             meta=meta or {},
             occurred_at=occurred_at,
         )
     )
+
+
+def _account_id(account: LedgerAccount | int) -> int:
+    return account if isinstance(account, int) else account.id
+
+
+def posted(key: str) -> LedgerTransaction | None:
+    """The current tenant's transaction posted under idempotency ``key``, or ``None`` if none was.
+
+    For a dry run or a report ("was this month's fee charged?") without posting and rolling back.
+    Example::
+
+        if ledger.posted(f"fee:{obj.id}:2026-12") is None:
+            print("not charged yet")
+    """
+    return session.scalar(select(LedgerTransaction).where(LedgerTransaction.idempotency_key == key))
+
+
+def posted_keys(keys: Iterable[str]) -> set[str]:
+    """Which of ``keys`` the current tenant has already posted (one query per 1000 keys), for bulk dry runs."""
+    wanted = list(dict.fromkeys(keys))
+    found: set[str] = set()
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start : start + 1000]
+        found |= set(
+            session.scalars(
+                select(LedgerTransaction.idempotency_key).where(LedgerTransaction.idempotency_key.in_(chunk))
+            )
+        )
+    return found
 
 
 def reverse(original: LedgerTransaction, reason: str, key: str | None = None) -> LedgerTransaction:

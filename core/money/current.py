@@ -14,6 +14,7 @@ SESSION_KEY = "account_id"
 
 
 def my_accounts() -> list[PersonalAccount]:
+    """The personal accounts the logged-in user may see (none when nobody is logged in)."""
     user = current_principal()
     return accounts_of(user) if user is not None else []
 

@@ -88,8 +88,8 @@ def _balance_view(tenant: Tenant, account: PersonalAccount, today: date) -> Bala
     owed = money_owed(tenant, account)
     outlook = tenant_hooks(tenant).charge_outlook(tenant=tenant, account=account, today=today)
     if outlook is None:
-        cost = tenant_hooks(tenant).daily_cost(tenant=tenant, account=account)
-        if cost and cost > 0:
+        cost = sum(c for c in tenant_hooks(tenant).daily_cost(tenant=tenant, account=account) if c and c > 0)
+        if cost > 0:
             outlook = ChargeOutlook((CostSpan(today, None, cost),), today)
     if outlook is None:
         return BalanceView(balance, owed)

@@ -190,6 +190,8 @@ def dashboard_widgets(tenant: Tenant, user: User) -> list[Widget] | None:
 
     Called when the dashboard is shown, only on plugins enabled for ``tenant``. Render the card's
     HTML with ``flask.render_template`` (autoescaped) and keep it cheap: it runs on every visit.
+    Give a card that leads to a guarded page the page's ``permission`` (``Widget(…, permission="x.read")``):
+    core drops it for a viewer without it, as it drops such menu entries.
     """
 
 
@@ -284,12 +286,13 @@ def on_payments_posted(tenant: Tenant, accounts: list[PersonalAccount], payments
     """
 
 
-@hookspec(firstresult=True)
+@hookspec
 def daily_cost(tenant: Tenant, account: PersonalAccount) -> int | None:
-    """Return what ``account`` costs per day in kopecks, or ``None`` if this plugin does not know.
+    """Return what ``account`` costs per day in kopecks for this plugin's services, or ``None``.
 
-    ``firstresult``: the first plugin that answers decides. Core uses it for "enough for N days" and
-    "paid until" on the balance card; with no answer those lines are not shown.
+    The answers **add up**: a tenant with two billing plugins (internet and guarding, say) shows the
+    sum per day. Core uses it for "enough for N days" and "paid until" on the balance card when no
+    plugin answers ``charge_outlook``; with no answer those lines are not shown.
     """
 
 

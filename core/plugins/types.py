@@ -68,11 +68,16 @@ class MenuItem:
 
 @dataclass(frozen=True)
 class Widget:
-    """A dashboard card: a title and pre-rendered, escaped HTML (render it with ``render_template``)."""
+    """A dashboard card: a title and pre-rendered, escaped HTML (render it with ``render_template``).
+
+    Core drops a card whose ``permission`` the viewer lacks (like a ``MenuItem``), so a card never
+    links to a page that would answer 403; return it unconditionally.
+    """
 
     title: str
     html: str
     order: int = 100
+    permission: str | None = None
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ class Fonts:
 
 @cache
 def fonts() -> Fonts:
+    """The PT Sans files every PDF is drawn with (Cyrillic included); ``PdfError`` when they are missing."""
     import fontpkg_pt_sans
 
     folder = Path(fontpkg_pt_sans.ROOT) / "files"

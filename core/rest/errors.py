@@ -20,11 +20,18 @@ def json_message(code: int, message: str, errors: dict | None = None):
 
 
 def json_error(error: HTTPException):
+    """The JSON answer for ``error`` under ``/api``: its code, a message and the invalid fields, if any.
+
+    The message is, in order: flask-smorest's ``abort(code, message="…")``, ``abort(code, description)``,
+    core's wording for 401/403/404, or the status's own text.
+    """
     data = getattr(error, "data", None) or {}
     errors = data.get("messages")
     if isinstance(errors, dict) and len(errors) == 1 and next(iter(errors)) in ("json", "query", "form", "files"):
         errors = next(iter(errors.values()))
     custom = error.description if error.description != type(error).description else None
+    if isinstance(data.get("message"), str) and data["message"].strip():
+        custom = data["message"]  # flask-smorest's ``abort(409, message="…")`` keeps its words
     message = custom or MESSAGES.get(error.code or 500) or error.description or error.name
     if errors:
         message = "the request has invalid fields"

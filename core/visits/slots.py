@@ -29,6 +29,7 @@ def local_now(tenant) -> datetime:
 
 
 def local_today(tenant) -> date:
+    """Today's date on ``tenant``'s clock (its time zone), for the visit calendar."""
     return local_now(tenant).date()
 
 

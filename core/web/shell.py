@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template
 from marshmallow import Schema
 
-from core.access.guard import current_principal, public, require
+from core.access.guard import can, current_principal, public, require
 from core.plugins.manager import flatten
 from core.plugins.state import tenant_hooks
 from core.tenants.logo import logo_type
@@ -27,7 +27,8 @@ blueprint = Blueprint("web", __name__)
 def dashboard():
     tenant = g.tenant
     user = current_principal()
-    widgets = sorted(flatten(tenant_hooks(tenant).dashboard_widgets(tenant=tenant, user=user)), key=lambda w: w.order)
+    found = flatten(tenant_hooks(tenant).dashboard_widgets(tenant=tenant, user=user))
+    widgets = sorted((w for w in found if w.permission is None or can(w.permission)), key=lambda w: w.order)
     return render_template("dashboard.html", widgets=widgets)
 
 

@@ -54,7 +54,8 @@ def dashboard_widgets(tenant, user):
     entries = published_entries(limit=settings.dashboard_count)
     if not entries:
         return []
-    return [Widget(settings.title, render_template("faq/widget.html", entries=entries), order=900)]
+    html = render_template("faq/widget.html", entries=entries)
+    return [Widget(settings.title, html, order=900, permission="faq.read")]
 
 
 @hookimpl
