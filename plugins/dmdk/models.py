@@ -88,11 +88,12 @@ class Subdivision(TenantOwned, Base):
     __table_args__ = (
         UniqueConstraint("tenant_id", "organization_id"),
         UniqueConstraint("tenant_id", "parent_id", "kpp"),
+        Index("ix_dmdk_subdivisions_parent", "tenant_id", "parent_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
-    parent_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     kpp: Mapped[str] = mapped_column(String(9))
     kind: Mapped[str] = mapped_column(String(20))  # "branch", "representative", "other"
     address: Mapped[str] = mapped_column(String(500))
@@ -105,11 +106,14 @@ class Employee(TenantOwned, Base):
     """
 
     __tablename__ = "dmdk_employees"
-    __table_args__ = (UniqueConstraint("tenant_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "user_id"),
+        Index("ix_dmdk_employees_organization", "tenant_id", "organization_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

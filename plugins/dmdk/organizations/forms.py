@@ -36,6 +36,13 @@ def _required(**kwargs: Any) -> fields.String:
     )
 
 
+def _optional(max_length: int, pattern: str, error: str) -> fields.String:
+    """An optional text field: empty, or matching ``pattern``."""
+    return fields.String(
+        load_default="", validate=[validate.Length(max=max_length), validate.Regexp(pattern, error=error)]
+    )
+
+
 def _check(problem) -> Any:
     def validator(value: str) -> None:
         reason = problem(value)
@@ -43,6 +50,12 @@ def _check(problem) -> Any:
             raise ValidationError(reason)
 
     return validator
+
+
+def _one_code(value: str) -> None:
+    if len(value.replace(",", " ").split()) != 1:
+        raise ValidationError(N_("There is exactly one main activity: enter one code."))
+    _check(okved_problem)(value)
 
 
 class FindStep(Schema):
@@ -71,16 +84,8 @@ class ContactsStep(Schema):
         ),
         error_messages={"required": REQUIRED},
     )
-    fax = Text(
-        30,
-        validate=validate.Regexp(
-            r"^(\+?[\d\s()-]{5,25})?$", error=N_("Enter a fax number: digits, spaces, brackets, hyphens.")
-        ),
-    )
-    site = Text(
-        200,
-        validate=validate.Regexp(r"^(https?://\S+)?$", error=N_("A site's address starts with http:// or https://.")),
-    )
+    fax = _optional(30, r"^(\+?[\d\s()-]{5,25})?$", N_("Enter a fax number: digits, spaces, brackets, hyphens."))
+    site = _optional(200, r"^(https?://\S+)?$", N_("A site's address starts with http:// or https://."))
     category = fields.String(
         required=True,
         validate=validate.OneOf([code for code, _title in CATEGORIES], error=N_("Choose the applicant category.")),
@@ -89,7 +94,7 @@ class ContactsStep(Schema):
     postal_same = fields.Boolean(load_default=False)
     postal_address = Text(500)
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _postal(self, data: dict[str, Any], **_kwargs: Any) -> None:
         if not data.get("postal_same") and not data.get("postal_address"):
             raise ValidationError(
@@ -101,16 +106,11 @@ class ActivitiesStep(Schema):
     """OKVED2 codes: exactly one main, at most two auxiliary, any number of others; all from the classifier."""
 
     main = fields.String(
-        required=True, validate=_check(okved_problem), error_messages={"required": N_("Enter the main OKVED2 code.")}
+        required=True, validate=_one_code, error_messages={"required": N_("Enter the main OKVED2 code.")}
     )
     auxiliary = fields.List(fields.String(validate=_check(okved_problem)), load_default=list)
     other = fields.List(fields.String(validate=_check(okved_problem)), load_default=list)
     notes = Text(1000)
-
-    @validates("main")
-    def _one_main(self, value: str, **_kwargs: Any) -> None:
-        if len(value.split()) != 1:
-            raise ValidationError(N_("There is exactly one main activity: enter one code."))
 
     @validates("auxiliary")
     def _auxiliary(self, value: list[str], **_kwargs: Any) -> None:
