@@ -256,7 +256,7 @@ def test_russian_wizard_pages_have_no_wide_tables(head):
         ("contacts", "Категория заявителя"),
         ("activities", "Основной вид деятельности"),
         ("head", "Физическое лицо"),
-        ("realty", "нежилых"),
+        ("realty", "нежилого назначения"),
         ("subdivisions", "КПП"),
         ("beneficiaries", "Дата рождения"),
         ("confirm", "Зарегистрировать"),
