@@ -14,10 +14,10 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from core.api import FormInput, User, can_assign, current_principal, read_form, require, session
+from plugins.dmdk.common.access import organization_or_404
 from plugins.dmdk.common.blueprints import web
 from plugins.dmdk.employees import service
 from plugins.dmdk.employees.roles import MANAGE_ROLES, ROLE_CODES, ROLE_TITLES
-from plugins.dmdk.organizations.access import organization_or_404
 
 
 class RolesForm(Schema):

@@ -16,12 +16,12 @@ from marshmallow import Schema
 from sqlalchemy import select
 
 from core.api import FormInput, Id, Organization, current_principal, has_permission, read_form, require, session
+from plugins.dmdk.common.access import organization_or_404
 from plugins.dmdk.common.blueprints import web
 from plugins.dmdk.employees import service as employees
 from plugins.dmdk.employees.roles import DIRECTORY, MANAGE_ROLES, VIEW_ORGANIZATION, WORK_APPLICATIONS, WORK_BATCHES
 from plugins.dmdk.models import Employee, OrganizationProfile
 from plugins.dmdk.organizations import forms, service, wizard
-from plugins.dmdk.organizations.access import organization_or_404
 
 
 class JoinForm(Schema):
