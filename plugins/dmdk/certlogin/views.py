@@ -102,4 +102,7 @@ def proxy_login():
                 return response
             outcome = service.Outcome(problems=[Problem("blocked", refusal)])
         session.commit()
+        if outcome.codes == ["no_account"] and outcome.report is not None:
+            registration.remember(outcome.report.identity)
+            return redirect(url_for("dmdk.register"))
     return render_template("dmdk/certlogin/proxy.html", outcome=outcome, form=form), UNAUTHORIZED
