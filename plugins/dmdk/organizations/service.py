@@ -51,6 +51,7 @@ def _sync_subdivisions(organization: Organization, items: list[dict]) -> None:
         staffed = session.scalar(select(Employee.id).where(Employee.organization_id == core_row.id).limit(1))
         if kpp not in wanted and staffed is None:
             session.delete(subdivision)
+            session.flush()  # the profile row first: the core row's deletion would cascade to it
             session.delete(core_row)
 
 
