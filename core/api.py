@@ -6,7 +6,14 @@ plugin written against it survives refactoring inside core.
 
 from core import __version__ as core_version
 from core.access.guard import can, current_principal, public, require
-from core.access.service import assign_role, can_assign, has_permission, revoke_role, user_permissions
+from core.access.service import (
+    assign_role,
+    can_assign,
+    has_permission,
+    organization_roles,
+    revoke_role,
+    user_permissions,
+)
 from core.accounts.models import PersonalAccount
 from core.accounts.service import (
     AccountError,
@@ -202,6 +209,7 @@ __all__ = [
     "notify_each",
     "open_account",
     "open_ticket",
+    "organization_roles",
     "page_number",
     "parse_day",
     "parse_id",

@@ -123,6 +123,23 @@ def user_roles(user: User) -> list[RoleAssignment]:
     return _assignments(user)
 
 
+def organization_roles(organization_id: int) -> dict[int, set[str]]:
+    """Who holds which roles directly in organization ``organization_id``: user id → role codes.
+
+    For a vertical whose organization administrators manage their colleagues' roles (listing them, keeping the
+    last administrator); roles held tenant-wide or in a parent organization are not listed.
+    """
+    held: dict[int, set[str]] = {}
+    rows = session.execute(
+        select(RoleAssignment.user_id, Role.code)
+        .join(Role, Role.id == RoleAssignment.role_id)
+        .where(RoleAssignment.organization_id == organization_id)
+    )
+    for user_id, code in rows:
+        held.setdefault(user_id, set()).add(code)
+    return held
+
+
 def assign_role(user: User, role_code: str, organization_id: int | None = None) -> RoleAssignment:
     """Give ``user`` a role (in an organization for organization-scoped roles). Audited; idempotent."""
     role = session.scalar(select(Role).where(Role.code == role_code))

@@ -4,7 +4,8 @@ The vertical for registry participants: an organization's head and employees log
 e-signature certificates, every identifier checks itself. It reaches core only through ``core.api`` and hooks.
 Built capability by capability: the identifier checks (:mod:`plugins.dmdk.identifiers`), the certificate login
 (:mod:`plugins.dmdk.certlogin`) and the public certificate self-check (:mod:`plugins.dmdk.selfcheck`) are here;
-the organization wizard, employees and roles, documents and batches come next.
+the registry lookup (:mod:`plugins.dmdk.registry`), the organization wizard (:mod:`plugins.dmdk.organizations`),
+employees and their four roles (:mod:`plugins.dmdk.employees`); documents and batches come next.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ from pathlib import Path
 from core.api import N_, PluginInfo
 from plugins.dmdk import models  # noqa: F401 - the tables are known to the app and to Alembic
 from plugins.dmdk.hooks import (  # noqa: F401 - pluggy finds the hook implementations on this module
+    audit_actions,
     menu_items,
     register_blueprints,
     register_commands,
     register_jobs,
+    register_notification_kinds,
     register_permissions,
+    register_roles,
     register_settings,
 )
 

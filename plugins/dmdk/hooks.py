@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.api import MenuItem, Permission, TenantJob, hookimpl
+from core.api import N_, AuditAction, MenuItem, NotificationKind, Permission, TenantJob, hookimpl
 
 
 @hookimpl
 def register_blueprints():
     from plugins.dmdk.certlogin import admin as _certlogin_admin  # noqa: F401 - attaches its routes
+    from plugins.dmdk.certlogin import registration as _registration  # noqa: F401 - attaches its routes
     from plugins.dmdk.certlogin import views as _certlogin_views  # noqa: F401 - attaches its routes
     from plugins.dmdk.common.blueprints import web
+    from plugins.dmdk.employees import views as _employees_views  # noqa: F401 - attaches its routes
+    from plugins.dmdk.organizations import views as _organizations_views  # noqa: F401 - attaches its routes
     from plugins.dmdk.selfcheck import views as _selfcheck_views  # noqa: F401 - attaches its routes
 
     return [web]
@@ -19,8 +22,35 @@ def register_blueprints():
 
 @hookimpl
 def register_permissions():
+    from plugins.dmdk.employees.roles import PERMISSIONS
+
     return [
-        Permission("dmdk.certlogin.manage", "Manage the certificate trust store and trusted proxies", ("tenant_admin",))
+        Permission(
+            "dmdk.certlogin.manage", "Manage the certificate trust store and trusted proxies", ("tenant_admin",)
+        ),
+        *PERMISSIONS,
+    ]
+
+
+@hookimpl
+def register_roles():
+    from plugins.dmdk.employees.roles import ROLES
+
+    return list(ROLES)
+
+
+@hookimpl
+def register_notification_kinds():
+    return [NotificationKind("dmdk_roles", N_("Changes of my roles in the organization"))]
+
+
+@hookimpl
+def audit_actions():
+    return [
+        AuditAction("dmdk.organization.register", N_("Organization %(object)s registered")),
+        AuditAction("dmdk.organization.update", N_("The profile of organization %(object)s changed")),
+        AuditAction("dmdk.employee.join", N_("User %(object)s registered as an employee")),
+        AuditAction("dmdk.roles.change", N_("The organization roles of user %(object)s changed")),
     ]
 
 
@@ -46,9 +76,10 @@ def menu_items(tenant, user):
             MenuItem(_l("Check a certificate"), "dmdk.certificate_check", order=110, area="login"),
         ]
     return [
+        MenuItem(_l("My organization"), "dmdk.my_organization", order=20),
         MenuItem(
             _l("Certificate login"), "dmdk.trust_settings", order=80, area="admin", permission="dmdk.certlogin.manage"
-        )
+        ),
     ]
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.api import Base, TenantOwned, utcnow
@@ -38,3 +39,94 @@ class CertificateHolder(TenantOwned, Base):
     snils: Mapped[str | None] = mapped_column(String(11), nullable=True)
     inn: Mapped[str | None] = mapped_column(String(12), nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    # The organization INN (ИНН ЮЛ) of the certificate the holder last logged in with: the wizard checks the
+    # organization found in the registry against it.
+    organization_inn: Mapped[str | None] = mapped_column(String(12), nullable=True)
+
+
+class OrganizationDraft(TenantOwned, Base):
+    """A person's unfinished organization profile: the wizard's answers, one JSON object per step.
+
+    ``organization_id`` is set when the draft edits a registered organization (the same wizard edits it).
+    """
+
+    __tablename__ = "dmdk_organization_drafts"
+    __table_args__ = (UniqueConstraint("tenant_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), nullable=True
+    )
+    steps: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class OrganizationProfile(TenantOwned, Base):
+    """A registered participant: its registry identifiers and the wizard's answers (``data``, by step)."""
+
+    __tablename__ = "dmdk_organization_profiles"
+    __table_args__ = (UniqueConstraint("tenant_id", "organization_id"), UniqueConstraint("tenant_id", "inn"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # "legal" or "entrepreneur"
+    inn: Mapped[str] = mapped_column(String(12))
+    ogrn: Mapped[str] = mapped_column(String(15))
+    kpp: Mapped[str] = mapped_column(String(9), default="")
+    full_name: Mapped[str] = mapped_column(String(500))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    registered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Subdivision(TenantOwned, Base):
+    """A territorially separate subdivision (ТОП): a child organization in core with its own KPP."""
+
+    __tablename__ = "dmdk_subdivisions"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "organization_id"),
+        UniqueConstraint("tenant_id", "parent_id", "kpp"),
+        Index("ix_dmdk_subdivisions_parent", "tenant_id", "parent_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    parent_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    kpp: Mapped[str] = mapped_column(String(9))
+    kind: Mapped[str] = mapped_column(String(20))  # "branch", "representative", "other"
+    address: Mapped[str] = mapped_column(String(500))
+
+
+class Employee(TenantOwned, Base):
+    """A person who registered as an employee of an organization (or one of its subdivisions).
+
+    Their status is derived from their roles there (:mod:`plugins.dmdk.employees.status`).
+    """
+
+    __tablename__ = "dmdk_employees"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "user_id"),
+        Index("ix_dmdk_employees_organization", "tenant_id", "organization_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RoleChange(TenantOwned, Base):
+    """One change of an employee's organization role (append-only: rows are only ever added)."""
+
+    __tablename__ = "dmdk_role_changes"
+    __table_args__ = (Index("ix_dmdk_role_changes_user", "tenant_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    role_code: Mapped[str] = mapped_column(String(60))
+    granted: Mapped[bool] = mapped_column()
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)

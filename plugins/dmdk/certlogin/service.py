@@ -105,6 +105,9 @@ def _certificate_checks(chain: list[x509.Certificate], organization_inn: str | N
     user = holder_user(report.identity)
     if user is None:
         return _refuse("no_account", _("There is no account for this certificate — register first."), report)
+    holder = session.scalar(select(CertificateHolder).where(CertificateHolder.user_id == user.id))
+    if holder is not None:
+        holder.organization_inn = report.identity.organization_inn
     return Outcome(user=user, report=report)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 
 from core.api import FormInput, IdentityError, current_tenant, log_in, public, read_form, session
-from plugins.dmdk.certlogin import nonces, service
+from plugins.dmdk.certlogin import nonces, registration, service
 from plugins.dmdk.certlogin.checks import Problem
 from plugins.dmdk.certlogin.forms import CertificateLoginForm, OrganizationForm
 from plugins.dmdk.certlogin.proxy import peer_address, proxy_certificate
@@ -74,6 +74,9 @@ def login():
             return response
         outcome = service.Outcome(problems=[Problem("blocked", refusal)])
     session.commit()
+    if outcome.codes == ["no_account"] and outcome.report is not None:
+        registration.remember(outcome.report.identity)
+        return redirect(url_for("dmdk.register"))
     return _page(FormInput.blank({**form.values, "signature": ""}), outcome, UNAUTHORIZED)
 
 
@@ -99,4 +102,7 @@ def proxy_login():
                 return response
             outcome = service.Outcome(problems=[Problem("blocked", refusal)])
         session.commit()
+        if outcome.codes == ["no_account"] and outcome.report is not None:
+            registration.remember(outcome.report.identity)
+            return redirect(url_for("dmdk.register"))
     return render_template("dmdk/certlogin/proxy.html", outcome=outcome, form=form), UNAUTHORIZED

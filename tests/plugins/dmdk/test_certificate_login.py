@@ -186,11 +186,11 @@ def test_the_certificate_of_another_organization_is_refused(app, site, ca):
     assert "The certificate is of the organization with INN 7707083893, not 7728168971." in refusal(response)
 
 
-def test_an_unknown_certificate_is_told_to_register(app, site, ca):
+def test_an_unknown_certificate_is_sent_to_register(app, site, ca):
     tenant = site("unknown")
     key, cert = person(ca, snils="12345678964", inn="7710140679")
     response, _data = attempt(app.test_client(), tenant, key, chain(ca, cert))
-    assert "There is no account for this certificate — register first." in refusal(response)
+    assert response.status_code == 302 and response.location.endswith("/dmdk/register")
 
 
 def test_the_refusal_and_the_page_are_in_russian(app, site, ca):

@@ -1,0 +1,1 @@
+"""Employees of a participant and their four organization roles (assigned by the organization's administrator)."""
