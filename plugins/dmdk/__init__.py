@@ -17,6 +17,7 @@ from plugins.dmdk import models  # noqa: F401 - the tables are known to the app 
 from plugins.dmdk.hooks import (  # noqa: F401 - pluggy finds the hook implementations on this module
     audit_actions,
     menu_items,
+    populate_test_world,
     register_blueprints,
     register_commands,
     register_jobs,

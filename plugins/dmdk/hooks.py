@@ -84,6 +84,13 @@ def menu_items(tenant, user):
 
 
 @hookimpl
+def populate_test_world(tenant, site):
+    from plugins.dmdk.testing import populate
+
+    return populate(site)
+
+
+@hookimpl
 def register_jobs():
     from plugins.dmdk.certlogin.nonces import purge_nonces
 

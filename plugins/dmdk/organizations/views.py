@@ -141,7 +141,7 @@ def _draft_or_start():
         session.flush()
         draft = None
     if draft is None and session.scalar(select(Employee.id).where(Employee.user_id == user.id)) is not None:
-        abort(404)  # an employee registers no second organization
+        return None  # an employee registers no second organization
     return draft or wizard.start_draft(user)
 
 
@@ -151,6 +151,8 @@ def wizard_step(step_code: str):
     """One step of the organization profile wizard."""
     step = _step_or_404(step_code)
     draft = _draft_or_start()
+    if draft is None:  # already an employee: say where their organization is, instead of a second one
+        return render_template("dmdk/organizations/already_member.html")
     if not wizard.reachable(draft, step.code):
         return redirect(url_for("dmdk.wizard_step", step_code="find"))
     if step.code == "find" and draft.organization_id is not None:
