@@ -46,6 +46,7 @@ DONE = "done"
 ORDERED = "ordered"
 
 
+@invalidates_caches  # the news audiences keep the tariffs per process
 class Product(TenantOwned, Base):
     """A catalogue item: an internet or TV tariff, an add-on or an extra TV package. Prices per month."""
 
