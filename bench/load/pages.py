@@ -32,6 +32,8 @@ from sqlalchemy import create_engine, text
 from bench.load.__main__ import POSTGRES_SERVER, drop, free_port, prepare, serve, stop, wait_ready
 
 SITE = "/t/uralnet"
+LOCK_TARGET_MS = 5  # the write lock a login may hold on SQLite
+LOCKS: dict[str, tuple[float, float]] = {}  # db → (median, longest) ms of write lock per login
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 SUBSCRIBER, OPERATOR = "200101:demo-isp-ok-1", "operator:demo-operator-1"
 
@@ -161,6 +163,98 @@ def measure(db, label, host, path, login, server, database, users, seconds, targ
     )
 
 
+def drive_logins(host: str, login: str, users: int, seconds: float, meter: CpuMeter) -> Measured:
+    """``users`` clients log in back to back (each time a fresh client: the form, then the POST) for ``seconds``."""
+    name, _, password = login.partition(":")
+    latencies: list[list[float]] = [[] for _ in range(users)]
+    failures = [0] * users
+    start = threading.Barrier(users + 1)
+    deadline = [0.0]
+
+    def run(n: int) -> None:
+        start.wait()
+        while (begun := time.perf_counter()) < deadline[0]:
+            client = requests.Session()
+            form = client.get(f"{host}{SITE}/login").text
+            answer = client.post(
+                f"{host}{SITE}/login",
+                {"login": name, "password": password, "csrf_token": token(form)},
+                allow_redirects=False,
+            )
+            latencies[n].append(time.perf_counter() - begun)
+            failures[n] += answer.status_code != 302
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(users)]
+    for thread in threads:
+        thread.start()
+    before = meter.sample()
+    deadline[0] = time.perf_counter() + seconds
+    start.wait()
+    for thread in threads:
+        thread.join()
+    spent = meter.spent(before, meter.sample())
+    ordered = sorted(x for part in latencies for x in part)
+    count = len(ordered)
+    return Measured(
+        "",
+        "log in (form + POST)",
+        count / seconds,
+        1000 * ordered[count // 2] if count else 0.0,
+        1000 * ordered[min(count - 1, int(count * 0.99))] if count else 0.0,
+        count,
+        sum(failures),
+        1000 * spent / max(count, 1),
+    )
+
+
+def write_lock_per_login(env: dict[str, str], logins: int = 20) -> tuple[float, float]:
+    """On SQLite: how long each login holds the write lock (``BEGIN IMMEDIATE`` … ``COMMIT``/``ROLLBACK``), in ms,
+    summed per login; returns the median and the longest. In this process, with Flask's test client."""
+    from sqlalchemy import event
+
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        from core.app import create_app
+
+        app = create_app()
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    engine = app.extensions["abonent.db"].engine
+    held: list[float] = []
+    opened: dict[int, float] = {}
+
+    def sent(conn, _cursor, statement, *_args) -> None:
+        if statement.strip().upper() == "BEGIN IMMEDIATE":
+            opened[id(conn)] = time.perf_counter()
+
+    def ended(conn) -> None:
+        began = opened.pop(id(conn), None)
+        if began is not None:
+            held.append(time.perf_counter() - began)
+
+    event.listen(engine, "before_cursor_execute", sent)
+    event.listen(engine, "commit", ended)
+    event.listen(engine, "rollback", ended)
+    name, _, password = SUBSCRIBER.partition(":")
+    per_login = []
+    for _ in range(logins):
+        client = app.test_client()
+        form = client.get(f"{SITE}/login").get_data(as_text=True)
+        held.clear()
+        answer = client.post(f"{SITE}/login", data={"login": name, "password": password, "csrf_token": token(form)})
+        if answer.status_code != 302:
+            raise RuntimeError(f"log in answered {answer.status_code}")
+        per_login.append(1000 * sum(held))
+    engine.dispose()
+    per_login.sort()
+    return per_login[len(per_login) // 2], per_login[-1]
+
+
 def run_database(db: str, users: int, seconds: int) -> list[Measured]:
     folder = Path(tempfile.mkdtemp(prefix=f"abonent-pages-{db}-"))
     env, name = prepare(db, folder)
@@ -179,7 +273,12 @@ def run_database(db: str, users: int, seconds: int) -> list[Measured]:
         wait_ready(f"{host}/readyz", server)
         for label, path, login, target in PAGES:
             results.append(measure(db, label, host, path, login, server, name, users, seconds, target))
+        logins = drive_logins(host, SUBSCRIBER, users, seconds, CpuMeter(server, name))
+        logins.db = db
+        results.append(logins)
         stop(server)
+        if db == "sqlite":
+            LOCKS[db] = write_lock_per_login(env)
     finally:
         if name:
             drop(name)
@@ -206,6 +305,16 @@ def report(results: list[Measured]) -> tuple[str, bool]:
         lines.append(
             f"| {r.db} | {r.label} | {r.rps:.1f} | {share:.1%} | {verdict} | {r.p50:.0f} | {r.p99:.0f} | "
             f"{r.cpu_ms:.2f} | {r.requests} | {r.errors} |"
+        )
+    for r in results:
+        if r.label.startswith("log in") and r.cpu_ms:
+            lines.append(f"\n{r.db}: {1000 / r.cpu_ms:.1f} logins per second per core (CPU {r.cpu_ms:.0f} ms a login)")
+    for db, (median, longest) in LOCKS.items():
+        ok = longest <= LOCK_TARGET_MS
+        met &= ok
+        lines.append(
+            f"{db}: the write lock held per login: median {median:.2f} ms, longest {longest:.2f} ms "
+            f"(target ≤ {LOCK_TARGET_MS} ms: {'PASS' if ok else 'FAIL'})"
         )
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     lines.append(
