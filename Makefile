@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2  # two workers: the suite is parallel-safe (one database per worker)
 
-.PHONY: demo test test-postgres bench bench-load lint clean
+.PHONY: demo test test-postgres bench bench-load bench-pages lint clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -34,6 +34,9 @@ bench: $(STAMP)
 bench-load: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python -m bench.load
+
+bench-pages: $(STAMP)
+	$(BIN)/python -m bench.load.pages
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -29,6 +29,7 @@ from core.accounts.service import (
 from core.audit.service import record as audit
 from core.audit.wording import AuditAction
 from core.db import Base, TenantOwned, cross_tenant, current_tenant_id, session, tenant_scope, utcnow
+from core.db.config_version import invalidates_caches, process_cache  # per-process caches of configuration
 from core.db.keyset import KeysetPage, keyset_page  # pages of lists that can grow (the ``pager`` macro)
 from core.db.memo import request_memo
 from core.db.queries import get_or_404
@@ -200,6 +201,7 @@ __all__ = [
     "has_permission",
     "hookimpl",
     "html_to_pdf",
+    "invalidates_caches",
     "keyset_page",
     "ledger",
     "log_in",
@@ -219,6 +221,7 @@ __all__ = [
     "pdf_fonts",
     "plugin_settings",
     "posted_form",
+    "process_cache",
     "public",
     "qr_image",
     "qr_svg",

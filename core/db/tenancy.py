@@ -198,9 +198,19 @@ def _apply_postgres_scope(connection, scope: tuple[str, str]) -> None:
     connection.info[PG_SCOPE_KEY] = scope
 
 
+#: No tenant, not cross-tenant: what a transaction sees before anything is set (the settings are only ever set
+#: per transaction, so each one starts unset, and the policies read unset as "no tenant").
+_UNSCOPED = ("", "off")
+
+
 def _on_begin(_session: Session, _transaction, connection) -> None:
-    if connection.dialect.name == "postgresql":
-        _apply_postgres_scope(connection, _scope_value())
+    if connection.dialect.name != "postgresql":
+        return
+    scope = _scope_value()
+    if scope == _UNSCOPED:  # a request begins before its tenant is known: set the scope once, when it is
+        connection.info[PG_SCOPE_KEY] = scope
+    else:
+        _apply_postgres_scope(connection, scope)
 
 
 def _sync_postgres_scope(session: Session, scope: tuple[str, str] | None = None) -> None:

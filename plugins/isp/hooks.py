@@ -19,6 +19,7 @@ from core.api import (
     TenantJob,
     TicketCategory,
     hookimpl,
+    process_cache,
 )
 
 NAME = "isp"
@@ -253,8 +254,11 @@ def service_titles(tenant):
         "freeze": str(_l("Voluntary block")),
         "tariff_change": str(_l("Tariff change fee")),
     }
-    titles.update({product.code: product.title for product in all_products()})
-    titles.update(onetime_titles())
+
+    def read() -> dict[str, str]:  # the catalogue's and one-time services' titles, kept per process
+        return {**{product.code: product.title for product in all_products()}, **onetime_titles()}
+
+    titles.update(process_cache().get(("isp.service_titles", tenant.id), read))
     return titles
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.api import Base, PersonalAccount, TenantOwned, utcnow
+from core.api import Base, PersonalAccount, TenantOwned, invalidates_caches, utcnow
 
 # Product kinds: tariffs (one of each kind per contract) and add-ons (any number).
 INTERNET = "internet"
@@ -46,6 +46,7 @@ DONE = "done"
 ORDERED = "ordered"
 
 
+@invalidates_caches  # the news audiences keep the tariffs per process
 class Product(TenantOwned, Base):
     """A catalogue item: an internet or TV tariff, an add-on or an extra TV package. Prices per month."""
 
@@ -271,6 +272,7 @@ class Termination(TenantOwned, Base):
     contract: Mapped[Contract] = relationship()
 
 
+@invalidates_caches  # the subscriber pages keep the titles per process
 class SubscriberCategory(TenantOwned, Base):
     """A category of subscribers: its own login tab when ``login_tab``; contracts and tariffs name it by ``code``."""
 
@@ -296,6 +298,7 @@ def _offer_new_products_to_every_category(_mapper, connection, product: Product)
     product.categories = [row[0] for row in rows] or ["cable", "wifi"]
 
 
+@invalidates_caches  # the subscriber pages keep whether any is offered per process
 class OneTimeService(TenantOwned, Base):
     """A catalogue item charged once when ordered; ``needs_visit`` asks the subscriber for a visit slot."""
 

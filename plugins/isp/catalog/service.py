@@ -26,6 +26,7 @@ from core.api import (
     audit,
     format_money,
     parse_rubles,
+    process_cache,
     request_memo,
     session,
 )
@@ -355,7 +356,10 @@ def tariffs_on(user: User, today: date) -> set[str]:
 
 def news_audiences(tenant: Tenant) -> list[Audience]:
     """News by tariff: the choices are the tenant's tariffs; a reader belongs if a contract has it today."""
-    choices = [(p.code, f"{p.title} ({_l('archived')})" if p.archived else p.title) for p in tariffs()]
+    tariff_rows = process_cache().get(  # every page's news banner asks; the catalogue rarely changes
+        ("isp.tariff_choices", tenant.id), lambda: tuple((p.code, p.title, p.archived) for p in tariffs())
+    )
+    choices = [(code, f"{title} ({_l('archived')})" if archived else title) for code, title, archived in tariff_rows]
     if not choices:
         return []
     zone = ZoneInfo(tenant.timezone)  # read now: the job may call ``includes`` with the tenant detached

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core.api import audit, request_memo, session
+from core.api import audit, current_tenant_id, process_cache, request_memo, session
 from plugins.isp.models import Contract, Product, SubscriberCategory
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,9}$")
@@ -54,8 +54,12 @@ def codes() -> list[str]:
 
 
 def titles() -> dict[str, str]:
-    """Code → title of the current tenant's categories."""
-    return {c.code: c.title for c in categories()}
+    """Code → title of the current tenant's categories (kept per process until the configuration changes)."""
+    return dict(
+        process_cache().get(
+            ("isp.category_titles", current_tenant_id()), lambda: {c.code: c.title for c in categories()}
+        )
+    )
 
 
 def title_of(code: str) -> str:

@@ -21,11 +21,11 @@ from core.api import (
     PersonalAccount,
     Tenant,
     plugin_settings,
-    request_memo,
     session,
 )
 from plugins.isp.common.calendar import days_in_month, first_of_next_month, tenant_zone
 from plugins.isp.contracts.service import contract_of
+from plugins.isp.contracts.state import active_promise, contract_freezes
 from plugins.isp.models import ACTIVE, FINISHED, SCHEDULED, Contract, Freeze, Promise
 
 HORIZON_MONTHS = 25
@@ -39,12 +39,8 @@ def _first_uncharged(contract: Contract, today: date) -> date:
 
 
 def _freezes(contract: Contract, first: date) -> list[Freeze]:
-    stmt = select(Freeze).where(
-        Freeze.contract_id == contract.id,
-        Freeze.status.in_((SCHEDULED, ACTIVE, FINISHED)),
-        or_(Freeze.ended_on >= first, Freeze.ended_on.is_(None) & (Freeze.ends_on >= first)),
-    )
-    return list(request_memo(("isp.freezes_from", contract.id, first), lambda: tuple(session.scalars(stmt))))
+    live = (SCHEDULED, ACTIVE, FINISHED)
+    return [f for f in contract_freezes(contract) if f.status in live and f.last_day >= first]
 
 
 def _cost_on(contract: Contract, freezes: list[Freeze], day: date) -> int:
@@ -97,8 +93,7 @@ def money_owed(tenant: Tenant, account: PersonalAccount, at: datetime | None) ->
     if contract is None:
         return []
     if at is None:  # the active promise (the same question, and answer, as the promise service's)
-        stmt = select(Promise).where(Promise.active_slot == contract.id)
-        active = request_memo(("isp.active_promise", contract.id), lambda: session.scalar(stmt))
+        active = active_promise(contract)
         promises = [active] if active is not None else []
     else:
         promises = session.scalars(

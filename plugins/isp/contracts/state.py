@@ -13,12 +13,10 @@ from sqlalchemy import func, select
 
 from core.api import request_memo, session
 from plugins.isp.models import (
-    ACTIVE,
     CANCELLED,
-    FINISHED,
-    SCHEDULED,
     Contract,
     Freeze,
+    Promise,
     Subscription,
     TariffChange,
     Termination,
@@ -32,31 +30,67 @@ S_SCHEDULED = "scheduled"  # starts later
 S_CHANGING = "changing"  # active, a tariff change is pending
 
 
+def contract_freezes(contract: Contract) -> tuple[Freeze, ...]:
+    """All the contract's voluntary blocks, oldest first, in one statement (once per request; a contract has few).
+
+    :func:`freeze_on`, :func:`open_freeze` and the charge outlook pick theirs from this one read.
+    """
+    stmt = select(Freeze).where(Freeze.contract_id == contract.id).order_by(Freeze.starts_on, Freeze.id)
+    return request_memo(("isp.freezes", contract.id), lambda: tuple(session.scalars(stmt)))
+
+
 def freeze_on(contract: Contract, day: date) -> Freeze | None:
-    """The voluntary block covering ``day`` (scheduled, running or finished), if any (once per request)."""
-    stmt = (
-        select(Freeze)
-        .where(
-            Freeze.contract_id == contract.id,
-            Freeze.status.in_((SCHEDULED, ACTIVE, FINISHED)),
-            Freeze.starts_on <= day,
-            func.coalesce(Freeze.ended_on, Freeze.ends_on) >= day,
-        )
-        .limit(1)
-    )
-    return request_memo(("isp.freeze_on", contract.id, day), lambda: session.scalar(stmt))
+    """The voluntary block covering ``day`` (scheduled, running or finished), if any."""
+    return next((freeze for freeze in contract_freezes(contract) if freeze.covers(day)), None)
 
 
 def open_freeze(contract: Contract) -> Freeze | None:
     """The contract's scheduled or running voluntary block, if any."""
-    stmt = select(Freeze).where(Freeze.open_slot == contract.id)
-    return request_memo(("isp.open_freeze", contract.id), lambda: session.scalar(stmt))
+    return next((freeze for freeze in contract_freezes(contract) if freeze.open_slot == contract.id), None)
+
+
+@dataclass(frozen=True)
+class Slots:
+    """What a contract has open at most one of (or the newest of), read together."""
+
+    change: TariffChange | None  # the pending tariff change
+    promise: Promise | None  # the running promised payment
+    termination: Termination | None  # the newest termination that is scheduled or done
+
+
+def contract_slots(contract: Contract) -> Slots:
+    """The contract's pending tariff change, running promise and newest termination in one statement (once per
+    request): the pages that show a contract's state ask all three."""
+    newest = (
+        select(func.max(Termination.id))
+        .where(Termination.contract_id == Contract.id, Termination.status != CANCELLED)
+        .correlate(Contract)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(TariffChange, Promise, Termination)
+        .select_from(Contract)
+        .outerjoin(TariffChange, TariffChange.pending_slot == Contract.id)
+        .outerjoin(Promise, Promise.active_slot == Contract.id)
+        .outerjoin(Termination, Termination.id == newest)
+        .where(Contract.id == contract.id)
+    )
+
+    def read() -> Slots:
+        row = session.execute(stmt).first()
+        return Slots(*row) if row is not None else Slots(None, None, None)
+
+    return request_memo(("isp.slots", contract.id), read)
 
 
 def pending_change(contract: Contract) -> TariffChange | None:
     """The contract's pending tariff change, if any (at most one)."""
-    stmt = select(TariffChange).where(TariffChange.pending_slot == contract.id)
-    return request_memo(("isp.pending_change", contract.id), lambda: session.scalar(stmt))
+    return contract_slots(contract).change
+
+
+def active_promise(contract: Contract) -> Promise | None:
+    """The contract's running promised payment, if any (at most one)."""
+    return contract_slots(contract).promise
 
 
 def is_frozen(contract: Contract, day: date) -> bool:
@@ -106,10 +140,4 @@ def open_termination(contract: Contract) -> Termination | None:
 
 def last_termination(contract: Contract) -> Termination | None:
     """The contract's newest termination that is scheduled or done (a cancelled one does not count)."""
-    stmt = (
-        select(Termination)
-        .where(Termination.contract_id == contract.id, Termination.status != CANCELLED)
-        .order_by(Termination.id.desc())
-        .limit(1)
-    )
-    return request_memo(("isp.last_termination", contract.id), lambda: session.scalar(stmt))
+    return contract_slots(contract).termination

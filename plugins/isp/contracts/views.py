@@ -24,9 +24,10 @@ from core.api import (
     can,
     current_account,
     current_tenant,
+    current_tenant_id,
     my_accounts,
     plugin_settings,
-    request_memo,
+    process_cache,
     require,
     session,
 )
@@ -154,8 +155,7 @@ class Overview:
 
 def active_promise(contract: Contract) -> Promise | None:
     """The contract's promised payment that is running now, if any (read once per request)."""
-    stmt = select(Promise).where(Promise.active_slot == contract.id)
-    return request_memo(("isp.active_promise", contract.id), lambda: session.scalar(stmt))
+    return state.active_promise(contract)
 
 
 def _details(sub: Subscription) -> str:
@@ -212,7 +212,7 @@ def overview(contract: Contract, today: date) -> Overview:
 def _onetime_offered() -> bool:
     """Whether the tenant offers any one-time service (the "order a service" link)."""
     stmt = select(OneTimeService.id).where(OneTimeService.archived.is_(False)).limit(1)
-    return request_memo("isp.onetime_offered", lambda: session.scalar(stmt)) is not None
+    return process_cache().get(("isp.onetime_offered", current_tenant_id()), lambda: session.scalar(stmt) is not None)
 
 
 def subscriber_links(tenant: Tenant, view: Overview) -> dict[str, Any]:

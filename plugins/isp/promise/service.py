@@ -39,7 +39,6 @@ from core.api import (
     ledger,
     notify,
     plugin_settings,
-    request_memo,
     session,
     site_path,
     users_of_account,
@@ -47,7 +46,7 @@ from core.api import (
 )
 from plugins.isp.common.calendar import tenant_today, tenant_zone
 from plugins.isp.common.contract_lock import lock_contract_and_money
-from plugins.isp.contracts import blocking
+from plugins.isp.contracts import blocking, state
 from plugins.isp.contracts.service import monthly_fee
 from plugins.isp.contracts.state import freeze_on, open_freeze
 from plugins.isp.models import ACTIVE, EXPIRED, REPAID, Contract, Promise
@@ -61,9 +60,8 @@ REMIND_BEFORE = timedelta(days=1)
 
 
 def active_promise(contract: Contract) -> Promise | None:
-    """The contract's active promise, if any (at most one; read once per request)."""
-    stmt = select(Promise).where(Promise.active_slot == contract.id)
-    return request_memo(("isp.active_promise", contract.id), lambda: session.scalar(stmt))
+    """The contract's active promise, if any (at most one; read once per request with the contract's slots)."""
+    return state.active_promise(contract)
 
 
 def last_promise(contract: Contract) -> Promise | None:
