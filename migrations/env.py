@@ -34,7 +34,9 @@ def _render_item(type_, obj, autogen_context):
 
 def _record_step(ctx, step, heads, run_args) -> None:
     # ``abonent db upgrade`` prints what it applied: "<revision> <branch label or message>".
-    revision = step.up_revision if step.is_upgrade else step.down_revision
+    if not step.is_upgrade:  # a downgrade step records nothing (it has no single revision to name)
+        return
+    revision = step.up_revision
     if revision is None:
         return
     config.attributes.setdefault("applied", []).append(f"{revision.revision} {revision.doc}".strip())
