@@ -214,6 +214,12 @@ class BeneficiaryItem(Schema):
             raise ValidationError(N_("An active beneficiary has no end date."), "end_date")
 
 
+class ListAction(Schema):
+    """Which button of a list step was pressed: add an item, remove one, or go on (the default)."""
+
+    action = fields.String(load_default="next", validate=validate.OneOf(["add", "remove", "next"]))
+
+
 class RemoveItem(Schema):
     """Which item of a list step to remove (its position, from 0)."""
 

@@ -193,7 +193,8 @@ def _form_step(step: wizard.Step, draft):
 
 def _list_step(step: wizard.Step, draft):
     items = list((draft.steps or {}).get(step.code, []))
-    action = request.form.get("action", "next")
+    pressed = read_form(forms.ListAction())
+    action = pressed.data["action"] if pressed.ok else "next"
     if action == "add":
         schema = step.item_schema()
         item_form = read_form(schema)
