@@ -5,23 +5,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import g, has_request_context
 from flask_babel import format_date, gettext
 from sqlalchemy import select
 
-from core.api import Operation, Tenant, session
+from core.api import Operation, Tenant, request_memo, session
 from plugins.housing.accruals.run import KIND
 from plugins.housing.models import HousingService
 
 
 def service_titles() -> dict[str, str]:
-    """The tenant's service titles by code, read once per request."""
-    cached = g.get("housing_service_titles") if has_request_context() else None
-    if cached is None:
-        cached = {code: title for code, title in session.execute(select(HousingService.code, HousingService.title))}
-        if has_request_context():
-            g.housing_service_titles = cached
-    return cached
+    """The tenant's service titles by code, read once per request (core's request memo)."""
+    return request_memo(
+        "housing.service_titles",
+        lambda: {code: title for code, title in session.execute(select(HousingService.code, HousingService.title))},
+    )
 
 
 def accrual_title(tenant: Tenant, operation: Operation) -> str | None:
