@@ -60,7 +60,7 @@ from core.money.outlook import ChargeOutlook, CostSpan, MoneyOwed
 from core.money.titles import day_title  # "2026-12-07" → "7 декабря" in the viewer's language, for titles
 from core.news.audiences import Audience
 from core.notify.kinds import NotificationKind
-from core.notify.service import Notice, notify, notify_each
+from core.notify.service import Notice, notify, notify_each, recipient_language, recipient_locale
 from core.payments.models import Payment
 from core.payments.service import PaymentError
 from core.plugins.enablement import tenants_with_plugin
@@ -69,11 +69,13 @@ from core.plugins.state import enabled_plugins, plugin_settings, tenant_hooks
 from core.plugins.types import (
     BackgroundAction,
     Counter,
+    DemoLogin,
     Job,
     LoginVariant,
     MenuItem,
     Permission,
     PluginInfo,
+    ReceiptLine,
     RoleSpec,
     TenantJob,
     Widget,
@@ -117,6 +119,7 @@ __all__ = [
     "ChargeOutlook",
     "CostSpan",
     "Counter",
+    "DemoLogin",
     "Entry",
     "FormInput",
     "Id",
@@ -143,6 +146,7 @@ __all__ = [
     "Progress",
     "Receipt",
     "ReceiptError",
+    "ReceiptLine",
     "Refusal",
     "RefusalSchema",
     "Refused",
@@ -227,6 +231,8 @@ __all__ = [
     "qr_svg",
     "queue_mail",
     "read_form",
+    "recipient_language",
+    "recipient_locale",
     "refused_response",
     "register_file_owner",
     "request_memo",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import click
@@ -16,6 +17,7 @@ from core.identity import service
 from core.identity.passwords import hash_password
 from core.jobs.queue import start_embedded_consumer
 from core.migrate import upgrade
+from core.plugins.types import DemoLogin
 from core.tenants import files
 from core.tenants.platform import ensure_platform_tenant
 
@@ -95,7 +97,7 @@ def _ensure_account(tenant, spec: dict) -> None:
                 )
 
 
-def _load_plugin_demo_data(tenant, sections: dict[str, dict]) -> list[dict]:
+def _load_plugin_demo_data(tenant, sections: dict[str, dict]) -> list[DemoLogin]:
     """Each enabled plugin builds its own demo data (``load_demo_data``) from its section of the file.
 
     Returns the logins the plugins created, to print with the file's own demo users.
@@ -104,27 +106,49 @@ def _load_plugin_demo_data(tenant, sections: dict[str, dict]) -> list[dict]:
     from core.plugins.state import enabled_plugins
 
     enabled = enabled_plugins(tenant)
-    logins: list[dict] = []
+    logins: list[DemoLogin] = []
     for name, data in sections.items():
         if name not in enabled:
             raise click.ClickException(f"{tenant.slug}: demo data for plugin {name!r}, which is not enabled")
+        hook = current_app.plugins.hook.load_demo_data
         with tenant_scope(tenant.id):
-            created = flatten(
-                current_app.plugins.call_one(name, current_app.plugins.hook.load_demo_data, tenant=tenant, data=data)
-            )
-            for spec in created:
-                _reset_demo_password(tenant, spec)
+            answers = flatten(current_app.plugins.call_one(name, hook, tenant=tenant, data=data))
+            created = [_as_demo_login(name, item) for item in answers]
+            for login in created:
+                _reset_demo_password(tenant, login)
         session.commit()
         logins += created
     return logins
 
 
-def _reset_demo_password(tenant, spec: dict) -> None:
+def _as_demo_login(plugin: str, item: object) -> DemoLogin:
+    """A ``load_demo_data`` answer as a :class:`DemoLogin`; the dicts of core 0.3 still work, with a warning."""
+    if isinstance(item, DemoLogin):
+        return item
+    if isinstance(item, dict) and {"login", "password"} <= item.keys():
+        warnings.warn(
+            f"{plugin}: load_demo_data should return core.api.DemoLogin(login, password, note), not dicts "
+            "(dicts are accepted until core 0.6)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return DemoLogin(str(item["login"]), str(item["password"]), str(item.get("note") or ""))
+    raise click.ClickException(f"{plugin}: load_demo_data returned {item!r}, not a DemoLogin")
+
+
+def _reset_demo_password(tenant, login: DemoLogin) -> None:
     """The printed password works on every start, even after someone changed it in the demo."""
-    user = service.find_user(tenant, spec["login"])
+    user = service.find_user(tenant, login.login)
     if user is not None:
-        user.password_hash = hash_password(spec["password"])
+        user.password_hash = hash_password(login.password)
         user.status = "active"
+
+
+def shipped_demo_files() -> list[Path]:
+    """The demo tenant files the installed plugins ship (``demo_tenant_files``)."""
+    from core.plugins.manager import flatten
+
+    return [Path(path) for path in flatten(current_app.plugins.hook.demo_tenant_files())]
 
 
 def prepare_demo(folder: Path) -> list[tuple]:
@@ -132,12 +156,12 @@ def prepare_demo(folder: Path) -> list[tuple]:
     upgrade(current_app)
     with cross_tenant():
         platform = ensure_platform_tenant()
-        definitions = files.load_definitions(folder)
+        definitions = files.load_definitions(folder, shipped_demo_files())
         files.apply(files.plan(definitions))
         session.commit()
     _ensure_user(platform, PLATFORM_ADMIN)
     session.commit()
-    listing = [(platform, [PLATFORM_ADMIN])]
+    listing = [(platform, [DemoLogin(PLATFORM_ADMIN["login"], PLATFORM_ADMIN["password"], "platform_admin")])]
     for definition in definitions:
         with cross_tenant():
             tenant = files.tenant_for(definition)
@@ -148,7 +172,11 @@ def prepare_demo(folder: Path) -> list[tuple]:
             _ensure_account(tenant, spec)
         session.commit()
         plugin_logins = _load_plugin_demo_data(tenant, definition.data["demo"]["plugins"])
-        listing.append((tenant, [*definition.data["demo"]["users"], *plugin_logins]))
+        file_logins = [
+            DemoLogin(spec["login"], spec["password"], ", ".join(spec.get("roles", ["subscriber"])))
+            for spec in definition.data["demo"]["users"]
+        ]
+        listing.append((tenant, [*file_logins, *plugin_logins]))
     return listing
 
 
@@ -169,8 +197,7 @@ def _print_listing(listing: list[tuple], host: str, port: int) -> None:
             click.echo(f"  {tenant.name}:")
             click.echo(f"    http://{tenant.slug}.localhost:{port}/   (or http://{host}:{port}/t/{tenant.slug}/)")
         for user in users:
-            about = user.get("note") or ", ".join(user.get("roles", ["subscriber"]))
-            click.echo(f"      login {user['login']!s:<28} password {user['password']:<20} ({about})")
+            click.echo(f"      login {user.login!s:<28} password {user.password:<20} ({user.note})")
     click.echo("\nMail is kept in each site's admin area (Outgoing mail). Stop with Ctrl+C.\n")
 
 

@@ -6,10 +6,12 @@ loses nothing and the request never waits for it); ``dedupe_key`` makes a repeat
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import LazyString, force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
@@ -22,6 +24,41 @@ from core.tenants.models import Tenant
 from core.tenants.urls import absolute_link
 
 _CHUNK = 500
+#: What a notice's title or body may be: a plain string, or a lazy one translated for its recipient.
+Text = str | LazyString
+
+
+def recipient_locale(user: User, tenant: Tenant | None = None) -> str:
+    """The language ``user`` reads their notices and mail in: their own choice, else their site's."""
+    if user.locale:
+        return user.locale
+    site = tenant if tenant is not None else session.get(Tenant, user.tenant_id)
+    return site.locale if site is not None and site.locale else "ru"
+
+
+@contextmanager
+def recipient_language(user: User, tenant: Tenant | None = None) -> Iterator[str]:
+    """Inside, ``gettext``, dates and money format for ``user``'s language (see :func:`recipient_locale`).
+
+    For a notice or mail whose words are built from dates or amounts, which a lazy string would format in
+    the actor's language::
+
+        with recipient_language(user, tenant):
+            title = gettext("Services stop on %(day)s", day=format_date(day, "d MMMM"))
+        notify(user, "my_kind", title, tenant=tenant)
+    """
+    locale = recipient_locale(user, tenant)
+    with force_locale(locale):
+        yield locale
+
+
+def in_language(text: Text, locale: str) -> str:
+    """``text`` as the recipient reads it: a lazy string (``lazy_gettext``) is translated into ``locale``;
+    a plain string is kept as written."""
+    if isinstance(text, str):
+        return text
+    with force_locale(locale):
+        return str(text)
 
 
 def kinds() -> dict[str, NotificationKind]:
@@ -45,8 +82,8 @@ def wants(user: User, kind: str) -> tuple[bool, bool]:
 def notify(
     user: User,
     kind: str,
-    title: str,
-    body: str = "",
+    title: Text,
+    body: Text = "",
     link: str = "",
     *,
     dedupe_key: str | None = None,
@@ -57,6 +94,11 @@ def notify(
     ``link`` is a path inside the site (``site_path(endpoint, …)``) or an http(s) URL; the e-mail
     carries it on the tenant's configured address (``core.tenants.urls``), never the request's host.
     With ``dedupe_key`` a second call for the same user and key does nothing (no second e-mail).
+
+    ``title`` and ``body`` reach the user in *their* language when given as lazy strings
+    (``flask_babel.lazy_gettext("Batch %(uin)s accepted", uin=…)``): they are translated for the
+    recipient (their own language, else their site's), not for whoever caused the event. Plain strings
+    are stored as written.
     """
     if kind not in kinds():
         raise KeyError(f"unknown notification kind {kind!r}; register it with register_notification_kinds")
@@ -73,8 +115,8 @@ def notify(
 def _store(
     user: User,
     kind: str,
-    title: str,
-    body: str,
+    title: Text,
+    body: Text,
     link: str,
     dedupe_key: str | None,
     tenant,
@@ -82,6 +124,9 @@ def _store(
     by_email: bool,
 ) -> Notification | None:
     notice = None
+    site = tenant if tenant is not None else session.get(Tenant, user.tenant_id)
+    locale = recipient_locale(user, site)
+    title, body = in_language(title, locale), in_language(body, locale)
     if in_app or dedupe_key is not None:
         # With in-app off a read notice is still kept when deduplicating: it remembers the event.
         notice = Notification(
@@ -95,18 +140,17 @@ def _store(
         )
         session.add(notice)
     if by_email and user.email:
-        tenant = tenant if tenant is not None else session.get(Tenant, user.tenant_id)
         queue_mail(
             user.email,
             title,
             "notification",
             kind=f"notify:{kind}",
-            locale=user.locale or (tenant.locale if tenant is not None else None),
-            tenant=tenant,
+            locale=locale,
+            tenant=site,
             user=user,
             title=title,
             body=body,
-            link=absolute_link(tenant, link) if link else "",  # the tenant's own address, never the request's
+            link=absolute_link(site, link) if link else "",  # the tenant's own address, never the request's
         )
     return notice
 
@@ -114,8 +158,8 @@ def _store(
 def notify_many(
     users: Iterable[User],
     kind: str,
-    title: str,
-    body: str = "",
+    title: Text,
+    body: Text = "",
     link: str = "",
     *,
     dedupe_key: str,
@@ -165,8 +209,8 @@ class Notice:
 
     user: User
     kind: str
-    title: str
-    body: str = ""
+    title: Text
+    body: Text = ""
     link: str = ""
     dedupe_key: str | None = None
 
@@ -216,14 +260,17 @@ def notify_each(notices: Sequence[Notice], *, tenant=None) -> int:
                 seen.add((user.id, notice.dedupe_key))
             spec = registered[kind]
             in_app, by_email = prefs.get((user.id, kind), (spec.in_app_default, spec.email_default))
+            site = tenant if tenant is not None else session.get(Tenant, user.tenant_id)
+            locale = recipient_locale(user, site)
+            title, body = in_language(notice.title, locale), in_language(notice.body, locale)
             if in_app or notice.dedupe_key is not None:  # as in notify: a read notice remembers the event
                 notes.append(
                     {
                         "tenant_id": user.tenant_id,
                         "user_id": user.id,
                         "kind": kind,
-                        "title": notice.title[:200],
-                        "body": notice.body,
+                        "title": title[:200],
+                        "body": body,
                         "link": notice.link,
                         "dedupe_key": notice.dedupe_key,
                         "read_at": None if in_app else now,
@@ -231,18 +278,17 @@ def notify_each(notices: Sequence[Notice], *, tenant=None) -> int:
                     }
                 )
             if by_email and user.email:
-                site = tenant if tenant is not None else session.get(Tenant, user.tenant_id)
                 mails.setdefault(user.tenant_id, []).append(
                     render_mail(
                         user.email,
-                        notice.title,
+                        title,
                         "notification",
                         kind=f"notify:{kind}",
-                        locale=user.locale or (site.locale if site is not None else None),
+                        locale=locale,
                         tenant=site,
                         user=user,
-                        title=notice.title,
-                        body=notice.body,
+                        title=title,
+                        body=body,
                         link=absolute_link(site, notice.link) if notice.link else "",
                     )
                 )

@@ -20,6 +20,7 @@ from core.plugins.markers import hookspec
 if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import date, datetime
+    from pathlib import Path
 
     import click
     from flask import Blueprint
@@ -35,11 +36,13 @@ if TYPE_CHECKING:
         BackgroundAction,
         ChargeOutlook,
         Counter,
+        DemoLogin,
         Job,
         LoginVariant,
         MenuItem,
         MoneyOwed,
         Permission,
+        ReceiptLine,
         RoleSpec,
         TenantJob,
         Widget,
@@ -345,12 +348,13 @@ def charge_outlook(tenant: Tenant, account: PersonalAccount, today: date) -> Cha
 
 
 @hookspec
-def receipt_lines(tenant: Tenant, account: PersonalAccount, period: str) -> list[dict[str, Any]] | None:
+def receipt_lines(tenant: Tenant, account: PersonalAccount, period: str) -> list[ReceiptLine] | None:
     """Return extra lines for the printed receipt of ``account`` for ``period`` (``"YYYY-MM"``).
 
-    Called on the plugins enabled for ``tenant`` when a receipt is built. Each line is a dict with
-    ``title`` (str) and ``amount`` (int kopecks) and optionally ``details`` (str: tariff, meter
-    readings, the calculation). Core lists charges from the ledger itself; return lines that add
+    Called on the plugins enabled for ``tenant`` when a receipt is built. Each line is a
+    ``core.api.ReceiptLine(title, amount=None, details="")``: ``amount`` in integer kopecks, ``details``
+    the tariff, meter readings or calculation in words. (Dicts with the same keys, the 0.3 form, still
+    work with a ``DeprecationWarning``.) Core lists charges from the ledger itself; return lines that add
     information (e.g. a per-service breakdown), not money the ledger does not have.
     """
 
@@ -447,15 +451,32 @@ def login_variants(tenant: Tenant) -> list[LoginVariant] | None:
 
 
 @hookspec
-def load_demo_data(tenant: Tenant, data: dict[str, Any]) -> list[dict[str, Any]] | None:
+def load_demo_data(tenant: Tenant, data: dict[str, Any]) -> list[DemoLogin] | None:
     """Create this plugin's demo data for ``tenant`` from the tenant file's ``[demo.plugins.<name>]`` table.
 
     Called by ``abonent demo`` on the one plugin named, after core created the file's demo users and
     accounts, inside the tenant's scope; the caller commits. ``data`` is the table as written (the
     plugin validates it and raises ``click.ClickException`` with a clear message when it is wrong).
-    Must be idempotent: the demo command runs on every start. Return the logins it created, as dicts
-    with ``login``, ``password`` and ``note`` (e.g. "in debt, services blocked"): the demo prints them
-    with the site's other logins.
+    Must be idempotent: the demo command runs on every start. Return the logins it created as
+    ``core.api.DemoLogin(login, password, note)`` (the note says who it is: "in debt, services
+    blocked"); the demo prints them with the site's other logins and resets their passwords on each
+    start. (Dicts with the same keys, the 0.3 form, still work with a ``DeprecationWarning``.)
+    """
+
+
+@hookspec
+def demo_tenant_files() -> list[Path] | None:
+    """Return the demo tenant files this plugin ships inside its package, for ``abonent demo``.
+
+    Called once per ``abonent demo`` on **every installed plugin**. Each path is a TOML file in the
+    format of ``tenants/*.toml`` (``docs/tenants.md``) that enables this plugin and carries its
+    ``[demo.plugins.<name>]`` table for ``load_demo_data``, so installing the plugin is enough for the
+    demo to show it — no file to copy into the installation's ``tenants/`` folder. A file there with the
+    same ``slug`` wins over the shipped one. Ship the files as package data::
+
+        @hookimpl
+        def demo_tenant_files():
+            return [Path(__file__).parent / "demo" / "goldlab.toml"]
     """
 
 

@@ -222,3 +222,32 @@ class ChargeOutlook:
             total += self.cost_on(day)
             day += timedelta(days=1)
         return total
+
+
+# --- receipts and the demo: what ``receipt_lines`` and ``load_demo_data`` return --------------------------
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    """A line a plugin adds to a printed receipt (``receipt_lines``): information, not money due.
+
+    ``title`` is what the line says (a tariff, a meter), ``amount`` an optional figure in integer kopecks,
+    ``details`` the calculation or readings in words.
+    """
+
+    title: str
+    amount: int | None = None
+    details: str = ""
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    """A login a plugin's demo data created (``load_demo_data``), printed by ``abonent demo`` with the others.
+
+    ``note`` says who it is in a few words ("in debt, services blocked"); the demo resets the password
+    to ``password`` on every start.
+    """
+
+    login: str
+    password: str
+    note: str = ""

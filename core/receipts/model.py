@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -44,6 +45,7 @@ from core.money.outlook import MoneyOwed
 from core.money.services import service_titles
 from core.plugins.manager import flatten
 from core.plugins.state import tenant_hooks
+from core.plugins.types import ReceiptLine
 from core.receipts import qr
 from core.receipts.format import month_label, period_digits
 from core.tenants import requisites
@@ -334,15 +336,34 @@ def _info_lines(tenant: Tenant, account: PersonalAccount, period: str) -> tuple[
     results = tenant_hooks(tenant).receipt_lines(tenant=tenant, account=account, period=period)
     lines = []
     for item in flatten(results):
-        if not isinstance(item, dict) or not str(item.get("title") or "").strip():
+        line = _as_receipt_line(item)
+        if line is None:
+            continue
+        if not str(line.title or "").strip():
             log.warning("receipt_lines: a line without a title was left out: %r", item)
             continue
-        amount = item.get("amount")
+        amount = line.amount
         if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int)):
             log.warning("receipt_lines: amounts are integer kopecks; line %r left out", item)
             continue
-        lines.append(InfoLine(str(item["title"]).strip(), amount, str(item.get("details") or "").strip()))
+        lines.append(InfoLine(str(line.title).strip(), amount, str(line.details or "").strip()))
     return tuple(lines)
+
+
+def _as_receipt_line(item: object) -> ReceiptLine | None:
+    """A hook's answer as a :class:`ReceiptLine`; the dicts of core 0.3 still work, with a warning."""
+    if isinstance(item, ReceiptLine):
+        return item
+    if isinstance(item, dict):
+        warnings.warn(
+            "receipt_lines: return core.api.ReceiptLine(title, amount, details) instead of a dict "
+            "(dicts are accepted until core 0.6)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return ReceiptLine(item.get("title") or "", item.get("amount"), item.get("details") or "")
+    log.warning("receipt_lines: a line that is not a ReceiptLine was left out: %r", item)
+    return None
 
 
 def build_receipt(tenant: Tenant, account: PersonalAccount, period: str) -> Receipt:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import g, has_app_context
-from flask_babel import force_locale, gettext, lazy_gettext
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -29,7 +29,7 @@ from core.files.models import StoredFile
 from core.files.storage import MAX_BYTES, Upload, check_upload, sniff, storage, store
 from core.identity.models import USER_ACTIVE, User
 from core.mail.outbox import queue_mail
-from core.notify.service import notify
+from core.notify.service import notify, recipient_language
 from core.support.access import ATTACHMENT_OWNER, QUEUE_PERMISSION
 from core.support.categories import all_categories, categories_for, category_title
 from core.support.models import (
@@ -391,7 +391,7 @@ def _notify_author(ticket: Ticket, message: TicketMessage) -> None:
     if author is None or not author.is_active:
         return
     tenant = _tenant()
-    with force_locale(author.locale or tenant.locale):
+    with recipient_language(author, tenant):
         title = gettext("Reply to your request #%(id)s: %(subject)s", id=ticket.id, subject=ticket.subject)
         notify(
             author,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,19 +89,28 @@ def _flatten(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
     return [(prefix or "_schema", str(messages))]
 
 
-def load_definitions(folder: Path) -> list[TenantDefinition]:
-    """Read and validate every ``*.toml`` in ``folder``; raise :class:`TenantFilesError` listing every problem."""
+def load_definitions(folder: Path, shipped: Sequence[Path] = ()) -> list[TenantDefinition]:
+    """Read and validate every ``*.toml`` in ``folder``; raise :class:`TenantFilesError` listing every problem.
+
+    ``shipped`` adds files from elsewhere (the demo files plugins ship, ``demo_tenant_files``); a file of
+    ``folder`` with the same ``slug`` wins over a shipped one.
+    """
     files = sorted(Path(folder).glob("*.toml"))
     problems: list[FileProblem] = []
     definitions: list[TenantDefinition] = []
-    if not files:
+    if not files and not shipped:
         raise TenantFilesError([FileProblem(str(folder), "-", "no *.toml tenant files here")])
+    own_slugs = {_slug_of(path) for path in files}
+    files += [Path(path) for path in shipped if _slug_of(Path(path)) not in own_slugs]
     for path in files:
         name = str(path)
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             problems.append(FileProblem(name, "-", f"not valid TOML: {error}"))
+            continue
+        except OSError as error:
+            problems.append(FileProblem(name, "-", f"cannot be read: {error.strerror or error}"))
             continue
         try:
             data = TenantFileSchema().load(raw)
@@ -116,6 +126,15 @@ def load_definitions(folder: Path) -> list[TenantDefinition]:
     if problems:
         raise TenantFilesError(problems)
     return definitions
+
+
+def _slug_of(path: Path) -> str | None:
+    """The ``slug`` a tenant file names (``None`` when it cannot be read; the full check reports why)."""
+    try:
+        slug = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("slug")
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return None
+    return slug if isinstance(slug, str) else None
 
 
 def _check_plugins(name: str, data: dict[str, Any]) -> list[FileProblem]:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import force_locale, format_date
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -24,7 +24,7 @@ from core.files.access import register_owner
 from core.files.models import StoredFile
 from core.files.storage import MAX_BYTES, Upload, UploadRejected, check_upload, store
 from core.identity.models import USER_ACTIVE, User
-from core.notify.service import notify
+from core.notify.service import notify, recipient_language
 from core.tenants.urls import site_path
 from core.visits import slots
 from core.visits.models import CANCELLED, DONE, NOT_DONE, REQUESTED, SCHEDULED, VisitRequest
@@ -396,7 +396,7 @@ def _tell_author(tenant, visit: VisitRequest, technician: User) -> None:
     if author is None:
         return
     link = site_path("visits.detail", visit_id=visit.id)
-    with force_locale(author.locale or tenant.locale):
+    with recipient_language(author, tenant):
         title = _(
             "Technician visit: %(date)s, %(window)s",
             date=format_date(visit.slot_date, "medium"),

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 
 from core.api import (
     AccountError,
+    DemoLogin,
     IdentityError,
     Tenant,
     User,
@@ -141,7 +142,7 @@ def _month(today: date, back: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def load(tenant: Tenant, data: dict[str, Any]) -> list[dict[str, str]]:
+def load(tenant: Tenant, data: dict[str, Any]) -> list[DemoLogin]:
     """Create the demo company's stock, meters and a year of readings, accruals and payments (idempotent).
 
     Returns the residents' logins created here. Raises ``click.ClickException`` when ``data`` is invalid.
@@ -156,7 +157,7 @@ def load(tenant: Tenant, data: dict[str, Any]) -> list[dict[str, str]]:
     for position, service in enumerate(spec["services"], start=1):
         _ensure_service(service, position * 10)
     buildings = {b["code"]: _ensure_building(b) for b in spec["buildings"]}
-    logins: list[dict[str, str]] = []
+    logins: list[DemoLogin] = []
     meters: list[tuple[Meter, dict]] = []
     for flat_spec in spec["flats"]:
         try:
@@ -174,8 +175,8 @@ def load(tenant: Tenant, data: dict[str, Any]) -> list[dict[str, str]]:
         flat = _ensure_flat(buildings[flat_spec["building"]], flat_spec, account.id)
         for meter_spec in flat_spec["meters"]:
             meters.append((_ensure_meter(flat, meter_spec, today), meter_spec))
-        if created and not any(entry["login"] == flat_spec["login"] for entry in logins):
-            logins.append({"login": flat_spec["login"], "password": flat_spec["password"], "note": flat_spec["note"]})
+        if created and not any(entry.login == flat_spec["login"] for entry in logins):
+            logins.append(DemoLogin(flat_spec["login"], flat_spec["password"], flat_spec["note"]))
     session.flush()
     for back in range(HISTORY_MONTHS, 0, -1):
         period = _month(today, back)

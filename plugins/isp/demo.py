@@ -14,7 +14,7 @@ from typing import Any
 import click
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from core.api import Tenant, ledger, plugin_settings, session, utcnow
+from core.api import DemoLogin, Tenant, ledger, plugin_settings, session, utcnow
 from plugins.isp.categories.service import DEFAULTS as DEFAULT_CATEGORIES
 from plugins.isp.common.calendar import tenant_today, tenant_zone
 from plugins.isp.contracts.service import ContractError, NewContract, contract_by_number, monthly_fee, open_contract
@@ -116,7 +116,7 @@ class DemoIspSchema(_Strict):
                 raise ValidationError(f"{contract['number']}: unknown product codes {unknown}", "contracts")
 
 
-def load(tenant: Tenant, data: dict[str, Any]) -> list[dict[str, str]]:
+def load(tenant: Tenant, data: dict[str, Any]) -> list[DemoLogin]:
     """Create the demo catalogue and contracts for ``tenant`` (idempotent); returns the contract logins.
 
     Raises ``click.ClickException`` when ``data`` does not match :class:`DemoIspSchema`.
@@ -136,13 +136,13 @@ def load(tenant: Tenant, data: dict[str, Any]) -> list[dict[str, str]]:
             product["categories"] = list(all_codes)
     products = [_ensure_product(product, position) for position, product in enumerate(spec["products"])]
     today = tenant_today(tenant)
-    logins = []
+    logins: list[DemoLogin] = []
     for contract in spec["contracts"]:
         try:
             _ensure_contract(tenant, contract, today)
         except ContractError as error:
             raise click.ClickException(f"{tenant.slug}: demo contract {contract['number']}: {error.message}") from None
-        logins.append({"login": contract["number"], "password": contract["password"], "note": contract["note"]})
+        logins.append(DemoLogin(contract["number"], contract["password"], contract["note"]))
     for product, product_spec in zip(products, spec["products"], strict=True):
         product.archived = product_spec["archived"]
     session.flush()

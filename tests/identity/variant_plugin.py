@@ -1,6 +1,6 @@
 """A test plugin with two login forms and demo data, for core's ``login_variants`` and ``load_demo_data``."""
 
-from core.api import LoginVariant, PluginInfo, hookimpl
+from core.api import DemoLogin, LoginVariant, PluginInfo, hookimpl
 
 plugin_info = PluginInfo(name="variants", version="0.1", title="Variants", description="Test plugin.")
 
@@ -18,7 +18,7 @@ def login_variants(tenant):
 @hookimpl
 def load_demo_data(tenant, data):
     demo_calls.append((tenant.slug, data))
-    return [{"login": "demo-variant", "password": "Variant-pass-1", "note": "made by the plugin"}]
+    return [DemoLogin("demo-variant", "Variant-pass-1", "made by the plugin")]
 
 
 @hookimpl

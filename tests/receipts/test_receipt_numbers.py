@@ -228,6 +228,25 @@ def test_lines_from_enabled_plugins_inform_and_do_not_add_money(app, tenant, sco
     assert receipt.amount_due == 75_000
 
 
+def test_lines_returned_as_dicts_still_print_with_a_deprecation_warning(
+    app, tenant, scope, books, enable_plugin, monkeypatch
+):
+    def old_style(tenant, account, period):
+        return [{"title": "Тариф «Домашний 100»", "amount": 75000, "details": "0.3 form"}]
+
+    # The hook implementation was registered when the app was made; swap what it calls.
+    enable_plugin(tenant, "receiptlines")
+    hook = next(impl for impl in app.plugins.hook.receipt_lines.get_hookimpls() if impl.plugin_name == "receiptlines")
+    monkeypatch.setattr(hook, "function", old_style)
+    with scope(tenant):
+        b = books()
+        with pytest.warns(DeprecationWarning, match="ReceiptLine"):
+            receipt = build_receipt(tenant, b.account, "2026-11")
+    assert [(line.title, line.amount, line.details) for line in receipt.info_lines] == [
+        ("Тариф «Домашний 100»", 75_000, "0.3 form")
+    ]
+
+
 def test_lines_of_plugins_the_tenant_has_not_enabled_are_not_shown(tenant, scope, books):
     with scope(tenant):
         b = books()

@@ -37,8 +37,8 @@ def test_each_enabled_plugin_gets_its_demo_table(tmp_path):
     variant_plugin.demo_calls.clear()
     listing = _prepare(tmp_path, "true")
     assert variant_plugin.demo_calls == [("demo-data-site", {"catalogue": ["basic", "max"]})]
-    printed = {user["login"]: user for tenant, users in listing for user in users}
-    assert printed["demo-variant"]["note"] == "made by the plugin"
+    printed = {user.login: user for tenant, users in listing for user in users}
+    assert printed["demo-variant"].note == "made by the plugin"
 
 
 def test_the_printed_password_of_a_plugin_login_works_again_after_a_restart(tmp_path):
@@ -65,3 +65,16 @@ def test_demo_data_for_a_disabled_plugin_is_refused(tmp_path):
     with pytest.raises(click.ClickException, match="not enabled"):
         _prepare(tmp_path, "false")
     assert variant_plugin.demo_calls == []
+
+
+def test_logins_returned_as_dicts_still_work_with_a_deprecation_warning(tmp_path, monkeypatch):
+    from core.api import hookimpl
+
+    def old_style(tenant, data):
+        return [{"login": "demo-variant", "password": "Variant-pass-1", "note": "the 0.3 form"}]
+
+    monkeypatch.setattr(variant_plugin, "load_demo_data", hookimpl(old_style))
+    with pytest.warns(DeprecationWarning, match="DemoLogin"):
+        listing = _prepare(tmp_path, "true")
+    printed = {user.login: user.note for tenant, users in listing for user in users}
+    assert printed["demo-variant"] == "the 0.3 form"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -22,6 +21,7 @@ from core.api import (
     current_tenant,
     notify,
     organization_roles,
+    recipient_language,
     revoke_role,
     session,
     site_path,
@@ -161,7 +161,7 @@ def _tell(user: User, organization_id: int, roles: set[str]) -> None:
     tenant = current_tenant()
     organization = session.get(Organization, organization_id)
     name = organization.name if organization is not None else ""
-    with force_locale(user.locale or tenant.locale):
+    with recipient_language(user, tenant):
         title = _("Your roles in %(name)s have changed", name=name)
         if roles:
             body = _("Your roles now: %(roles)s.", roles=", ".join(_(ROLE_TITLES[code]) for code in sorted(roles)))

@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from flask_babel import force_locale, format_date
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -31,6 +31,7 @@ from core.api import (
     format_money,
     ledger,
     notify,
+    recipient_language,
     session,
     site_path,
     users_of_accounts,
@@ -111,7 +112,7 @@ def _tell(tenant: Tenant, account_ids: list[int], kind: str, key: str, say, link
     told = 0
     for account_id, users in users_of_accounts(account_ids).items():
         for user in users:
-            with force_locale(user.locale or tenant.locale):
+            with recipient_language(user, tenant):
                 title, body = say()
             notify(user, kind, title, body, link, dedupe_key=key.format(account=account_id), tenant=tenant)
             told += 1

@@ -5,11 +5,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
-from core.api import PersonalAccount, Tenant, User, format_money, ledger, notify, session, users_of_accounts
+from core.api import (
+    PersonalAccount,
+    Tenant,
+    User,
+    format_money,
+    ledger,
+    notify,
+    recipient_language,
+    session,
+    users_of_accounts,
+)
 from plugins.isp.charging.plan import Plan
 from plugins.isp.common.calendar import days_in_month
 from plugins.isp.models import Contract
@@ -56,7 +66,7 @@ def remind_low_balances(tenant: Tenant, plan: Plan, money: dict[int, list[int]])
 
 
 def _remind(tenant: Tenant, user: User, contract_id: int, number: str, balance: int, cost: int, day: date) -> None:
-    with force_locale(user.locale or tenant.locale):
+    with recipient_language(user, tenant):
         title = _("Low balance on contract %(number)s", number=number)
         if balance < 0:
             body = _(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import force_locale, format_date
+from flask_babel import format_date
 from flask_babel import gettext as _
 
-from core.api import Tenant, format_money, notify, users_of_account
+from core.api import Tenant, format_money, notify, recipient_language, users_of_account
 from plugins.isp.freeze.rules import FEE_ONCE
 from plugins.isp.models import Contract, Freeze
 
@@ -13,7 +13,7 @@ from plugins.isp.models import Contract, Freeze
 def tell(tenant: Tenant, contract: Contract, change: str, freeze: Freeze) -> None:
     """Tell the contract's users that ``freeze`` was ``scheduled``, ``started``, ``cancelled`` or ``finished``."""
     for user in users_of_account(contract.account):
-        with force_locale(user.locale or tenant.locale):
+        with recipient_language(user, tenant):
             first, last = format_date(freeze.starts_on, "d MMMM y"), format_date(freeze.last_day, "d MMMM y")
             if change == "scheduled":
                 title = _("Voluntary block planned from %(first)s to %(last)s", first=first, last=last)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from flask_babel import force_locale, format_datetime
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -39,6 +39,7 @@ from core.api import (
     ledger,
     notify,
     plugin_settings,
+    recipient_language,
     session,
     site_path,
     users_of_account,
@@ -302,7 +303,7 @@ def _services_link() -> str:
 def _notify_granted(tenant: Tenant, contract: Contract, promise: Promise) -> None:
     link = _services_link()
     for user in users_of_account(contract.account):
-        with force_locale(user.locale or tenant.locale):
+        with recipient_language(user, tenant):
             title = _(
                 "Promised payment of %(amount)s until %(until)s",
                 amount=format_money(promise.amount),
@@ -320,7 +321,7 @@ def _notify_ending(tenant: Tenant, contract: Contract, promise: Promise) -> None
     balance = contract.account.balance
     need = max(0, promise.amount - balance)
     for user in users_of_account(contract.account):
-        with force_locale(user.locale or tenant.locale):
+        with recipient_language(user, tenant):
             title = _("Your promised payment ends on %(until)s", until=_until_text(tenant, promise))
             if need:
                 body = _(

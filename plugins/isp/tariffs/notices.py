@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from core.api import N_, Tenant, notify, users_of_account
+from core.api import N_, Tenant, notify, recipient_language, users_of_account
 from plugins.isp.models import Contract
 
 # Tariff change msgids, translated in the reader's locale by :func:`tell`.
@@ -20,7 +19,7 @@ N_cancelled_body = N_("The current tariff stays.")
 def tell(tenant: Tenant, contract: Contract, title: str, body: str, dedupe_key: str) -> None:
     """Notify the contract's users (``isp_tariff_change``); ``title``/``body`` are msgids formatted later."""
     for user in users_of_account(contract.account):
-        with force_locale(user.locale or tenant.locale):
+        with recipient_language(user, tenant):
             text_title = _(title, number=contract.number)
             text_body = _(body)
         notify(user, "isp_tariff_change", text_title, text_body, dedupe_key=dedupe_key, tenant=tenant)
