@@ -8,6 +8,7 @@ from core.api import N_, PluginInfo
 
 from acme_guard.hooks import (  # noqa: F401 - pluggy finds the hook implementations on this module
     dashboard_widgets,
+    demo_tenant_files,
     load_demo_data,
     menu_items,
     populate_test_world,

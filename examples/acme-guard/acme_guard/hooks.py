@@ -66,6 +66,11 @@ def dashboard_widgets(tenant, user):
 
 
 @hookimpl
+def demo_tenant_files():
+    return [demo.DEMO_TENANT]
+
+
+@hookimpl
 def load_demo_data(tenant, data):
     return demo.load(data)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tomllib
+
 import pytest
 
 from core.api import session, tenant_scope, utcnow
@@ -113,3 +115,12 @@ def test_demo_data_is_created_once(site, app):
         assert sorted(item.title for item in service.items()) == ["One", "Two"]
         with pytest.raises(Exception, match="non-empty strings"):
             demo.load({"items": [""]})
+
+
+def test_the_shipped_demo_site_enables_the_plugin_and_its_items_load(site, app):
+    tenant, _other, _subscriber, _operator = site
+    shipped = tomllib.loads(demo.DEMO_TENANT.read_text(encoding="utf-8"))
+    assert shipped["plugins"]["acme_guard"]["enabled"] is True
+    with app.app_context(), tenant_scope(tenant.id):
+        demo.load(shipped["demo"]["plugins"]["acme_guard"])
+        assert sorted(item.title for item in service.items()) == ["First item", "Second item"]
