@@ -57,6 +57,7 @@ class Authority:
         not_before: datetime | None = None,
         not_after: datetime | None = None,
         ca: bool = False,
+        extensions: tuple[x509.ExtensionType, ...] = (),
     ) -> x509.Certificate:
         attributes = [x509.NameAttribute(NameOID.COMMON_NAME, name)]
         if not ca:
@@ -78,14 +79,16 @@ class Authority:
             .not_valid_after(not_after or NOW + timedelta(days=365))
             .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
         )
+        for extension in extensions:
+            builder = builder.add_extension(extension, critical=False)
         return builder.sign(self.key, hashes.SHA256())
 
-    def revocation_list(self, *revoked: x509.Certificate) -> str:
+    def revocation_list(self, *revoked: x509.Certificate, next_update: datetime | None = None) -> str:
         builder = (
             x509.CertificateRevocationListBuilder()
             .issuer_name(self.cert.subject)
-            .last_update(NOW - timedelta(days=1))
-            .next_update(NOW + timedelta(days=7))
+            .last_update(NOW - timedelta(days=30))
+            .next_update(next_update or NOW + timedelta(days=7))
         )
         for cert in revoked:
             builder = builder.add_revoked_certificate(

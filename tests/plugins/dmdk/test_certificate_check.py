@@ -8,7 +8,9 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from core.api import save_settings, session, tenant_scope
 from core.testing.fixtures import tenant_path
@@ -25,13 +27,12 @@ def ca():
 
 @pytest.fixture
 def site(app, make_tenant, enable_plugin, ca):
-    def make(slug: str, locale: str = "en", revoked=()):
+    def make(slug: str, locale: str = "en", revoked=(), next_update=None):
         tenant = make_tenant(slug, locale=locale)
         enable_plugin(tenant, "dmdk")
         with app.app_context(), tenant_scope(tenant.id):
-            save_settings(
-                "dmdk.certlogin", {"trust_roots": ca["root"].pem, "crl": ca["root"].revocation_list(*revoked)}
-            )
+            crl = ca["root"].revocation_list(*revoked, next_update=next_update)
+            save_settings("dmdk.certlogin", {"trust_roots": ca["root"].pem, "crl": crl})
             session.commit()
         return tenant
 
@@ -87,6 +88,56 @@ def test_a_revoked_certificate_and_an_uploaded_der_file(app, site, ca):
     der = cert.public_bytes(serialization.Encoding.DER)
     page = check(app.test_client(), tenant, upload=(BytesIO(der), "ivanov.cer")).get_data(as_text=True)
     assert "The certificate was revoked on" in page
+
+
+SIGNING_ONLY_FOR_KEYS = x509.KeyUsage(
+    digital_signature=False,
+    content_commitment=False,
+    key_encipherment=True,
+    data_encipherment=False,
+    key_agreement=False,
+    key_cert_sign=False,
+    crl_sign=False,
+    encipher_only=False,
+    decipher_only=False,
+)
+
+
+@pytest.mark.parametrize(
+    ("extensions", "words"),
+    [
+        ((SIGNING_ONLY_FOR_KEYS,), "key may not make signatures"),
+        ((x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),), "issued for other purposes, not for logging in"),
+        ((x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.EMAIL_PROTECTION]),), None),
+    ],
+    ids=["key-usage-without-signatures", "server-only", "client-and-e-mail"],
+)
+def test_a_certificate_for_other_purposes_is_refused_in_words(app, site, ca, extensions, words):
+    tenant = site("purpose")
+    page = check(app.test_client(), tenant, pki.pem(issue(ca, extensions=extensions))).get_data(as_text=True)
+    if words is None:
+        assert "The certificate is fine" in page
+    else:
+        assert "The certificate cannot be used here" in page and words in page
+
+
+def test_an_out_of_date_revocation_list_is_named_not_trusted(app, site, ca):
+    tenant = site("stale", next_update=pki.NOW - timedelta(days=2))
+    page = check(app.test_client(), tenant, pki.pem(issue(ca))).get_data(as_text=True)
+    assert "The certificate cannot be used here" in page
+    assert "The revocation list of «Тестовый УЦ» is out of date since" in page
+    assert "administrator must load a fresh list" in page
+
+
+def test_an_ordinary_certificate_cannot_vouch_for_another(app, site, ca):
+    """A trusted person's certificate signs a certificate with somebody else's INN: the pair is not a chain."""
+    holder_key = pki.ec_key()
+    holder = ca["root"].issue(holder_key, name="Петров Пётр")
+    forged = pki.Authority(holder_key, holder).issue(pki.ec_key(), name="Сидоров Сидор", inn="770000000019")
+    tenant = site("forged")
+    page = check(app.test_client(), tenant, pki.pem(forged) + pki.pem(holder)).get_data(as_text=True)
+    assert "The certificate cannot be used here" in page
+    assert "is not a certification authority" in page
 
 
 def test_not_a_certificate_and_the_russian_page(app, site, ca):

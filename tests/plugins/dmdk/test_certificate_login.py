@@ -139,6 +139,20 @@ def test_a_forged_certificate_claiming_a_trusted_issuer_is_refused(app, site, ca
     assert "does not match its authority «Промежуточный УЦ»" in refusal(response)
 
 
+def test_a_trusted_person_cannot_issue_a_certificate_in_another_persons_name(app, site, ca):
+    """Петров holds an ordinary certificate of the trusted intermediate; he signs one carrying Иванов's SNILS with
+    it and presents the two as a chain. Only a certification authority may vouch: refused, nobody logged in."""
+    petrov_key = pki.ec_key()
+    petrov = ca["middle"].issue(petrov_key, name="Петров Пётр", snils="12345678964", inn="500100732260")
+    forged_key = pki.ec_key()
+    forged = pki.Authority(petrov_key, petrov).issue(forged_key, name="Иванов Иван")  # Иванов's SNILS and INN
+    client = app.test_client()
+    tenant = site("forger")
+    response, _data = attempt(client, tenant, forged_key, pki.pem(forged) + pki.pem(petrov) + ca["middle"].pem)
+    assert "is not a certification authority" in refusal(response)
+    assert client.get(tenant_path(tenant, "/")).status_code == 302  # still logged out
+
+
 def test_a_wrong_signature_is_refused(app, site, ca):
     tenant = site("wrongsig")
     _key, cert = person(ca)
