@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from sqlalchemy import Alias, TableClause, event, text
+from sqlalchemy import Alias, Join, TableClause, and_, event, text
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
 from sqlalchemy.sql import visitors
 
@@ -98,23 +98,55 @@ def _is_tenant(mapper) -> bool:
     return issubclass(mapper.class_, TenantOwned) and "tenant_id" in mapper.local_table.c
 
 
+def _is_tenant_from(element) -> bool:
+    """Whether ``element`` (a FROM) is a tenant-owned table or an alias of one."""
+    table = element.element if isinstance(element, Alias) else element
+    return isinstance(table, TableClause) and table.name in _tenant_table_names()
+
+
 def _bare_tenant_froms(state: ORMExecuteState) -> list:
-    """Tenant tables a SELECT reads without naming their entity (``select(func.count()).select_from(M)``).
+    """Tenant tables a SELECT reads without naming their entity (``select(func.count()).select_from(M)``),
+    at any depth: its own FROMs, their joins, and the subqueries, CTEs and scalar subqueries inside it.
 
     ``with_loader_criteria`` filters entities (and their eager joins, in the ON clause); a statement
-    with no entity at all names its tables only as FROMs, which are filtered here.
+    with no entity at all names its tables only as FROMs, which :func:`_scope_bare_tables` filters.
     """
     if state.all_mappers or not state.is_select or not hasattr(state.statement, "get_final_froms"):
         return []
-    names = _tenant_table_names()
     found = []
-    for from_ in state.statement.get_final_froms():
-        for element in visitors.iterate(from_):
-            table = element.element if isinstance(element, Alias) else element
-            is_new = all(element is not seen for seen in found)
-            if isinstance(table, TableClause) and table.name in names and is_new:
-                found.append(element)
+    for element in visitors.iterate(state.statement):
+        if _is_tenant_from(element) and all(element is not seen for seen in found):
+            found.append(element)
     return found
+
+
+def _scope_bare_tables(statement, tenant_id: int):
+    """``statement`` with every SELECT in it (itself, its subqueries, CTEs, scalar subqueries) filtered to
+    ``tenant_id`` on the tenant tables of its own FROM list — at the level where each table is read, so a
+    subquery's table is never pulled into the outer query (which would multiply and leak rows).
+
+    A table on the right of a join is filtered in that join's ON clause (an outer join stays outer: the
+    rows it adds with NULLs are kept); any other table in the SELECT's WHERE.
+    """
+
+    def collect(element, sink: list) -> None:
+        if _is_tenant_from(element):
+            sink.append(element.c.tenant_id == tenant_id)
+        elif isinstance(element, Join):
+            collect(element.left, sink)
+            on: list = []
+            collect(element.right, on)
+            if on:
+                element.onclause = and_(element.onclause, *on)
+
+    def visit_select(select_) -> None:
+        where: list = []
+        for from_ in select_.get_final_froms():
+            collect(from_, where)
+        if where:
+            select_._where_criteria += tuple(where)  # the clone made for this statement, as Select.where does
+
+    return visitors.cloned_traverse(statement, {}, {"select": visit_select})
 
 
 def _scope_statement(state: ORMExecuteState) -> None:
@@ -135,12 +167,10 @@ def _scope_statement(state: ORMExecuteState) -> None:
         raise TenantScopeError(f"query on tenant-owned {', '.join(names)} with no tenant set")
     if state.is_insert:
         return  # bulk inserts carry tenant_id explicitly; RLS checks it on PostgreSQL
-    statement = state.statement.options(
+    statement = _scope_bare_tables(state.statement, tenant_id) if bare else state.statement
+    state.statement = statement.options(
         with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
     )
-    if bare:
-        statement = statement.where(*(table.c.tenant_id == tenant_id for table in bare))
-    state.statement = statement
 
 
 def _stamp_on_add(_session: Session, obj) -> None:

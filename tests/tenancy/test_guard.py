@@ -5,6 +5,7 @@ from sqlalchemy import func, select, update
 
 from core.db import TenantScopeError, cross_tenant, session, tenant_scope
 from core.identity.models import User
+from core.tenants.models import Tenant
 
 
 @pytest.fixture
@@ -117,3 +118,42 @@ def test_rows_of_two_tenants_need_an_explicit_cross_tenant_scope(app, two_tenant
         with pytest.raises(TenantScopeError, match="several tenants"):
             session.commit()
         session.rollback()
+
+
+@pytest.fixture
+def uneven(make_tenant, make_user):
+    """Three users at alpha, two at beta: a leak or a multiplied row changes every count below."""
+    a, b = make_tenant("alpha"), make_tenant("beta")
+    for n in range(3):
+        make_user(a, f"a{n}@example.com", full_name=f"A{n}")
+    for n in range(2):
+        make_user(b, f"b{n}@example.com", full_name=f"B{n}")
+    return a, b
+
+
+def test_a_subquery_of_a_bare_table_is_filtered_where_it_reads(app, uneven):
+    a, _b = uneven
+    users = User.__table__
+    with app.app_context(), tenant_scope(a.id):
+        names = select(users.c.id, users.c.full_name).subquery()
+        assert sorted(session.scalars(select(names.c.full_name))) == ["A0", "A1", "A2"]  # not beta's, not thrice
+        assert session.scalar(select(func.count()).select_from(names)) == 3
+        assert session.scalar(select(func.count()).select_from(select(User.id).subquery())) == 3
+        assert session.scalar(select(func.count()).select_from(select(users.c.id).cte("ids"))) == 3
+        per_row = select(func.count()).select_from(users).scalar_subquery()
+        assert session.execute(select(names.c.full_name, per_row)).all()[0][1] == 3
+
+
+def test_an_outer_join_to_a_tenant_table_stays_outer(app, uneven):
+    a, _b = uneven
+    users, tenants = User.__table__, Tenant.__table__
+    with app.app_context(), tenant_scope(a.id):
+        joined = tenants.outerjoin(users, users.c.tenant_id == tenants.c.id)
+        rows = session.execute(select(tenants.c.slug, users.c.full_name).select_from(joined)).all()
+    # Beta's users are not shown, but beta itself (not a tenant-owned row) still appears once, with no user.
+    assert sorted(rows, key=lambda row: (row[0], row[1] or "")) == [
+        ("alpha", "A0"),
+        ("alpha", "A1"),
+        ("alpha", "A2"),
+        ("beta", None),
+    ]
