@@ -15,14 +15,13 @@ from plugins.dmdk.batches import terms, uin
 from plugins.dmdk.batches.lookup import MISSES
 from plugins.dmdk.batches.models import Batch
 from plugins.dmdk.employees.roles import ADMIN, APPLICATIONS, BATCHES, PARTICIPANT
-from tests.plugins.dmdk.market import (  # noqa: F401 - the market fixture
+from tests.plugins.dmdk.market import (
     GOLD_RING,
     add_member,
     batch_count,
     batch_row,
     make_batch,
     make_specification,
-    market,
 )
 
 VALID_UIN = "4539148803436467"  # 15 digits and their Luhn check digit
@@ -138,7 +137,7 @@ def test_a_given_uin_is_unique_in_the_tenant_only(app, market):
         assert again.status_code == 409
         assert "A batch with this UIN is already registered." in again.get_data(as_text=True)
     assert batch_count(app, tenant) == 1
-    other, other_north, _other_neva = market("bt-uniq-2")
+    _other, other_north, _other_neva = market("bt-uniq-2")
     assert (
         other_north.client.submit(other_north.url("/batches/new"), {**GOLD_RING, "uin": VALID_UIN}).status_code == 302
     )
@@ -202,7 +201,7 @@ def test_another_organizations_or_tenants_batch_answers_404(app, market):
 
 
 def test_the_organizations_batches_are_exported_as_csv(app, market):
-    tenant, north, neva = market("bt-csv")
+    _tenant, north, neva = market("bt-csv")
     make_batch(app, north, name="Цепь", metal="silver", fineness=9250, weight_mg=15500, count=3)
     make_batch(app, neva, name="Чужое")
     response = north.client.get(north.url("/batches/export.csv"))

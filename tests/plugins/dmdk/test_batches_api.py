@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from core.testing.fixtures import tenant_path
 from plugins.dmdk.batches import terms, uin
-from tests.plugins.dmdk.market import NEVA, batch_row, make_batch, make_specification, market  # noqa: F401
+from tests.plugins.dmdk.market import NEVA, batch_row, make_batch, make_specification
 
 GOLD = {"kind": "product", "name": "Кольцо", "metal": "gold", "fineness": "585", "weight": "3.250", "count": 2}
 
@@ -16,7 +16,7 @@ def _headers(api_token, member) -> dict:
 
 
 def test_batches_through_the_api(app, market, api_token):
-    tenant, north, _neva = market("api-b")
+    _tenant, north, _neva = market("api-b")
     client, headers = app.test_client(), _headers(api_token, north)
     created = client.post(north.api("/batches"), json=GOLD, headers=headers)
     assert created.status_code == 201, created.get_json()
@@ -37,7 +37,7 @@ def test_batches_through_the_api(app, market, api_token):
 
 
 def test_bad_batch_fields_answer_422_and_a_taken_uin_409(app, market, api_token):
-    tenant, north, _neva = market("api-bad")
+    _tenant, north, _neva = market("api-bad")
     client, headers = app.test_client(), _headers(api_token, north)
     bad = client.post(
         north.api("/batches"),
@@ -94,7 +94,7 @@ def test_a_return_through_the_api(app, market, api_token):
 
 
 def test_another_organizations_objects_answer_404_before_the_body(app, market, api_token):
-    tenant, north, neva = market("api-iso")
+    _tenant, north, neva = market("api-iso")
     client, headers = app.test_client(), _headers(api_token, north)
     neva_batch = make_batch(app, neva)
     spec_id = make_specification(app, neva, north, [make_batch(app, neva)])  # neva's draft, for north later

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from core.api import session, tenant_scope
 from plugins.dmdk.batches import terms
 from plugins.dmdk.batches.models import Batch
-from tests.plugins.dmdk.market import batch_count, batch_row, make_batch, market  # noqa: F401 - market fixture
+from tests.plugins.dmdk.market import batch_count, batch_row, make_batch
 
 GOOD_UIN = "4539148803436467"
 

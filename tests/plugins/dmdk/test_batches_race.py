@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from core.api import Refused, User, session, tenant_scope
 from plugins.dmdk.batches import terms, transfers
 from plugins.dmdk.batches.models import Specification, SpecificationItem
-from tests.plugins.dmdk.market import NEVA, batch_row, make_batch, make_specification, market, spec_status  # noqa: F401
+from tests.plugins.dmdk.market import NEVA, batch_row, make_batch, make_specification, spec_status
 
 
 @pytest.fixture

@@ -13,13 +13,12 @@ from core.testing.fixtures import tenant_path
 from plugins.dmdk.batches import terms
 from plugins.dmdk.batches.models import SpecificationItem
 from plugins.dmdk.employees.roles import ADMIN
-from tests.plugins.dmdk.market import (  # noqa: F401 - the market fixture
+from tests.plugins.dmdk.market import (
     NEVA,
     add_member,
     batch_row,
     make_batch,
     make_specification,
-    market,
     spec_status,
 )
 
