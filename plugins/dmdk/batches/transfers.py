@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, delete, or_, select
 
 from core.api import Organization, Refusal, Refused, User, audit, session, utcnow
 from plugins.dmdk.batches import notices, service, terms
@@ -214,7 +214,7 @@ def delete_draft(spec: Specification, organization_id: int) -> None:
     audit("dmdk.spec.delete", "dmdk_specification", spec.id, _snapshot(spec, batches), None)
     for batch in batches:
         batch.specification_id = None
-    session.flush()
+    session.execute(delete(SpecificationItem).where(SpecificationItem.specification_id == spec.id))
     session.delete(spec)
     session.flush()
 

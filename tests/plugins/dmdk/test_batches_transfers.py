@@ -142,6 +142,8 @@ def test_a_draft_specification_may_be_deleted_and_frees_its_batches(app, market)
     assert _act(north, spec_id, "delete").status_code == 302
     assert spec_status(app, tenant, spec_id) is None
     assert batch_row(app, tenant, batch_id)["specification_id"] is None
+    with app.app_context(), tenant_scope(tenant.id):
+        assert session.scalar(select(SpecificationItem.id).where(SpecificationItem.batch_id == batch_id)) is None
     assert _new_spec(north, NEVA["inn"], [batch_id]).status_code == 302
 
 
