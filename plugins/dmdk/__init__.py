@@ -5,7 +5,8 @@ e-signature certificates, every identifier checks itself. It reaches core only t
 Built capability by capability: the identifier checks (:mod:`plugins.dmdk.identifiers`), the certificate login
 (:mod:`plugins.dmdk.certlogin`) and the public certificate self-check (:mod:`plugins.dmdk.selfcheck`) are here;
 the registry lookup (:mod:`plugins.dmdk.registry`), the organization wizard (:mod:`plugins.dmdk.organizations`),
-employees and their four roles (:mod:`plugins.dmdk.employees`); documents and batches come next.
+employees and their four roles (:mod:`plugins.dmdk.employees`), batches with their УИН and transfer
+specifications (:mod:`plugins.dmdk.batches`); documents come next.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from pathlib import Path
 
 from core.api import N_, PluginInfo
 from plugins.dmdk import models  # noqa: F401 - the tables are known to the app and to Alembic
+from plugins.dmdk.batches import models as _batch_models  # noqa: F401 - the batch register's tables too
 from plugins.dmdk.hooks import (  # noqa: F401 - pluggy finds the hook implementations on this module
     audit_actions,
     menu_items,
     populate_test_world,
+    register_api,
     register_blueprints,
     register_commands,
     register_jobs,

@@ -9,6 +9,9 @@ from core.api import N_, AuditAction, MenuItem, NotificationKind, Permission, Te
 
 @hookimpl
 def register_blueprints():
+    from plugins.dmdk.batches import lookup_views as _lookup_views  # noqa: F401 - attaches its routes
+    from plugins.dmdk.batches import specification_views as _specification_views  # noqa: F401 - attaches its routes
+    from plugins.dmdk.batches import views as _batches_views  # noqa: F401 - attaches its routes
     from plugins.dmdk.certlogin import admin as _certlogin_admin  # noqa: F401 - attaches its routes
     from plugins.dmdk.certlogin import registration as _registration  # noqa: F401 - attaches its routes
     from plugins.dmdk.certlogin import views as _certlogin_views  # noqa: F401 - attaches its routes
@@ -18,6 +21,15 @@ def register_blueprints():
     from plugins.dmdk.selfcheck import views as _selfcheck_views  # noqa: F401 - attaches its routes
 
     return [web]
+
+
+@hookimpl
+def register_api():
+    # Each capability's ``api`` module attaches its endpoints to the one ``api_dmdk`` blueprint.
+    from plugins.dmdk.batches import api as _batches_api  # noqa: F401
+    from plugins.dmdk.common.blueprints import api
+
+    return [api]
 
 
 @hookimpl
@@ -41,7 +53,10 @@ def register_roles():
 
 @hookimpl
 def register_notification_kinds():
-    return [NotificationKind("dmdk_roles", N_("Changes of my roles in the organization"))]
+    return [
+        NotificationKind("dmdk_roles", N_("Changes of my roles in the organization")),
+        NotificationKind("dmdk_transfers", N_("Transfer specifications of my organization")),
+    ]
 
 
 @hookimpl
@@ -51,6 +66,15 @@ def audit_actions():
         AuditAction("dmdk.organization.update", N_("The profile of organization %(object)s changed")),
         AuditAction("dmdk.employee.join", N_("User %(object)s registered as an employee")),
         AuditAction("dmdk.roles.change", N_("The organization roles of user %(object)s changed")),
+        AuditAction("dmdk.batch.create", N_("Batch %(object)s created")),
+        AuditAction("dmdk.batch.register", N_("Batch %(object)s registered")),
+        AuditAction("dmdk.batch.write_off", N_("Batch %(object)s written off")),
+        AuditAction("dmdk.batch.delete", N_("Draft batch %(object)s deleted")),
+        AuditAction("dmdk.spec.create", N_("Transfer specification No. %(object)s drawn up")),
+        AuditAction("dmdk.spec.send", N_("Transfer specification No. %(object)s sent")),
+        AuditAction("dmdk.spec.accept", N_("Transfer specification No. %(object)s accepted")),
+        AuditAction("dmdk.spec.return", N_("Transfer specification No. %(object)s returned")),
+        AuditAction("dmdk.spec.delete", N_("Draft transfer specification No. %(object)s deleted")),
     ]
 
 
@@ -74,6 +98,7 @@ def menu_items(tenant, user):
         return [
             MenuItem(_l("Log in with a certificate"), "dmdk.login", area="login"),
             MenuItem(_l("Check a certificate"), "dmdk.certificate_check", order=110, area="login"),
+            MenuItem(_l("Check a batch by its UIN"), "dmdk.uin_lookup", order=120, area="login"),
         ]
     return [
         MenuItem(_l("My organization"), "dmdk.my_organization", order=20),

@@ -1,4 +1,7 @@
-"""The dmdk plugin's tables (its own Alembic branch ``dmdk``; row-level security on each)."""
+"""The dmdk plugin's tables (its own Alembic branch ``dmdk``; row-level security on each).
+
+The batch register's tables are in :mod:`plugins.dmdk.batches.models` (the package imports both modules).
+"""
 
 from __future__ import annotations
 

@@ -5,7 +5,8 @@
 * ``dmdk.wizard`` (``/dmdk/organization/wizard/<step>``): one step of the profile wizard; answers are saved in the
   draft at each "Next"; ``confirm`` registers (or saves the edited profile).
 * ``dmdk.edit_organization`` (POST): the administrator edits the profile through the same wizard.
-* ``dmdk.organization`` and the pages each role opens: ``directory``, ``applications``, ``batches``.
+* ``dmdk.organization`` and the pages each role opens: ``directory``, ``applications`` (the batch pages are
+  :mod:`plugins.dmdk.batches`'s).
 """
 
 from __future__ import annotations
@@ -272,11 +273,3 @@ def applications(organization_id: int):
     """The organization's applications (special registration comes with the next part of the plugin)."""
     organization, _profile = organization_or_404(organization_id, WORK_APPLICATIONS)
     return render_template("dmdk/organizations/section.html", organization=organization, title=_("Applications"))
-
-
-@web.route("/organizations/<int:organization_id>/batches")
-@require()
-def batches(organization_id: int):
-    """The organization's batches (the batch register comes with the next part of the plugin)."""
-    organization, _profile = organization_or_404(organization_id, WORK_BATCHES)
-    return render_template("dmdk/organizations/section.html", organization=organization, title=_("Batches"))

@@ -14,6 +14,7 @@ import pytest
 
 import plugins.dmdk
 from core.plugins.manager import ENTRY_POINT_GROUP
+from tests.plugins.dmdk.market import market  # noqa: F401 - the batch tests' fixture
 
 INSTALLED = "dmdk" in {entry.name for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
 
