@@ -100,6 +100,7 @@ from core.visits.slots import grid as visit_slot_grid
 from core.visits.slots import local_today as visit_local_today
 from core.web.bounds import page_number, parse_day, parse_id
 from core.web.csv_export import csv_response, money_cell
+from core.web.csv_import import CsvImport, CsvOutcome, CsvProblem, CsvRow, read_csv_rows, run_csv_import
 from core.web.input import MAX_ID, FormInput, Id, Secret, Text, posted_form, read_form
 from core.web.pagination import requested_page
 from core.web.refusals import Refusal, RefusalSchema, Refused, RefusedSchema, refused_response
@@ -119,6 +120,10 @@ __all__ = [
     "ChargeOutlook",
     "CostSpan",
     "Counter",
+    "CsvImport",
+    "CsvOutcome",
+    "CsvProblem",
+    "CsvRow",
     "DemoLogin",
     "Entry",
     "FormInput",
@@ -230,6 +235,7 @@ __all__ = [
     "qr_image",
     "qr_svg",
     "queue_mail",
+    "read_csv_rows",
     "read_form",
     "recipient_language",
     "recipient_locale",
@@ -241,6 +247,7 @@ __all__ = [
     "require",
     "revoke_access",
     "revoke_role",
+    "run_csv_import",
     "save_settings",
     "session",
     "site_path",

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from core.api import N_, User, read_form
+from core.api import N_, CsvProblem, CsvRow, User, read_csv_rows, read_form
 from plugins.dmdk.batches import service, terms
 from plugins.dmdk.batches.forms import BatchForm, batch_input
-from plugins.dmdk.common.csvimport import Problem, Row, read_rows
 
 COLUMNS = {
     "uin": N_("UIN"),
@@ -29,6 +28,8 @@ COLUMNS = {
     "count": N_("count"),
 }
 OPTIONAL = ("uin", "count")
+#: The largest file an operator may upload.
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Outcome:
     """What an import did: how many batches it created (0 when there are problems), and the problems."""
 
     created: int
-    problems: list[Problem]
+    problems: list[CsvProblem]
 
     @property
     def ok(self) -> bool:
@@ -53,7 +54,9 @@ def _codes(titles: dict[str, str]) -> dict[str, str]:
     return found
 
 
-def _line(row: Row, kinds: dict[str, str], metals: dict[str, str]) -> tuple[service.BatchInput | None, list[Problem]]:
+def _line(
+    row: CsvRow, kinds: dict[str, str], metals: dict[str, str]
+) -> tuple[service.BatchInput | None, list[CsvProblem]]:
     values = dict(row.values)
     values["kind"] = kinds.get(values["kind"].lower(), values["kind"])
     values["metal"] = metals.get(values["metal"].lower(), values["metal"])
@@ -61,9 +64,7 @@ def _line(row: Row, kinds: dict[str, str], metals: dict[str, str]) -> tuple[serv
         del values["count"]
     form = read_form(BatchForm(), values)
     if not form.ok:
-        return None, [
-            Problem(row.line, f"{_(COLUMNS.get(name, name))}: {form.error(name)}") for name in sorted(form.errors)
-        ]
+        return None, [row.column_problem(name, form.error(name)) for name in sorted(form.errors)]
     return batch_input(form.data), []
 
 
@@ -72,7 +73,7 @@ def run(actor: User | None, organization_id: int, data: bytes | str, *, register
 
     The caller commits when ``ok``, and rolls back otherwise (nothing has been added then anyway).
     """
-    rows, problems = read_rows(data, COLUMNS, OPTIONAL)
+    rows, problems = read_csv_rows(data, COLUMNS, OPTIONAL)
     kinds, metals = _codes(terms.KINDS), _codes(terms.METALS)
     items: list[tuple[int, service.BatchInput]] = []
     for row in rows:
@@ -84,18 +85,22 @@ def run(actor: User | None, organization_id: int, data: bytes | str, *, register
     for line, item in items:
         if item.uin in first_line:
             problems.append(
-                Problem(line, _("The UIN %(uin)s is on line %(line)s too.", uin=item.uin, line=first_line[item.uin]))
+                CsvProblem(
+                    line,
+                    N_("The UIN %(uin)s is on line %(line)s too."),
+                    {"uin": item.uin, "line": first_line[item.uin]},
+                )
             )
         elif item.uin:
             first_line[item.uin] = line
     for number in sorted(service.taken_uins(list(first_line))):
         problems.append(
-            Problem(first_line[number], _("A batch with the UIN %(uin)s is already registered.", uin=number))
+            CsvProblem(first_line[number], N_("A batch with the UIN %(uin)s is already registered."), {"uin": number})
         )
     if not problems and not items:
-        problems.append(Problem(2, _("The file has no batches: one line per batch after the header.")))
+        problems.append(CsvProblem(2, N_("The file has no batches: one line per batch after the header.")))
     if problems:
-        return Outcome(0, sorted(problems, key=lambda problem: problem.line))
+        return Outcome(0, [problem.with_titles(COLUMNS) for problem in sorted(problems, key=lambda p: p.line)])
     for _line_number, item in items:
         service.create(actor, organization_id, item, register=register)
     return Outcome(len(items), [])

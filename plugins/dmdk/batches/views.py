@@ -30,7 +30,6 @@ from plugins.dmdk.batches.forms import BatchForm, ImportForm, ReasonForm, batch_
 from plugins.dmdk.batches.models import Batch, Specification, SpecificationItem
 from plugins.dmdk.batches.uin import grouped
 from plugins.dmdk.common.blueprints import web
-from plugins.dmdk.common.csvimport import MAX_UPLOAD_BYTES
 
 PAGE_SIZE = 50
 
@@ -193,11 +192,11 @@ def import_batches(organization_id: int):
     if request.method == "POST":
         form = read_form(ImportForm())
         upload = request.files.get("file")
-        data = upload.read(MAX_UPLOAD_BYTES + 1) if upload is not None and upload.filename else b""
+        data = upload.read(importer.MAX_UPLOAD_BYTES + 1) if upload is not None and upload.filename else b""
         if not data:
             error = _("Choose the CSV file.")
-        elif len(data) > MAX_UPLOAD_BYTES:
-            error = _("The file is larger than %(size)s MB.", size=MAX_UPLOAD_BYTES // (1024 * 1024))
+        elif len(data) > importer.MAX_UPLOAD_BYTES:
+            error = _("The file is larger than %(size)s MB.", size=importer.MAX_UPLOAD_BYTES // (1024 * 1024))
         else:
             try:
                 outcome = importer.run(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from core.api import N_, session
-from plugins.housing.common.csvimport import CsvImport, Problem, Row
+from plugins.housing.common.csvimport import CsvImport, Problem, Row, columns_of
 from plugins.housing.meters.service import FIELDS, MeterData, check_meter, save_meter
 from plugins.housing.models import Building, Meter, Premises
 
@@ -95,4 +95,4 @@ def apply(lines: list[MeterLine]) -> tuple[dict[str, int], list[Problem]]:
 
 
 #: Meters from a CSV file.
-METERS: CsvImport[MeterLine] = CsvImport(COLUMNS, parse_line, apply, check, OPTIONAL)
+METERS: CsvImport[MeterLine] = CsvImport(columns_of(COLUMNS), parse_line, apply, check, OPTIONAL)

@@ -20,7 +20,7 @@ from datetime import date
 from sqlalchemy import select
 
 from core.api import N_, PersonalAccount, session, utcnow
-from plugins.housing.common.csvimport import CsvImport, Problem, Row, month, whole
+from plugins.housing.common.csvimport import CsvImport, Problem, Row, columns_of, month, whole
 from plugins.housing.common.kinds import kind_of
 from plugins.housing.common.numbers import decimal_comma
 from plugins.housing.models import IMPORT, AccountPremises, Building, Meter, Premises, Reading
@@ -177,4 +177,4 @@ def _meter(line: ReadingLine) -> tuple[Meter | None, Problem | None]:
 
 
 #: Readings from the company's billing.
-READINGS: CsvImport[ReadingLine] = CsvImport(COLUMNS, parse_line, apply, check, OPTIONAL)
+READINGS: CsvImport[ReadingLine] = CsvImport(columns_of(COLUMNS), parse_line, apply, check, OPTIONAL)

@@ -19,7 +19,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from core.api import N_, AccountError, find_account, open_account, session
-from plugins.housing.common.csvimport import CsvImport, Problem, Row, positive_decimal, whole
+from plugins.housing.common.csvimport import CsvImport, Problem, Row, columns_of, positive_decimal, whole
 from plugins.housing.models import AccountPremises, Building, Premises
 
 COLUMNS = ("building", "address", "building_area", "flat", "flat_area", "residents", "account", "holder")
@@ -170,4 +170,4 @@ def apply(lines: list[StockLine]) -> tuple[dict[str, int], list[Problem]]:
 
 
 #: Buildings, flats and accounts from a CSV file.
-STOCK: CsvImport[StockLine] = CsvImport(COLUMNS, parse_line, apply, check)
+STOCK: CsvImport[StockLine] = CsvImport(columns_of(COLUMNS), parse_line, apply, check)
