@@ -16,6 +16,8 @@ from core.api import N_, PluginInfo
 from plugins.dmdk import models  # noqa: F401 - the tables are known to the app and to Alembic
 from plugins.dmdk.hooks import (  # noqa: F401 - pluggy finds the hook implementations on this module
     audit_actions,
+    demo_tenant_files,
+    load_demo_data,
     menu_items,
     populate_test_world,
     register_blueprints,
