@@ -255,6 +255,7 @@ def test_a_head_registers_the_organization_and_gives_an_employee_roles(
         head_page.get_by_label("Операции с партиями").check()
         head_page.get_by_role("button", name="Сохранить").click()
         expect(head_page.locator(".flash").first).to_contain_text(f"Роли сотрудника {EMPLOYEE['name']} сохранены.")
+        # «Действует»: the Russian "Active" the page shows (the isp catalogue's word wins over dmdk's «Активный»).
         expect(head_page.locator("main")).to_contain_text("Действует")
         expect(head_page.locator("main")).to_contain_text("назначена роль «Участник ДМДК»")
         head.check("roles-given")
