@@ -33,6 +33,7 @@ from core.db.config_version import invalidates_caches, process_cache  # per-proc
 from core.db.keyset import KeysetPage, keyset_page  # pages of lists that can grow (the ``pager`` macro)
 from core.db.memo import request_memo
 from core.db.queries import get_or_404
+from core.db.session import writes_on_get  # a GET view that writes: SQLite transactions begin IMMEDIATE
 from core.files.access import register_owner as register_file_owner
 from core.files.models import StoredFile
 from core.files.storage import UploadRejected, check_upload
@@ -266,4 +267,5 @@ __all__ = [
     "visit_local_today",
     "visit_settings",
     "visit_slot_grid",
+    "writes_on_get",
 ]

@@ -62,6 +62,8 @@ def test_wheel_ships_templates_translations_and_data(wheel_names):
     assert "core/identity/data/common-passwords.txt" in wheel_names
     assert "core/cli/demo_tenants/uralnet.toml" in wheel_names
     assert "core/cli/demo_tenants/logos/uralnet.png" in wheel_names
+    assert "plugins/dmdk/demo/registry.toml" in wheel_names  # a demo tenant shipped inside a plugin
+    assert "plugins/dmdk/registry/data/sample_registry.json" in wheel_names
     assert "core/scaffold/template/PKG/migrations/versions/REV_base.py.tmpl" in wheel_names
     assert not [name for name in wheel_names if "__pycache__" in name or name.startswith("tests/")]
 
@@ -97,3 +99,5 @@ def test_an_installed_copy_migrates_and_sets_up_the_demo(wheel, tmp_path):
     )
     assert demo.returncode == 0, demo.stderr[-3000:]
     assert "login 200101" in demo.stdout and "uralnet" in demo.stdout
+    assert "Демо-реестр ДМДК" in demo.stdout  # the plugin's own demo tenant, with its certificates
+    assert (run_in / "instance" / "dmdk-demo" / "head.pem").is_file()

@@ -6,10 +6,10 @@ context ends. Code outside Flask (benchmarks, scripts) uses :class:`Database` di
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app, g
 from sqlalchemy import create_engine, event
@@ -25,6 +25,7 @@ from core.db.memo import install_memo
 # wrote in between (a stale WAL snapshot cannot be upgraded). Transactions that may write therefore
 # start with BEGIN IMMEDIATE (they queue for the write lock); only plain page views read lazily.
 _read_only: ContextVar[bool] = ContextVar("abonent_sqlite_read_only", default=False)
+V = TypeVar("V", bound=Callable[..., Any])
 
 
 @contextmanager
@@ -35,6 +36,30 @@ def read_only_transactions() -> Iterator[None]:
         yield
     finally:
         _read_only.reset(token)
+
+
+def writes_on_get(view: V) -> V:
+    """Mark a view that writes to the database on GET (it issues a login challenge, starts a draft …).
+
+    GET requests are read-only-hinted: on SQLite their transactions begin DEFERRED so that many readers share the
+    file, and such a transaction that reads first and writes later fails at once ("database is locked") when
+    another connection wrote in between. The transactions of a view marked so begin IMMEDIATE, as a POST's do:
+    a concurrent writer makes it wait instead of failing. Put it under the guard::
+
+        @web.route("/login")
+        @public
+        @writes_on_get
+        def login(): ...
+
+    No effect on PostgreSQL.
+    """
+    view.writes_on_get = True  # type: ignore[attr-defined]
+    return view
+
+
+def view_writes_on_get(view: Callable[..., Any] | None) -> bool:
+    """Whether ``view`` was marked with :func:`writes_on_get`."""
+    return bool(getattr(view, "writes_on_get", False))
 
 
 def mark_read_only(value: bool):

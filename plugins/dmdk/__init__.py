@@ -18,6 +18,8 @@ from plugins.dmdk import models  # noqa: F401 - the tables are known to the app 
 from plugins.dmdk.batches import models as _batch_models  # noqa: F401 - the batch register's tables too
 from plugins.dmdk.hooks import (  # noqa: F401 - pluggy finds the hook implementations on this module
     audit_actions,
+    demo_tenant_files,
+    load_demo_data,
     menu_items,
     populate_test_world,
     register_api,

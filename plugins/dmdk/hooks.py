@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask_babel import lazy_gettext as _l
 
 from core.api import N_, AuditAction, MenuItem, NotificationKind, Permission, TenantJob, hookimpl
@@ -120,3 +122,15 @@ def register_jobs():
     from plugins.dmdk.certlogin.nonces import purge_nonces
 
     return [TenantJob("dmdk.nonces.purge", "dmdk", purge_nonces, every_seconds=3600)]
+
+
+@hookimpl
+def demo_tenant_files():
+    return [Path(__file__).resolve().parent / "demo" / "registry.toml"]
+
+
+@hookimpl
+def load_demo_data(tenant, data):
+    from plugins.dmdk.demo.seed import load
+
+    return load(tenant, data)

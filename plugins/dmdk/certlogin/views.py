@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 
-from core.api import FormInput, IdentityError, current_tenant, log_in, public, read_form, session
+from core.api import FormInput, IdentityError, current_tenant, log_in, public, read_form, session, writes_on_get
 from plugins.dmdk.certlogin import nonces, registration, service
 from plugins.dmdk.certlogin.checks import Problem
 from plugins.dmdk.certlogin.forms import CertificateLoginForm, OrganizationForm
@@ -52,6 +52,7 @@ def _logged_in(outcome: service.Outcome):
 
 @web.route("/login", methods=["GET", "POST"])
 @public
+@writes_on_get  # the page issues a challenge
 def login():
     """The challenge-signing login."""
     if request.method == "GET":
@@ -82,6 +83,7 @@ def login():
 
 @web.route("/login/tls", methods=["GET", "POST"])
 @public
+@writes_on_get  # a GET from the proxy logs in
 def proxy_login():
     """The login with a client certificate passed by the TLS-terminating proxy."""
     form = read_form(OrganizationForm(), request.values)

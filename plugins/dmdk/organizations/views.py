@@ -16,7 +16,17 @@ from flask_babel import gettext as _
 from marshmallow import Schema
 from sqlalchemy import select
 
-from core.api import FormInput, Id, Organization, current_principal, has_permission, read_form, require, session
+from core.api import (
+    FormInput,
+    Id,
+    Organization,
+    current_principal,
+    has_permission,
+    read_form,
+    require,
+    session,
+    writes_on_get,
+)
 from plugins.dmdk.common.access import organization_or_404
 from plugins.dmdk.common.blueprints import web
 from plugins.dmdk.employees import service as employees
@@ -148,6 +158,7 @@ def _draft_or_start():
 
 @web.route("/organization/wizard/<step_code>", methods=["GET", "POST"])
 @require()
+@writes_on_get  # opening the wizard starts the draft
 def wizard_step(step_code: str):
     """One step of the organization profile wizard."""
     step = _step_or_404(step_code)
