@@ -29,6 +29,8 @@ from core.api import (
     save_settings,
     session,
 )
+from plugins.dmdk.batches import service as batches
+from plugins.dmdk.batches import terms
 from plugins.dmdk.certlogin.settings import NAMESPACE
 from plugins.dmdk.demo.pki import DemoAuthority, Holder, KeyPair
 from plugins.dmdk.employees import service as employees
@@ -83,6 +85,18 @@ class OrganizationSpec(_Strict):
     steps = fields.Dict(keys=fields.String(validate=validate.OneOf(wizard.PROFILE_STEPS)), required=True)
 
 
+class BatchSpec(_Strict):
+    """``[[demo.plugins.dmdk.batches]]``: a registered batch of the organization (by its fixed УИН)."""
+
+    uin = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{16}$"))
+    kind = fields.String(required=True, validate=validate.OneOf(list(terms.KINDS)))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    metal = fields.String(required=True, validate=validate.OneOf(list(terms.METALS)))
+    fineness = fields.Integer(required=True, validate=validate.Range(min=1, max=9999))
+    weight_mg = fields.Integer(required=True, validate=validate.Range(min=1))
+    count = fields.Integer(load_default=1, validate=validate.Range(min=1))
+
+
 class DemoDmdkSchema(_Strict):
     """``[demo.plugins.dmdk]``."""
 
@@ -91,6 +105,7 @@ class DemoDmdkSchema(_Strict):
     head = fields.Nested(AccountSpec, required=True)
     employee = fields.Nested(AccountSpec, required=True)
     spare = fields.List(fields.Nested(SpareSpec), load_default=list)
+    batches = fields.List(fields.Nested(BatchSpec), load_default=list)
 
 
 def _fail(tenant: Tenant, message: str) -> click.ClickException:
@@ -210,6 +225,9 @@ def load(tenant: Tenant, data: dict[str, Any]) -> list[DemoLogin]:
     employee = _account(tenant, spec["employee"], record)
     if session.scalar(select(Employee.id).where(Employee.user_id == employee.id)) is None:
         employees.join(employee, organization_id)
+    for batch in spec["batches"]:
+        if not batches.uin_taken(batch["uin"]):
+            batches.create(head, organization_id, batches.BatchInput(**batch), register=True)
     session.flush()
     name = record.short_name
     return [

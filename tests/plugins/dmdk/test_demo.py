@@ -16,6 +16,7 @@ from core.api import Organization, User, get_settings, organization_roles, sessi
 from core.app import create_app
 from core.cli.demo import prepare_demo
 from core.testing.web import FormClient
+from plugins.dmdk.batches.models import Batch
 from plugins.dmdk.certlogin.signing import load_private_key, sign_challenge
 from plugins.dmdk.employees.roles import ADMIN
 from plugins.dmdk.models import CertificateHolder, Employee, OrganizationProfile, Subdivision
@@ -97,6 +98,12 @@ def test_the_demo_registers_the_organization_its_administrator_and_a_pending_emp
             "12345678964"
         )
         assert get_settings("dmdk.certlogin").trust_roots.strip() == (files / "ca.pem").read_text().strip()
+        # Its registered batches were created once, though the demo started twice.
+        batches = session.scalars(select(Batch).order_by(Batch.uin)).all()
+        assert [(b.uin, b.status, b.organization_id) for b in batches] == [
+            ("6430000000000015", "registered", profile.organization_id),
+            ("6430000000000023", "registered", profile.organization_id),
+        ]
 
 
 def test_the_printed_key_and_certificate_log_the_head_in(demo):
