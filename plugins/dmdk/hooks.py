@@ -4,20 +4,36 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.api import N_, AuditAction, MenuItem, NotificationKind, Permission, TenantJob, hookimpl
+from core.api import N_, AuditAction, Counter, MenuItem, NotificationKind, Permission, TenantJob, hookimpl
 
 
 @hookimpl
 def register_blueprints():
+    from plugins.dmdk.applications import admin as _applications_admin  # noqa: F401 - attaches its routes
+    from plugins.dmdk.applications import views as _applications_views  # noqa: F401 - attaches its routes
     from plugins.dmdk.certlogin import admin as _certlogin_admin  # noqa: F401 - attaches its routes
     from plugins.dmdk.certlogin import registration as _registration  # noqa: F401 - attaches its routes
     from plugins.dmdk.certlogin import views as _certlogin_views  # noqa: F401 - attaches its routes
     from plugins.dmdk.common.blueprints import web
+    from plugins.dmdk.documents import views as _documents_views  # noqa: F401 - attaches its routes
     from plugins.dmdk.employees import views as _employees_views  # noqa: F401 - attaches its routes
+    from plugins.dmdk.exchange import views as _exchange_views  # noqa: F401 - attaches its routes
     from plugins.dmdk.organizations import views as _organizations_views  # noqa: F401 - attaches its routes
     from plugins.dmdk.selfcheck import views as _selfcheck_views  # noqa: F401 - attaches its routes
 
     return [web]
+
+
+@hookimpl
+def register_api():
+    # Each capability's ``api`` module attaches its endpoints to the one ``api_dmdk`` blueprint.
+    from plugins.dmdk.applications import api as _applications_api  # noqa: F401 - attaches its endpoints
+    from plugins.dmdk.common.blueprints import api
+    from plugins.dmdk.documents import api as _documents_api  # noqa: F401 - attaches its endpoints
+    from plugins.dmdk.exchange import api as _exchange_api  # noqa: F401 - attaches its endpoints
+    from plugins.dmdk.organizations import api as _organizations_api  # noqa: F401 - attaches its endpoints
+
+    return [api]
 
 
 @hookimpl
@@ -41,7 +57,14 @@ def register_roles():
 
 @hookimpl
 def register_notification_kinds():
-    return [NotificationKind("dmdk_roles", N_("Changes of my roles in the organization"))]
+    from plugins.dmdk.applications.service import notification_kinds as application_kinds
+    from plugins.dmdk.documents.reminders import notification_kinds as document_kinds
+
+    return [
+        NotificationKind("dmdk_roles", N_("Changes of my roles in the organization")),
+        *application_kinds(),
+        *document_kinds(),
+    ]
 
 
 @hookimpl
@@ -51,6 +74,15 @@ def audit_actions():
         AuditAction("dmdk.organization.update", N_("The profile of organization %(object)s changed")),
         AuditAction("dmdk.employee.join", N_("User %(object)s registered as an employee")),
         AuditAction("dmdk.roles.change", N_("The organization roles of user %(object)s changed")),
+        AuditAction("dmdk.document.add", N_("Document %(object)s added")),
+        AuditAction("dmdk.document.change", N_("Document %(object)s changed")),
+        AuditAction("dmdk.document.delete", N_("Document %(object)s deleted")),
+        AuditAction("dmdk.exchange_profile.save", N_("Exchange profile %(object)s saved")),
+        AuditAction("dmdk.exchange_profile.delete", N_("Exchange profile %(object)s deleted")),
+        AuditAction("dmdk.application.draft", N_("Application %(object)s started")),
+        AuditAction("dmdk.application.submitted", N_("Application %(object)s submitted")),
+        AuditAction("dmdk.application.registered", N_("Application %(object)s registered")),
+        AuditAction("dmdk.application.rejected", N_("Application %(object)s rejected")),
     ]
 
 
@@ -63,9 +95,10 @@ def register_commands(cli):
 
 @hookimpl
 def register_settings():
-    from plugins.dmdk.certlogin.settings import SETTINGS
+    from plugins.dmdk.applications.settings import SETTINGS as APPLICATIONS
+    from plugins.dmdk.certlogin.settings import SETTINGS as CERTLOGIN
 
-    return [SETTINGS]
+    return [CERTLOGIN, APPLICATIONS]
 
 
 @hookimpl
@@ -78,8 +111,29 @@ def menu_items(tenant, user):
     return [
         MenuItem(_l("My organization"), "dmdk.my_organization", order=20),
         MenuItem(
+            _l("Special registration"),
+            "dmdk.admin_applications",
+            order=30,
+            area="admin",
+            permission="dmdk.registry.operate",
+        ),
+        MenuItem(
             _l("Certificate login"), "dmdk.trust_settings", order=80, area="admin", permission="dmdk.certlogin.manage"
         ),
+    ]
+
+
+@hookimpl
+def staff_counters(tenant, user):
+    from plugins.dmdk.applications.service import awaiting_decision
+
+    return [
+        Counter(
+            _l("Applications for special registration awaiting a decision"),
+            awaiting_decision(),
+            "dmdk.admin_applications",
+            permission="dmdk.registry.operate",
+        )
     ]
 
 
@@ -93,5 +147,6 @@ def populate_test_world(tenant, site):
 @hookimpl
 def register_jobs():
     from plugins.dmdk.certlogin.nonces import purge_nonces
+    from plugins.dmdk.documents.reminders import jobs as document_jobs
 
-    return [TenantJob("dmdk.nonces.purge", "dmdk", purge_nonces, every_seconds=3600)]
+    return [TenantJob("dmdk.nonces.purge", "dmdk", purge_nonces, every_seconds=3600), *document_jobs()]
