@@ -2,8 +2,8 @@
 
 ``GET`` lists them; ``POST`` (``multipart/form-data``: ``type``, ``number``, ``issued_on``, ``expires_on`` and the
 ``file``) uploads one — a file whose content is not a PDF, JPEG or PNG answers 422 whatever its name; ``POST
-…/<id>`` (JSON) changes the details and ``DELETE …/<id>`` deletes it, both 409 ``locked`` while a submitted application relies on
-the document. Another organization's (or tenant's) document answers 404.
+…/<id>`` (JSON) changes the details and ``DELETE …/<id>`` deletes it, both 409 ``locked`` while a submitted
+application relies on the document. Another organization's (or tenant's) document answers 404.
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ EXPIRING_DAYS = 30
 VALID = "valid"
 EXPIRING = "expiring"
 EXPIRED = "expired"
-STATE_TITLES = {VALID: N_("Valid"), EXPIRING: N_("Expires soon"), EXPIRED: N_("Expired")}
+STATE_TITLES = {VALID: N_("In force"), EXPIRING: N_("Expires soon"), EXPIRED: N_("Validity ended")}
 
 
 def documents_of(organization_id: int) -> list[Document]:

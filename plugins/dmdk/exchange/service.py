@@ -26,7 +26,7 @@ NOT_A_CERTIFICATE = N_(
 VALID = "valid"
 EXPIRED = "expired"
 NOT_YET_VALID = "not_yet_valid"
-STATE_TITLES = {VALID: N_("Valid"), EXPIRED: N_("Expired"), NOT_YET_VALID: N_("Not valid yet")}
+STATE_TITLES = {VALID: N_("In force"), EXPIRED: N_("Validity ended"), NOT_YET_VALID: N_("Not valid yet")}
 
 
 class CertificateRejected(ValueError):

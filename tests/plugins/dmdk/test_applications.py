@@ -81,7 +81,7 @@ def test_submitting_needs_each_required_document_type(app, participants):
 
 def test_the_required_types_are_the_tenants_setting(app, participants):
     world = participants("dm-app-set")
-    staff, staff_client = world.operator(roles=("tenant_admin",))
+    _staff, staff_client = world.operator(roles=("tenant_admin",))
     settings_url = world.path("/dmdk/admin/applications/settings")
     saved = staff_client.submit(settings_url, {"required_for_legal": ["license"], "required_for_entrepreneur": []})
     assert saved.status_code == 302

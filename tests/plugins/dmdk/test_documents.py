@@ -254,7 +254,7 @@ def test_russian_document_pages_speak_russian_and_fit_a_phone(participants):
     _user, clerk = world.employee("клерк", (APPLICATIONS,))
     world.upload(clerk, number="R-1")
     listing = clerk.get(world.url("/documents")).get_data(as_text=True)
-    assert "Документы организации" in listing and "Устав" in listing and "Действителен до" in listing
+    assert "Документы организации" in listing and "Устав" in listing and "Действует до" in listing
     assert "charter" not in listing and "<table" not in listing
     page = clerk.get(world.url(f"/documents/{world.document_id('R-1')}")).get_data(as_text=True)
     assert "Выписка из ЕГРЮЛ" in page and "<table" not in page  # the type choices

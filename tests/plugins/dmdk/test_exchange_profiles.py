@@ -26,6 +26,11 @@ def _certificate():
     return authority.issue(ec_key(), name="ИС Учёт Партий", organization="АО «Северное сияние»")
 
 
+def _serial(number: int) -> str:
+    text = f"{number:X}"
+    return text.rjust(len(text) + len(text) % 2, "0")
+
+
 def _profiles(app, world) -> list[ExchangeProfile]:
     with app.app_context(), tenant_scope(world.tenant.id):
         rows = list(session.scalars(select(ExchangeProfile).order_by(ExchangeProfile.id)))
@@ -47,8 +52,7 @@ def test_a_pem_certificate_is_read_and_shown(app, participants):
     response = _add(world, world.head_client, (io.BytesIO(pem), "uchet.cer"))
     assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
     page = world.head_client.get(response.headers["Location"]).get_data(as_text=True)
-    serial = f"{cert.serial_number:X}"
-    serial = serial.rjust(len(serial) + len(serial) % 2, "0")
+    serial = _serial(cert.serial_number)
     assert "ИС Учёт Партий, АО «Северное сияние»" in page  # the subject
     assert "УЦ Проверочный" in page  # the issuer
     assert f'<dd class="mono">{serial}</dd>' in page
@@ -56,7 +60,7 @@ def test_a_pem_certificate_is_read_and_shown(app, participants):
     for moment in (valid_from, valid_to):  # shown in the tenant's time zone
         local = moment.astimezone(ZoneInfo("Europe/Moscow"))
         assert f"{local.day} {local:%B} {local.year}, {local:%H:%M}" in page
-    assert '<span class="badge">Valid</span>' in page
+    assert '<span class="badge">In force</span>' in page
     (profile,) = _profiles(app, world)
     assert (profile.system_code, profile.subdivision_id, profile.serial) == ("uchet-1", None, serial)
     assert profile.valid_to == valid_to and profile.certificate.startswith("-----BEGIN CERTIFICATE-----")
@@ -71,7 +75,8 @@ def test_a_der_file_and_pasted_pem_text_are_accepted(app, participants):
     assert _add(world, world.head_client, (io.BytesIO(der), "uchet.der")).status_code == 302
     pem = cert.public_bytes(serialization.Encoding.PEM).decode()
     assert _add(world, world.head_client, system_code="uchet-2", certificate=pem).status_code == 302
-    assert [p.serial for p in _profiles(app, world)][0] == [p.serial for p in _profiles(app, world)][1]
+    first, second = _profiles(app, world)
+    assert first.serial == second.serial == _serial(cert.serial_number)
 
 
 def test_garbage_is_refused_with_a_clear_message(app, participants):
