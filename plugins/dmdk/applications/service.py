@@ -144,6 +144,8 @@ def documents_of(application: Application) -> list[Document]:
 
 
 def _refuse_unless(application: Application, status: str) -> None:
+    # Read the status again under a row lock: two people pressing at once make one step, not two.
+    session.refresh(application, with_for_update=True)
     if application.status == status:
         return
     if status == DRAFT:

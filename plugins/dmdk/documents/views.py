@@ -112,6 +112,13 @@ def _values(document: Document) -> dict[str, str]:
     }
 
 
+def _refused(organization: Organization, document: Document, refused: Refused):
+    """The document's page again, saying why the change was refused (409)."""
+    form = FormInput.blank(_values(document))
+    form.add_error("_schema", " ".join(refused.messages))
+    return _form_page(organization, form, document, 409)
+
+
 @web.route("/organizations/<int:organization_id>/documents/<int:document_id>", methods=["GET", "POST"])
 @require()
 @organization_scope(WORK_APPLICATIONS, document=Document)
@@ -119,6 +126,10 @@ def document(organization: Organization, document: Document):
     """One document: its details and file; change them while nothing holds the document."""
     if request.method == "GET":
         return _form_page(organization, FormInput.blank(_values(document)), document)
+    try:
+        service.refuse_if_locked(document)
+    except Refused as refused:
+        return _refused(organization, document, refused)
     form = read_form(DocumentForm())
     if not form.ok:
         return _form_page(organization, form, document, 400)
@@ -127,8 +138,7 @@ def document(organization: Organization, document: Document):
         service.change(document, form.data, current_principal(), filename, data)
     except Refused as refused:
         session.rollback()
-        form.add_error("_schema", " ".join(refused.messages))
-        return _form_page(organization, form, session.get(Document, document.id), 409)
+        return _refused(organization, session.get(Document, document.id), refused)
     except UploadRejected as rejected:
         session.rollback()
         form.add_error(UPLOAD_FIELD, _(str(rejected)))
@@ -147,9 +157,7 @@ def delete_document(organization: Organization, document: Document):
         service.remove(document)
     except Refused as refused:
         session.rollback()
-        form = FormInput.blank(_values(document))
-        form.add_error("_schema", " ".join(refused.messages))
-        return _form_page(organization, form, document, 409)
+        return _refused(organization, session.get(Document, document.id), refused)
     session.commit()
     flash(_("The document is deleted."), "info")
     return redirect(url_for("dmdk.documents", organization_id=organization.id))
