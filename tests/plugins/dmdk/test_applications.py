@@ -13,6 +13,7 @@ from sqlalchemy import select
 from core.api import save_settings, session, tenant_scope
 from core.notify.models import Notification
 from plugins.dmdk.applications.models import Application, ApplicationStatusChange
+from plugins.dmdk.documents.models import Document
 from plugins.dmdk.employees.roles import ADMIN, APPLICATIONS, BATCHES, PARTICIPANT
 from tests.plugins.dmdk.orgs import NEVA, bind_certificate, fill_wizard
 
@@ -117,6 +118,9 @@ def test_registration_notifies_the_applications_roles_and_builds_the_timeline(ap
     admin_url = world.path(f"/dmdk/admin/applications/{application_id}")
     page = operator.get(admin_url).get_data(as_text=True)
     assert "Charter" in page and "Open the file" in page and "7730802306" in page
+    with app.app_context(), tenant_scope(world.tenant.id):
+        file_id = session.scalar(select(Document.file_id).where(Document.number == "U-1"))
+    assert operator.get(world.path(f"/files/{file_id}")).status_code == 200  # the operator reads the attachments
     today = date.today().isoformat()
     registered = operator.submit(
         admin_url + "/register", {"card_number": "СУ-77-0001", "registered_on": today}, form_url=admin_url

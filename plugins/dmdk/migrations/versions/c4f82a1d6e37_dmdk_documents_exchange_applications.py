@@ -21,7 +21,7 @@ TABLES = (
 revision = "c4f82a1d6e37"
 down_revision = "b7e3c1d94a20"
 branch_labels = None
-depends_on = None
+depends_on = "e21031d825ca"  # core: stored_files (the documents' files)
 
 
 def _tenant(table: str) -> list:
