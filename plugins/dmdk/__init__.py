@@ -5,8 +5,10 @@ e-signature certificates, every identifier checks itself. It reaches core only t
 Built capability by capability: the identifier checks (:mod:`plugins.dmdk.identifiers`), the certificate login
 (:mod:`plugins.dmdk.certlogin`) and the public certificate self-check (:mod:`plugins.dmdk.selfcheck`) are here;
 the registry lookup (:mod:`plugins.dmdk.registry`), the organization wizard (:mod:`plugins.dmdk.organizations`),
-employees and their four roles (:mod:`plugins.dmdk.employees`), batches with their УИН and transfer
-specifications (:mod:`plugins.dmdk.batches`); documents come next.
+employees and their four roles (:mod:`plugins.dmdk.employees`), the organization's documents
+(:mod:`plugins.dmdk.documents`), information exchange profiles (:mod:`plugins.dmdk.exchange`) and the application for
+special registration worked by the registry's operator (:mod:`plugins.dmdk.applications`), batches with their
+УИН and transfer specifications (:mod:`plugins.dmdk.batches`), and the demo registry (:mod:`plugins.dmdk.demo`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,13 @@ from pathlib import Path
 
 from core.api import N_, PluginInfo
 from plugins.dmdk import models  # noqa: F401 - the tables are known to the app and to Alembic
+
+# The capabilities' own tables, loaded here next to ``models`` (which cannot import them: the capabilities import
+# ``plugins.dmdk.models`` through ``common``, and a plugin's packages import one another without cycles).
+from plugins.dmdk.applications import models as _applications_models  # noqa: F401
 from plugins.dmdk.batches import models as _batch_models  # noqa: F401 - the batch register's tables too
+from plugins.dmdk.documents import models as _documents_models  # noqa: F401
+from plugins.dmdk.exchange import models as _exchange_models  # noqa: F401
 from plugins.dmdk.hooks import (  # noqa: F401 - pluggy finds the hook implementations on this module
     audit_actions,
     demo_tenant_files,
@@ -30,6 +38,7 @@ from plugins.dmdk.hooks import (  # noqa: F401 - pluggy finds the hook implement
     register_permissions,
     register_roles,
     register_settings,
+    staff_counters,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -38,7 +47,10 @@ plugin_info = PluginInfo(
     name="dmdk",
     version="0.1.0",
     title=N_("GIIS DMDK"),
-    description=N_("Registry participants: certificate login, identifier checks, the certificate self-check."),
+    description=N_(
+        "Registry participants: certificate login, organizations and roles, documents, exchange profiles, "
+        "special registration."
+    ),
     requires_core=">=0.1,<1",
     migrations=HERE / "migrations" / "versions",
     translations=HERE / "translations",

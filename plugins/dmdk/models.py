@@ -1,6 +1,8 @@
 """The dmdk plugin's tables (its own Alembic branch ``dmdk``; row-level security on each).
 
 The batch register's tables are in :mod:`plugins.dmdk.batches.models` (the package imports both modules).
+The tables of the later capabilities live in their packages (``documents/models.py``, ``exchange/models.py``,
+``applications/models.py``); the plugin's ``__init__`` loads them next to this module.
 """
 
 from __future__ import annotations

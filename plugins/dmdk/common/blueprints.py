@@ -1,6 +1,7 @@
-"""The dmdk plugin's blueprints; capabilities attach their routes to them.
+"""The dmdk plugin's two blueprints; capabilities attach their routes to them.
 
-* :data:`web` (``dmdk``): pages under ``/dmdk/``, from each capability's ``views.py`` (and ``admin.py``).
+* :data:`web` (``dmdk``): pages under ``/dmdk/`` — a capability's ``views.py`` (the participant's pages) and
+  ``admin.py`` (the registry operator's and the tenant staff's, under ``/dmdk/admin/``).
 * :data:`api` (``api_dmdk``): the JSON API under ``/api/v1/dmdk``, from each capability's ``api.py``.
 
 This module imports no capability: :mod:`plugins.dmdk.hooks` imports the route modules before it hands the
@@ -22,5 +23,8 @@ api = ApiBlueprint(
     "api_dmdk",
     __name__,
     url_prefix="/api/v1/dmdk",
-    description="GIIS DMDK: an organization's batches with their UIN, transfer specifications, the public UIN lookup",
+    description=(
+        "GIIS DMDK: the organization, its documents, information exchange profiles, special registration, "
+        "batches with their UIN, transfer specifications, the public UIN lookup"
+    ),
 )

@@ -1,4 +1,5 @@
-"""The four organization roles of a participant (organization-scoped roles of core) and what each may open."""
+"""The four organization roles of a participant (organization-scoped roles of core) and what each may open, and the
+tenant-wide permissions of the registry's side (the simulated registry operator who works the applications)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,17 @@ VIEW_ORGANIZATION = "dmdk.organization.view"
 DIRECTORY = "dmdk.directory.view"
 WORK_APPLICATIONS = "dmdk.applications.work"
 WORK_BATCHES = "dmdk.batches.work"
+MANAGE_EXCHANGE = "dmdk.exchange.manage"
+OPERATE_REGISTRY = "dmdk.registry.operate"
+CONFIGURE_REGISTRY = "dmdk.registry.configure"
 
 ROLES = (
     RoleSpec(
-        ADMIN, N_("Organization administrator"), (MANAGE_ROLES, VIEW_ORGANIZATION), True, assignable_by=MANAGE_ROLES
+        ADMIN,
+        N_("Organization administrator"),
+        (MANAGE_ROLES, VIEW_ORGANIZATION, MANAGE_EXCHANGE),
+        True,
+        assignable_by=MANAGE_ROLES,
     ),
     RoleSpec(
         PARTICIPANT,
@@ -40,4 +48,16 @@ PERMISSIONS = (
     Permission(DIRECTORY, "See the directory of participants"),
     Permission(WORK_APPLICATIONS, "Work with the organization's applications and notices"),
     Permission(WORK_BATCHES, "Work with the organization's batches and specifications"),
+    Permission(MANAGE_EXCHANGE, "Manage the organization's information exchange profiles", ("tenant_admin",)),
+    Permission(
+        OPERATE_REGISTRY,
+        "Work special-registration applications as the registry operator",
+        ("operator", "tenant_admin"),
+    ),
+    Permission(CONFIGURE_REGISTRY, "Choose the documents a special-registration application needs", ("tenant_admin",)),
 )
+
+
+def roles_granting(permission: str) -> frozenset[str]:
+    """The organization roles whose holders get ``permission`` in the organization."""
+    return frozenset(spec.code for spec in ROLES if permission in spec.permissions)

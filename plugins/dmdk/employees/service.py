@@ -26,7 +26,7 @@ from core.api import (
     session,
     site_path,
 )
-from plugins.dmdk.employees.roles import ADMIN, ROLE_CODES, ROLE_TITLES
+from plugins.dmdk.employees.roles import ADMIN, ROLE_CODES, ROLE_TITLES, roles_granting
 from plugins.dmdk.models import Employee, RoleChange, Subdivision
 
 PENDING = "pending"
@@ -109,6 +109,15 @@ def history_of(user_id: int, organization_id: int) -> list[RoleChange]:
             .order_by(RoleChange.id.desc())
         )
     )
+
+
+def users_holding(organization_id: int, permission: str) -> list[User]:
+    """The active users whose roles in ``organization_id`` give them ``permission`` (whom its notices reach)."""
+    codes = roles_granting(permission)
+    ids = [user_id for user_id, held in organization_roles(organization_id).items() if held & codes]
+    if not ids:
+        return []
+    return [user for user in session.scalars(select(User).where(User.id.in_(ids)).order_by(User.id)) if user.is_active]
 
 
 def _administrators(organization_id: int) -> set[int]:

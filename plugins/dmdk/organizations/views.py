@@ -5,8 +5,9 @@
 * ``dmdk.wizard`` (``/dmdk/organization/wizard/<step>``): one step of the profile wizard; answers are saved in the
   draft at each "Next"; ``confirm`` registers (or saves the edited profile).
 * ``dmdk.edit_organization`` (POST): the administrator edits the profile through the same wizard.
-* ``dmdk.organization`` and the pages each role opens: ``directory``, ``applications`` (the batch pages are
-  :mod:`plugins.dmdk.batches`'s).
+* ``dmdk.organization`` and the ``directory`` here; batches, documents, exchange profiles and applications are
+  their capabilities' (:mod:`plugins.dmdk.batches`, :mod:`plugins.dmdk.documents`, :mod:`plugins.dmdk.exchange`,
+  :mod:`plugins.dmdk.applications`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,14 @@ from core.api import (
 from plugins.dmdk.common.access import organization_or_404
 from plugins.dmdk.common.blueprints import web
 from plugins.dmdk.employees import service as employees
-from plugins.dmdk.employees.roles import DIRECTORY, MANAGE_ROLES, VIEW_ORGANIZATION, WORK_APPLICATIONS, WORK_BATCHES
+from plugins.dmdk.employees.roles import (
+    DIRECTORY,
+    MANAGE_EXCHANGE,
+    MANAGE_ROLES,
+    VIEW_ORGANIZATION,
+    WORK_APPLICATIONS,
+    WORK_BATCHES,
+)
 from plugins.dmdk.models import Employee, OrganizationProfile
 from plugins.dmdk.organizations import forms, service, wizard
 
@@ -63,6 +71,8 @@ def _pages(organization_id: int) -> list[tuple[str, str]]:
         (MANAGE_ROLES, "dmdk.employees", _("Employees and roles")),
         (DIRECTORY, "dmdk.directory", _("Directory of participants")),
         (WORK_APPLICATIONS, "dmdk.applications", _("Applications")),
+        (WORK_APPLICATIONS, "dmdk.documents", _("Organization documents")),
+        (MANAGE_EXCHANGE, "dmdk.exchange_profiles", _("Information exchange profiles")),
         (WORK_BATCHES, "dmdk.batches", _("Batches")),
     ]
     return [
@@ -276,11 +286,3 @@ def directory(organization_id: int):
     organization, _profile = organization_or_404(organization_id, DIRECTORY)
     profiles = list(session.scalars(select(OrganizationProfile).order_by(OrganizationProfile.full_name)))
     return render_template("dmdk/organizations/directory.html", organization=organization, profiles=profiles)
-
-
-@web.route("/organizations/<int:organization_id>/applications")
-@require()
-def applications(organization_id: int):
-    """The organization's applications (special registration comes with the next part of the plugin)."""
-    organization, _profile = organization_or_404(organization_id, WORK_APPLICATIONS)
-    return render_template("dmdk/organizations/section.html", organization=organization, title=_("Applications"))

@@ -28,7 +28,8 @@ def with_upload(formdata: MultiDict, upload: FileStorage | None) -> MultiDict:
     if upload is None or not upload.filename:
         return formdata
     content = upload.stream.read(MAX_UPLOAD + 1)[:MAX_UPLOAD]
-    text = content.decode("ascii") if content.lstrip().startswith(b"-----BEGIN") else base64.b64encode(content).decode()
+    pem = content.lstrip().startswith(b"-----BEGIN")
+    text = content.decode("ascii", "replace") if pem else base64.b64encode(content).decode()
     merged = formdata.copy()
     merged["certificate"] = text
     return merged
