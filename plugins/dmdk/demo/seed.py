@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import current_app
+from flask import current_app, render_template
+from flask_babel import force_locale, gettext
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
@@ -26,6 +27,8 @@ from core.api import (
     User,
     create_user,
     get_settings,
+    html_to_pdf,
+    pdf_fonts,
     save_settings,
     session,
 )
@@ -33,6 +36,9 @@ from plugins.dmdk.batches import service as batches
 from plugins.dmdk.batches import terms
 from plugins.dmdk.certlogin.settings import NAMESPACE
 from plugins.dmdk.demo.pki import DemoAuthority, Holder, KeyPair
+from plugins.dmdk.documents import service as documents
+from plugins.dmdk.documents.models import Document
+from plugins.dmdk.documents.types import TYPE_CODES, TYPE_TITLES
 from plugins.dmdk.employees import service as employees
 from plugins.dmdk.identifiers.checks import inn_problem, snils_problem
 from plugins.dmdk.models import CertificateHolder, Employee, OrganizationProfile
@@ -97,6 +103,15 @@ class BatchSpec(_Strict):
     count = fields.Integer(load_default=1, validate=validate.Range(min=1))
 
 
+class DocumentSpec(_Strict):
+    """``[[demo.plugins.dmdk.documents]]``: a document of the organization (a small PDF made at demo time)."""
+
+    type = fields.String(required=True, validate=validate.OneOf(list(TYPE_CODES)))
+    number = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    issued_on = fields.Date(required=True)
+    expires_on = fields.Date(required=True)
+
+
 class DemoDmdkSchema(_Strict):
     """``[demo.plugins.dmdk]``."""
 
@@ -106,6 +121,7 @@ class DemoDmdkSchema(_Strict):
     employee = fields.Nested(AccountSpec, required=True)
     spare = fields.List(fields.Nested(SpareSpec), load_default=list)
     batches = fields.List(fields.Nested(BatchSpec), load_default=list)
+    documents = fields.List(fields.Nested(DocumentSpec), load_default=list)
 
 
 def _fail(tenant: Tenant, message: str) -> click.ClickException:
@@ -199,6 +215,30 @@ def _organization(tenant: Tenant, head: User, spec: dict) -> int:
     return organizations.register(head, draft).id
 
 
+def _document(head: User, organization_id: int, record: RegistryRecord, spec: dict[str, Any]) -> None:
+    """The organization's document of ``spec`` (kept once: found again by its type and number)."""
+    found = session.scalar(
+        select(Document.id).where(
+            Document.organization_id == organization_id,
+            Document.type_code == spec["type"],
+            Document.number == spec["number"],
+        )
+    )
+    if found is not None:
+        return
+    with force_locale("ru"):
+        title = gettext(TYPE_TITLES[spec["type"]])
+        html = render_template(
+            "dmdk/demo/document.html",
+            title=title,
+            organization=record.full_name,
+            number=spec["number"],
+            issued_on=spec["issued_on"],
+            fonts=pdf_fonts(),
+        )
+    documents.add(organization_id, spec, f"{spec['type']}-{spec['number']}.pdf", html_to_pdf(html), head)
+
+
 def _sign_in(pair: KeyPair) -> str:
     return SIGN_COMMAND.format(key=pair.key, cert=pair.cert)
 
@@ -228,6 +268,8 @@ def load(tenant: Tenant, data: dict[str, Any]) -> list[DemoLogin]:
     for batch in spec["batches"]:
         if not batches.uin_taken(batch["uin"]):
             batches.create(head, organization_id, batches.BatchInput(**batch), register=True)
+    for document in spec["documents"]:
+        _document(head, organization_id, record, document)
     session.flush()
     name = record.short_name
     return [

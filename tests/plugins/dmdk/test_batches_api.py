@@ -156,7 +156,7 @@ def test_the_endpoints_are_in_the_openapi_document(app, market):
     tenant, _north, _neva = market("api-doc")
     spec = app.test_client().get(tenant_path(tenant, "/api/v1/openapi.json")).get_json()
     paths = {path: set(ops) - {"parameters"} for path, ops in spec["paths"].items() if "/api/v1/dmdk/" in path}
-    assert paths == ENDPOINTS
+    assert {path: paths.get(path) for path in ENDPOINTS} == ENDPOINTS  # the batch register's, beside the others
     for path, methods in ENDPOINTS.items():
         for method in methods:
             operation = spec["paths"][path][method]

@@ -12,12 +12,13 @@ import pytest
 from sqlalchemy import select
 
 import plugins.dmdk
-from core.api import Organization, User, get_settings, organization_roles, session, tenant_scope
+from core.api import Organization, StoredFile, User, get_settings, organization_roles, session, tenant_scope
 from core.app import create_app
 from core.cli.demo import prepare_demo
 from core.testing.web import FormClient
 from plugins.dmdk.batches.models import Batch
 from plugins.dmdk.certlogin.signing import load_private_key, sign_challenge
+from plugins.dmdk.documents.models import Document
 from plugins.dmdk.employees.roles import ADMIN
 from plugins.dmdk.models import CertificateHolder, Employee, OrganizationProfile, Subdivision
 
@@ -104,6 +105,13 @@ def test_the_demo_registers_the_organization_its_administrator_and_a_pending_emp
             ("6430000000000015", "registered", profile.organization_id),
             ("6430000000000023", "registered", profile.organization_id),
         ]
+        papers = session.scalars(select(Document).order_by(Document.type_code)).all()
+        assert [(d.type_code, d.number, d.organization_id) for d in papers] == [
+            ("charter", "У-2023/1", profile.organization_id),
+            ("egrul_extract", "ЮЭ9965-26-1001", profile.organization_id),
+        ]
+        stored = session.get(StoredFile, papers[0].file_id)
+        assert stored.mime == "application/pdf" and stored.size > 1000  # a real PDF, rendered
 
 
 def test_the_printed_key_and_certificate_log_the_head_in(demo):
