@@ -3,7 +3,11 @@
 Idempotent per account, service and period: the ledger key ``housing:accrual:<account>:<service>:<YYYY-MM>``
 and the unique :class:`~plugins.housing.models.Accrual` row make a re-run post nothing. A flat with several
 accounts splits each charge equally (the first accounts carry the remainder kopecks). A true-up of estimated
-months is charged under the service's own code in the month readings resume (method ``true_up``).
+months is charged under the service's own code in the month readings resume (method ``true_up``). A month billed
+already whose readings changed since is recalculated in the next run (:mod:`plugins.housing.accruals.recalc`,
+lines ``<code>:<YYYY-MM>``). A ``shared_by_area`` service charges each flat its area's share of the building
+meter's volume of the month (:class:`~plugins.housing.models.BuildingReading`); a building without that reading
+yet is billed for it by a run of the month after the reading is entered.
 
 Set-based per chunk of :data:`CHUNK` flats: a fixed number of statements reads the chunk's flats and accounts,
 what is already accrued, its meters and their recent readings (and, for the few flats whose readings resume,
@@ -33,15 +37,20 @@ from plugins.housing.accruals.methods import (
     metered,
     missing_reading,
     per_area,
+    shared_by_area,
     true_up,
 )
 from plugins.housing.accruals.methods import NORM as NORM_METHOD
+from plugins.housing.accruals.recalc import recalculate
 from plugins.housing.models import (
     METERED,
     NORM,
     PER_AREA,
+    SHARED_BY_AREA,
     AccountPremises,
     Accrual,
+    Building,
+    BuildingReading,
     HousingService,
     Meter,
     Premises,
@@ -71,6 +80,7 @@ class RunResult:
 @dataclass(frozen=True)
 class _Flat:
     id: int
+    building_id: int
     area: Decimal
     residents: int
     accounts: tuple[tuple[int, int], ...]  # (personal account id, ledger account id), by account id
@@ -181,6 +191,7 @@ def _chunk_flats(after: int) -> list[_Flat]:
     rows = _rows(
         select(
             Premises.id,
+            Premises.building_id,
             Premises.area,
             Premises.residents,
             AccountPremises.personal_account_id,
@@ -194,10 +205,13 @@ def _chunk_flats(after: int) -> list[_Flat]:
         .where(Premises.tenant_id == tenant, Premises.id > after, Premises.id <= last[-1])
         .order_by(Premises.id, AccountPremises.personal_account_id)
     )
-    flats: dict[int, tuple[Decimal, int, list[tuple[int, int]]]] = {}
-    for flat_id, area, residents, account_id, ledger_id in rows:
-        flats.setdefault(flat_id, (area, residents, []))[2].append((account_id, ledger_id))
-    return [_Flat(flat_id, area, residents, tuple(accounts)) for flat_id, (area, residents, accounts) in flats.items()]
+    flats: dict[int, tuple[int, Decimal, int, list[tuple[int, int]]]] = {}
+    for flat_id, building_id, area, residents, account_id, ledger_id in rows:
+        flats.setdefault(flat_id, (building_id, area, residents, []))[3].append((account_id, ledger_id))
+    return [
+        _Flat(flat_id, building_id, area, residents, tuple(accounts))
+        for flat_id, (building_id, area, residents, accounts) in flats.items()
+    ]
 
 
 def _run_chunk(
@@ -232,21 +246,29 @@ def _run_chunk(
     if not pending:
         return 0, 0
     histories = _histories(pending, bounds, period)
-    resumed = {
-        (flat.id, service.code)
-        for flat, service in pending
-        if any(gap > 1 for _uses, missing, gap in histories.get((flat.id, service.meter_kind), ()) if not missing)
-    }
-    estimated = _estimated_volumes([(f, s) for f, s in pending if (f.id, s.code) in resumed], period)
-    rows: list[dict] = []
-    transfers: list[ledger.Transfer] = []
-    tenant_id = current_tenant_id()
-    month = period_key(period)
+    since: dict[tuple[int, str], date] = {}  # readings resume: the month of the reading before this one
+    for flat, service in pending:
+        gaps = [gap for _uses, missing, gap in histories.get((flat.id, service.meter_kind), ()) if not missing]
+        if service.method == METERED and any(gap > 1 for gap in gaps):
+            since[(flat.id, service.code)] = _months_before(period, max(gaps))
+    estimated = _estimated_volumes([(f, s) for f, s in pending if (f.id, s.code) in since], period, since)
+    buildings = _building_volumes(pending, period)
+    posting = _Posting(period, moment)
     same: dict[tuple, Charge] = {}  # flats of one size (or household) pay the same per-m² and norm charges
     traces: dict[tuple, dict] = {}  # and share their traces
     for flat, service in pending:
         meters = histories.get((flat.id, service.meter_kind), [])
-        if service.method in (PER_AREA, NORM) or not meters:
+        if service.method == SHARED_BY_AREA:
+            found = buildings.get((flat.building_id, service.meter_kind))
+            if found is None:
+                continue  # no building reading of the month yet: a run after it is entered bills it
+            volume, building_area = found
+            inputs = (service.code, flat.building_id, flat.area)
+            charge = same.get(inputs) or same.setdefault(
+                inputs, shared_by_area(volume, building_area, flat.area, service.tariffs, period)
+            )
+            shared = (inputs, len(flat.accounts))
+        elif service.method in (PER_AREA, NORM) or not meters:
             inputs = (service.code, flat.area if service.method == PER_AREA else flat.residents)
             charge = same.get(inputs) or same.setdefault(inputs, _charge(flat, service, period, meters, Decimal(0)))
             shared = (inputs, len(flat.accounts))
@@ -255,51 +277,105 @@ def _run_chunk(
             shared = None
         trace = traces.get(shared) if shared else None
         if trace is None:
-            trace = {
-                "method": charge.method,
-                "inputs": charge.inputs,
-                "flat_amount": charge.amount,
-                "volume": str(sum((p.quantity for p in charge.pieces), Decimal(0))),
-                "accounts": len(flat.accounts),
-                "pieces": [_piece(p) for p in charge.pieces],
-            }
+            trace = _trace(charge, len(flat.accounts))
             if shared:
                 traces[shared] = trace
-        for (account, ledger_id), share in zip(flat.accounts, split(charge.amount, len(flat.accounts)), strict=True):
-            if (account, service.code) in done or share == 0:
-                continue
-            key = f"housing:accrual:{account}:{service.code}:{month}"
-            rows.append(
-                {
-                    "tenant_id": tenant_id,
-                    "personal_account_id": account,
-                    "service": service.code,
-                    "period": period,
-                    "amount": share,
-                    "method": charge.method,
-                    "trace": trace,
-                    "ledger_key": key,
-                    "created_at": moment,
-                }
-            )
-            source, target = (ledger_id, service.revenue) if share > 0 else (service.revenue, ledger_id)
-            transfers.append(
-                ledger.Transfer(
-                    key,
-                    KIND,
-                    source,
-                    target,
-                    abs(share),
-                    service.code,
-                    month,
-                    moment,
-                    f"{service.title}: {month}",
-                )
-            )
+        posting.add(flat, service, service.code, charge, trace, done)
+    accounts = {flat.id: tuple(account for account, _ledger in flat.accounts) for flat in flats}
+    by_id = {flat.id: flat for flat in flats}
+    by_code = {service.code: service for service in services}
+    for found in recalculate(accounts, bounds, services, period, done):
+        charge = found.charge
+        flat = by_id[found.flat_id]
+        posting.add(
+            flat, by_code[found.service], found.code, charge, _trace(charge, len(flat.accounts)), done, found.month
+        )
+    rows, transfers = posting.rows, posting.transfers
     if rows:
         session.execute(insert(Accrual.__table__), rows)  # a plain bulk insert: nothing kept in the session
         ledger.post_transfers(transfers)
     return len(rows), sum(row["amount"] for row in rows)
+
+
+@dataclass
+class _Posting:
+    """The chunk's accrual rows and ledger transfers, gathered for one bulk insert and one ledger batch."""
+
+    period: date
+    moment: datetime
+    rows: list[dict] = field(default_factory=list)
+    transfers: list[ledger.Transfer] = field(default_factory=list)
+
+    def add(
+        self,
+        flat: _Flat,
+        service: _Service,
+        code: str,
+        charge: Charge,
+        trace: dict,
+        done: set[tuple[int, str]],
+        month: date | None = None,
+    ) -> None:
+        """The flat's ``charge`` split between its accounts, as lines of ``code`` (the service's, or a
+        recalculation's of ``month``); an account's line posted already, or a zero share, is left out."""
+        tenant_id = current_tenant_id()
+        this_month = period_key(self.period)
+        said = period_key(month or self.period)
+        for (account, ledger_id), share in zip(flat.accounts, split(charge.amount, len(flat.accounts)), strict=True):
+            if (account, code) in done or share == 0:
+                continue
+            key = f"housing:accrual:{account}:{code}:{this_month}"
+            self.rows.append(
+                {
+                    "tenant_id": tenant_id,
+                    "personal_account_id": account,
+                    "service": code,
+                    "period": self.period,
+                    "amount": share,
+                    "method": charge.method,
+                    "trace": trace,
+                    "ledger_key": key,
+                    "created_at": self.moment,
+                }
+            )
+            source, target = (ledger_id, service.revenue) if share > 0 else (service.revenue, ledger_id)
+            self.transfers.append(
+                ledger.Transfer(
+                    key, KIND, source, target, abs(share), service.code, said, self.moment, f"{service.title}: {said}"
+                )
+            )
+
+
+def _trace(charge: Charge, accounts: int) -> dict:
+    """What a line keeps to say why: the method, its inputs, the flat's amount and volume, the priced pieces."""
+    return {
+        "method": charge.method,
+        "inputs": charge.inputs,
+        "flat_amount": charge.amount,
+        "volume": str(sum((p.quantity for p in charge.pieces), Decimal(0))),
+        "accounts": accounts,
+        "pieces": [_piece(p) for p in charge.pieces],
+    }
+
+
+def _building_volumes(pending: list[tuple[_Flat, _Service]], period: date) -> dict[tuple[int, str], tuple]:
+    """(building id, meter kind) → (the building meter's volume of ``period``, the building's total area), for the
+    buildings of the chunk's flats that pay a ``shared_by_area`` service (one statement, none without such)."""
+    kinds = sorted({s.meter_kind for _f, s in pending if s.method == SHARED_BY_AREA and s.meter_kind})
+    if not kinds:
+        return {}
+    tenant = current_tenant_id()
+    rows = _rows(
+        select(BuildingReading.building_id, BuildingReading.kind, BuildingReading.volume, Building.total_area)
+        .join(Building, (Building.tenant_id == tenant) & (Building.id == BuildingReading.building_id))
+        .where(
+            BuildingReading.tenant_id == tenant,
+            BuildingReading.period == period,
+            BuildingReading.kind.in_(kinds),
+            BuildingReading.building_id.in_(sorted({f.building_id for f, _s in pending})),
+        )
+    )
+    return {(building, kind): (Decimal(volume), Decimal(area)) for building, kind, volume, area in rows}
 
 
 def _charge(flat: _Flat, service: _Service, period: date, meters: Sequence[tuple], estimated: Decimal) -> Charge:
@@ -380,9 +456,13 @@ def _history(by_period: dict[date, Decimal], period: date) -> tuple[list[Decimal
     return uses, _months_between(periods[-1], period) if periods else 1, 0
 
 
-def _estimated_volumes(pairs: Iterable[tuple[_Flat, _Service]], period: date) -> dict[tuple[int, str], Decimal]:
+def _estimated_volumes(
+    pairs: Iterable[tuple[_Flat, _Service]], period: date, since: dict[tuple[int, str], date]
+) -> dict[tuple[int, str], Decimal]:
     """(flat id, service) → the volume billed by estimate (average or norm) in the months before ``period``
-    since the flat's last reading, for the flats whose readings resume (one statement for the chunk)."""
+    since the flat's last reading (after ``since``: a reading that came late for an estimated month ends the
+    estimates there; its month is recalculated), for the flats whose readings resume (one statement for the
+    chunk)."""
     pairs = list(pairs)
     if not pairs:
         return {}
@@ -402,7 +482,7 @@ def _estimated_volumes(pairs: Iterable[tuple[_Flat, _Service]], period: date) ->
     ended: set[tuple[int, str]] = set()
     for account, service, month, method, trace in rows:
         key = (flat_of[account], service)
-        if key not in wanted or key in ended:
+        if key not in wanted or key in ended or month <= since[key]:
             continue
         if method not in (AVERAGE, NORM_METHOD):
             ended.add(key)  # the last month billed by its reading: the estimates end here

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from core.api import current_account, format_money, require, session
 from plugins.housing.accruals.methods import AVERAGE, METERED, NORM, PER_AREA, SHARED_BY_AREA, TRUE_UP
+from plugins.housing.common import clock
 from plugins.housing.common.blueprints import web
 from plugins.housing.common.numbers import decimal_comma, unit_price
 from plugins.housing.models import Accrual, HousingService
@@ -50,7 +51,7 @@ def _period() -> date:
             .where(Accrual.personal_account_id == current_account().id)
             .order_by(Accrual.period.desc())
         )
-        return latest or date.today().replace(day=1)
+        return latest or clock.today().replace(day=1)
     try:
         year, month = (int(part) for part in text.split("-"))
         return date(year, month, 1)
