@@ -21,7 +21,7 @@ from plugins.housing.common.csvimport import month, titles
 from plugins.housing.common.kinds import KIND_LABELS
 from plugins.housing.common.uploads import upload_page
 from plugins.housing.models import ACCEPTED, OPERATOR, REVIEW, AccountPremises, Meter, Reading
-from plugins.housing.readings import bulk
+from plugins.housing.readings import building, bulk
 from plugins.housing.readings.rules import period_for
 from plugins.housing.readings.service import DEFAULT_WINDOW, submit, window_of
 
@@ -164,4 +164,27 @@ def admin_readings_import():
         ),
         back=url_for("housing.admin_readings"),
         note=_("The columns building, flat and kind may be left out. The values are checked like a resident's."),
+    )
+
+
+@web.route("/admin/readings/building-import", methods=["GET", "POST"])
+@require("housing.readings.manage")
+def admin_building_readings_import():
+    """Upload building meters' volumes of a month (heat …): imported whole, or refused with every problem."""
+    return upload_page(
+        building.BUILDING_READINGS,
+        title=_("Import building meter volumes"),
+        done=lambda n: (
+            ngettext("%(num)d volume added", "%(num)d volumes added", n["added"])
+            + ", "
+            + ngettext("%(num)d updated", "%(num)d updated", n["updated"])
+            + ", "
+            + ngettext("%(num)d unchanged", "%(num)d unchanged", n["unchanged"])
+            + "."
+        ),
+        back=url_for("housing.admin_readings"),
+        note=_(
+            "The volume the building's meter counted in the month (Gcal of heat, say) is shared between its flats "
+            "by area. The month as 2026-11."
+        ),
     )
