@@ -161,4 +161,5 @@ def test_the_resident_reads_why_in_russian_and_the_operator_uploads_the_volumes(
         session.commit()
     text = login(town, resident).get(tenant_path(town, "/housing/accruals?period=2026-12")).get_data(as_text=True)
     assert "объём по общедомовому прибору, распределённый по площади, × тариф" in text
-    assert "0,82 × 2345,67 ₽" in text and "923,45 ₽" in text
+    assert "Отопление: 1\xa0923,45\xa0₽" in text and "0,82 × 2345,67" in text
+    assert "объём по общедомовому прибору: 120" in text
