@@ -24,12 +24,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from core.api import PersonalAccount, current_tenant_id, ledger, session, utcnow
+from plugins.housing.accruals.lines import Line
+from plugins.housing.accruals.lines import write as write_lines
 from plugins.housing.accruals.methods import (
     AVERAGE,
     AVERAGE_MAX_HISTORY,
+    AVERAGE_MONTHS,
     Charge,
     Dated,
     Piece,
@@ -61,10 +64,9 @@ KIND = "housing_accrual"
 #: Flats per chunk: each chunk is a fixed number of statements, one bulk insert and one ledger batch.
 CHUNK = 1000
 #: Months of readings read for every meter: enough for the average's six months with a reading, the month
-#: before this one's reading, and the months missing; a meter with fewer readings in them has its whole
-#: history read (a sparse reader).
+#: before this one's reading, and the months missing; a meter whose readings in them do not tell has its whole
+#: history read (:func:`_needs_older`).
 RECENT_MONTHS = 12
-_PERIODS_NEEDED = AVERAGE_MAX_HISTORY + 1
 
 
 @dataclass(frozen=True)
@@ -241,7 +243,7 @@ def _run_chunk(
         (flat, service)
         for flat in flats
         for service in services
-        if any((account, service.code) not in done for account, _ledger in flat.accounts)
+        if not done or any((account, service.code) not in done for account, _ledger in flat.accounts)
     ]
     if not pending:
         return 0, 0
@@ -292,9 +294,9 @@ def _run_chunk(
         )
     rows, transfers = posting.rows, posting.transfers
     if rows:
-        session.execute(insert(Accrual.__table__), rows)  # a plain bulk insert: nothing kept in the session
+        write_lines(rows, period, moment)  # one statement, nothing kept in the session
         ledger.post_transfers(transfers)
-    return len(rows), sum(row["amount"] for row in rows)
+    return len(rows), sum(row.amount for row in rows)
 
 
 @dataclass
@@ -303,8 +305,11 @@ class _Posting:
 
     period: date
     moment: datetime
-    rows: list[dict] = field(default_factory=list)
+    rows: list[Line] = field(default_factory=list)
     transfers: list[ledger.Transfer] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._month = period_key(self.period)
 
     def add(
         self,
@@ -318,26 +323,14 @@ class _Posting:
     ) -> None:
         """The flat's ``charge`` split between its accounts, as lines of ``code`` (the service's, or a
         recalculation's of ``month``); an account's line posted already, or a zero share, is left out."""
-        tenant_id = current_tenant_id()
-        this_month = period_key(self.period)
-        said = period_key(month or self.period)
-        for (account, ledger_id), share in zip(flat.accounts, split(charge.amount, len(flat.accounts)), strict=True):
-            if (account, code) in done or share == 0:
+        this_month = self._month
+        said = period_key(month) if month else this_month
+        shares = split(charge.amount, len(flat.accounts)) if len(flat.accounts) > 1 else (charge.amount,)
+        for (account, ledger_id), share in zip(flat.accounts, shares, strict=True):
+            if share == 0 or (done and (account, code) in done):
                 continue
             key = f"housing:accrual:{account}:{code}:{this_month}"
-            self.rows.append(
-                {
-                    "tenant_id": tenant_id,
-                    "personal_account_id": account,
-                    "service": code,
-                    "period": self.period,
-                    "amount": share,
-                    "method": charge.method,
-                    "trace": trace,
-                    "ledger_key": key,
-                    "created_at": self.moment,
-                }
-            )
+            self.rows.append(Line(account, code, share, charge.method, trace, key))
             source, target = (ledger_id, service.revenue) if share > 0 else (service.revenue, ledger_id)
             self.transfers.append(
                 ledger.Transfer(
@@ -405,7 +398,8 @@ def _histories(
 ) -> dict[tuple[int, str], list[tuple]]:
     """(flat id, meter kind) → per meter in use: (uses of its months with a reading up to ``period``, latest
     last; months without a reading ending at ``period``; when ``period`` has one, the months since the one
-    before it). Two statements for the chunk (three when a meter reads rarely)."""
+    before it). Three statements for the chunk: the meters, the uses of the recent months, and the whole history
+    of the few meters whose recent months do not tell (:func:`_needs_older`)."""
     kinds = sorted({service.meter_kind for _flat, service in pending if service.method == METERED})
     if not kinds:
         return {}
@@ -421,13 +415,25 @@ def _histories(
     if not meters:
         return {}
     uses = _uses(in_use, period, _months_before(period, RECENT_MONTHS))
-    sparse = [meter_id for meter_id, _flat, _kind in meters if len(uses.get(meter_id, ())) < _PERIODS_NEEDED]
-    if sparse:
-        uses.update(_uses((Meter.tenant_id == current_tenant_id(), Meter.id.in_(sparse)), period, None))
+    sparse = [meter_id for meter_id, _flat, _kind in meters if _needs_older(uses.get(meter_id, {}), period)]
+    # Always read (an empty list reads nothing): the chunk's statements are the same whatever its meters.
+    uses.update(_uses((Meter.tenant_id == current_tenant_id(), Meter.id.in_(sparse)), period, None))
     found: dict[tuple[int, str], list[tuple]] = defaultdict(list)
     for meter_id, flat_id, kind in meters:
         found[(flat_id, kind)].append(_history(uses.get(meter_id, {}), period))
     return found
+
+
+def _needs_older(recent: dict[date, Decimal], period: date) -> bool:
+    """Whether readings before the :data:`RECENT_MONTHS` could change what a meter with these ``recent`` uses is
+    billed: no reading in them at all (how long it has been missing); this month's reading without an earlier
+    one in them (the months it covers); a reading missing for at most :data:`AVERAGE_MONTHS` months with fewer
+    than :data:`AVERAGE_MAX_HISTORY` months to average (older months join the average)."""
+    if not recent:
+        return True
+    if period in recent:
+        return len(recent) == 1
+    return _months_between(max(recent), period) <= AVERAGE_MONTHS and len(recent) < AVERAGE_MAX_HISTORY
 
 
 def _uses(meters: tuple, period: date, since: date | None) -> dict[int, dict[date, Decimal]]:
