@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from core.api import PersonalAccount, current_tenant_id, ledger, session, utcnow
+from core.api import PersonalAccount, current_tenant_id, ledger, session, utcnow, young_collections_only
 from plugins.housing.accruals.lines import Line
 from plugins.housing.accruals.lines import write as write_lines
 from plugins.housing.accruals.methods import (
@@ -153,15 +153,18 @@ def run_period(
     ]
     lines = total = seen = 0
     after = 0
-    while services:
-        flats = _chunk_flats(after)
-        if not flats:
-            break
-        bounds, after = (after, flats[-1].id), flats[-1].id
-        written, amount = _run_chunk(flats, bounds, services, period, moment)
-        lines, total, seen = lines + written, total + amount, seen + len(flats)
-        if on_chunk is not None:
-            on_chunk(RunResult(period, lines, total, seen))
+    with young_collections_only() as collect:  # a chunk's rows would set off full collections of the heap
+        while services:
+            flats = _chunk_flats(after)
+            if not flats:
+                break
+            bounds, after = (after, flats[-1].id), flats[-1].id
+            written, amount = _run_chunk(flats, bounds, services, period, moment)
+            lines, total, seen = lines + written, total + amount, seen + len(flats)
+            if on_chunk is not None:
+                on_chunk(RunResult(period, lines, total, seen))
+            del flats
+            collect()
     return RunResult(period, lines, total, seen)
 
 
