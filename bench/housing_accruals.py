@@ -1,5 +1,8 @@
 """Benchmark: the housing plugin's monthly accrual run for N flats × 6 services.
 
+Run it alone with ``python -m bench.housing_accruals --flats 100000 [--db sqlite|postgres|both]`` (or with the
+others: ``python -m bench --only housing_accruals --size N``). Exits with status 1 when a target is missed.
+
 * Time: :func:`plugins.housing.accruals.run.run_period` for one month (per chunk of flats: read the flats and
   accounts, what is accrued, the meters and their recent readings; compute each charge and its trace; one bulk
   insert of the accrual lines and one ledger batch) against a floor of plain set-based SQL writing the same rows —
@@ -16,7 +19,10 @@ that missed this month (billed by the average); the others have no meter (the no
 
 from __future__ import annotations
 
+import argparse
 import gc
+import os
+import sys
 import time
 from datetime import date, datetime
 from datetime import time as clock_time
@@ -112,7 +118,8 @@ def _seed_housing(db: BenchDatabase) -> None:
                 "INSERT INTO housing_account_premises (tenant_id, personal_account_id, premises_id) "
                 "SELECT :t, p.id, f.id FROM personal_accounts p "
                 "JOIN housing_buildings b ON b.tenant_id = :t AND b.code = 'B' || CAST(p.id / 100 AS TEXT) "
-                "JOIN housing_premises f ON f.building_id = b.id AND f.number = p.number WHERE p.tenant_id = :t"
+                "JOIN housing_premises f ON f.tenant_id = :t AND f.building_id = b.id AND f.number = p.number "
+                "WHERE p.tenant_id = :t"
             ),
             params,
         )
@@ -329,3 +336,45 @@ def bench_housing_accruals(db: BenchDatabase, size: int) -> list[Result]:
             f"(a difference under {MEMORY_ALLOWANCE // 1024} MB also passes)",
         ),
     ]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """``--flats N`` (default 100000), ``--db``, ``--postgres-url``, ``--markdown``."""
+    from bench.__main__ import FULL_SIZE
+    from bench.database import POSTGRES_SERVER
+
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.housing_accruals", description="The housing accrual run at N flats × 6 services."
+    )
+    parser.add_argument("--flats", type=int, default=FULL_SIZE, help="flats (one account each; default 100000)")
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="sqlite")
+    parser.add_argument(
+        "--postgres-url", default=os.environ.get("ABONENT_BENCH_POSTGRES_URL", POSTGRES_SERVER), metavar="URL"
+    )
+    parser.add_argument("--markdown", action="store_true", help="print the final table as Markdown")
+    args = parser.parse_args(argv)
+    if args.flats < 100:
+        parser.error("--flats must be at least 100")
+    # What bench.runner expects: the size of the data and the one benchmark to run.
+    args.size, args.only = args.flats, ["housing_accruals"]
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run this benchmark alone, each database in a fresh process; print the table."""
+    from bench.__main__ import machine
+    from bench.report import table
+    from bench.runner import run_isolated
+
+    args = parse_args(argv)
+    print(machine(), flush=True)
+    results: list[Result] = []
+    for kind in ("sqlite", "postgres") if args.db == "both" else (args.db,):
+        results += run_isolated(kind, args)
+    print()
+    print(table(results, markdown=args.markdown))
+    return 0 if all(result.passed for result in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

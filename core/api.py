@@ -45,6 +45,7 @@ from core.identity.service import IdentityError, create_user
 from core.identity.targets import target_user
 from core.identity.web_login import log_in
 from core.jobs.background import Progress, TaskError, start_task, task_url
+from core.jobs.batch import young_collections_only
 from core.ledger import service as ledger
 from core.ledger.service import Entry, IdempotencyConflict, LedgerError, TransactionSpec, Transfer
 from core.mail.outbox import queue_mail
@@ -268,4 +269,5 @@ __all__ = [
     "visit_settings",
     "visit_slot_grid",
     "writes_on_get",
+    "young_collections_only",
 ]

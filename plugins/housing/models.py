@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.api import Base, PersonalAccount, TenantOwned, utcnow
@@ -116,6 +116,7 @@ class Reading(TenantOwned, Base):
     __table_args__ = (
         UniqueConstraint("tenant_id", "meter_id", "zone", "period"),
         Index("ix_housing_readings_tenant_status", "tenant_id", "status"),
+        Index("ix_housing_readings_tenant_revised", "tenant_id", "revised"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -130,15 +131,34 @@ class Reading(TenantOwned, Base):
     submitted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str] = mapped_column(Text, default="")
+    # The month was billed already when this value (or its use) changed: the next billing run recalculates it.
+    revised: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     meter: Mapped[Meter] = relationship(lazy="joined")
+
+
+class BuildingReading(TenantOwned, Base):
+    """A building (common) meter's volume for one month — the heat the building used, say — shared between the
+    flats by area by a ``shared_by_area`` service of the same meter kind (the operator enters it; latest wins)."""
+
+    __tablename__ = "housing_building_readings"
+    __table_args__ = (UniqueConstraint("tenant_id", "building_id", "kind", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("housing_buildings.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    period: Mapped[date]  # the first day of the month
+    volume: Mapped[Decimal] = mapped_column(Numeric(14, 3))
+    source: Mapped[str] = mapped_column(String(20), default=OPERATOR)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 # How a service is accrued (see plugins.housing.accruals.methods).
 PER_AREA = "per_area"
 METERED = "metered"
 NORM = "norm"
-ACCRUAL_METHODS = (PER_AREA, METERED, NORM)
+SHARED_BY_AREA = "shared_by_area"  # a building meter's volume (``meter_kind``) shared by the flats' area
+ACCRUAL_METHODS = (PER_AREA, METERED, NORM, SHARED_BY_AREA)
 
 
 class HousingService(TenantOwned, Base):
@@ -146,7 +166,9 @@ class HousingService(TenantOwned, Base):
 
     ``tariffs`` and ``norms`` are lists of ``[valid_from ISO date, value]`` (kopecks per unit; units per person a
     month). A metered service names the meter kind it reads; a flat without such a meter pays by the norm times
-    ``no_meter_multiplier`` (1.5 where the rules say a meter could have been installed).
+    ``no_meter_multiplier`` (1.5 where the rules say a meter could have been installed). A ``shared_by_area``
+    service names the kind of its building meter: each flat pays the building's volume of the month
+    (:class:`BuildingReading`) times its share of the building's area.
     """
 
     __tablename__ = "housing_services"
@@ -175,7 +197,8 @@ class Accrual(TenantOwned, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     personal_account_id: Mapped[int] = mapped_column(ForeignKey("personal_accounts.id"))
-    service: Mapped[str] = mapped_column(String(40))
+    # The service's code; a recalculation of an earlier month is ``<code>:<YYYY-MM>`` (that month).
+    service: Mapped[str] = mapped_column(String(60))
     period: Mapped[date]
     amount: Mapped[int] = mapped_column(BigInteger)
     method: Mapped[str] = mapped_column(String(20))

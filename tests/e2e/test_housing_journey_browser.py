@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -157,9 +158,9 @@ def test_a_new_resident_registers_reads_meters_follows_accruals_and_pays(
         expect(page.locator(".flash-info").first).to_have_text("Показания сохранены.")
         shown = _meter(page, "ХВ-1766204").locator("p.muted", has_text="Последнее значение").inner_text()
         assert f"Последнее значение: {typed} (" in shown
-        # The demo's window is 20–25 (the server's day is the UTC one): a reading sent later is saved for next
+        # The demo's window is 20–25 of the company's calendar (Moscow): a reading sent later is saved for next
         # month, and the page says so; one sent before is this month's.
-        month = datetime.now(UTC).date().replace(day=1)
+        month = datetime.now(ZoneInfo("Europe/Moscow")).date().replace(day=1)
         if page.get_by_text("эти будут учтены в следующем месяце").count():
             month = (month + timedelta(days=31)).replace(day=1)
         assert f"({month:%m.%Y})" in shown, shown

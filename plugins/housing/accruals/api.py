@@ -15,14 +15,22 @@ from marshmallow import Schema, fields
 from sqlalchemy import func, select
 
 from core.api import BEARER, require, session
-from plugins.housing.accruals.methods import AVERAGE, METERED, NORM, PER_AREA, SHARED_BY_AREA, TRUE_UP
+from plugins.housing.accruals.methods import (
+    AVERAGE,
+    METERED,
+    NORM,
+    PER_AREA,
+    RECALCULATION,
+    SHARED_BY_AREA,
+    TRUE_UP,
+)
 from plugins.housing.accruals.views import INPUT_LABELS, METHOD_LABELS
 from plugins.housing.common.blueprints import api
 from plugins.housing.models import Accrual, HousingService
 from plugins.housing.stock.api_scope import ACCOUNT_PATH, NOT_FOUND, account_parameter, flat_or_404
 
 _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-METHODS = (METERED, NORM, AVERAGE, TRUE_UP, PER_AREA, SHARED_BY_AREA)
+METHODS = (METERED, NORM, AVERAGE, TRUE_UP, PER_AREA, SHARED_BY_AREA, RECALCULATION)
 
 
 class PeriodTotalSchema(Schema):
@@ -58,7 +66,9 @@ class TraceSchema(Schema):
 
 
 class AccrualLineSchema(Schema):
-    service = fields.String(metadata={"description": "the service's code (a true-up line ends in ':true_up')"})
+    service = fields.String(
+        metadata={"description": "the service's code; a recalculation of an earlier month is '<code>:YYYY-MM'"}
+    )
     title = fields.String()
     amount = fields.Integer(metadata={"description": "kopecks accrued to this account"})
     change = fields.Integer(allow_none=True, metadata={"description": "kopecks more than the month before; null"})

@@ -25,6 +25,7 @@ AVERAGE = "average"
 TRUE_UP = "true_up"
 PER_AREA = "per_area"
 SHARED_BY_AREA = "shared_by_area"
+RECALCULATION = "recalculation"
 
 #: Multiplies two decimals without rounding (a price × a quantity has far fewer digits).
 _EXACT = Context(prec=100)
@@ -158,6 +159,14 @@ def true_up(actual: Decimal, billed: Decimal, tariffs: Sequence[Dated], period: 
     difference = actual - billed
     exact, pieces = priced(difference, tariffs, period)
     return Charge(kopecks(exact), TRUE_UP, {"actual": str(actual), "billed": str(billed)}, pieces)
+
+
+def recalculation(actual: Decimal, billed: Decimal, tariffs: Sequence[Dated], month: date) -> Charge:
+    """An earlier month's reading changed after it was billed: its volume now less what was billed for it, priced
+    at that month's tariffs (may be negative)."""
+    exact, pieces = priced(actual - billed, tariffs, month)
+    inputs = {"month": month.strftime("%Y-%m"), "actual": str(actual), "billed_before": str(billed)}
+    return Charge(kopecks(exact), RECALCULATION, inputs, pieces)
 
 
 def per_area(area: Decimal, rates: Sequence[Dated], period: date) -> Charge:

@@ -3,7 +3,11 @@
 Idempotent per account, service and period: the ledger key ``housing:accrual:<account>:<service>:<YYYY-MM>``
 and the unique :class:`~plugins.housing.models.Accrual` row make a re-run post nothing. A flat with several
 accounts splits each charge equally (the first accounts carry the remainder kopecks). A true-up of estimated
-months is charged under the service's own code in the month readings resume (method ``true_up``).
+months is charged under the service's own code in the month readings resume (method ``true_up``). A month billed
+already whose readings changed since is recalculated in the next run (:mod:`plugins.housing.accruals.recalc`,
+lines ``<code>:<YYYY-MM>``). A ``shared_by_area`` service charges each flat its area's share of the building
+meter's volume of the month (:class:`~plugins.housing.models.BuildingReading`); a building without that reading
+yet is billed for it by a run of the month after the reading is entered.
 
 Set-based per chunk of :data:`CHUNK` flats: a fixed number of statements reads the chunk's flats and accounts,
 what is already accrued, its meters and their recent readings (and, for the few flats whose readings resume,
@@ -20,12 +24,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
-from core.api import PersonalAccount, current_tenant_id, ledger, session, utcnow
+from core.api import PersonalAccount, current_tenant_id, ledger, session, utcnow, young_collections_only
+from plugins.housing.accruals.lines import Line
+from plugins.housing.accruals.lines import write as write_lines
 from plugins.housing.accruals.methods import (
     AVERAGE,
     AVERAGE_MAX_HISTORY,
+    AVERAGE_MONTHS,
     Charge,
     Dated,
     Piece,
@@ -33,15 +40,20 @@ from plugins.housing.accruals.methods import (
     metered,
     missing_reading,
     per_area,
+    shared_by_area,
     true_up,
 )
 from plugins.housing.accruals.methods import NORM as NORM_METHOD
+from plugins.housing.accruals.recalc import recalculate
 from plugins.housing.models import (
     METERED,
     NORM,
     PER_AREA,
+    SHARED_BY_AREA,
     AccountPremises,
     Accrual,
+    Building,
+    BuildingReading,
     HousingService,
     Meter,
     Premises,
@@ -52,10 +64,9 @@ KIND = "housing_accrual"
 #: Flats per chunk: each chunk is a fixed number of statements, one bulk insert and one ledger batch.
 CHUNK = 1000
 #: Months of readings read for every meter: enough for the average's six months with a reading, the month
-#: before this one's reading, and the months missing; a meter with fewer readings in them has its whole
-#: history read (a sparse reader).
+#: before this one's reading, and the months missing; a meter whose readings in them do not tell has its whole
+#: history read (:func:`_needs_older`).
 RECENT_MONTHS = 12
-_PERIODS_NEEDED = AVERAGE_MAX_HISTORY + 1
 
 
 @dataclass(frozen=True)
@@ -71,6 +82,7 @@ class RunResult:
 @dataclass(frozen=True)
 class _Flat:
     id: int
+    building_id: int
     area: Decimal
     residents: int
     accounts: tuple[tuple[int, int], ...]  # (personal account id, ledger account id), by account id
@@ -141,15 +153,18 @@ def run_period(
     ]
     lines = total = seen = 0
     after = 0
-    while services:
-        flats = _chunk_flats(after)
-        if not flats:
-            break
-        bounds, after = (after, flats[-1].id), flats[-1].id
-        written, amount = _run_chunk(flats, bounds, services, period, moment)
-        lines, total, seen = lines + written, total + amount, seen + len(flats)
-        if on_chunk is not None:
-            on_chunk(RunResult(period, lines, total, seen))
+    with young_collections_only() as collect:  # a chunk's rows would set off full collections of the heap
+        while services:
+            flats = _chunk_flats(after)
+            if not flats:
+                break
+            bounds, after = (after, flats[-1].id), flats[-1].id
+            written, amount = _run_chunk(flats, bounds, services, period, moment)
+            lines, total, seen = lines + written, total + amount, seen + len(flats)
+            if on_chunk is not None:
+                on_chunk(RunResult(period, lines, total, seen))
+            del flats
+            collect()
     return RunResult(period, lines, total, seen)
 
 
@@ -181,6 +196,7 @@ def _chunk_flats(after: int) -> list[_Flat]:
     rows = _rows(
         select(
             Premises.id,
+            Premises.building_id,
             Premises.area,
             Premises.residents,
             AccountPremises.personal_account_id,
@@ -194,10 +210,13 @@ def _chunk_flats(after: int) -> list[_Flat]:
         .where(Premises.tenant_id == tenant, Premises.id > after, Premises.id <= last[-1])
         .order_by(Premises.id, AccountPremises.personal_account_id)
     )
-    flats: dict[int, tuple[Decimal, int, list[tuple[int, int]]]] = {}
-    for flat_id, area, residents, account_id, ledger_id in rows:
-        flats.setdefault(flat_id, (area, residents, []))[2].append((account_id, ledger_id))
-    return [_Flat(flat_id, area, residents, tuple(accounts)) for flat_id, (area, residents, accounts) in flats.items()]
+    flats: dict[int, tuple[int, Decimal, int, list[tuple[int, int]]]] = {}
+    for flat_id, building_id, area, residents, account_id, ledger_id in rows:
+        flats.setdefault(flat_id, (building_id, area, residents, []))[3].append((account_id, ledger_id))
+    return [
+        _Flat(flat_id, building_id, area, residents, tuple(accounts))
+        for flat_id, (building_id, area, residents, accounts) in flats.items()
+    ]
 
 
 def _run_chunk(
@@ -227,26 +246,34 @@ def _run_chunk(
         (flat, service)
         for flat in flats
         for service in services
-        if any((account, service.code) not in done for account, _ledger in flat.accounts)
+        if not done or any((account, service.code) not in done for account, _ledger in flat.accounts)
     ]
     if not pending:
         return 0, 0
     histories = _histories(pending, bounds, period)
-    resumed = {
-        (flat.id, service.code)
-        for flat, service in pending
-        if any(gap > 1 for _uses, missing, gap in histories.get((flat.id, service.meter_kind), ()) if not missing)
-    }
-    estimated = _estimated_volumes([(f, s) for f, s in pending if (f.id, s.code) in resumed], period)
-    rows: list[dict] = []
-    transfers: list[ledger.Transfer] = []
-    tenant_id = current_tenant_id()
-    month = period_key(period)
+    since: dict[tuple[int, str], date] = {}  # readings resume: the month of the reading before this one
+    for flat, service in pending:
+        gaps = [gap for _uses, missing, gap in histories.get((flat.id, service.meter_kind), ()) if not missing]
+        if service.method == METERED and any(gap > 1 for gap in gaps):
+            since[(flat.id, service.code)] = _months_before(period, max(gaps))
+    estimated = _estimated_volumes([(f, s) for f, s in pending if (f.id, s.code) in since], period, since)
+    buildings = _building_volumes(pending, period)
+    posting = _Posting(period, moment)
     same: dict[tuple, Charge] = {}  # flats of one size (or household) pay the same per-m² and norm charges
     traces: dict[tuple, dict] = {}  # and share their traces
     for flat, service in pending:
         meters = histories.get((flat.id, service.meter_kind), [])
-        if service.method in (PER_AREA, NORM) or not meters:
+        if service.method == SHARED_BY_AREA:
+            found = buildings.get((flat.building_id, service.meter_kind))
+            if found is None:
+                continue  # no building reading of the month yet: a run after it is entered bills it
+            volume, building_area = found
+            inputs = (service.code, flat.building_id, flat.area)
+            charge = same.get(inputs) or same.setdefault(
+                inputs, shared_by_area(volume, building_area, flat.area, service.tariffs, period)
+            )
+            shared = (inputs, len(flat.accounts))
+        elif service.method in (PER_AREA, NORM) or not meters:
             inputs = (service.code, flat.area if service.method == PER_AREA else flat.residents)
             charge = same.get(inputs) or same.setdefault(inputs, _charge(flat, service, period, meters, Decimal(0)))
             shared = (inputs, len(flat.accounts))
@@ -255,51 +282,96 @@ def _run_chunk(
             shared = None
         trace = traces.get(shared) if shared else None
         if trace is None:
-            trace = {
-                "method": charge.method,
-                "inputs": charge.inputs,
-                "flat_amount": charge.amount,
-                "volume": str(sum((p.quantity for p in charge.pieces), Decimal(0))),
-                "accounts": len(flat.accounts),
-                "pieces": [_piece(p) for p in charge.pieces],
-            }
+            trace = _trace(charge, len(flat.accounts))
             if shared:
                 traces[shared] = trace
-        for (account, ledger_id), share in zip(flat.accounts, split(charge.amount, len(flat.accounts)), strict=True):
-            if (account, service.code) in done or share == 0:
+        posting.add(flat, service, service.code, charge, trace, done)
+    accounts = {flat.id: tuple(account for account, _ledger in flat.accounts) for flat in flats}
+    by_id = {flat.id: flat for flat in flats}
+    by_code = {service.code: service for service in services}
+    for found in recalculate(accounts, bounds, services, period, done):
+        charge = found.charge
+        flat = by_id[found.flat_id]
+        posting.add(
+            flat, by_code[found.service], found.code, charge, _trace(charge, len(flat.accounts)), done, found.month
+        )
+    rows, transfers = posting.rows, posting.transfers
+    if rows:
+        write_lines(rows, period, moment)  # one statement, nothing kept in the session
+        ledger.post_transfers(transfers)
+    return len(rows), sum(row.amount for row in rows)
+
+
+@dataclass
+class _Posting:
+    """The chunk's accrual rows and ledger transfers, gathered for one bulk insert and one ledger batch."""
+
+    period: date
+    moment: datetime
+    rows: list[Line] = field(default_factory=list)
+    transfers: list[ledger.Transfer] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._month = period_key(self.period)
+
+    def add(
+        self,
+        flat: _Flat,
+        service: _Service,
+        code: str,
+        charge: Charge,
+        trace: dict,
+        done: set[tuple[int, str]],
+        month: date | None = None,
+    ) -> None:
+        """The flat's ``charge`` split between its accounts, as lines of ``code`` (the service's, or a
+        recalculation's of ``month``); an account's line posted already, or a zero share, is left out."""
+        this_month = self._month
+        said = period_key(month) if month else this_month
+        shares = split(charge.amount, len(flat.accounts)) if len(flat.accounts) > 1 else (charge.amount,)
+        for (account, ledger_id), share in zip(flat.accounts, shares, strict=True):
+            if share == 0 or (done and (account, code) in done):
                 continue
-            key = f"housing:accrual:{account}:{service.code}:{month}"
-            rows.append(
-                {
-                    "tenant_id": tenant_id,
-                    "personal_account_id": account,
-                    "service": service.code,
-                    "period": period,
-                    "amount": share,
-                    "method": charge.method,
-                    "trace": trace,
-                    "ledger_key": key,
-                    "created_at": moment,
-                }
-            )
+            key = f"housing:accrual:{account}:{code}:{this_month}"
+            self.rows.append(Line(account, code, share, charge.method, trace, key))
             source, target = (ledger_id, service.revenue) if share > 0 else (service.revenue, ledger_id)
-            transfers.append(
+            self.transfers.append(
                 ledger.Transfer(
-                    key,
-                    KIND,
-                    source,
-                    target,
-                    abs(share),
-                    service.code,
-                    month,
-                    moment,
-                    f"{service.title}: {month}",
+                    key, KIND, source, target, abs(share), service.code, said, self.moment, f"{service.title}: {said}"
                 )
             )
-    if rows:
-        session.execute(insert(Accrual.__table__), rows)  # a plain bulk insert: nothing kept in the session
-        ledger.post_transfers(transfers)
-    return len(rows), sum(row["amount"] for row in rows)
+
+
+def _trace(charge: Charge, accounts: int) -> dict:
+    """What a line keeps to say why: the method, its inputs, the flat's amount and volume, the priced pieces."""
+    return {
+        "method": charge.method,
+        "inputs": charge.inputs,
+        "flat_amount": charge.amount,
+        "volume": str(sum((p.quantity for p in charge.pieces), Decimal(0))),
+        "accounts": accounts,
+        "pieces": [_piece(p) for p in charge.pieces],
+    }
+
+
+def _building_volumes(pending: list[tuple[_Flat, _Service]], period: date) -> dict[tuple[int, str], tuple]:
+    """(building id, meter kind) → (the building meter's volume of ``period``, the building's total area), for the
+    buildings of the chunk's flats that pay a ``shared_by_area`` service (one statement, none without such)."""
+    kinds = sorted({s.meter_kind for _f, s in pending if s.method == SHARED_BY_AREA and s.meter_kind})
+    if not kinds:
+        return {}
+    tenant = current_tenant_id()
+    rows = _rows(
+        select(BuildingReading.building_id, BuildingReading.kind, BuildingReading.volume, Building.total_area)
+        .join(Building, (Building.tenant_id == tenant) & (Building.id == BuildingReading.building_id))
+        .where(
+            BuildingReading.tenant_id == tenant,
+            BuildingReading.period == period,
+            BuildingReading.kind.in_(kinds),
+            BuildingReading.building_id.in_(sorted({f.building_id for f, _s in pending})),
+        )
+    )
+    return {(building, kind): (Decimal(volume), Decimal(area)) for building, kind, volume, area in rows}
 
 
 def _charge(flat: _Flat, service: _Service, period: date, meters: Sequence[tuple], estimated: Decimal) -> Charge:
@@ -329,7 +401,8 @@ def _histories(
 ) -> dict[tuple[int, str], list[tuple]]:
     """(flat id, meter kind) → per meter in use: (uses of its months with a reading up to ``period``, latest
     last; months without a reading ending at ``period``; when ``period`` has one, the months since the one
-    before it). Two statements for the chunk (three when a meter reads rarely)."""
+    before it). Three statements for the chunk: the meters, the uses of the recent months, and the whole history
+    of the few meters whose recent months do not tell (:func:`_needs_older`)."""
     kinds = sorted({service.meter_kind for _flat, service in pending if service.method == METERED})
     if not kinds:
         return {}
@@ -345,13 +418,25 @@ def _histories(
     if not meters:
         return {}
     uses = _uses(in_use, period, _months_before(period, RECENT_MONTHS))
-    sparse = [meter_id for meter_id, _flat, _kind in meters if len(uses.get(meter_id, ())) < _PERIODS_NEEDED]
-    if sparse:
-        uses.update(_uses((Meter.tenant_id == current_tenant_id(), Meter.id.in_(sparse)), period, None))
+    sparse = [meter_id for meter_id, _flat, _kind in meters if _needs_older(uses.get(meter_id, {}), period)]
+    # Always read (an empty list reads nothing): the chunk's statements are the same whatever its meters.
+    uses.update(_uses((Meter.tenant_id == current_tenant_id(), Meter.id.in_(sparse)), period, None))
     found: dict[tuple[int, str], list[tuple]] = defaultdict(list)
     for meter_id, flat_id, kind in meters:
         found[(flat_id, kind)].append(_history(uses.get(meter_id, {}), period))
     return found
+
+
+def _needs_older(recent: dict[date, Decimal], period: date) -> bool:
+    """Whether readings before the :data:`RECENT_MONTHS` could change what a meter with these ``recent`` uses is
+    billed: no reading in them at all (how long it has been missing); this month's reading without an earlier
+    one in them (the months it covers); a reading missing for at most :data:`AVERAGE_MONTHS` months with fewer
+    than :data:`AVERAGE_MAX_HISTORY` months to average (older months join the average)."""
+    if not recent:
+        return True
+    if period in recent:
+        return len(recent) == 1
+    return _months_between(max(recent), period) <= AVERAGE_MONTHS and len(recent) < AVERAGE_MAX_HISTORY
 
 
 def _uses(meters: tuple, period: date, since: date | None) -> dict[int, dict[date, Decimal]]:
@@ -380,9 +465,13 @@ def _history(by_period: dict[date, Decimal], period: date) -> tuple[list[Decimal
     return uses, _months_between(periods[-1], period) if periods else 1, 0
 
 
-def _estimated_volumes(pairs: Iterable[tuple[_Flat, _Service]], period: date) -> dict[tuple[int, str], Decimal]:
+def _estimated_volumes(
+    pairs: Iterable[tuple[_Flat, _Service]], period: date, since: dict[tuple[int, str], date]
+) -> dict[tuple[int, str], Decimal]:
     """(flat id, service) → the volume billed by estimate (average or norm) in the months before ``period``
-    since the flat's last reading, for the flats whose readings resume (one statement for the chunk)."""
+    since the flat's last reading (after ``since``: a reading that came late for an estimated month ends the
+    estimates there; its month is recalculated), for the flats whose readings resume (one statement for the
+    chunk)."""
     pairs = list(pairs)
     if not pairs:
         return {}
@@ -402,7 +491,7 @@ def _estimated_volumes(pairs: Iterable[tuple[_Flat, _Service]], period: date) ->
     ended: set[tuple[int, str]] = set()
     for account, service, month, method, trace in rows:
         key = (flat_of[account], service)
-        if key not in wanted or key in ended:
+        if key not in wanted or key in ended or month <= since[key]:
             continue
         if method not in (AVERAGE, NORM_METHOD):
             ended.add(key)  # the last month billed by its reading: the estimates end here

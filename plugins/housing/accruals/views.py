@@ -12,7 +12,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.api import current_account, format_money, require, session
-from plugins.housing.accruals.methods import AVERAGE, METERED, NORM, PER_AREA, SHARED_BY_AREA, TRUE_UP
+from plugins.housing.accruals.methods import (
+    AVERAGE,
+    METERED,
+    NORM,
+    PER_AREA,
+    RECALCULATION,
+    SHARED_BY_AREA,
+    TRUE_UP,
+)
+from plugins.housing.common import clock
 from plugins.housing.common.blueprints import web
 from plugins.housing.common.numbers import decimal_comma, unit_price
 from plugins.housing.models import Accrual, HousingService
@@ -24,6 +33,7 @@ METHOD_LABELS = {
     TRUE_UP: _l("readings resumed: the real use less what was estimated, × tariff"),
     PER_AREA: _l("by area: m² × rate"),
     SHARED_BY_AREA: _l("the building meter's volume shared by area × tariff"),
+    RECALCULATION: _l("an earlier month's reading changed: its use now less what was billed, × that month's tariff"),
 }
 INPUT_LABELS = {
     "volume": _l("volume"),
@@ -39,6 +49,8 @@ INPUT_LABELS = {
     "area": _l("area, m²"),
     "building_volume": _l("building meter's volume"),
     "building_area": _l("building's area, m²"),
+    "month": _l("month recalculated"),
+    "billed_before": _l("billed for it before"),
 }
 
 
@@ -50,7 +62,7 @@ def _period() -> date:
             .where(Accrual.personal_account_id == current_account().id)
             .order_by(Accrual.period.desc())
         )
-        return latest or date.today().replace(day=1)
+        return latest or clock.today().replace(day=1)
     try:
         year, month = (int(part) for part in text.split("-"))
         return date(year, month, 1)

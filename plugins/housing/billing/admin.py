@@ -11,8 +11,9 @@ from datetime import date
 from flask import redirect, render_template
 from marshmallow import Schema, ValidationError, fields, validates
 
-from core.api import N_, FormInput, read_form, require, session, start_task, task_url, utcnow
+from core.api import N_, FormInput, read_form, require, session, start_task, task_url
 from plugins.housing.billing.task import BILLING_ACTION, PERMISSION
+from plugins.housing.common import clock
 from plugins.housing.common.blueprints import web
 
 
@@ -27,7 +28,7 @@ class BillingForm(Schema):
             month = date.fromisoformat(f"{value.strip()}-01")
         except ValueError:
             raise ValidationError(N_("Enter the month as YYYY-MM, e.g. 2026-11.")) from None
-        if month > utcnow().date():
+        if month > clock.today():
             raise ValidationError(N_("This month has not begun yet."))
 
 
@@ -39,7 +40,7 @@ def _page(form: FormInput, status: int = 200):
 @require(PERMISSION)
 def admin_billing():
     """The form: which month to bill (this month by default)."""
-    return _page(FormInput.blank({"period": utcnow().date().strftime("%Y-%m")}))
+    return _page(FormInput.blank({"period": clock.today().strftime("%Y-%m")}))
 
 
 @web.post("/admin/billing")

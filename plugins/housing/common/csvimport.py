@@ -49,6 +49,7 @@ TITLES: dict[str, str] = {
     "residents": N_("registered residents"),
     "serial": N_("serial number"),
     "value": N_("reading"),
+    "volume": N_("volume"),
     "zone": N_("tariff"),
     "zones": N_("tariffs"),
 }

@@ -13,6 +13,7 @@ from datetime import date
 from flask import Response, abort, render_template, request
 
 from core.api import PersonalAccount, account_or_404, current_account, current_tenant, my_accounts, require
+from plugins.housing.common import clock
 from plugins.housing.common.blueprints import web
 from plugins.housing.epd.render import month_title, pdf_filename, render_page, render_pdf, stylesheet
 from plugins.housing.epd.service import Epd, build_epd, default_period, periods
@@ -40,7 +41,7 @@ def _epd(account: PersonalAccount) -> Epd | None:
     if flat_of(account) is None:
         return None
     tenant = current_tenant()
-    today = tenant.today()
+    today = clock.today()
     return build_epd(tenant, account, _period(account, today), today)
 
 
@@ -48,7 +49,7 @@ def _page(account: PersonalAccount | None):
     epd = _epd(account) if account is not None else None
     if epd is None:
         return render_template("housing/epd/no_flat.html")
-    today = current_tenant().today()
+    today = clock.today()
     flats = [(other, flat_of(other)) for other in my_accounts()]
     return render_page(
         epd,

@@ -15,12 +15,13 @@ from flask_babel import ngettext
 from marshmallow import Schema
 from sqlalchemy import or_, select
 
-from core.api import Id, PersonalAccount, Text, get_or_404, read_form, require, session, utcnow
+from core.api import Id, PersonalAccount, Text, get_or_404, read_form, require, session
+from plugins.housing.common import clock
 from plugins.housing.common.blueprints import web
 from plugins.housing.common.kinds import KIND_LABELS
 from plugins.housing.common.uploads import upload_page
 from plugins.housing.meters.importer import METERS
-from plugins.housing.meters.service import FIELDS, check_meter, clash, save_meter, typed
+from plugins.housing.meters.service import FIELDS, check_meter, clash, kept_fields, save_meter, typed
 from plugins.housing.models import AccountPremises, Building, Meter, Premises
 
 FLATS_SHOWN = 100
@@ -104,6 +105,8 @@ def _meter_form(flat: Premises, meter: Meter | None):
             errors.setdefault(problem.field, []).append(_(problem.message, **problem.params))
         if data is not None and clash(flat, data, meter) is not None:
             errors.setdefault("serial", []).append(_("The flat already has a meter of this kind with this number."))
+        for problem in kept_fields(meter, data) if data is not None else ():
+            errors.setdefault(problem.field, []).append(_(problem.message, **problem.params))
         if not errors:
             saved = save_meter(flat, data, meter)
             session.commit()
@@ -141,7 +144,7 @@ def admin_meter_archive(meter_id: int):
     """Archive a removed or replaced meter: it leaves the resident's page; its readings stay."""
     meter = get_or_404(Meter, meter_id)
     if meter.archived_on is None:
-        meter.archived_on = utcnow().date()
+        meter.archived_on = clock.today()
         session.commit()
         flash(_("The meter is archived."), "info")
     return redirect(url_for("housing.admin_meters", building=meter.premises.building_id, q=meter.premises.number))

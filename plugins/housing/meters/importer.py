@@ -8,7 +8,8 @@ One line per meter, the flat named by its building's code and its number (both i
 
 Kinds: ``cold_water``, ``hot_water``, ``electricity``, ``gas``, ``heat``; the columns after ``serial`` may be left
 out (one tariff, five digits). A meter already stored (same flat, kind and serial) takes the line's data; a second
-import of the same file changes nothing. An archived meter is not changed by an import.
+import of the same file changes nothing. An archived meter is not changed by an import, nor are the number of tariffs
+and the digits of a meter with readings (a replaced meter is archived and the new one added).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy import select
 
 from core.api import N_, session
 from plugins.housing.common.csvimport import CsvImport, Problem, Row, columns_of
-from plugins.housing.meters.service import FIELDS, MeterData, check_meter, save_meter
+from plugins.housing.meters.service import FIELDS, MeterData, check_meter, kept_fields, save_meter
 from plugins.housing.models import Building, Meter, Premises
 
 COLUMNS = ("building", "flat", *FIELDS)
@@ -88,6 +89,8 @@ def apply(lines: list[MeterLine]) -> tuple[dict[str, int], list[Problem]]:
             counts["unchanged"] += 1
         elif meter is not None and meter.archived_on is not None:
             problems.append(Problem(line.line, N_("meter %(serial)s is archived."), {"serial": line.data.serial}))
+        elif kept := kept_fields(meter, line.data):
+            problems += [Problem(line.line, found.message, found.params, found.field) for found in kept]
         else:
             counts["updated" if meter is not None else "added"] += 1
             save_meter(flat, line.data, meter)

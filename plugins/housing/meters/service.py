@@ -17,8 +17,9 @@ from sqlalchemy import select
 from core.api import N_, session
 from plugins.housing.common.csvimport import day, whole
 from plugins.housing.common.kinds import KIND_LABELS, kind_of
-from plugins.housing.models import MAX_ZONES, Meter, Premises
+from plugins.housing.models import MAX_ZONES, Meter, Premises, Reading
 from plugins.housing.readings.rules import parse_value
+from plugins.housing.readings.service import restate_next
 
 FIELDS = (
     "kind",
@@ -33,6 +34,22 @@ FIELDS = (
 )
 DEFAULT_DIGITS = 5
 MAX_DIGITS = 9
+#: What a meter with readings keeps: its readings were judged (and billed) by them. In the field such a change
+#: is a meter replacement: the old meter is archived and the new one added with its initial values.
+KEPT = {
+    "kind": N_(
+        "The meter has readings, so its kind cannot change. If the meter was replaced, archive it and add the new "
+        "meter with its initial values."
+    ),
+    "zones": N_(
+        "The meter has readings, so its number of tariffs cannot change. If the meter was replaced, archive it and "
+        "add the new meter with its initial values."
+    ),
+    "digits": N_(
+        "The meter has readings, so its digits before the point cannot change. If the meter was replaced, archive "
+        "it and add the new meter with its initial values."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -146,6 +163,16 @@ def check_meter(values: Mapping[str, str]) -> tuple[MeterData | None, list[Field
     return MeterData(kind, serial, zones, digits, installed, verification, tuple(initial)), []
 
 
+def kept_fields(meter: Meter | None, data: MeterData) -> list[FieldProblem]:
+    """What ``data`` would change of :data:`KEPT` in a meter that has readings, each with the replacement path."""
+    if meter is None:
+        return []
+    changed = [name for name in KEPT if getattr(data, name) != getattr(meter, name)]
+    if not changed or session.scalar(select(Reading.id).where(Reading.meter_id == meter.id).limit(1)) is None:
+        return []
+    return [FieldProblem(name, KEPT[name], {}) for name in changed]
+
+
 def clash(premises: Premises, data: MeterData, meter: Meter | None = None) -> Meter | None:
     """Another meter of the flat with the same kind and serial number, if any."""
     found = session.scalar(
@@ -156,12 +183,17 @@ def clash(premises: Premises, data: MeterData, meter: Meter | None = None) -> Me
 
 def save_meter(premises: Premises, data: MeterData, meter: Meter | None = None) -> Meter:
     """Create a meter in ``premises`` (or update ``meter``) with ``data``; the caller checked :func:`clash` and
-    commits."""
+    :func:`kept_fields`, and commits. A changed initial value changes the use of the zone's first reading: it is
+    judged again (:func:`plugins.housing.readings.service.restate_next`)."""
     if meter is None:
         meter = Meter(premises_id=premises.id)
         session.add(meter)
+    before = tuple(meter.initial_values or ())
     meter.kind, meter.serial, meter.zones, meter.digits = data.kind, data.serial, data.zones, data.digits
     meter.installed_on, meter.next_verification = data.installed_on, data.next_verification
     meter.initial_values = list(data.initial_values)
     session.flush()
+    for zone in range(1, meter.zones + 1):
+        if before[zone - 1 : zone] != data.initial_values[zone - 1 : zone]:
+            restate_next(meter, zone, None)
     return meter

@@ -13,6 +13,7 @@ from flask import render_template, request
 from marshmallow import Schema, fields, validate
 
 from core.api import current_account, current_tenant, format_money, read_form, require
+from plugins.housing.common import clock
 from plugins.housing.common.blueprints import web
 from plugins.housing.penalties.calculator import kopecks
 from plugins.housing.penalties.debts import debts
@@ -39,7 +40,7 @@ def penalties():
     if account is None or flat_of(account) is None:
         return render_template("housing/epd/no_flat.html")
     tenant = current_tenant()
-    today = tenant.today()
+    today = clock.today()
     form = read_form(CalculatorForm(), request.args)
     on = (form.data.get("on") if form.ok else None) or today
     found = debts(tenant, account, on)

@@ -14,24 +14,28 @@ from flask_babel import ngettext
 from marshmallow import Schema
 from sqlalchemy import select
 
-from core.api import Id, Text, csv_response, current_principal, find_account, read_form, require, session, utcnow
+from core.api import Id, Text, csv_response, current_principal, find_account, read_form, require, session
+from plugins.housing.common import clock
 from plugins.housing.common.blueprints import web
 from plugins.housing.common.csvimport import month, titles
 from plugins.housing.common.kinds import KIND_LABELS
 from plugins.housing.common.uploads import upload_page
 from plugins.housing.models import ACCEPTED, OPERATOR, REVIEW, AccountPremises, Meter, Reading
-from plugins.housing.readings import bulk
+from plugins.housing.readings import building, bulk
+from plugins.housing.readings.rules import period_for
 from plugins.housing.readings.service import DEFAULT_WINDOW, submit, window_of
 
 LIMIT = 300
 
 
 class PhoneReadingForm(Schema):
-    """A reading a resident gave by phone: their account number, the meter, the value (zone 1)."""
+    """A reading a resident gave by phone: their account number, the meter, the value (zone 1), and the month it
+    is for when it is an earlier one (``2026-11``; empty: the month the reading window gives today)."""
 
     account = Text(40)
     meter_id = Id(load_default=None)
     value = Text(20)
+    period = Text(20)
 
 
 @web.get("/admin/readings")
@@ -41,7 +45,7 @@ def admin_readings():
     waiting = list(
         session.scalars(select(Reading).where(Reading.status == REVIEW).order_by(Reading.submitted_at).limit(LIMIT))
     )
-    this_month = utcnow().date().replace(day=1)
+    this_month = clock.today().replace(day=1)
     return render_template(
         "housing/readings/admin/review.html", waiting=waiting, kind_labels=KIND_LABELS, this_month=this_month
     )
@@ -82,26 +86,36 @@ def admin_phone_reading():
         if binding is not None
         else []
     )
-    verdict, status = None, 200
+    verdict, period_error, status = None, "", 200
     if request.method == "POST" and form is not None and form.ok:
-        meter = next((m for m in meters if m.id == form.data.get("meter_id")), None)
+        meter = next((m for m in meters if m.id == form.data.get("meter_id") and m.zones == 1), None)
         if meter is None:
             abort(404)
-        result = submit(
-            meter,
-            {1: form.data.get("value", "")},
-            utcnow().date(),
-            user_id=current_principal().id,
-            source=OPERATOR,
-            confirmed=True,
-            window=window_of(meter, DEFAULT_WINDOW),
-        )
-        if result.written:
-            session.commit()
-            flash(_("The reading is saved."), "info")
-            return redirect(url_for("housing.admin_phone_reading", account=number))
-        session.rollback()
-        verdict, status = result.verdicts[1], 400
+        window = window_of(meter, DEFAULT_WINDOW)
+        today = clock.today()
+        typed_month = (form.data.get("period") or "").strip()
+        chosen = month(typed_month) if typed_month else None
+        if typed_month and (chosen is None or chosen > period_for(today, window)):
+            period_error, status = _("Enter a month up to the current one, as 2026-11."), 400
+        else:
+            # An earlier month's value is judged against the readings before it; the readings after it follow.
+            result = submit(
+                meter,
+                {1: form.data.get("value", "")},
+                chosen or today,
+                user_id=current_principal().id,
+                source=OPERATOR,
+                confirmed=True,
+                window=window,
+            )
+            if result.written:
+                session.commit()
+                flash(_("The reading is saved."), "info")
+                for message in result.verdicts[1].messages:
+                    flash(_(message, **result.verdicts[1].params), "info")
+                return redirect(url_for("housing.admin_phone_reading", account=number))
+            session.rollback()
+            verdict, status = result.verdicts[1], 400
     return render_template(
         "housing/readings/admin/phone.html",
         number=number,
@@ -109,6 +123,7 @@ def admin_phone_reading():
         binding=binding,
         meters=meters,
         verdict=verdict,
+        period_error=period_error,
         kind_labels=KIND_LABELS,
         typed=form.values if form else {},
     ), status
@@ -125,7 +140,7 @@ class ExportForm(Schema):
 def admin_readings_export():
     """A month's readings as CSV for the company's billing (the current month when none is chosen)."""
     form = read_form(ExportForm(), request.args)
-    period = month(form.data.get("period") or "") if form.ok and form.data.get("period") else utcnow().date()
+    period = month(form.data.get("period") or "") if form.ok and form.data.get("period") else clock.today()
     if period is None:
         abort(404)
     filename = f"readings-{period.year:04d}-{period.month:02d}.csv"
@@ -149,4 +164,27 @@ def admin_readings_import():
         ),
         back=url_for("housing.admin_readings"),
         note=_("The columns building, flat and kind may be left out. The values are checked like a resident's."),
+    )
+
+
+@web.route("/admin/readings/building-import", methods=["GET", "POST"])
+@require("housing.readings.manage")
+def admin_building_readings_import():
+    """Upload building meters' volumes of a month (heat …): imported whole, or refused with every problem."""
+    return upload_page(
+        building.BUILDING_READINGS,
+        title=_("Import building meter volumes"),
+        done=lambda n: (
+            ngettext("%(num)d volume added", "%(num)d volumes added", n["added"])
+            + ", "
+            + ngettext("%(num)d updated", "%(num)d updated", n["updated"])
+            + ", "
+            + ngettext("%(num)d unchanged", "%(num)d unchanged", n["unchanged"])
+            + "."
+        ),
+        back=url_for("housing.admin_readings"),
+        note=_(
+            "The volume the building's meter counted in the month (Gcal of heat, say) is shared between its flats "
+            "by area. The month as 2026-11."
+        ),
     )

@@ -21,8 +21,8 @@ from core.api import (
     refused_response,
     require,
     session,
-    utcnow,
 )
+from plugins.housing.common import clock
 from plugins.housing.common.blueprints import api
 from plugins.housing.models import METER_KINDS, Meter, Premises, Reading
 from plugins.housing.readings.history import history, latest_readings, period_readings
@@ -132,7 +132,7 @@ def list_meters(flat: Premises):
     """The flat's meters in use, with the latest value of each zone and the verification date."""
     meters = meters_of(flat)
     last = latest_readings(meters)
-    today = utcnow().date()
+    today = clock.today()
     return {
         "meters": [
             {
@@ -192,7 +192,7 @@ def submit_reading(body: dict, meter: Meter):
     result = submit(
         meter,
         values,
-        utcnow().date(),
+        clock.today(),
         user_id=current_principal().id,
         window=DEFAULT_WINDOW,
         confirmed=body["confirmed"],

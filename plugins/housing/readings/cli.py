@@ -1,5 +1,6 @@
 """``abonent housing import-readings FILE --tenant SLUG`` and ``export-readings --tenant SLUG --period 2026-11``:
-readings from and for the company's billing."""
+readings from and for the company's billing; ``import-building-readings FILE --tenant SLUG``: building meters'
+volumes of a month."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import click
 from core.api import csv_response, tenant_scope
 from plugins.housing.common.cli import housing, import_command, tenant_or_fail
 from plugins.housing.common.csvimport import month
-from plugins.housing.readings import bulk
+from plugins.housing.readings import building, bulk
 
 import_command(
     "import-readings",
@@ -19,6 +20,15 @@ import_command(
     lambda n: f"{n['added']} reading(s) added, {n['updated']} updated, {n['unchanged']} unchanged",
     "Import the billing's readings from FILE (account;building;flat;kind;serial;zone;period;value). Any bad line: "
     "nothing is written, each problem is printed as FILE:LINE, exit code 1.",
+)
+
+import_command(
+    "import-building-readings",
+    building.BUILDING_READINGS,
+    lambda n: f"{n['added']} building volume(s) added, {n['updated']} updated, {n['unchanged']} unchanged",
+    "Import building meters' volumes of a month from FILE (building;kind;period;volume), shared between the flats "
+    "by area by a shared_by_area service. Any bad line: nothing is written, each problem is printed as FILE:LINE, "
+    "exit code 1.",
 )
 
 

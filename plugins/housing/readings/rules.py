@@ -29,6 +29,9 @@ ACCEPTED = "accepted"
 CONFIRM = "confirm"  # the resident must confirm an unusual value
 REFUSED = "refused"
 
+ROLLOVER = N_("The meter went past its largest value and started again from zero.")
+FALL = N_("The value is lower than the last one (%(previous)s). It is accepted and a staff member will check it.")
+
 _NUMBER = re.compile(r"^\s*([0-9]+)(?:[.,]([0-9]{1,3}))?\s*$")
 
 
@@ -115,20 +118,11 @@ def judge(
         notes.append(N_("Readings for this month were taken until day %(closes)s: this one counts for next month."))
     if meter.previous is None:
         return Verdict(ACCEPTED, period, value, None, messages=tuple(notes), params=params)
-    use, rollover, review = value - meter.previous, False, False
-    if use < 0:
-        wrapped = Decimal(10) ** meter.digits - meter.previous + value
-        if _plausible_rollover(wrapped, meter):
-            use, rollover = wrapped, True
-            notes.append(N_("The meter went past its largest value and started again from zero."))
-        else:
-            review = True
-            notes.append(
-                N_(
-                    "The value is lower than the last one (%(previous)s). It is accepted and a staff member "
-                    "will check it."
-                )
-            )
+    use, rollover, review = use_since(value, meter)
+    if rollover:
+        notes.append(ROLLOVER)
+    elif review:
+        notes.append(FALL)
     recent = list(meter.monthly_uses)[-6:]
     if not review and recent and use > 0:
         average = sum(recent, Decimal(0)) / len(recent)
@@ -152,6 +146,19 @@ def judge(
             review = True
             notes.append(N_("You confirmed an unusually large use; a staff member will check it."))
     return Verdict(ACCEPTED, period, value, use, rollover, review, tuple(notes), params)
+
+
+def use_since(value: Decimal, meter: MeterFacts) -> tuple[Decimal, bool, bool]:
+    """The use ``value`` means after ``meter.previous`` (which must be known): (use, a rollover, a fall for the
+    staff review). A fall the meter's capacity explains is a rollover; any other fall is a negative use to check."""
+    assert meter.previous is not None
+    use = value - meter.previous
+    if use >= 0:
+        return use, False, False
+    wrapped = Decimal(10) ** meter.digits - meter.previous + value
+    if _plausible_rollover(wrapped, meter):
+        return wrapped, True, False
+    return use, False, True
 
 
 def _plausible_rollover(use: Decimal, meter: MeterFacts) -> bool:

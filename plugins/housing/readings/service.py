@@ -14,14 +14,25 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from core.api import session, utcnow
-from plugins.housing.models import ACCEPTED, RESIDENT, REVIEW, Meter, Reading
-from plugins.housing.readings.rules import CONFIRM, REFUSED, MeterFacts, Verdict, Window, judge, period_for
+from core.api import N_, session, utcnow
+from plugins.housing.models import ACCEPTED, RESIDENT, REVIEW, AccountPremises, Accrual, Meter, Reading
+from plugins.housing.readings.rules import (
+    CONFIRM,
+    REFUSED,
+    MeterFacts,
+    Verdict,
+    Window,
+    judge,
+    period_for,
+    use_since,
+)
 
 #: How many past months of use the rules look at.
 HISTORY_MONTHS = 6
 #: The reading window when neither the building nor the tenant sets one.
 DEFAULT_WINDOW = Window()
+#: The note of a reading whose use was judged again because a value before it changed.
+RESTATED = N_("The use was recalculated: an earlier reading changed.")
 
 
 @dataclass(frozen=True)
@@ -97,14 +108,59 @@ def submit(
 def write_verdict(
     meter: Meter, zone: int, verdict: Verdict, moment: datetime, user_id: int | None, source: str
 ) -> None:
-    """Write an accepted ``verdict`` as the period's value of ``zone`` (replacing an earlier one: latest wins)."""
+    """Write an accepted ``verdict`` as the period's value of ``zone`` (replacing an earlier one: latest wins).
+
+    A value written into a month before the zone's latest reading (the billing's import of a past month, a
+    correction) changes the use of the reading after it: that use and its rollover are judged again here, in the
+    same transaction. A month that was billed already is marked ``revised`` so the next billing run recalculates it.
+    """
     row = session.scalar(
         select(Reading).where(Reading.meter_id == meter.id, Reading.zone == zone, Reading.period == verdict.period)
     )
     if row is None:
         row = Reading(meter_id=meter.id, zone=zone, period=verdict.period)
         session.add(row)
+    changed = row.value != verdict.value or row.use != verdict.use
     row.value, row.use, row.rollover = verdict.value, verdict.use, verdict.rollover
     row.status = REVIEW if verdict.review else ACCEPTED
     row.source, row.submitted_by, row.submitted_at = source, user_id, moment
     row.note = "; ".join(verdict.messages)
+    if changed and not row.revised:
+        row.revised = billed(meter, verdict.period)
+    session.flush()
+    restate_next(meter, zone, verdict.period)
+
+
+def restate_next(meter: Meter, zone: int, after: date | None) -> Reading | None:
+    """Judge again the use of the zone's first reading after ``after`` (after the initial value when ``None``):
+    its value stays, its use and rollover follow the value before it now. A fall no rollover explains goes to the
+    staff review; a billed month is marked ``revised``. Returns the reading when its use changed."""
+    statement = select(Reading).where(Reading.meter_id == meter.id, Reading.zone == zone)
+    if after is not None:
+        statement = statement.where(Reading.period > after)
+    later = session.scalar(statement.order_by(Reading.period).limit(1))
+    if later is None:
+        return None
+    known = facts(meter, zone, later.period)
+    use, rollover, fall = (None, False, False) if known.previous is None else use_since(later.value, known)
+    if use == later.use and rollover == later.rollover:
+        return None
+    later.use, later.rollover = use, rollover
+    if fall:
+        later.status = REVIEW
+    later.note = "; ".join(filter(None, (later.note, RESTATED)))
+    if not later.revised:
+        later.revised = billed(meter, later.period)
+    session.flush()
+    return later
+
+
+def billed(meter: Meter, period: date) -> bool:
+    """Whether a billing run has accrued ``period`` for the meter's flat already."""
+    found = session.scalar(
+        select(Accrual.id)
+        .join(AccountPremises, AccountPremises.personal_account_id == Accrual.personal_account_id)
+        .where(AccountPremises.premises_id == meter.premises_id, Accrual.period == period)
+        .limit(1)
+    )
+    return found is not None

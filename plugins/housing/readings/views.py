@@ -11,7 +11,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import Schema, fields
 
-from core.api import Id, Text, current_account, current_principal, read_form, require, session, utcnow
+from core.api import Id, Text, current_account, current_principal, read_form, require, session
+from plugins.housing.common import clock
 from plugins.housing.common.blueprints import web
 from plugins.housing.common.kinds import KIND_LABELS
 from plugins.housing.common.numbers import decimal_comma
@@ -51,11 +52,10 @@ def readings():
         if meter is None:
             abort(404)
         values = {zone: form.data.get(f"zone_{zone}", "") for zone in range(1, meter.zones + 1)}
-        today = utcnow().date()
         result = submit(
             meter,
             values,
-            today,
+            clock.today(),
             user_id=current_principal().id,
             confirmed=form.data.get("confirmed", False),
             window=window_of(meter, DEFAULT_WINDOW),

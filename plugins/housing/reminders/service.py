@@ -67,8 +67,10 @@ def jobs() -> list[TenantJob]:
 
 
 def send_reminders(tenant: Tenant, now: datetime) -> dict[str, int]:
-    """Send today's reminders in ``tenant``; how many occasions of each kind were found (repeats send nothing)."""
-    today = now.date()
+    """Send today's reminders in ``tenant``; how many occasions of each kind were found (repeats send nothing).
+
+    "Today" is the tenant's calendar day at ``now`` (its time zone), as for the readings window itself."""
+    today = tenant.today(now)
     return {
         "window": _reading_window(tenant, today),
         "verification": _verification(tenant, today),

@@ -21,8 +21,8 @@ from core.api import (
     register_file_owner,
     session,
     store_file,
-    utcnow,
 )
+from plugins.housing.common import clock
 from plugins.housing.models import Building, Report
 from plugins.housing.stock.residents import buildings_of
 
@@ -53,7 +53,7 @@ def publish(title: str, building: Building | None, filename: str, data: bytes, u
     report = Report(
         title=title,
         building_id=building.id if building else None,
-        published_on=utcnow().date(),
+        published_on=clock.today(),
         published_by=user_id,
     )
     session.add(report)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from unittest import mock
 
 import pytest
 
@@ -14,6 +13,7 @@ from core.identity.models import User
 from core.testing.fixtures import tenant_path
 from plugins.housing.accruals.run import run_period
 from plugins.housing.models import AccountPremises, Building, HousingService, Meter, Premises, Reading
+from tests.plugins.housing.clock import on
 
 TODAY = date(2026, 12, 21)
 WATER = {
@@ -95,7 +95,7 @@ def api(tenant, path: str) -> str:
 
 def send(client, ids, number: str, body, **kw):
     path = api(ids["tenant"], f"/accounts/{ids[number]['account']}/meters/{ids[number]['meter']}/readings")
-    with mock.patch("plugins.housing.readings.api.utcnow", return_value=mock.Mock(date=lambda: TODAY)):
+    with on(TODAY):
         return client.post(path, json=body, headers=ids["headers"], **kw)
 
 
@@ -218,7 +218,7 @@ def test_another_flats_and_another_tenants_objects_answer_404(app, house):
     for path in paths:
         answer = client.get(api(ids["tenant"], path), headers=ids["headers"])
         assert answer.status_code == 404 and answer.is_json, path
-    with mock.patch("plugins.housing.readings.api.utcnow", return_value=mock.Mock(date=lambda: TODAY)):
+    with on(TODAY):
         for account, meter in ((theirs["account"], theirs["meter"]), mixed, (foreign["account"], foreign["meter"])):
             posted = client.post(
                 api(ids["tenant"], f"/accounts/{account}/meters/{meter}/readings"),

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from unittest import mock
 
 import pytest
 
@@ -14,6 +13,7 @@ from core.api import grant_access, open_account, session, tenant_scope
 from core.identity.models import User
 from core.testing.fixtures import tenant_path
 from plugins.housing.models import AccountPremises, Building, Meter, Premises
+from tests.plugins.housing.clock import on
 
 TODAY = date(2026, 12, 21)
 
@@ -48,7 +48,7 @@ def resident(app, make_tenant, make_user, enable_plugin):
 
 
 def post(client, tenant, meter_id, value, **extra):
-    with mock.patch("plugins.housing.readings.views.utcnow", return_value=mock.Mock(date=lambda: TODAY)):
+    with on(TODAY):
         return client.submit(
             tenant_path(tenant, "/housing/readings"), {"meter_id": str(meter_id), "zone_1": value, **extra}
         )
@@ -69,7 +69,7 @@ def test_a_saved_reading_says_what_happens_to_it(app, resident, login):
     """Accepted is not silent: a reading after the window counts for next month, a fall goes to review."""
     tenant, user, meter_id, _ = resident("ru-late")
     client = login(tenant, user)
-    with mock.patch("plugins.housing.readings.views.utcnow", return_value=mock.Mock(date=lambda: date(2026, 12, 27))):
+    with on(date(2026, 12, 27)):
         saved = client.submit(tenant_path(tenant, "/housing/readings"), {"meter_id": str(meter_id), "zone_1": "90"})
     assert saved.status_code == 302
     page = client.get(tenant_path(tenant, "/housing/readings")).get_data(as_text=True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
-from unittest import mock
 
 from sqlalchemy import event
 
@@ -14,6 +13,7 @@ from core.api import grant_access, open_account, session, tenant_scope
 from core.identity.models import User
 from core.testing.fixtures import tenant_path
 from plugins.housing.models import AccountPremises, Building, Meter, Premises, Reading
+from tests.plugins.housing.clock import on
 
 TODAY = date(2026, 12, 21)
 
@@ -72,7 +72,7 @@ def _flat(tenant, user, number: str, meters: list[tuple[str, int]], months: int)
 def _statements(app, client, tenant, **post) -> tuple[int, str]:
     with (
         counting(app) as statements,
-        mock.patch("plugins.housing.readings.views.utcnow", return_value=mock.Mock(date=lambda: TODAY)),
+        on(TODAY),
     ):
         if post:
             response = client.submit(tenant_path(tenant, "/housing/readings"), post)
