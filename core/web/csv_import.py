@@ -105,6 +105,10 @@ class CsvImport(Generic[T]):
     check: Callable[[list[T]], list[CsvProblem]] = lambda items: []
     optional: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.columns, Mapping):  # bare codes: each column is titled by its code
+            object.__setattr__(self, "columns", {code: code for code in self.columns})
+
 
 @dataclass(frozen=True)
 class CsvOutcome:

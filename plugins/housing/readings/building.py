@@ -19,7 +19,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from core.api import N_, session
-from plugins.housing.common.csvimport import CsvImport, Problem, Row, any_decimal, month
+from plugins.housing.common.csvimport import CsvImport, Problem, Row, any_decimal, columns_of, month
 from plugins.housing.common.kinds import KIND_LABELS, kind_of
 from plugins.housing.models import (
     IMPORT,
@@ -130,4 +130,4 @@ def shares_billed(building_id: int, period: date) -> bool:
 
 
 #: Building meters' volumes of a month.
-BUILDING_READINGS: CsvImport[BuildingLine] = CsvImport(COLUMNS, parse_line, apply, check)
+BUILDING_READINGS: CsvImport[BuildingLine] = CsvImport(columns_of(COLUMNS), parse_line, apply, check)
