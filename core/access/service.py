@@ -68,6 +68,11 @@ def _assignments(user: User) -> list[RoleAssignment]:
     return cache[user.id]
 
 
+def remember_assignments(user: User, assignments: list[RoleAssignment]) -> None:
+    """Take ``user``'s role assignments as read together with the user (the session's statement), for this request."""
+    g.setdefault("role_assignments", {})[user.id] = list(assignments)
+
+
 def forget_assignments() -> None:
     """Drop this request's memo of role assignments and permissions (after a role is given or taken)."""
     g.pop("role_assignments", None)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 
 from core.db import session, utcnow
 from core.identity.models import User
@@ -290,13 +290,14 @@ def find(user: User, notification_id: int) -> Notification | None:
     )
 
 
+def unread_count_query(user: User) -> Select:
+    """``SELECT count(*)`` of ``user``'s unread notices (for a page that reads it with something else)."""
+    return select(func.count(Notification.id)).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+
+
 def unread_count(user: User) -> int:
-    return (
-        session.scalar(
-            select(func.count(Notification.id)).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        )
-        or 0
-    )
+    """How many of ``user``'s notices are unread."""
+    return session.scalar(unread_count_query(user)) or 0
 
 
 def recent(user: User, limit: int = 50) -> list[Notification]:

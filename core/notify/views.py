@@ -30,11 +30,17 @@ PAGE_SIZE = 50
 
 
 def header_unread_count() -> int:
-    """Unread notices of the logged-in user for the page header: one COUNT query, once per request."""
+    """Unread notices of the logged-in user for the page header: one COUNT query, once per request (none when
+    the layout's news banner already counted them with its own statement: :func:`remember_unread_count`)."""
     if "unread_notifications" not in g:
         user = current_principal() if g.get("tenant") is not None and not is_api_request() else None
         g.unread_notifications = service.unread_count(user) if user is not None else 0
     return g.unread_notifications
+
+
+def remember_unread_count(count: int) -> None:
+    """The header's count as another statement of this request read it (``service.unread_count_query``)."""
+    g.unread_notifications = count
 
 
 def link_href(link: str) -> str:

@@ -45,12 +45,16 @@ def contract_of(account: PersonalAccount | None) -> Contract | None:
     """The contract of a personal account (``None`` for an account that is not an ISP contract)."""
     if account is None:
         return None
-    stmt = (
-        select(Contract)
-        .options(joinedload(Contract.subscriptions))  # its services in the same statement
-        .where(Contract.personal_account_id == account.id)
-    )
-    return request_memo(("isp.contract_of", account.id), lambda: session.scalars(stmt).unique().one_or_none())
+
+    def read() -> Contract | None:
+        stmt = (
+            select(Contract)
+            .options(joinedload(Contract.subscriptions))  # its services in the same statement
+            .where(Contract.personal_account_id == account.id)
+        )
+        return session.scalars(stmt).unique().one_or_none()
+
+    return request_memo(("isp.contract_of", account.id), read)
 
 
 def contract_by_number(number: str) -> Contract | None:
