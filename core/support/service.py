@@ -546,6 +546,21 @@ def tickets_of(user: User, limit: int = 100, offset: int = 0) -> list[Ticket]:
     )
 
 
+def tickets_page(
+    user: User, *, after: str | None = None, before: str | None = None, size: int = 50
+) -> KeysetPage[Ticket]:
+    """One keyset page of the user's own tickets (newest activity first) and how many they have in all."""
+    page = keyset_page(
+        select(Ticket).where(Ticket.author_id == user.id),
+        (Ticket.updated_at.desc(), Ticket.id.desc()),
+        lambda row: (row[0].updated_at, row[0].id),
+        size=size,
+        after=after,
+        before=before,
+    )
+    return page.map(lambda row: row[0])
+
+
 def overdue_kind(ticket: Ticket, now: datetime | None = None) -> str | None:
     """``"response"`` or ``"resolution"`` when that deadline has passed while it is the provider's turn."""
     now = now or utcnow()
