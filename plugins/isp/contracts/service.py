@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from core.api import (
     AccountError,
@@ -49,7 +49,8 @@ def contract_of(account: PersonalAccount | None) -> Contract | None:
     def read() -> Contract | None:
         stmt = (
             select(Contract)
-            .options(joinedload(Contract.subscriptions))  # its services in the same statement
+            # its services in the same statement; its account is the one given (already in the session)
+            .options(joinedload(Contract.subscriptions), lazyload(Contract.account))
             .where(Contract.personal_account_id == account.id)
         )
         return session.scalars(stmt).unique().one_or_none()
