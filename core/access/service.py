@@ -98,11 +98,12 @@ def _organization_chain(organization_id: int) -> set[int]:
 
 def user_permissions(user: User, organization_id: int | None = None) -> frozenset[str]:
     """Every permission ``user`` holds tenant-wide, plus inside ``organization_id`` if given (once per request)."""
-    memo = g.setdefault("permissions", {})
+    memo = g._get_current_object().setdefault("permissions", {})
     key = (user.id, organization_id)
-    if key not in memo:
-        memo[key] = _permissions(user, organization_id)
-    return memo[key]
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _permissions(user, organization_id)
+    return found
 
 
 def _permissions(user: User, organization_id: int | None) -> frozenset[str]:
