@@ -175,16 +175,20 @@ def get_deadline_settings() -> Mapping[str, Mapping[str, int]]:
 
 def queue_staff() -> list[User]:
     """Active users holding ``support.queue`` tenant-wide (operators and administrators by default)."""
+    from core.db.config_version import process_cache
     from core.plugins.state import enabled_plugins
 
-    reg = registry()
-    enabled = enabled_plugins(_tenant()) | {"core"}
-    role_ids = [
-        role.id
-        for role in session.scalars(select(Role))
-        if role.source in enabled
-        and QUEUE_PERMISSION in (reg.default_permissions(role.code) | set(role.extra_permissions or []))
-    ]
+    def read() -> tuple[int, ...]:
+        reg = registry()
+        enabled = enabled_plugins(_tenant()) | {"core"}
+        return tuple(
+            role.id
+            for role in session.scalars(select(Role))
+            if role.source in enabled
+            and QUEUE_PERMISSION in (reg.default_permissions(role.code) | set(role.extra_permissions or []))
+        )
+
+    role_ids = process_cache().get(("support.queue_roles", _tenant().id), read)  # roles invalidate the caches
     if not role_ids:
         return []
     return list(
