@@ -137,12 +137,13 @@ def _init_observability(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask, host: PluginHost) -> None:
-    from core.web.i18n import select_locale, select_timezone
+    from core.web.i18n import select_locale, select_timezone, speed_up_babel
 
     directories = [str(CORE_DIR / "translations")]
     directories += [str(info.translations) for info in host.infos.values() if info.translations]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(directories)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    speed_up_babel()
     csrf.init_app(app)
     login_manager.init_app(app)
 

@@ -34,14 +34,18 @@ def bearer_token() -> str:
 
 def current_principal() -> User | None:
     """The user making this request: the bearer token's owner in the API, the session's user on the web."""
-    if "principal" not in g:
-        principal = None
-        if is_api_request():
-            principal = current_app.plugins.hook.principal_for_token(token=bearer_token())
-        elif current_user.is_authenticated:
-            principal = current_user._get_current_object()
-        g.principal = principal
-    return g.principal
+    store = g._get_current_object()  # asked dozens of times a page: one lookup of the context, not two
+    try:
+        return store.principal
+    except AttributeError:
+        pass
+    principal = None
+    if is_api_request():
+        principal = current_app.plugins.hook.principal_for_token(token=bearer_token())
+    elif current_user.is_authenticated:
+        principal = current_user._get_current_object()
+    store.principal = principal
+    return principal
 
 
 def require(permission: str | None = None) -> Callable[[F], F]:

@@ -8,8 +8,10 @@ from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db.base import Base, TenantOwned, utcnow
+from core.db.config_version import invalidates_caches
 
 
+@invalidates_caches  # a role's permissions are configuration (e.g. who staffs the support queue)
 class Role(TenantOwned, Base):
     """A named set of permissions in one tenant.
 

@@ -68,6 +68,11 @@ def _assignments(user: User) -> list[RoleAssignment]:
     return cache[user.id]
 
 
+def remember_assignments(user: User, assignments: list[RoleAssignment]) -> None:
+    """Take ``user``'s role assignments as read together with the user (the session's statement), for this request."""
+    g.setdefault("role_assignments", {})[user.id] = list(assignments)
+
+
 def forget_assignments() -> None:
     """Drop this request's memo of role assignments and permissions (after a role is given or taken)."""
     g.pop("role_assignments", None)
@@ -93,11 +98,12 @@ def _organization_chain(organization_id: int) -> set[int]:
 
 def user_permissions(user: User, organization_id: int | None = None) -> frozenset[str]:
     """Every permission ``user`` holds tenant-wide, plus inside ``organization_id`` if given (once per request)."""
-    memo = g.setdefault("permissions", {})
+    memo = g._get_current_object().setdefault("permissions", {})
     key = (user.id, organization_id)
-    if key not in memo:
-        memo[key] = _permissions(user, organization_id)
-    return memo[key]
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _permissions(user, organization_id)
+    return found
 
 
 def _permissions(user: User, organization_id: int | None) -> frozenset[str]:

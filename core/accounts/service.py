@@ -112,13 +112,17 @@ def revoke_access(user: User, account: PersonalAccount) -> bool:
 
 def accounts_of(user: User) -> list[PersonalAccount]:
     """The accounts ``user`` may use, in a stable order (read once per request until it writes)."""
-    stmt = (
-        select(PersonalAccount)
-        .join(AccountAccess, AccountAccess.personal_account_id == PersonalAccount.id)
-        .where(AccountAccess.user_id == user.id)
-        .order_by(PersonalAccount.number)
-    )
-    return list(request_memo(("accounts_of", user.id), lambda: tuple(session.scalars(stmt))))
+
+    def read() -> tuple[PersonalAccount, ...]:
+        stmt = (
+            select(PersonalAccount)
+            .join(AccountAccess, AccountAccess.personal_account_id == PersonalAccount.id)
+            .where(AccountAccess.user_id == user.id)
+            .order_by(PersonalAccount.number)
+        )
+        return tuple(session.scalars(stmt))
+
+    return list(request_memo(("accounts_of", user.id), read))
 
 
 def users_of_account(account: PersonalAccount) -> list[User]:

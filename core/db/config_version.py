@@ -80,13 +80,18 @@ def config_version() -> int | None:
     Outside a request (jobs, commands) and after this request changed configuration itself, the
     caches are bypassed: the answer is ``None``.
     """
-    from core.db.session import session
+    from core.db.session import get_session
 
-    if not has_request_context() or session.info.get(_CHANGED_KEY):
+    if not has_request_context():
         return None
-    if "config_version" not in g:
-        g.config_version = session.scalar(select(ConfigVersion.value).where(ConfigVersion.id == ROW_ID)) or 0
-    return g.config_version
+    db = get_session()
+    if db.info.get(_CHANGED_KEY):
+        return None
+    store = g._get_current_object()
+    version = getattr(store, "config_version", None)
+    if version is None:
+        version = store.config_version = db.scalar(select(ConfigVersion.value).where(ConfigVersion.id == ROW_ID)) or 0
+    return version
 
 
 class ProcessCache:
@@ -122,7 +127,7 @@ class ProcessCache:
 
 def process_cache(app: Flask | None = None) -> ProcessCache:
     """The app's cache (one per app and worker process, never a module global)."""
-    app = app or (current_app if has_app_context() else None)
+    app = app or (current_app._get_current_object() if has_app_context() else None)
     if app is None:
         raise RuntimeError("process_cache() needs an app")
     cache = app.extensions.get("abonent.process_cache")

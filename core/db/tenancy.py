@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import lru_cache
 
 from sqlalchemy import Alias, Join, TableClause, and_, event, text
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
@@ -78,10 +79,6 @@ def leave_tenant(tokens) -> None:
     _tenant_id.reset(token_t)
 
 
-def _touches_tenant_table(state: ORMExecuteState) -> bool:
-    return any(issubclass(m.class_, TenantOwned) for m in state.all_mappers)
-
-
 _tenant_tables: tuple[int, frozenset[str]] = (-1, frozenset())
 
 
@@ -111,7 +108,7 @@ def _bare_tenant_froms(state: ORMExecuteState) -> list:
     ``with_loader_criteria`` filters entities (and their eager joins, in the ON clause); a statement
     with no entity at all names its tables only as FROMs, which :func:`_scope_bare_tables` filters.
     """
-    if state.all_mappers or not state.is_select or not hasattr(state.statement, "get_final_froms"):
+    if not state.is_select or not hasattr(state.statement, "get_final_froms"):
         return []
     found = []
     for element in visitors.iterate(state.statement):
@@ -147,6 +144,11 @@ def _scope_bare_tables(statement, tenant_id: int):
             select_._where_criteria += tuple(where)  # the clone made for this statement, as Select.where does
 
     return visitors.cloned_traverse(statement, {}, {"select": visit_select})
+@lru_cache(maxsize=4096)
+def _tenant_criteria(tenant_id: int):
+    """The option filtering every tenant-owned entity of a statement to ``tenant_id`` (built once per tenant: making
+    it analyses the lambda, a good part of a small query's cost; the tenant id goes in as a bound parameter)."""
+    return with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
 
 
 def _scope_statement(state: ORMExecuteState) -> None:
@@ -157,20 +159,19 @@ def _scope_statement(state: ORMExecuteState) -> None:
         return
     if state.is_column_load or state.is_relationship_load:
         return  # criteria added to the parent statement propagate to these loads
-    bare = _bare_tenant_froms(state)
-    if not _touches_tenant_table(state) and not bare:
+    mappers = state.all_mappers
+    bare = [] if mappers else _bare_tenant_froms(state)
+    if not bare and not any(issubclass(m.class_, TenantOwned) for m in mappers):
         return
     tenant_id = _tenant_id.get()
     if tenant_id is None:
-        names = sorted(m.class_.__name__ for m in state.all_mappers if issubclass(m.class_, TenantOwned))
+        names = sorted(m.class_.__name__ for m in mappers if issubclass(m.class_, TenantOwned))
         names += sorted(f.name for f in bare)
         raise TenantScopeError(f"query on tenant-owned {', '.join(names)} with no tenant set")
     if state.is_insert:
         return  # bulk inserts carry tenant_id explicitly; RLS checks it on PostgreSQL
     statement = _scope_bare_tables(state.statement, tenant_id) if bare else state.statement
-    state.statement = statement.options(
-        with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
-    )
+    state.statement = statement.options(_tenant_criteria(tenant_id))
 
 
 def _stamp_on_add(_session: Session, obj) -> None:

@@ -10,6 +10,8 @@ from flask import has_request_context, request
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
+from core.access.models import RoleAssignment
+from core.access.service import remember_assignments
 from core.db import session, utcnow
 from core.identity.models import AuthSession, User
 
@@ -38,16 +40,26 @@ def open_session(user: User, kind: str, ttl: timedelta) -> tuple[str, AuthSessio
 
 
 def find_session(token: str, kind: str) -> AuthSession | None:
-    """The live session for ``token`` in the current tenant, or ``None`` (expired, revoked, unknown)."""
+    """The live session for ``token`` in the current tenant, or ``None`` (expired, revoked, unknown).
+
+    One statement per request: the user and their role assignments come with the session (the
+    assignments seed :mod:`core.access`'s memo, so the first permission check reads nothing more).
+    """
     if not token:
         return None
-    row = session.scalar(
-        select(AuthSession)
-        .options(joinedload(AuthSession.user))  # the user comes with the session: one statement per request
+    rows = session.execute(
+        select(AuthSession, RoleAssignment)
+        .options(joinedload(AuthSession.user))
+        .outerjoin(RoleAssignment, RoleAssignment.user_id == AuthSession.user_id)
         .where(AuthSession.token_hash == token_hash(token), AuthSession.kind == kind)
-    )
-    if row is None or row.revoked_at is not None or row.expires_at <= utcnow() or not row.user.is_active:
+        .order_by(RoleAssignment.id)
+    ).all()
+    if not rows:
         return None
+    row = rows[0][0]
+    if row.revoked_at is not None or row.expires_at <= utcnow() or not row.user.is_active:
+        return None
+    remember_assignments(row.user, [assignment for _row, assignment in rows if assignment is not None])
     return row
 
 

@@ -185,18 +185,20 @@ def operations_page(
     account: PersonalAccount,
     start: datetime | None = None,
     end: datetime | None = None,
+    kinds: list[str] | None = None,
     *,
     after: str | None = None,
     before: str | None = None,
     size: int = 50,
 ) -> KeysetPage[Operation]:
-    """One keyset page of the account's postings, newest first, and how many the period has (two statements).
+    """One keyset page of the account's postings (of ``kinds`` if given), newest first, and how many the period
+    has (two statements).
 
-    The operator's statement: however many operations the period holds, a page reads ``size`` of them
-    (see :mod:`core.db.keyset` for the ``after``/``before`` cursors).
+    The operator's statement and the subscriber's history: however many operations the period holds, a page
+    reads ``size`` of them (see :mod:`core.db.keyset` for the ``after``/``before`` cursors).
     """
     page = keyset_page(
-        _operations_query(account, start, end),
+        _operations_query(account, start, end, kinds),
         (Posting.occurred_at.desc(), Posting.id.desc()),
         lambda row: (row[0].occurred_at, row[0].id),
         size=size,

@@ -16,12 +16,14 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal as babel_format_decimal
+from babel.numbers import parse_pattern
 from flask import has_request_context
-from flask_babel import format_decimal, gettext
+from flask_babel import get_locale, gettext
 
 from core.i18n import N_
 
@@ -32,7 +34,7 @@ MAX_RUBLES = 10**13  # in kopecks still far inside a bigint
 RECEIPT_LOCALE = "ru"
 MINUS = "\u2212"  # the typographic minus sign of receipts
 NBSP = "\u00a0"  # keeps "1 234,56 ₽" on one line
-_PATTERN = "#,##0.00"
+_PATTERN = parse_pattern("#,##0.00")  # parsed once (Babel would parse the text again for every amount)
 _NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 
 
@@ -79,8 +81,15 @@ def format_money(kopecks: int | None, style: Style = "display") -> str:
         text = babel_format_decimal(rubles(abs(amount)), format=_PATTERN, locale=RECEIPT_LOCALE)
         return f"{MINUS if amount < 0 else ''}{text}{NBSP}₽"
     if style == "display":
-        return f"{format_decimal(rubles(amount), format=_PATTERN)}{NBSP}₽"
+        locale = get_locale()  # None outside an app context: Babel's default, as Flask-Babel would pass
+        return _display(amount, str(locale) if locale is not None else None)
     raise ValueError(f"unknown money style {style!r}")
+
+
+@lru_cache(maxsize=4096)
+def _display(kopecks: int, locale: str | None) -> str:
+    """An amount as pages show it in ``locale`` (kept: a page shows the same fees and balances again and again)."""
+    return f"{babel_format_decimal(rubles(kopecks), format=_PATTERN, locale=locale)}{NBSP}₽"
 
 
 def parse_money(text: str, style: Style = "display", *, positive: bool = False) -> int:

@@ -13,7 +13,14 @@ from core.access.guard import require
 from core.db import session
 from core.money.charts import bar_chart
 from core.money.current import choose_account, current_account, my_accounts
-from core.money.figures import balance_view, month_range, monthly_totals, months_before, operations
+from core.money.figures import (
+    balance_view,
+    month_range,
+    monthly_totals,
+    months_before,
+    operations,
+    operations_page,
+)
 from core.money.format import AmountError, month_label, parse_rubles
 from core.payments.paykeeper import start_card_payment
 from core.payments.service import PaymentError
@@ -21,8 +28,9 @@ from core.receipts.model import build_receipt
 from core.receipts.views import receipt_css as render_receipt_css
 from core.receipts.views import render_receipt_html, render_receipt_pdf
 from core.tenants.current import current_tenant
-from core.web.bounds import page_number, parse_day, parse_month
+from core.web.bounds import parse_day, parse_month
 from core.web.input import Id, Text, posted_next, read_form
+from core.web.pagination import requested_page
 from core.web.urls import safe_next
 
 blueprint = Blueprint("money", __name__, url_prefix="/money")
@@ -82,23 +90,23 @@ def history():
     tz = current_tenant().zone
     start_day, end_day = parse_day(request.args.get("from")), parse_day(request.args.get("to"))
     kind = request.args.get("kind", "")
-    page_no = page_number()
+    wanted = requested_page()
     start = datetime.combine(start_day, datetime.min.time(), tz) if start_day else None
     end = datetime.combine(end_day + timedelta(days=1), datetime.min.time(), tz) if end_day else None
-    rows = operations(
+    page = operations_page(
         account,
         start,
         end,
         [kind] if kind in KINDS else None,
-        limit=HISTORY_PAGE + 1,
-        offset=(page_no - 1) * HISTORY_PAGE,
+        after=wanted.after,
+        before=wanted.before,
+        size=HISTORY_PAGE,
     )
     return render_template(
         "money/history.html",
         account=account,
-        rows=rows[:HISTORY_PAGE],
-        has_next=len(rows) > HISTORY_PAGE,
-        page=page_no,
+        rows=page.rows,
+        page=page,
         start=start_day,
         end=end_day,
         kind=kind,

@@ -20,7 +20,7 @@ from typing import Any
 from flask import current_app, g
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -34,7 +34,7 @@ from core.jobs.background import Progress
 from core.news.audiences import Membership, belongs, offered_audiences
 from core.news.models import NewsItem, NewsRead
 from core.notify.models import Notification
-from core.notify.service import notify_many
+from core.notify.service import notify_many, unread_count_query
 from core.plugins.state import enabled_plugins
 from core.tenants.current import current_tenant
 from core.tenants.models import TENANT_ACTIVE, Tenant
@@ -145,18 +145,27 @@ def has_read(user: User, item: NewsItem) -> bool:
     )
 
 
-def banner_items(user: User) -> list[NewsItem]:
-    """Important live items ``user`` has not read or dismissed: one query (plus plugins' audience answers)."""
+def banner_and_unread_notices(user: User) -> tuple[list[NewsItem], int]:
+    """Important live items ``user`` has not read or dismissed (for the banner), and how many notices ``user``
+    has unread: one statement (plus plugins' audience answers).
+
+    Every page's layout shows both; the count rides along as a scalar subquery on a one-row table the
+    candidate items are outer-joined to, so it comes back even when there is no banner.
+    """
     now = utcnow()
     unread = ~exists().where(NewsRead.news_id == NewsItem.id, NewsRead.user_id == user.id)
+    one_row = select(literal(1).label("one")).subquery("one_row")
     stmt = (
-        select(NewsItem)
-        .where(NewsItem.important.is_(True), _live(now), unread)
+        select(unread_count_query(user).scalar_subquery(), NewsItem)
+        .select_from(one_row)
+        .outerjoin(NewsItem, and_(NewsItem.important.is_(True), _live(now), unread))
         .order_by(NewsItem.published_at.desc(), NewsItem.id.desc())
         .limit(4 * BANNER_LIMIT)
     )
-    rows = [(item, None) for item in session.scalars(stmt)]
-    return [entry.item for entry in _for_reader(user, rows, BANNER_LIMIT)]
+    found = session.execute(stmt).all()
+    rows = [(item, None) for _count, item in found if item is not None]
+    notices = found[0][0] if found else 0
+    return [entry.item for entry in _for_reader(user, rows, BANNER_LIMIT)], notices or 0
 
 
 def mark_read(user: User, item: NewsItem) -> None:

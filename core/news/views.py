@@ -10,6 +10,7 @@ from core.db import session
 from core.news import service
 from core.news.audiences import describe, offered_audiences
 from core.news.feed import MIMETYPE, atom_feed
+from core.notify.views import remember_unread_count
 from core.web.input import posted_next
 from core.web.urls import safe_next
 
@@ -17,10 +18,16 @@ blueprint = Blueprint("news", __name__, url_prefix="/news")
 
 
 def banner_news() -> list:
-    """Important news the logged-in reader has not dismissed, for the page banner: once per request."""
+    """Important news the logged-in reader has not dismissed, for the page banner: once per request.
+
+    The same statement counts the reader's unread notices for the header (the layout asks for the banner first).
+    """
     if "banner_news" not in g:
         user = current_principal() if g.get("tenant") is not None and not is_api_request() else None
-        g.banner_news = service.banner_items(user) if user is not None and can(service.READ) else []
+        g.banner_news = []
+        if user is not None and can(service.READ):
+            g.banner_news, unread = service.banner_and_unread_notices(user)
+            remember_unread_count(unread)
     return g.banner_news
 
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import LazyString, force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 
 from core.db import session, utcnow
+from core.db.keyset import KeysetPage, keyset_page
 from core.identity.models import User
 from core.mail.outbox import queue_mail, queue_mails, render_mail
 from core.notify.kinds import NotificationKind
@@ -314,8 +315,8 @@ def preferences(user: User) -> list[tuple[NotificationKind, bool, bool]]:
     return rows
 
 
-def visible(user: User, limit: int = 50, offset: int = 0, *, unread_only: bool = False) -> list[Notification]:
-    """The user's notices for the notification centre, newest first, without kinds they turned off in the app.
+def _visible_query(user: User, *, unread_only: bool = False) -> Select:
+    """The user's notices without the kinds they turned off in the app (no order).
 
     (``notify`` keeps a read notice for a deduplicated event even when the user chose no in-app
     notices; the centre does not show those.)
@@ -326,7 +327,26 @@ def visible(user: User, limit: int = 50, offset: int = 0, *, unread_only: bool =
         stmt = stmt.where(Notification.kind.not_in(hidden))
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
+    return stmt
+
+
+def visible(user: User, limit: int = 50, offset: int = 0, *, unread_only: bool = False) -> list[Notification]:
+    """The user's notices for the notification centre, newest first, without kinds they turned off in the app."""
+    stmt = _visible_query(user, unread_only=unread_only)
     return list(session.scalars(stmt.order_by(Notification.id.desc()).limit(limit).offset(offset)))
+
+
+def visible_page(
+    user: User, *, after: str | None = None, before: str | None = None, size: int = 50
+) -> KeysetPage[Notification]:
+    """One keyset page of the notification centre (newest first) and how many notices it holds in all.
+
+    However many notices a user has collected, a page reads ``size`` of them (see :mod:`core.db.keyset`).
+    """
+    page = keyset_page(
+        _visible_query(user), (Notification.id.desc(),), lambda row: (row[0].id,), size=size, after=after, before=before
+    )
+    return page.map(lambda row: row[0])
 
 
 def find(user: User, notification_id: int) -> Notification | None:
@@ -336,13 +356,14 @@ def find(user: User, notification_id: int) -> Notification | None:
     )
 
 
+def unread_count_query(user: User) -> Select:
+    """``SELECT count(*)`` of ``user``'s unread notices (for a page that reads it with something else)."""
+    return select(func.count(Notification.id)).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+
+
 def unread_count(user: User) -> int:
-    return (
-        session.scalar(
-            select(func.count(Notification.id)).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        )
-        or 0
-    )
+    """How many of ``user``'s notices are unread."""
+    return session.scalar(unread_count_query(user)) or 0
 
 
 def recent(user: User, limit: int = 50) -> list[Notification]:

@@ -9,8 +9,8 @@ from marshmallow import Schema, fields
 from core.access.guard import current_principal, is_api_request, require
 from core.db import session
 from core.notify import service
-from core.web.bounds import page_number
 from core.web.input import Text, read_form
+from core.web.pagination import requested_page
 from core.web.urls import safe_next, same_site_path
 
 
@@ -30,11 +30,17 @@ PAGE_SIZE = 50
 
 
 def header_unread_count() -> int:
-    """Unread notices of the logged-in user for the page header: one COUNT query, once per request."""
+    """Unread notices of the logged-in user for the page header: one COUNT query, once per request (none when
+    the layout's news banner already counted them with its own statement: :func:`remember_unread_count`)."""
     if "unread_notifications" not in g:
         user = current_principal() if g.get("tenant") is not None and not is_api_request() else None
         g.unread_notifications = service.unread_count(user) if user is not None else 0
     return g.unread_notifications
+
+
+def remember_unread_count(count: int) -> None:
+    """The header's count as another statement of this request read it (``service.unread_count_query``)."""
+    g.unread_notifications = count
 
 
 def link_href(link: str) -> str:
@@ -48,14 +54,12 @@ def link_href(link: str) -> str:
 @blueprint.get("")
 @require()
 def index():
-    user = current_principal()
-    page = page_number()
-    rows = service.visible(user, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+    wanted = requested_page()
+    page = service.visible_page(current_principal(), after=wanted.after, before=wanted.before, size=PAGE_SIZE)
     return render_template(
         "notify/index.html",
-        notices=rows[:PAGE_SIZE],
+        notices=page.rows,
         page=page,
-        has_next=len(rows) > PAGE_SIZE,
         kind_title=service.kind_title,
         link_href=link_href,
     )

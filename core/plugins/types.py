@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -209,18 +211,28 @@ class ChargeOutlook:
     def first_day(self) -> date | None:
         return min((span.first_day for span in self.spans), default=None)
 
+    @cached_property
+    def _steps(self) -> tuple[tuple[date, ...], tuple[int, ...]]:
+        """The days on which the cost per day changes, and the cost from each of them on (it is constant between)."""
+        starts = {span.first_day for span in self.spans}
+        starts |= {span.last_day + timedelta(days=1) for span in self.spans if span.last_day is not None}
+        days = tuple(sorted(starts))
+        return days, tuple(sum(span.per_day for span in self.spans if span.covers(day)) for day in days)
+
     def cost_on(self, day: date) -> int:
-        return sum(span.per_day for span in self.spans if span.covers(day))
+        days, costs = self._steps
+        step = bisect_right(days, day) - 1
+        return costs[step] if step >= 0 else 0
 
     def cost_through(self, last_day: date) -> int:
         """What the days from the first uncharged day through ``last_day`` cost."""
-        first = self.first_day
-        if first is None:
-            return 0
-        total, day = 0, first
-        while day <= last_day:
-            total += self.cost_on(day)
-            day += timedelta(days=1)
+        days, costs = self._steps
+        total = 0
+        for step, start in enumerate(days):
+            if start > last_day:
+                break
+            end = min(days[step + 1] - timedelta(days=1), last_day) if step + 1 < len(days) else last_day
+            total += costs[step] * ((end - start).days + 1)
         return total
 
 

@@ -175,16 +175,20 @@ def get_deadline_settings() -> Mapping[str, Mapping[str, int]]:
 
 def queue_staff() -> list[User]:
     """Active users holding ``support.queue`` tenant-wide (operators and administrators by default)."""
+    from core.db.config_version import process_cache
     from core.plugins.state import enabled_plugins
 
-    reg = registry()
-    enabled = enabled_plugins(_tenant()) | {"core"}
-    role_ids = [
-        role.id
-        for role in session.scalars(select(Role))
-        if role.source in enabled
-        and QUEUE_PERMISSION in (reg.default_permissions(role.code) | set(role.extra_permissions or []))
-    ]
+    def read() -> tuple[int, ...]:
+        reg = registry()
+        enabled = enabled_plugins(_tenant()) | {"core"}
+        return tuple(
+            role.id
+            for role in session.scalars(select(Role))
+            if role.source in enabled
+            and QUEUE_PERMISSION in (reg.default_permissions(role.code) | set(role.extra_permissions or []))
+        )
+
+    role_ids = process_cache().get(("support.queue_roles", _tenant().id), read)  # roles invalidate the caches
     if not role_ids:
         return []
     return list(
@@ -544,6 +548,21 @@ def tickets_of(user: User, limit: int = 100, offset: int = 0) -> list[Ticket]:
             .offset(offset)
         )
     )
+
+
+def tickets_page(
+    user: User, *, after: str | None = None, before: str | None = None, size: int = 50
+) -> KeysetPage[Ticket]:
+    """One keyset page of the user's own tickets (newest activity first) and how many they have in all."""
+    page = keyset_page(
+        select(Ticket).where(Ticket.author_id == user.id),
+        (Ticket.updated_at.desc(), Ticket.id.desc()),
+        lambda row: (row[0].updated_at, row[0].id),
+        size=size,
+        after=after,
+        before=before,
+    )
+    return page.map(lambda row: row[0])
 
 
 def overdue_kind(ticket: Ticket, now: datetime | None = None) -> str | None:

@@ -17,8 +17,8 @@ from core.support.access import USE_PERMISSION, authored_or_404, visible_or_404
 from core.support.categories import categories_for, category_title
 from core.support.labels import ticket_status
 from core.support.models import CLOSED, DECLINED, RESOLVED, WAITING
-from core.web.bounds import page_number
 from core.web.input import Id, Text, read_form
+from core.web.pagination import requested_page
 
 blueprint = Blueprint("support", __name__, url_prefix="/support")
 
@@ -71,14 +71,12 @@ def too_large(_error):
 @blueprint.get("/")
 @require(USE_PERMISSION)
 def index():
-    user = current_principal()
-    page = page_number()
-    tickets = service.tickets_of(user, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    wanted = requested_page()
+    page = service.tickets_page(current_principal(), after=wanted.after, before=wanted.before, size=PAGE_SIZE)
     return render_template(
         "support/index.html",
-        tickets=tickets[:PAGE_SIZE],
+        tickets=page.rows,
         page=page,
-        has_next=len(tickets) > PAGE_SIZE,
         **page_context(),
     )
 

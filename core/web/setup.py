@@ -82,13 +82,21 @@ def release_tenant(_exc: BaseException | None = None) -> None:
 
 
 def menu(area: str) -> list:
+    """The menu entries of ``area`` the viewer may open, in order (the plugins are asked once per request)."""
     tenant = g.get("tenant")
     if tenant is None:
         return []
-    user = current_principal()
-    items = flatten(tenant_hooks(tenant).menu_items(tenant=tenant, user=user))
-    visible = [i for i in items if i.area == area and (i.permission is None or can(i.permission))]
-    return sorted(visible, key=lambda i: (i.order, str(i.title)))
+    areas = g.get("menu_areas")
+    if areas is None:
+        user = current_principal()
+        areas = {}
+        for item in flatten(tenant_hooks(tenant).menu_items(tenant=tenant, user=user)):
+            if item.permission is None or can(item.permission):
+                areas.setdefault(item.area, []).append((item.order, str(item.title), item))
+        areas = g.menu_areas = {
+            name: [entry[2] for entry in sorted(entries, key=lambda e: e[:2])] for name, entries in areas.items()
+        }
+    return list(areas.get(area, ()))
 
 
 def layout_context() -> dict:

@@ -7,7 +7,7 @@ from flask import render_template
 from core.api import MenuItem, Permission, Widget, hookimpl, plugin_settings
 from plugins.faq import api, views
 from plugins.faq import cli as faq_cli
-from plugins.faq.service import add_entry, all_entries, published_entries
+from plugins.faq.service import add_entry, all_entries, dashboard_questions
 
 NAME = "faq"
 
@@ -51,7 +51,7 @@ def dashboard_widgets(tenant, user):
     settings = plugin_settings(tenant, NAME)
     if not settings.show_on_dashboard:
         return []
-    entries = published_entries(limit=settings.dashboard_count)
+    entries = dashboard_questions(settings.dashboard_count)
     if not entries:
         return []
     html = render_template("faq/widget.html", entries=entries)

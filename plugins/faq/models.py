@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.api import Base, TenantOwned
+from core.api import Base, TenantOwned, invalidates_caches
 
 
+@invalidates_caches  # the dashboard keeps the questions per process
 class FaqEntry(TenantOwned, Base):
     """One question with its answer; lower ``position`` comes first."""
 

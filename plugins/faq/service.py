@@ -6,17 +6,34 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from core.api import audit, session
+from core.api import audit, current_tenant_id, process_cache, session
 from plugins.faq.models import FaqEntry
 
 MAX_QUESTION = 300
 
 
 def published_entries(limit: int | None = None) -> list[FaqEntry]:
+    """The published entries in their order (the first ``limit`` of them if given)."""
     stmt = select(FaqEntry).where(FaqEntry.published.is_(True)).order_by(FaqEntry.position, FaqEntry.id)
     if limit:
         stmt = stmt.limit(limit)
     return list(session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class Question:
+    """A published question as the dashboard lists it (kept per worker, so no database row)."""
+
+    id: int
+    question: str
+
+
+def dashboard_questions(limit: int) -> tuple[Question, ...]:
+    """The first ``limit`` published questions, kept per worker until an entry or a setting changes."""
+    return process_cache().get(
+        ("faq.dashboard", current_tenant_id(), limit),
+        lambda: tuple(Question(entry.id, entry.question) for entry in published_entries(limit)),
+    )
 
 
 def all_entries() -> list[FaqEntry]:

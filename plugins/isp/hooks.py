@@ -299,7 +299,7 @@ def on_plugin_enabled(tenant, settings):
 
 @hookimpl
 def news_audiences(tenant):
-    from plugins.isp.catalog.service import news_audiences as audiences
+    from plugins.isp.contracts.audiences import news_audiences as audiences
 
     return audiences(tenant)
 

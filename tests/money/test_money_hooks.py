@@ -75,3 +75,21 @@ def test_days_covered_and_the_day_services_stop():
     assert stops_on(outlook, 8_000, owed, TODAY) == TODAY + timedelta(days=3)  # 7 000, 1 000, 0, then below zero
     assert stops_on(outlook, 6_000, owed, TODAY) == TODAY + timedelta(days=1)
     assert stops_on(ChargeOutlook((), TODAY, blocked=True), 0, (), TODAY) is None
+
+
+def test_the_cost_ahead_adds_up_overlapping_and_ending_spans_day_by_day():
+    """A tariff, a freeze at a small fee over it and an add-on that ends: each day costs what covers it."""
+    spans = (
+        CostSpan(TODAY, None, 1_000),  # the tariff
+        CostSpan(TODAY + timedelta(days=5), TODAY + timedelta(days=9), 300),  # a voluntary block's fee
+        CostSpan(TODAY + timedelta(days=2), TODAY + timedelta(days=3), 50),  # an add-on ending soon
+    )
+    outlook = ChargeOutlook(spans, TODAY + timedelta(days=30))
+    by_day = [outlook.cost_on(TODAY + timedelta(days=n)) for n in range(12)]
+    assert by_day == [1_000, 1_000, 1_050, 1_050, 1_000, 1_300, 1_300, 1_300, 1_300, 1_300, 1_000, 1_000]
+    assert outlook.cost_on(TODAY - timedelta(days=1)) == 0
+    assert outlook.cost_through(TODAY + timedelta(days=11)) == sum(by_day)
+    assert outlook.cost_through(TODAY + timedelta(days=3)) == sum(by_day[:4])
+    assert outlook.cost_through(TODAY - timedelta(days=1)) == 0
+    assert ChargeOutlook((), TODAY).cost_through(TODAY + timedelta(days=30)) == 0
+    assert days_covered(outlook, 4_100) == (4, TODAY + timedelta(days=3))

@@ -99,6 +99,30 @@ def test_important_news_is_a_banner_on_every_page_until_dismissed(app, isp, subs
     assert "Авария на линии" in listing and "Unread" not in listing  # dismissed = read
 
 
+def test_the_header_counts_unread_notices_whether_or_not_a_banner_is_shown(app, isp, subscriber, login, add_news):
+    from core.identity.models import User
+    from core.notify.service import notify
+
+    def header_count(page: str) -> int:
+        badge = re.search(r'href="/t/isp/notifications"[^>]*>Notifications(?: <span class="badge[^"]*">(\d+))?', page)
+        assert badge, "no notifications link in the header"
+        return int(badge.group(1) or 0)
+
+    with app.app_context(), tenant_scope(isp.id):
+        for n in range(3):
+            notify(session.get(User, subscriber.id), "low_balance", f"Notice {n}", tenant=session.merge(isp))
+        session.commit()
+    reader = login(isp, subscriber)
+    assert header_count(_page(reader, isp, "/")) == 3  # no banner
+    first, second = add_news("Авария", important=True), add_news("Ремонт", important=True)
+    page = _page(reader, isp, "/")
+    assert "Авария" in page and "Ремонт" in page and header_count(page) == 3  # two banners, the count once
+    for item in (first, second):
+        reader.submit(tenant_path(isp, f"/news/{item.id}/read"), {"next": "/"}, form_url=tenant_path(isp, "/"))
+    page = _page(reader, isp, "/")
+    assert "news-banner" not in page and header_count(page) == 3
+
+
 def test_opening_important_news_also_ends_its_banner(app, isp, subscriber, login, add_news):
     item = add_news("Авария", important=True)
     reader = login(isp, subscriber)

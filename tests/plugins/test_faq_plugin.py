@@ -59,3 +59,19 @@ def test_the_editor_form_explains_bad_input_in_russian_and_saves_good_input(
     assert saved.status_code == 302
     listing = client.get(tenant_path(tenant, "/faq/")).get_data(as_text=True)
     assert "Как оплатить?" in listing
+
+
+def test_the_dashboard_lists_the_questions_and_shows_an_edit_at_once(app, make_tenant, make_user, enable_plugin, login):
+    """The dashboard keeps the questions per worker: an operator's edit still shows on the next page."""
+    tenant = make_tenant("faqdash", locale="ru")
+    enable_plugin(tenant, "faq")
+    reader = login(tenant, make_user(tenant, "ann@faqdash.test"))
+    assert "Как сменить пароль?" in reader.get(tenant_path(tenant, "/")).get_data(as_text=True)
+    operator = login(tenant, make_user(tenant, "op@faqdash.test", roles=("operator",)))
+    added = operator.submit(
+        tenant_path(tenant, "/faq/manage"),
+        {"question": "Как оплатить?", "answer": "Картой.", "position": "1", "published": "on"},
+    )
+    assert added.status_code == 302
+    dashboard = reader.get(tenant_path(tenant, "/")).get_data(as_text=True)
+    assert dashboard.index("Как оплатить?") < dashboard.index("Как сменить пароль?")

@@ -64,7 +64,9 @@ def test_queue_of_a_thousand_tickets_runs_as_many_statements_as_of_ten(app, site
     assert page.count('class="ticket-row') == 1000
     assert "Question 999" in page and "Olga Operator" in page and "Petrov" in page
     assert large == small, f"{small} statements for 10 tickets, {large} for 1,000"
-    assert large <= 20
+    # Issue #11: the config version, the session with the operator's roles, the count and the page of tickets,
+    # the staff to assign to, the layout's banner with the unread notices (PostgreSQL: one more, the tenant scope).
+    assert large <= 6 + (1 if app.extensions["abonent.db"].dialect == "postgresql" else 0)
 
 
 def _numbers(page: str) -> list[int]:

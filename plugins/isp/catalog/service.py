@@ -10,23 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 
 from core.api import (
     AmountError,
-    Audience,
-    Tenant,
-    User,
-    accounts_of,
     audit,
     format_money,
     parse_rubles,
-    process_cache,
     request_memo,
     session,
 )
@@ -42,7 +36,6 @@ from plugins.isp.models import (
     TARIFF_KINDS,
     TV,
     TV_PACKAGE,
-    Contract,
     Product,
     Subscription,
     TariffChange,
@@ -314,60 +307,3 @@ def delete_product(product: Product) -> None:
     audit("isp.catalog.delete", "product", product.code, None, None)
     session.delete(product)
     session.flush()
-
-
-def has_tariff_on(user: User, code: str, today: date) -> bool:
-    """Whether one of the user's contracts has the tariff ``code`` running on ``today`` (two small queries)."""
-    account_ids = [account.id for account in accounts_of(user)]
-    if not account_ids:
-        return False
-    stmt = select(
-        exists()
-        .where(Subscription.contract_id == Contract.id)
-        .where(Subscription.product_id == Product.id)
-        .where(
-            Contract.personal_account_id.in_(account_ids),
-            Product.code == code,
-            Subscription.starts_on <= today,
-            or_(Subscription.ends_on.is_(None), Subscription.ends_on >= today),
-        )
-    )
-    return bool(session.scalar(stmt))
-
-
-def tariffs_on(user: User, today: date) -> set[str]:
-    """Codes of the tariffs running on ``today`` on any of the user's contracts (one query)."""
-    account_ids = [account.id for account in accounts_of(user)]
-    if not account_ids:
-        return set()
-    stmt = (
-        select(Product.code)
-        .join(Subscription, Subscription.product_id == Product.id)
-        .join(Contract, Contract.id == Subscription.contract_id)
-        .where(
-            Contract.personal_account_id.in_(account_ids),
-            Subscription.starts_on <= today,
-            or_(Subscription.ends_on.is_(None), Subscription.ends_on >= today),
-        )
-        .distinct()
-    )
-    return set(session.scalars(stmt))
-
-
-def news_audiences(tenant: Tenant) -> list[Audience]:
-    """News by tariff: the choices are the tenant's tariffs; a reader belongs if a contract has it today."""
-    tariff_rows = process_cache().get(  # every page's news banner asks; the catalogue rarely changes
-        ("isp.tariff_choices", tenant.id), lambda: tuple((p.code, p.title, p.archived) for p in tariffs())
-    )
-    choices = [(code, f"{title} ({_l('archived')})" if archived else title) for code, title, archived in tariff_rows]
-    if not choices:
-        return []
-    zone = ZoneInfo(tenant.timezone)  # read now: the job may call ``includes`` with the tenant detached
-
-    def includes(user: User, value: str) -> bool:
-        return has_tariff_on(user, value, datetime.now(zone).date())
-
-    def memberships(user: User) -> set[str]:
-        return tariffs_on(user, datetime.now(zone).date())
-
-    return [Audience("tariff", _l("Tariff"), choices, includes, memberships)]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from core.api import (
     AccountError,
@@ -45,12 +45,17 @@ def contract_of(account: PersonalAccount | None) -> Contract | None:
     """The contract of a personal account (``None`` for an account that is not an ISP contract)."""
     if account is None:
         return None
-    stmt = (
-        select(Contract)
-        .options(joinedload(Contract.subscriptions))  # its services in the same statement
-        .where(Contract.personal_account_id == account.id)
-    )
-    return request_memo(("isp.contract_of", account.id), lambda: session.scalars(stmt).unique().one_or_none())
+
+    def read() -> Contract | None:
+        stmt = (
+            select(Contract)
+            # its services in the same statement; its account is the one given (already in the session)
+            .options(joinedload(Contract.subscriptions), lazyload(Contract.account))
+            .where(Contract.personal_account_id == account.id)
+        )
+        return session.scalars(stmt).unique().one_or_none()
+
+    return request_memo(("isp.contract_of", account.id), read)
 
 
 def contract_by_number(number: str) -> Contract | None:

@@ -30,13 +30,60 @@ S_SCHEDULED = "scheduled"  # starts later
 S_CHANGING = "changing"  # active, a tariff change is pending
 
 
+@dataclass(frozen=True)
+class Slots:
+    """What a contract has open at most one of (or the newest of), read together."""
+
+    change: TariffChange | None  # the pending tariff change
+    promise: Promise | None  # the running promised payment
+    termination: Termination | None  # the newest termination that is scheduled or done
+
+
+@dataclass(frozen=True)
+class _State:
+    slots: Slots
+    freezes: tuple[Freeze, ...]
+
+
+def _state(contract: Contract) -> _State:
+    """The contract's slots and all its voluntary blocks in one statement, once per request.
+
+    The pages that show a contract's state ask for both. One row per freeze (a contract has few), each with the
+    same slots; a contract without freezes gives one row with none.
+    """
+
+    def read() -> _State:
+        newest = (
+            select(func.max(Termination.id))
+            .where(Termination.contract_id == Contract.id, Termination.status != CANCELLED)
+            .correlate(Contract)
+            .scalar_subquery()
+        )
+        stmt = (
+            select(TariffChange, Promise, Termination, Freeze)
+            .select_from(Contract)
+            .outerjoin(TariffChange, TariffChange.pending_slot == Contract.id)
+            .outerjoin(Promise, Promise.active_slot == Contract.id)
+            .outerjoin(Termination, Termination.id == newest)
+            .outerjoin(Freeze, Freeze.contract_id == Contract.id)
+            .where(Contract.id == contract.id)
+            .order_by(Freeze.starts_on, Freeze.id)
+        )
+        rows = session.execute(stmt).all()
+        if not rows:
+            return _State(Slots(None, None, None), ())
+        change, promise, termination, _freeze = rows[0]
+        return _State(Slots(change, promise, termination), tuple(row[3] for row in rows if row[3] is not None))
+
+    return request_memo(("isp.state", contract.id), read)
+
+
 def contract_freezes(contract: Contract) -> tuple[Freeze, ...]:
-    """All the contract's voluntary blocks, oldest first, in one statement (once per request; a contract has few).
+    """All the contract's voluntary blocks, oldest first (read with :func:`contract_slots`, once per request).
 
     :func:`freeze_on`, :func:`open_freeze` and the charge outlook pick theirs from this one read.
     """
-    stmt = select(Freeze).where(Freeze.contract_id == contract.id).order_by(Freeze.starts_on, Freeze.id)
-    return request_memo(("isp.freezes", contract.id), lambda: tuple(session.scalars(stmt)))
+    return _state(contract).freezes
 
 
 def freeze_on(contract: Contract, day: date) -> Freeze | None:
@@ -49,38 +96,10 @@ def open_freeze(contract: Contract) -> Freeze | None:
     return next((freeze for freeze in contract_freezes(contract) if freeze.open_slot == contract.id), None)
 
 
-@dataclass(frozen=True)
-class Slots:
-    """What a contract has open at most one of (or the newest of), read together."""
-
-    change: TariffChange | None  # the pending tariff change
-    promise: Promise | None  # the running promised payment
-    termination: Termination | None  # the newest termination that is scheduled or done
-
-
 def contract_slots(contract: Contract) -> Slots:
-    """The contract's pending tariff change, running promise and newest termination in one statement (once per
-    request): the pages that show a contract's state ask all three."""
-    newest = (
-        select(func.max(Termination.id))
-        .where(Termination.contract_id == Contract.id, Termination.status != CANCELLED)
-        .correlate(Contract)
-        .scalar_subquery()
-    )
-    stmt = (
-        select(TariffChange, Promise, Termination)
-        .select_from(Contract)
-        .outerjoin(TariffChange, TariffChange.pending_slot == Contract.id)
-        .outerjoin(Promise, Promise.active_slot == Contract.id)
-        .outerjoin(Termination, Termination.id == newest)
-        .where(Contract.id == contract.id)
-    )
-
-    def read() -> Slots:
-        row = session.execute(stmt).first()
-        return Slots(*row) if row is not None else Slots(None, None, None)
-
-    return request_memo(("isp.slots", contract.id), read)
+    """The contract's pending tariff change, running promise and newest termination, read with its freezes in one
+    statement (once per request): the pages that show a contract's state ask all of them."""
+    return _state(contract).slots
 
 
 def pending_change(contract: Contract) -> TariffChange | None:
@@ -134,8 +153,10 @@ def service_states(contract: Contract, day: date) -> list[ServiceState]:
 
 def open_termination(contract: Contract) -> Termination | None:
     """The contract's scheduled (not yet done) termination, if any."""
-    stmt = select(Termination).where(Termination.open_slot == contract.id)
-    return request_memo(("isp.open_termination", contract.id), lambda: session.scalar(stmt))
+    return request_memo(
+        ("isp.open_termination", contract.id),
+        lambda: session.scalar(select(Termination).where(Termination.open_slot == contract.id)),
+    )
 
 
 def last_termination(contract: Contract) -> Termination | None:

@@ -211,8 +211,11 @@ def overview(contract: Contract, today: date) -> Overview:
 
 def _onetime_offered() -> bool:
     """Whether the tenant offers any one-time service (the "order a service" link)."""
-    stmt = select(OneTimeService.id).where(OneTimeService.archived.is_(False)).limit(1)
-    return process_cache().get(("isp.onetime_offered", current_tenant_id()), lambda: session.scalar(stmt) is not None)
+
+    def read() -> bool:
+        return session.scalar(select(OneTimeService.id).where(OneTimeService.archived.is_(False)).limit(1)) is not None
+
+    return process_cache().get(("isp.onetime_offered", current_tenant_id()), read)
 
 
 def subscriber_links(tenant: Tenant, view: Overview) -> dict[str, Any]:

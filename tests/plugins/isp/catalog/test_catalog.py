@@ -248,3 +248,27 @@ def test_news_audience_by_tariff_includes_only_subscribers_with_that_tariff_toda
         assert tariff.includes(user(without_tv.user_id), "tvbase") is False
         assert tariff.includes(user(ended.user_id), "tvmax") is False
         assert tariff.includes(user(staff.id), "tvbase") is False
+
+
+def test_a_readers_tariffs_for_news_are_those_running_today_on_every_contract_they_may_use(app, site, make_contract):
+    from core.api import grant_access, tenant_hooks
+    from core.identity.models import User
+    from plugins.isp.models import Subscription
+
+    tenant, _ids, _operator = site
+    home = make_contract(tenant, "700009", products=("inet100", "tvbase"))
+    country = make_contract(tenant, "700010", products=("tvmax", "inet300"))
+    with app.test_request_context(), tenant_scope(tenant.id):
+        reader = session.get(User, home.user_id)
+        (tariff,) = [a for result in tenant_hooks(tenant).news_audiences(tenant=tenant) for a in result or []]
+        alone = set(tariff.memberships(reader))  # one account: its contract
+        assert {"inet100", "tvbase"} <= alone and not {"tvmax", "inet300"} & alone
+
+        country_contract = session.get(Contract, country.id)
+        grant_access(reader, country_contract.account)
+        inet300 = session.query(Product).filter_by(code="inet300").one()
+        for sub in session.query(Subscription).filter_by(contract_id=country.id, product_id=inet300.id):
+            sub.ends_on = sub.starts_on  # ended long ago
+        session.commit()
+        both = set(tariff.memberships(reader))  # two accounts: both contracts, one query
+        assert alone | {"tvmax"} <= both and "inet300" not in both
