@@ -8,20 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from core.db import session, utcnow
+from core.db.bulk import insert_rows
+from core.db.queries import one_of
 from core.identity.models import User
-from core.mail.outbox import queue_mail, queue_mails, render_mail
+from core.mail.outbox import Letter, queue_mail, queue_mails, render_mails
 from core.notify.kinds import NotificationKind
 from core.notify.models import Notification, NotificationPreference
 from core.tenants.models import Tenant
 from core.tenants.urls import absolute_link
 
 _CHUNK = 500
+_NOTE_COLUMNS = ("tenant_id", "user_id", "kind", "title", "body", "link", "dedupe_key", "read_at", "created_at")
 
 
 def kinds() -> dict[str, NotificationKind]:
@@ -103,7 +107,7 @@ def _store(
             kind=f"notify:{kind}",
             locale=user.locale or (tenant.locale if tenant is not None else None),
             tenant=tenant,
-            user=user,
+            name=user.display_name,
             title=title,
             body=body,
             link=absolute_link(tenant, link) if link else "",  # the tenant's own address, never the request's
@@ -159,11 +163,42 @@ def notify_many(
     return done
 
 
+class Recipient(NamedTuple):
+    """What :func:`notify_each` needs of a user, read without a ``User`` object (:func:`recipients`)."""
+
+    id: int
+    tenant_id: int
+    email: str | None
+    locale: str | None
+    display_name: str
+
+
+def recipients(user_ids: Iterable[int]) -> list[Recipient]:
+    """The current tenant's users with these ids as :class:`Recipient` rows, in id order (one query per 1000 ids).
+
+    For notices to thousands of users at once (a registry import's payments): a ``User`` object each
+    costs more than the notice.
+    """
+    wanted = sorted(set(user_ids))
+    found: list[Recipient] = []
+    for start in range(0, len(wanted), 1000):
+        rows = session.execute(
+            select(User.id, User.tenant_id, User.email, User.locale, User.full_name, User.login)
+            .where(one_of(User.id, wanted[start : start + 1000]))
+            .order_by(User.id)
+        )
+        found += [Recipient(i, t, email, locale, name or login) for i, t, email, locale, name, login in rows]
+    return found
+
+
 @dataclass(frozen=True)
 class Notice:
-    """One notification for :func:`notify_each`: what :func:`notify` takes, as a value."""
+    """One notification for :func:`notify_each`: what :func:`notify` takes, as a value.
 
-    user: User
+    ``user`` is a ``User`` or a :class:`Recipient` (its id, tenant, e-mail, language and name are used).
+    """
+
+    user: User | Recipient
     kind: str
     title: str
     body: str = ""
@@ -178,7 +213,8 @@ def notify_each(notices: Sequence[Notice], *, tenant=None) -> int:
     services restored for many contracts): the dedupe keys and the users' preferences are read per
     chunk, not per notice. A notice whose user already has its ``dedupe_key`` is skipped, as is a
     second notice with the same user and key in ``notices``. The rows are inserted without an object per
-    notice (the caller's session does not hold them). Returns how many users were notified now.
+    notice (the caller's session does not hold them), and the e-mails of one language are rendered at once
+    (:func:`core.mail.outbox.render_mails`). Returns how many users were notified now.
     """
     registered = kinds()
     for unknown in {notice.kind for notice in notices} - set(registered):
@@ -192,22 +228,27 @@ def notify_each(notices: Sequence[Notice], *, tenant=None) -> int:
         if keys:
             found = session.execute(
                 select(Notification.user_id, Notification.dedupe_key).where(
-                    Notification.user_id.in_(ids), Notification.dedupe_key.in_(keys)
+                    one_of(Notification.user_id, ids), Notification.dedupe_key.in_(keys)
                 )
             )
             seen = {(user_id, key) for user_id, key in found}
         prefs = {
-            (pref.user_id, pref.kind): (pref.in_app, pref.email)
-            for pref in session.scalars(
-                select(NotificationPreference).where(
-                    NotificationPreference.user_id.in_(ids),
+            (user_id, kind): (in_app, email)
+            for user_id, kind, in_app, email in session.execute(
+                select(
+                    NotificationPreference.user_id,
+                    NotificationPreference.kind,
+                    NotificationPreference.in_app,
+                    NotificationPreference.email,
+                ).where(
+                    one_of(NotificationPreference.user_id, ids),
                     NotificationPreference.kind.in_(sorted({notice.kind for notice in chunk})),
                 )
             )
         }
         now = utcnow()
-        notes: list[dict] = []
-        mails: dict[int, list[dict]] = {}
+        notes: list[tuple] = []
+        letters: dict[tuple[int, str | None, str], list[Letter]] = {}  # by tenant, language and kind
         for notice in chunk:
             user, kind = notice.user, notice.kind
             if notice.dedupe_key is not None:
@@ -218,41 +259,42 @@ def notify_each(notices: Sequence[Notice], *, tenant=None) -> int:
             in_app, by_email = prefs.get((user.id, kind), (spec.in_app_default, spec.email_default))
             if in_app or notice.dedupe_key is not None:  # as in notify: a read notice remembers the event
                 notes.append(
-                    {
-                        "tenant_id": user.tenant_id,
-                        "user_id": user.id,
-                        "kind": kind,
-                        "title": notice.title[:200],
-                        "body": notice.body,
-                        "link": notice.link,
-                        "dedupe_key": notice.dedupe_key,
-                        "read_at": None if in_app else now,
-                        "created_at": now,
-                    }
-                )
-            if by_email and user.email:
-                site = tenant if tenant is not None else session.get(Tenant, user.tenant_id)
-                mails.setdefault(user.tenant_id, []).append(
-                    render_mail(
-                        user.email,
-                        notice.title,
-                        "notification",
-                        kind=f"notify:{kind}",
-                        locale=user.locale or (site.locale if site is not None else None),
-                        tenant=site,
-                        user=user,
-                        title=notice.title,
-                        body=notice.body,
-                        link=absolute_link(site, notice.link) if notice.link else "",
+                    (
+                        user.tenant_id,
+                        user.id,
+                        kind,
+                        notice.title[:200],
+                        notice.body,
+                        notice.link,
+                        notice.dedupe_key,
+                        None if in_app else now,
+                        now,
                     )
                 )
+            if by_email and user.email:
+                site = _site(tenant, user.tenant_id)
+                fields = {
+                    "name": user.display_name,
+                    "title": notice.title,
+                    "body": notice.body,
+                    "link": absolute_link(site, notice.link) if notice.link else "",
+                }
+                locale = user.locale or (site.locale if site is not None else None)
+                letters.setdefault((user.tenant_id, locale, kind), []).append(Letter(user.email, notice.title, fields))
             done += 1
         session.flush()
-        if notes:
-            session.execute(Notification.__table__.insert(), notes)
-        for tenant_id, rendered in mails.items():
+        insert_rows(Notification.__table__, _NOTE_COLUMNS, notes)
+        for (tenant_id, locale, kind), group in letters.items():
+            rendered = render_mails(
+                "notification", group, kind=f"notify:{kind}", locale=locale, tenant=_site(tenant, tenant_id)
+            )
             queue_mails(tenant_id, rendered)
     return done
+
+
+def _site(tenant: Tenant | None, tenant_id: int) -> Tenant | None:
+    """The tenant whose name and hotline sign an e-mail: the one given, else the user's (from the session's map)."""
+    return tenant if tenant is not None else session.get(Tenant, tenant_id)
 
 
 def preferences(user: User) -> list[tuple[NotificationKind, bool, bool]]:

@@ -15,11 +15,13 @@ from datetime import datetime
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.orm import lazyload
 
 from core.api import (
     Notice,
     PersonalAccount,
     Tenant,
+    User,
     audit,
     format_money,
     ledger,
@@ -75,15 +77,16 @@ def refresh(
     return BLOCKED
 
 
-def refresh_paid(tenant: Tenant, accounts: Iterable[PersonalAccount], now: datetime | None = None) -> list[Contract]:
+def refresh_paid(tenant: Tenant, account_ids: Iterable[int], now: datetime | None = None) -> list[Contract]:
     """:func:`refresh` for the contracts of a batch of paid accounts, set-based; returns the contracts unblocked.
 
-    Only contracts in debt or blocked are loaded (one query). One whose balance is back at ≥ 0 forgets
+    ``account_ids`` are the paid personal accounts. Only contracts in debt or blocked are loaded (one
+    query, with their accounts and balances). One whose balance is back at ≥ 0 forgets
     its debt (one ``UPDATE`` for the batch) and, if it was blocked, is unblocked (audited; its users
     told, a few queries for the batch). A contract still in debt goes through :func:`refresh` one by
     one (the policy may block it).
     """
-    ids = sorted({account.id for account in accounts})
+    ids = sorted(set(account_ids))
     if not ids:
         return []
     now = now or utcnow()
@@ -98,6 +101,7 @@ def refresh_paid(tenant: Tenant, accounts: Iterable[PersonalAccount], now: datet
             Contract.negative_since.is_not(None) | Contract.blocked_since.is_not(None) | (LedgerAccount.balance < 0),
         )
         .order_by(Contract.id)
+        .options(lazyload(Contract.subscriptions))  # the balance decides; tariffs are not needed here
     ).all()
     settled: list[Contract] = []
     for contract in contracts:
@@ -122,31 +126,35 @@ def refresh_paid(tenant: Tenant, accounts: Iterable[PersonalAccount], now: datet
     return unblocked
 
 
-def _words(tenant: Tenant, contract: Contract, change: str, locale: str | None) -> tuple[str, str]:
-    with force_locale(locale or tenant.locale):
-        if change == BLOCKED:
-            title = _("Services of contract %(number)s are blocked for debt", number=contract.number)
-            body = _(
-                "The balance is %(balance)s. Top up the account or take a promised payment to restore them.",
-                balance=format_money(contract.account.balance),
-            )
-        else:
-            title = _("Services of contract %(number)s are active again", number=contract.number)
-            body = _("The balance is %(balance)s.", balance=format_money(contract.account.balance))
-    return title, body
+def _formats(change: str) -> tuple[str, str]:
+    """The title and body of a change, in the current language, with ``%(number)s`` and ``%(balance)s`` to fill."""
+    if change == BLOCKED:
+        return (
+            _("Services of contract %(number)s are blocked for debt"),
+            _("The balance is %(balance)s. Top up the account or take a promised payment to restore them."),
+        )
+    return _("Services of contract %(number)s are active again"), _("The balance is %(balance)s.")
 
 
 def _tell_many(tenant: Tenant, contracts: list[Contract], change: str, now: datetime) -> None:
-    """:func:`_tell` for many contracts at once (one query for their users, a few for the notices)."""
+    """:func:`_tell` for many contracts at once (one query for their users, a few for the notices; the words
+    once per language)."""
     if not contracts:
         return
     holders = users_of_accounts(contract.personal_account_id for contract in contracts)
-    notices = []
+    by_locale: dict[str, list[tuple[Contract, User]]] = {}
     for contract in contracts:
         for user in holders[contract.personal_account_id]:
-            title, body = _words(tenant, contract, change, user.locale)
-            key = f"isp:{change}:{contract.id}:{now.isoformat(timespec='seconds')}"
-            notices.append(Notice(user, "isp_service_state", title, body, dedupe_key=key))
+            by_locale.setdefault(user.locale or tenant.locale, []).append((contract, user))
+    stamp = now.isoformat(timespec="seconds")
+    notices = []
+    for locale, pairs in by_locale.items():
+        with force_locale(locale):
+            title, body = _formats(change)
+            for contract, user in pairs:
+                values = {"number": contract.number, "balance": format_money(contract.account.balance)}
+                key = f"isp:{change}:{contract.id}:{stamp}"
+                notices.append(Notice(user, "isp_service_state", title % values, body % values, dedupe_key=key))
     notify_each(notices, tenant=tenant)
 
 
