@@ -20,6 +20,7 @@ from typing import Literal
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal as babel_format_decimal
+from babel.numbers import parse_pattern
 from flask import has_request_context
 from flask_babel import format_decimal, gettext
 
@@ -32,7 +33,7 @@ MAX_RUBLES = 10**13  # in kopecks still far inside a bigint
 RECEIPT_LOCALE = "ru"
 MINUS = "\u2212"  # the typographic minus sign of receipts
 NBSP = "\u00a0"  # keeps "1 234,56 ₽" on one line
-_PATTERN = "#,##0.00"
+_PATTERN = parse_pattern("#,##0.00")  # parsed once: Babel would parse the text on every call
 _NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 
 

@@ -164,31 +164,14 @@ def notify_many(
 
 
 class Recipient(NamedTuple):
-    """What :func:`notify_each` needs of a user, read without a ``User`` object (:func:`recipients`)."""
+    """What :func:`notify_each` needs of a user, read with the rest of a bulk query instead of a ``User`` object
+    (a registry import's thousands of payment notices)."""
 
     id: int
     tenant_id: int
     email: str | None
     locale: str | None
     display_name: str
-
-
-def recipients(user_ids: Iterable[int]) -> list[Recipient]:
-    """The current tenant's users with these ids as :class:`Recipient` rows, in id order (one query per 1000 ids).
-
-    For notices to thousands of users at once (a registry import's payments): a ``User`` object each
-    costs more than the notice.
-    """
-    wanted = sorted(set(user_ids))
-    found: list[Recipient] = []
-    for start in range(0, len(wanted), 1000):
-        rows = session.execute(
-            select(User.id, User.tenant_id, User.email, User.locale, User.full_name, User.login)
-            .where(one_of(User.id, wanted[start : start + 1000]))
-            .order_by(User.id)
-        )
-        found += [Recipient(i, t, email, locale, name or login) for i, t, email, locale, name, login in rows]
-    return found
 
 
 @dataclass(frozen=True)
