@@ -818,7 +818,7 @@ def _tell_holders(tenant: Tenant, imported: RegistryImport, turns: _Turns) -> No
     """One "payment received" notice per cabinet user of the accounts this import paid, however many payments.
 
     Set-based: one query finds every (user, account) pair the import paid with the count and sum per
-    account and the balance; users are told :data:`NOTIFY_CHUNK` at a time, each chunk committed. The dedupe key
+    account; users are told :data:`NOTIFY_CHUNK` at a time, each chunk committed. The dedupe key
     ``registry:<import id>`` makes a resumed import tell nobody twice. Accounts nobody logs into cost
     nothing here.
     """
@@ -833,32 +833,37 @@ def _tell_holders(tenant: Tenant, imported: RegistryImport, turns: _Turns) -> No
         .subquery()
     )
     rows = session.execute(
-        select(
-            User.id,
-            User.tenant_id,
-            User.email,
-            User.locale,
-            User.full_name,
-            User.login,
-            PersonalAccount.number,
-            LedgerAccount.balance,
-            totals.c.paid,
-            totals.c.total,
-        )
-        .select_from(AccountAccess)
+        select(AccountAccess.user_id, totals.c.account_id, totals.c.paid, totals.c.total)
         .join(totals, totals.c.account_id == AccountAccess.personal_account_id)
-        .join(User, User.id == AccountAccess.user_id)
-        .join(PersonalAccount, PersonalAccount.id == AccountAccess.personal_account_id)
-        .join(LedgerAccount, LedgerAccount.id == PersonalAccount.ledger_account_id)
-        .order_by(User.id, PersonalAccount.id)
+        .order_by(AccountAccess.user_id, totals.c.account_id)
     ).all()
-    told: list[tuple[Recipient, list[tuple[Any, int, int]]]] = []
-    for user_id, tenant_id, email, locale, full_name, login, number, balance, paid, total in rows:
-        if not told or told[-1][0].id != user_id:
-            told.append((Recipient(user_id, tenant_id, email, locale, full_name or login), []))
-        told[-1][1].append((_Paid(number, balance), int(paid), int(total)))
-    for start in range(0, len(told), NOTIFY_CHUNK):
-        tell_holders(tenant, told[start : start + NOTIFY_CHUNK], dedupe_key=f"registry:{imported.id}")
+    by_user: dict[int, list[tuple[int, int, int]]] = {}
+    for user_id, account_id, paid, total in rows:
+        by_user.setdefault(user_id, []).append((account_id, int(paid), int(total)))
+    user_ids = list(by_user)
+    for start in range(0, len(user_ids), NOTIFY_CHUNK):
+        chunk = user_ids[start : start + NOTIFY_CHUNK]
+        users = session.execute(
+            select(User.id, User.tenant_id, User.email, User.locale, User.full_name, User.login)
+            .where(one_of(User.id, chunk))
+            .order_by(User.id)
+        ).all()
+        accounts = {
+            account_id: _Paid(number, balance)
+            for account_id, number, balance in session.execute(
+                select(PersonalAccount.id, PersonalAccount.number, LedgerAccount.balance)
+                .join(LedgerAccount, LedgerAccount.id == PersonalAccount.ledger_account_id)
+                .where(one_of(PersonalAccount.id, sorted({a for user_id in chunk for a, _n, _t in by_user[user_id]})))
+            )
+        }
+        told = [
+            (
+                Recipient(user_id, tenant_id, email, locale, full_name or login),
+                [(accounts[account_id], paid, total) for account_id, paid, total in by_user[user_id]],
+            )
+            for user_id, tenant_id, email, locale, full_name, login in users
+        ]
+        tell_holders(tenant, told, dedupe_key=f"registry:{imported.id}")
         session.commit()
         turns.between()
 
