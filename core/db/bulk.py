@@ -42,25 +42,43 @@ def insert_rows(table: Table, columns: Sequence[str], rows: Iterable[Sequence[An
     if any(len(row) != width for row in rows):
         raise ValueError(f"every row has {width} values, one per column")
     converters = [_converter(table.c[name], dialect) for name in names]
-    values = [
-        [convert(row[i]) for row in rows] if i < width else [convert(extra[name])] * len(rows)
-        for i, (name, convert) in enumerate(zip(names, converters, strict=True))
-    ]
     listed = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
     if dialect.name == "sqlite":
         marks = ", ".join("?" * len(names))
         session.connection().exec_driver_sql(
-            f"INSERT INTO {table.name} ({listed}) VALUES ({marks})", list(zip(*values, strict=True))
+            f"INSERT INTO {table.name} ({listed}) VALUES ({marks})", _row_params(rows, converters, extra)
         )
         return len(rows)
+    values = [
+        [row[i] for row in rows] if i < width else [extra[name]] * len(rows) for i, name in enumerate(names)
+    ]
     arrays = ", ".join(
         f"CAST(:c{i} AS {table.c[name].type.compile(dialect=dialect)}[])" for i, name in enumerate(names)
     )
     session.execute(
         text(f"INSERT INTO {table.name} ({listed}) SELECT * FROM unnest({arrays})"),
-        {f"c{i}": _array(column) for i, column in enumerate(values)},
+        {
+            f"c{i}": _array(column if convert is _same else map(convert, column))
+            for i, (column, convert) in enumerate(zip(values, converters, strict=True))
+        },
     )
     return len(rows)
+
+
+def _row_params(rows: list[Sequence[Any]], converters: list[Callable[[Any], Any]], extra: dict[str, Any]) -> list:
+    """The rows as the driver takes them: converted where a column's type converts, defaults appended."""
+    width = len(rows[0])
+    tail = tuple(convert(value) for convert, value in zip(converters[width:], extra.values(), strict=True))
+    todo = [(i, convert) for i, convert in enumerate(converters[:width]) if convert is not _same]
+    if not todo:
+        return [(*row, *tail) for row in rows] if tail else rows
+    params = []
+    for row in rows:
+        row = list(row)
+        for i, convert in todo:
+            row[i] = convert(row[i])
+        params.append((*row, *tail))
+    return params
 
 
 def _defaults(table: Table, given: list[str]) -> dict[str, Any]:

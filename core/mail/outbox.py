@@ -76,15 +76,15 @@ def render_mails(
     if not letters:
         return []
     token = secrets.token_hex(8)
-    stencils: dict[frozenset[str], tuple[list[str], list[str] | None] | None] = {}
+    stencils: dict[tuple, tuple[list[str], list[str] | None] | None] = {}
     rendered = []
     for letter in letters:
-        empty = frozenset(name for name, value in letter.fields.items() if not value)
-        if empty not in stencils:
-            markers = {name: "" if name in empty else f"\x1e{token}:{name}\x1e" for name in letter.fields}
+        filled = (*letter.fields, *map(bool, letter.fields.values()))  # which fields are set
+        if filled not in stencils:
+            markers = {name: f"\x1e{token}:{name}\x1e" if value else "" for name, value in letter.fields.items()}
             stencil = render_mail("", "", template, kind=kind, locale=locale, **context, **markers)
-            stencils[empty] = _cut(stencil, token, markers.keys() - empty)
-        cut = stencils[empty]
+            stencils[filled] = _cut(stencil, token, [name for name, marker in markers.items() if marker])
+        cut = stencils[filled]
         if cut is None:  # the template did something else with a field: render this message in full
             rendered.append(
                 render_mail(letter.to, letter.subject, template, kind=kind, locale=locale, **context, **letter.fields)

@@ -24,7 +24,7 @@ from core.notify.models import Notification, NotificationPreference
 from core.tenants.models import Tenant
 from core.tenants.urls import absolute_link
 
-_CHUNK = 500
+_CHUNK = 1000
 _NOTE_COLUMNS = ("tenant_id", "user_id", "kind", "title", "body", "link", "dedupe_key", "read_at", "created_at")
 
 
@@ -190,7 +190,7 @@ class Notice:
 
 
 def notify_each(notices: Sequence[Notice], *, tenant=None) -> int:
-    """:func:`notify` for many notices, each with its own user and text, with a few queries per 500 notices.
+    """:func:`notify` for many notices, each with its own user and text, with a few queries per 1000 notices.
 
     For events that reach many users at once with different words (a registry import's payments,
     services restored for many contracts): the dedupe keys and the users' preferences are read per
@@ -255,7 +255,7 @@ def notify_each(notices: Sequence[Notice], *, tenant=None) -> int:
                     )
                 )
             if by_email and user.email:
-                site = _site(tenant, user.tenant_id)
+                site = tenant if tenant is not None else _site(None, user.tenant_id)
                 fields = {
                     "name": user.display_name,
                     "title": notice.title,
