@@ -23,9 +23,11 @@ from core.api import (
     Tenant,
     User,
     audit,
+    audit_many,
     format_money,
     ledger,
     notify_each,
+    one_of,
     plugin_settings,
     session,
     users_of_accounts,
@@ -98,7 +100,7 @@ def refresh_paid(tenant: Tenant, account_ids: Iterable[int], now: datetime | Non
         .join(PersonalAccount, PersonalAccount.id == Contract.personal_account_id)
         .join(LedgerAccount, LedgerAccount.id == PersonalAccount.ledger_account_id)
         .where(
-            PersonalAccount.id.in_(ids),
+            one_of(PersonalAccount.id, ids),
             PersonalAccount.status != "closed",
             Contract.negative_since.is_not(None) | Contract.blocked_since.is_not(None) | (LedgerAccount.balance < 0),
         )
@@ -113,15 +115,14 @@ def refresh_paid(tenant: Tenant, account_ids: Iterable[int], now: datetime | Non
         return []
     session.execute(
         update(Contract)
-        .where(Contract.id.in_([row.id for row in settled]))
+        .where(Contract.id.in_([row.id for row in settled]))  # (a few: those in debt or blocked)
         .values(negative_since=None, blocked_since=None)
         .execution_options(synchronize_session="evaluate")  # contracts already in the session see it too
     )
     unblocked = [
         _Changed(row.id, row.number, row.personal_account_id, row.balance) for row in settled if row.blocked_since
     ]
-    for contract in unblocked:
-        audit("isp.unblock", "contract", contract.number, None, {"balance": contract.balance})
+    audit_many("isp.unblock", "contract", [(c.number, None, {"balance": c.balance}) for c in unblocked])
     _tell_many(tenant, unblocked, UNBLOCKED, now)
     return [contract.id for contract in unblocked]
 

@@ -38,6 +38,7 @@ from core.api import (
     format_money,
     ledger,
     notify,
+    one_of,
     plugin_settings,
     session,
     site_path,
@@ -227,7 +228,7 @@ def settle_on_payments(tenant: Tenant, account_ids: Iterable[int], now: datetime
         select(Promise)
         .join(Contract, Contract.id == Promise.contract_id)
         .where(
-            Contract.personal_account_id.in_(ids),
+            one_of(Contract.personal_account_id, ids),
             Promise.active_slot.is_not(None) | (Promise.status.in_((REPAID, EXPIRED)) & Promise.repaid.is_(False)),
         )
         .order_by(Promise.contract_id, Promise.id)
