@@ -417,7 +417,7 @@ NOTIFY_CHUNK = 1000
 STAGE_CHUNK = 5000
 #: SQLite: once an import has held the write lock this long (seconds, over its short transactions) it pauses
 #: for :data:`SQLITE_PAUSE` between two transactions, so a writer waiting for the lock (a login) gets it.
-SQLITE_HOLD = 0.4
+SQLITE_HOLD = 0.5
 #: SQLite's busy handler retries every 100 ms at most: a pause that long lets every waiting writer in (without
 #: a pause the import takes the lock again at once). A pause per transaction instead would cost the import a
 #: third of its time; waiting writers get in within :data:`SQLITE_HOLD` either way.

@@ -100,12 +100,12 @@ def refresh_paid(tenant: Tenant, account_ids: Iterable[int], now: datetime | Non
         .join(PersonalAccount, PersonalAccount.id == Contract.personal_account_id)
         .join(LedgerAccount, LedgerAccount.id == PersonalAccount.ledger_account_id)
         .where(
-            one_of(PersonalAccount.id, ids),
+            one_of(Contract.personal_account_id, ids),  # (the contracts' index: not a scan of every contract)
             PersonalAccount.status != "closed",
             Contract.negative_since.is_not(None) | Contract.blocked_since.is_not(None) | (LedgerAccount.balance < 0),
         )
-        .order_by(Contract.id)
     ).all()
+    rows.sort(key=lambda row: row.id)  # (sorted here: ORDER BY id would make SQLite scan every contract by id)
     in_debt = [row.id for row in rows if row.balance < 0]
     if in_debt:
         for contract in session.scalars(select(Contract).where(Contract.id.in_(in_debt)).order_by(Contract.id)):
