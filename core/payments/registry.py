@@ -673,10 +673,10 @@ def _post_chunk(tenant: Tenant, imported: RegistryImport, lines: list[RegistryLi
     imported.posted_lines += len(lines)
     session.flush()
     if matched and has_payment_listeners(tenant):
-        orders = [payment_order_id(payment_key(provider, line.payment_id)) for line in matched]
         account_ids = sorted({accounts[line.number][0] for line in matched})
 
         def load_payments() -> list[Payment]:
+            orders = [payment_order_id(payment_key(provider, line.payment_id)) for line in matched]
             return list(
                 session.scalars(
                     select(Payment)
@@ -730,6 +730,7 @@ def _post(
     zone = ZoneInfo(tenant.timezone)
     moments = {day: datetime.combine(day, time(), zone) for day in {line.paid_on for line, _key in fresh}}
     targets = [accounts.get(line.number) for line, _key in fresh]
+    orders = [payment_order_id(key) for _line, key in fresh]
     transfers = [
         ledger.Transfer(
             key,
@@ -740,13 +741,13 @@ def _post(
             occurred_at=moments[line.paid_on],
             memo=f"registry {provider} {line.payment_id}",
             meta={
-                "payment_order": payment_order_id(key),
+                "payment_order": order,
                 "account_number": line.account,
                 "channel": "registry",  # "Платёж через Сбербанк" in the history
                 "provider": provider,
             },
         )
-        for (line, key), account in zip(fresh, targets, strict=True)
+        for (line, key), account, order in zip(fresh, targets, orders, strict=True)
     ]
     result = ledger.post_transfers(transfers)
     now = utcnow()
@@ -754,14 +755,14 @@ def _post(
     matched: list[RegistryLine] = []
     unknown: list[RegistryLine] = []
     raced: list[RegistryLine] = []
-    for (line, key), account in zip(fresh, targets, strict=True):
+    for (line, key), account, order in zip(fresh, targets, orders, strict=True):
         if key in result.duplicates:  # posted by a concurrent import after we looked
             raced.append(line)
             continue
         (unknown if account is None else matched).append(line)
         rows.append(
             (
-                payment_order_id(key),
+                order,
                 line.payment_id,
                 None if account is None else account[0],
                 line.account if account is None else account[2],

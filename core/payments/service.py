@@ -172,7 +172,10 @@ def tell_holders(tenant, told: Sequence[tuple[Any, Sequence[Paid]]], *, dedupe_k
                 return money[kopecks]
 
             for user, paid in group:
-                count, total = sum(item[1] for item in paid), sum(item[2] for item in paid)
+                if len(paid) == 1:  # most users: one paid account
+                    _account, count, total = paid[0]
+                else:
+                    count, total = sum(item[1] for item in paid), sum(item[2] for item in paid)
                 if count == 1:
                     title = one % {"amount": rubles(total)}
                 else:
