@@ -49,9 +49,7 @@ def insert_rows(table: Table, columns: Sequence[str], rows: Iterable[Sequence[An
             f"INSERT INTO {table.name} ({listed}) VALUES ({marks})", _row_params(rows, converters, extra)
         )
         return len(rows)
-    values = [
-        [row[i] for row in rows] if i < width else [extra[name]] * len(rows) for i, name in enumerate(names)
-    ]
+    values = [[row[i] for row in rows] if i < width else [extra[name]] * len(rows) for i, name in enumerate(names)]
     arrays = ", ".join(
         f"CAST(:c{i} AS {table.c[name].type.compile(dialect=dialect)}[])" for i, name in enumerate(names)
     )
