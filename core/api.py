@@ -27,12 +27,13 @@ from core.accounts.service import (
     users_of_accounts,
 )
 from core.audit.service import record as audit
+from core.audit.service import record_many as audit_many
 from core.audit.wording import AuditAction
 from core.db import Base, TenantOwned, cross_tenant, current_tenant_id, session, tenant_scope, utcnow
 from core.db.config_version import invalidates_caches, process_cache  # per-process caches of configuration
 from core.db.keyset import KeysetPage, keyset_page  # pages of lists that can grow (the ``pager`` macro)
 from core.db.memo import request_memo
-from core.db.queries import get_or_404
+from core.db.queries import get_or_404, one_of
 from core.db.session import writes_on_get  # a GET view that writes: SQLite transactions begin IMMEDIATE
 from core.files.access import register_owner as register_file_owner
 from core.files.models import StoredFile
@@ -181,6 +182,7 @@ __all__ = [
     "accounts_of",
     "assign_role",
     "audit",
+    "audit_many",
     "balance_view",
     "build_receipt",
     "can",
@@ -220,6 +222,7 @@ __all__ = [
     "my_accounts",
     "notify",
     "notify_each",
+    "one_of",
     "open_account",
     "open_ticket",
     "organization_roles",

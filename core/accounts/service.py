@@ -13,6 +13,7 @@ from core.audit.service import record as audit
 from core.db import session
 from core.db.keyset import KeysetPage, keyset_page
 from core.db.memo import request_memo
+from core.db.queries import one_of
 from core.identity.models import User
 from core.ledger.models import PERSONAL, LedgerAccount
 
@@ -150,7 +151,7 @@ def users_of_accounts(account_ids: Iterable[int]) -> dict[int, list[User]]:
         rows = session.execute(
             select(AccountAccess.personal_account_id, User)
             .join(User, User.id == AccountAccess.user_id)
-            .where(AccountAccess.personal_account_id.in_(wanted[start : start + batch]))
+            .where(one_of(AccountAccess.personal_account_id, wanted[start : start + batch]))
             .order_by(AccountAccess.personal_account_id, User.id)
         )
         for account_id, user in rows:

@@ -144,6 +144,8 @@ def _scope_bare_tables(statement, tenant_id: int):
             select_._where_criteria += tuple(where)  # the clone made for this statement, as Select.where does
 
     return visitors.cloned_traverse(statement, {}, {"select": visit_select})
+
+
 @lru_cache(maxsize=4096)
 def _tenant_criteria(tenant_id: int):
     """The option filtering every tenant-owned entity of a statement to ``tenant_id`` (built once per tenant: making

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import LazyString, force_locale
@@ -16,20 +17,23 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select, update
 
 from core.db import session, utcnow
+from core.db.bulk import insert_rows
 from core.db.keyset import KeysetPage, keyset_page
+from core.db.queries import one_of
 from core.identity.models import User
-from core.mail.outbox import queue_mail, queue_mails, render_mail
+from core.mail.outbox import Letter, queue_mail, queue_mails, render_mails
 from core.notify.kinds import NotificationKind
 from core.notify.models import Notification, NotificationPreference
 from core.tenants.models import Tenant
 from core.tenants.urls import absolute_link
 
-_CHUNK = 500
+_CHUNK = 1000
+_NOTE_COLUMNS = ("tenant_id", "user_id", "kind", "title", "body", "link", "dedupe_key", "read_at", "created_at")
 #: What a notice's title or body may be: a plain string, or a lazy one translated for its recipient.
 Text = str | LazyString
 
 
-def recipient_locale(user: User, tenant: Tenant | None = None) -> str:
+def recipient_locale(user: User | Recipient, tenant: Tenant | None = None) -> str:
     """The language ``user`` reads their notices and mail in: their own choice, else their site's."""
     if user.locale:
         return user.locale
@@ -38,7 +42,7 @@ def recipient_locale(user: User, tenant: Tenant | None = None) -> str:
 
 
 @contextmanager
-def recipient_language(user: User, tenant: Tenant | None = None) -> Iterator[str]:
+def recipient_language(user: User | Recipient, tenant: Tenant | None = None) -> Iterator[str]:
     """Inside, ``gettext``, dates and money format for ``user``'s language (see :func:`recipient_locale`).
 
     For a notice or mail whose words are built from dates or amounts, which a lazy string would format in
@@ -148,7 +152,7 @@ def _store(
             kind=f"notify:{kind}",
             locale=locale,
             tenant=site,
-            user=user,
+            name=user.display_name,
             title=title,
             body=body,
             link=absolute_link(site, link) if link else "",  # the tenant's own address, never the request's
@@ -204,11 +208,25 @@ def notify_many(
     return done
 
 
+class Recipient(NamedTuple):
+    """What :func:`notify_each` needs of a user, read with the rest of a bulk query instead of a ``User`` object
+    (a registry import's thousands of payment notices)."""
+
+    id: int
+    tenant_id: int
+    email: str | None
+    locale: str | None
+    display_name: str
+
+
 @dataclass(frozen=True)
 class Notice:
-    """One notification for :func:`notify_each`: what :func:`notify` takes, as a value."""
+    """One notification for :func:`notify_each`: what :func:`notify` takes, as a value.
 
-    user: User
+    ``user`` is a ``User`` or a :class:`Recipient` (its id, tenant, e-mail, language and name are used).
+    """
+
+    user: User | Recipient
     kind: str
     title: Text
     body: Text = ""
@@ -217,13 +235,14 @@ class Notice:
 
 
 def notify_each(notices: Sequence[Notice], *, tenant=None) -> int:
-    """:func:`notify` for many notices, each with its own user and text, with a few queries per 500 notices.
+    """:func:`notify` for many notices, each with its own user and text, with a few queries per 1000 notices.
 
     For events that reach many users at once with different words (a registry import's payments,
     services restored for many contracts): the dedupe keys and the users' preferences are read per
     chunk, not per notice. A notice whose user already has its ``dedupe_key`` is skipped, as is a
     second notice with the same user and key in ``notices``. The rows are inserted without an object per
-    notice (the caller's session does not hold them). Returns how many users were notified now.
+    notice (the caller's session does not hold them), and the e-mails of one language are rendered at once
+    (:func:`core.mail.outbox.render_mails`). Returns how many users were notified now.
     """
     registered = kinds()
     for unknown in {notice.kind for notice in notices} - set(registered):
@@ -237,22 +256,27 @@ def notify_each(notices: Sequence[Notice], *, tenant=None) -> int:
         if keys:
             found = session.execute(
                 select(Notification.user_id, Notification.dedupe_key).where(
-                    Notification.user_id.in_(ids), Notification.dedupe_key.in_(keys)
+                    one_of(Notification.user_id, ids), Notification.dedupe_key.in_(keys)
                 )
             )
             seen = {(user_id, key) for user_id, key in found}
         prefs = {
-            (pref.user_id, pref.kind): (pref.in_app, pref.email)
-            for pref in session.scalars(
-                select(NotificationPreference).where(
-                    NotificationPreference.user_id.in_(ids),
+            (user_id, kind): (in_app, email)
+            for user_id, kind, in_app, email in session.execute(
+                select(
+                    NotificationPreference.user_id,
+                    NotificationPreference.kind,
+                    NotificationPreference.in_app,
+                    NotificationPreference.email,
+                ).where(
+                    one_of(NotificationPreference.user_id, ids),
                     NotificationPreference.kind.in_(sorted({notice.kind for notice in chunk})),
                 )
             )
         }
         now = utcnow()
-        notes: list[dict] = []
-        mails: dict[int, list[dict]] = {}
+        notes: list[tuple] = []
+        letters: dict[tuple[int, str | None, str], list[Letter]] = {}  # by tenant, language and kind
         for notice in chunk:
             user, kind = notice.user, notice.kind
             if notice.dedupe_key is not None:
@@ -261,45 +285,45 @@ def notify_each(notices: Sequence[Notice], *, tenant=None) -> int:
                 seen.add((user.id, notice.dedupe_key))
             spec = registered[kind]
             in_app, by_email = prefs.get((user.id, kind), (spec.in_app_default, spec.email_default))
-            site = tenant if tenant is not None else session.get(Tenant, user.tenant_id)
+            site = _site(tenant, user.tenant_id)
             locale = recipient_locale(user, site)
             title, body = in_language(notice.title, locale), in_language(notice.body, locale)
             if in_app or notice.dedupe_key is not None:  # as in notify: a read notice remembers the event
                 notes.append(
-                    {
-                        "tenant_id": user.tenant_id,
-                        "user_id": user.id,
-                        "kind": kind,
-                        "title": title[:200],
-                        "body": body,
-                        "link": notice.link,
-                        "dedupe_key": notice.dedupe_key,
-                        "read_at": None if in_app else now,
-                        "created_at": now,
-                    }
-                )
-            if by_email and user.email:
-                mails.setdefault(user.tenant_id, []).append(
-                    render_mail(
-                        user.email,
-                        title,
-                        "notification",
-                        kind=f"notify:{kind}",
-                        locale=locale,
-                        tenant=site,
-                        user=user,
-                        title=title,
-                        body=body,
-                        link=absolute_link(site, notice.link) if notice.link else "",
+                    (
+                        user.tenant_id,
+                        user.id,
+                        kind,
+                        title[:200],
+                        body,
+                        notice.link,
+                        notice.dedupe_key,
+                        None if in_app else now,
+                        now,
                     )
                 )
+            if by_email and user.email:
+                fields = {
+                    "name": user.display_name,
+                    "title": title,
+                    "body": body,
+                    "link": absolute_link(site, notice.link) if notice.link else "",
+                }
+                letters.setdefault((user.tenant_id, locale, kind), []).append(Letter(user.email, title, fields))
             done += 1
         session.flush()
-        if notes:
-            session.execute(Notification.__table__.insert(), notes)
-        for tenant_id, rendered in mails.items():
+        insert_rows(Notification.__table__, _NOTE_COLUMNS, notes)
+        for (tenant_id, locale, kind), group in letters.items():
+            rendered = render_mails(
+                "notification", group, kind=f"notify:{kind}", locale=locale, tenant=_site(tenant, tenant_id)
+            )
             queue_mails(tenant_id, rendered)
     return done
+
+
+def _site(tenant: Tenant | None, tenant_id: int) -> Tenant | None:
+    """The tenant whose name and hotline sign an e-mail: the one given, else the user's (from the session's map)."""
+    return tenant if tenant is not None else session.get(Tenant, tenant_id)
 
 
 def preferences(user: User) -> list[tuple[NotificationKind, bool, bool]]:

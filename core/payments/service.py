@@ -9,9 +9,9 @@ a batch of one; a registry import announces a chunk at once with :func:`announce
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import g, has_request_context
 from sqlalchemy import select
@@ -23,6 +23,8 @@ from core.db import session, utcnow
 from core.ledger import service as ledger
 from core.payments.models import CARD, CREATED, MANUAL, MOVED, POSTED, SUSPENSE, Payment
 from core.plugins.state import tenant_hooks
+
+T = TypeVar("T")
 
 
 class PaymentError(ValueError):
@@ -75,17 +77,52 @@ def notify_payment_posted(account: PersonalAccount, payment: Payment, *, tenant=
     tell_holders(tenant, [(user, paid) for user in users_of_account(account)], dedupe_key=f"payment:{payment.id}")
 
 
-def announce_payments(tenant, accounts: Sequence[PersonalAccount], payments: Sequence[Payment]) -> None:
+class ReadOnUse(Sequence[T]):
+    """``count`` rows that ``load()`` reads from the database the first time they are read (``len`` reads nothing).
+
+    A registry chunk's payments and accounts for ``on_payments_posted``: a plugin that names only
+    ``account_ids`` never makes core load a thousand objects it would not look at.
+    """
+
+    def __init__(self, count: int, load: Callable[[], list[T]]) -> None:
+        self._count, self._load, self._rows = count, load, None
+
+    def _read(self) -> list[T]:
+        if self._rows is None:
+            self._rows = self._load()
+        return self._rows
+
+    def __len__(self) -> int:
+        return self._count if self._rows is None else len(self._rows)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._read()[index]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._read())
+
+
+def announce_payments(
+    tenant,
+    accounts: Sequence[PersonalAccount],
+    payments: Sequence[Payment],
+    *,
+    account_ids: Sequence[int] | None = None,
+) -> None:
     """Call the plugins' ``on_payments_posted`` once for a batch of payments that reached ``accounts``.
 
-    ``accounts`` carry their balances after the batch. Plugins that implement only the older
-    per-payment ``on_payment_posted`` get one call per payment (in order), after the batch hook.
+    ``accounts`` carry their balances after the batch (a list, or :class:`ReadOnUse` to load them only
+    if a plugin reads them); ``account_ids`` are their ids (taken from ``accounts`` when not given).
+    Plugins that implement only the older per-payment ``on_payment_posted`` get one call per payment
+    (in order), after the batch hook.
     """
     if not payments:
         return
     hooks = tenant_hooks(tenant)
-    accounts, payments = list(accounts), list(payments)
-    hooks.on_payments_posted(tenant=tenant, accounts=accounts, payments=payments)
+    if account_ids is None:
+        account_ids = [account.id for account in accounts]
+    ids = sorted(set(account_ids))
+    hooks.on_payments_posted(tenant=tenant, accounts=accounts, payments=payments, account_ids=ids)
     older = hooks.superseded("on_payment_posted", by="on_payments_posted")
     if older.get_hookimpls():
         by_id = {account.id: account for account in accounts}
@@ -123,7 +160,10 @@ def tell_holders(tenant, told: Sequence[tuple[Any, Sequence[Paid]]], *, dedupe_k
     for user, paid in told:
         by_locale.setdefault(user.locale or tenant.locale, []).append((user, paid))
     for locale, group in by_locale.items():
-        with force_locale(locale):  # once per language, not per user
+        with force_locale(locale):  # the words once per language (and count), not per user
+            one = _("Payment of %(amount)s received")
+            line = _("Account %(number)s. Balance: %(balance)s.")
+            several: dict[int, str] = {}
             money: dict[int, str] = {}
 
             def rubles(kopecks: int, money=money) -> str:
@@ -132,22 +172,23 @@ def tell_holders(tenant, told: Sequence[tuple[Any, Sequence[Paid]]], *, dedupe_k
                 return money[kopecks]
 
             for user, paid in group:
-                count, total = sum(item[1] for item in paid), sum(item[2] for item in paid)
-                if count == 1:
-                    title = _("Payment of %(amount)s received", amount=rubles(total))
+                if len(paid) == 1:  # most users: one paid account
+                    _account, count, total = paid[0]
                 else:
-                    title = ngettext(
-                        "%(num)d payment of %(amount)s in total received",
-                        "%(num)d payments of %(amount)s in total received",
-                        count,
-                        amount=rubles(total),
-                    )
+                    count, total = sum(item[1] for item in paid), sum(item[2] for item in paid)
+                if count == 1:
+                    title = one % {"amount": rubles(total)}
+                else:
+                    if count not in several:
+                        several[count] = ngettext(
+                            "%(num)d payment of %(amount)s in total received",
+                            "%(num)d payments of %(amount)s in total received",
+                            count,
+                            amount="%(amount)s",  # filled in below, per user
+                        )
+                    title = several[count] % {"amount": rubles(total)}
                 body = " ".join(
-                    _(
-                        "Account %(number)s. Balance: %(balance)s.",
-                        number=account.number,
-                        balance=rubles(account.balance),
-                    )
+                    line % {"number": account.number, "balance": rubles(account.balance)}
                     for account, _count, _total in paid
                 )
                 notices.append(Notice(user, "payment_received", title, body, dedupe_key=dedupe_key))

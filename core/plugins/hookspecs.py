@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from core.plugins.markers import hookspec
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from datetime import date, datetime
     from pathlib import Path
 
@@ -272,7 +272,9 @@ def on_payment_posted(tenant: Tenant, account: PersonalAccount, payment: Payment
 
 
 @hookspec
-def on_payments_posted(tenant: Tenant, accounts: list[PersonalAccount], payments: list[Payment]) -> None:
+def on_payments_posted(
+    tenant: Tenant, accounts: Sequence[PersonalAccount], payments: Sequence[Payment], account_ids: list[int]
+) -> None:
     """Called once for a batch of payments that reached personal accounts, in the same database transaction.
 
     Core calls this hook for every payment that reaches an account: a card notification, a manual
@@ -280,9 +282,19 @@ def on_payments_posted(tenant: Tenant, accounts: list[PersonalAccount], payments
     :data:`core.payments.registry.CHUNK` lines, each chunk in its own short transaction. ``payments``
     are the batch's posted :class:`~core.payments.models.Payment` rows in posting order;
     ``accounts`` are their distinct personal accounts (``payment.personal_account_id`` finds one),
-    each with ``account.balance`` after the whole batch. Work set-based here (one query for the
-    batch, not one per payment): a registry chunk holds a thousand payments. Raising aborts the
-    batch's transaction (a registry import then stops and is resumed from that chunk).
+    each with ``account.balance`` after the whole batch; ``account_ids`` are those accounts' ids,
+    ascending. Work set-based here (one query for the batch, not one per payment): a registry chunk
+    holds a thousand payments. Raising aborts the batch's transaction (a registry import then stops
+    and is resumed from that chunk).
+
+    Name only the arguments you use (pluggy passes those): in a registry import ``accounts`` and
+    ``payments`` are read from the database the first time a plugin reads them, so a plugin that
+    needs only ``account_ids`` (and loads what it needs of its own rows for them, like isp's
+    contracts in debt) spares every chunk a thousand payment and account objects. Example::
+
+        @hookimpl
+        def on_payments_posted(tenant, account_ids):
+            settle_debts(tenant, account_ids)  # one query for the batch
 
     A plugin that implements only the older :func:`on_payment_posted` keeps working: core calls it
     once per payment for that plugin. A plugin that implements this hook is not called per payment.

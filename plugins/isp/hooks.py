@@ -236,12 +236,13 @@ def money_owed(tenant, account, at):
 
 
 @hookimpl
-def on_payments_posted(tenant, accounts, payments):
+def on_payments_posted(tenant, account_ids):
     from plugins.isp.contracts import blocking
     from plugins.isp.promise import service as promise
 
-    promise.settle_on_payments(tenant, accounts)
-    blocking.refresh_paid(tenant, accounts)
+    # the ids are enough: both load only the contracts that a payment can change (in debt, with a promise)
+    promise.settle_on_payments(tenant, account_ids)
+    blocking.refresh_paid(tenant, account_ids)
 
 
 @hookimpl

@@ -351,7 +351,9 @@ def test_import_is_set_based_not_a_query_per_line(scope, monkeypatch, enable_plu
     enable_plugin(scope, "payment_watcher")  # a plugin listens: every payment on an account is announced
     announced = []
     monkeypatch.setattr(
-        registry_module, "announce_payments", lambda tenant, accounts, payments: announced.append(len(payments))
+        registry_module,
+        "announce_payments",
+        lambda tenant, accounts, payments, **_ids: announced.append(len(payments)),
     )
 
     def statements_for(count: int, offset: int) -> int:

@@ -50,6 +50,17 @@ class BatchWatcher:
             BatchWatcher.also()
 
 
+class IdsWatcher:
+    """A plugin that needs only the paid accounts' ids (as isp does): it names ``account_ids`` alone."""
+
+    plugin_info = PluginInfo(name="ids_watcher", version="0.1", title="Ids watcher")
+    calls: list[list[int]] = []
+
+    @hookimpl
+    def on_payments_posted(self, tenant, account_ids):
+        self.calls.append(account_ids)
+
+
 class OldWatcher:
     """A plugin written before the batch hook: still told of every payment, one call each."""
 
@@ -64,7 +75,8 @@ class OldWatcher:
 @pytest.fixture
 def app_plugins():
     BatchWatcher.calls, BatchWatcher.fail_on, BatchWatcher.also, OldWatcher.calls = [], None, None, []
-    return [BatchWatcher(), OldWatcher()]
+    IdsWatcher.calls = []
+    return [BatchWatcher(), OldWatcher(), IdsWatcher()]
 
 
 @pytest.fixture
@@ -72,6 +84,7 @@ def tenant(app, make_tenant, make_user, enable_plugin):
     tenant = make_tenant("chunks", name="Chunks", locale="en")
     enable_plugin(tenant, "batch_watcher")
     enable_plugin(tenant, "old_watcher")
+    enable_plugin(tenant, "ids_watcher")
     ann = make_user(tenant, "ann@example.com", full_name="Ann")
     bob = make_user(tenant, "bob@example.com", full_name="Bob")
     with app.app_context(), tenant_scope(tenant.id):
@@ -101,6 +114,13 @@ def test_each_chunk_is_one_hook_call_and_each_subscriber_one_notice(app, tenant)
             [("100200", 5000)],
         ]
         assert len(OldWatcher.calls) == 6  # the older plugin, once per payment
+        # a plugin naming only account_ids gets each chunk's paid accounts, once each, in id order
+        number_of = {account_id: number for call in BatchWatcher.calls for number, _amount, account_id in call}
+        assert [[number_of[account_id] for account_id in call] for call in IdsWatcher.calls] == [
+            ["100200", "100201"],
+            ["100201", "100202"],
+            ["100200"],
+        ]
         notices = session.execute(
             select(Notification.user_id, Notification.title, Notification.body)
             .where(Notification.kind == "payment_received")

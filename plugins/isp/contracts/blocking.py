@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import NamedTuple
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -20,10 +21,13 @@ from core.api import (
     Notice,
     PersonalAccount,
     Tenant,
+    User,
     audit,
+    audit_many,
     format_money,
     ledger,
     notify_each,
+    one_of,
     plugin_settings,
     session,
     users_of_accounts,
@@ -75,80 +79,98 @@ def refresh(
     return BLOCKED
 
 
-def refresh_paid(tenant: Tenant, accounts: Iterable[PersonalAccount], now: datetime | None = None) -> list[Contract]:
-    """:func:`refresh` for the contracts of a batch of paid accounts, set-based; returns the contracts unblocked.
+def refresh_paid(tenant: Tenant, account_ids: Iterable[int], now: datetime | None = None) -> list[int]:
+    """:func:`refresh` for the contracts of a batch of paid accounts, set-based; returns the ids of those unblocked.
 
-    Only contracts in debt or blocked are loaded (one query). One whose balance is back at ≥ 0 forgets
-    its debt (one ``UPDATE`` for the batch) and, if it was blocked, is unblocked (audited; its users
+    ``account_ids`` are the paid personal accounts. Only contracts in debt or blocked are read (one
+    query for their state and balances, no objects). One whose balance is back at ≥ 0 forgets its
+    debt (one ``UPDATE`` for the batch) and, if it was blocked, is unblocked (audited; its users
     told, a few queries for the batch). A contract still in debt goes through :func:`refresh` one by
     one (the policy may block it).
     """
-    ids = sorted({account.id for account in accounts})
+    ids = sorted(set(account_ids))
     if not ids:
         return []
     now = now or utcnow()
     session.flush()
-    contracts = session.scalars(
-        select(Contract)
+    rows = session.execute(
+        select(
+            Contract.id, Contract.number, Contract.personal_account_id, Contract.blocked_since, LedgerAccount.balance
+        )
         .join(PersonalAccount, PersonalAccount.id == Contract.personal_account_id)
         .join(LedgerAccount, LedgerAccount.id == PersonalAccount.ledger_account_id)
         .where(
-            PersonalAccount.id.in_(ids),
+            one_of(Contract.personal_account_id, ids),  # (the contracts' index: not a scan of every contract)
             PersonalAccount.status != "closed",
             Contract.negative_since.is_not(None) | Contract.blocked_since.is_not(None) | (LedgerAccount.balance < 0),
         )
-        .order_by(Contract.id)
     ).all()
-    settled: list[Contract] = []
-    for contract in contracts:
-        if contract.account.balance < 0:
+    rows.sort(key=lambda row: row.id)  # (sorted here: ORDER BY id would make SQLite scan every contract by id)
+    in_debt = [row.id for row in rows if row.balance < 0]
+    if in_debt:
+        for contract in session.scalars(select(Contract).where(Contract.id.in_(in_debt)).order_by(Contract.id)):
             refresh(tenant, contract, now)
-        else:
-            settled.append(contract)
+    settled = [row for row in rows if row.balance >= 0]
     if not settled:
         return []
     session.execute(
         update(Contract)
-        .where(Contract.id.in_([contract.id for contract in settled]))
+        .where(Contract.id.in_([row.id for row in settled]))  # (a few: those in debt or blocked)
         .values(negative_since=None, blocked_since=None)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session="evaluate")  # contracts already in the session see it too
     )
-    unblocked = [contract for contract in settled if contract.blocked_since is not None]
-    for contract in settled:
-        session.expire(contract, ["negative_since", "blocked_since"])
-    for contract in unblocked:
-        audit("isp.unblock", "contract", contract.number, None, {"balance": contract.account.balance})
+    unblocked = [
+        _Changed(row.id, row.number, row.personal_account_id, row.balance) for row in settled if row.blocked_since
+    ]
+    audit_many("isp.unblock", "contract", [(c.number, None, {"balance": c.balance}) for c in unblocked])
     _tell_many(tenant, unblocked, UNBLOCKED, now)
-    return unblocked
+    return [contract.id for contract in unblocked]
 
 
-def _words(tenant: Tenant, contract: Contract, change: str, locale: str | None) -> tuple[str, str]:
-    with force_locale(locale or tenant.locale):
-        if change == BLOCKED:
-            title = _("Services of contract %(number)s are blocked for debt", number=contract.number)
-            body = _(
-                "The balance is %(balance)s. Top up the account or take a promised payment to restore them.",
-                balance=format_money(contract.account.balance),
-            )
-        else:
-            title = _("Services of contract %(number)s are active again", number=contract.number)
-            body = _("The balance is %(balance)s.", balance=format_money(contract.account.balance))
-    return title, body
+class _Changed(NamedTuple):
+    """A contract whose services were blocked or restored, as its subscribers are told."""
+
+    id: int
+    number: str
+    personal_account_id: int
+    balance: int
 
 
-def _tell_many(tenant: Tenant, contracts: list[Contract], change: str, now: datetime) -> None:
-    """:func:`_tell` for many contracts at once (one query for their users, a few for the notices)."""
+def _formats(change: str) -> tuple[str, str]:
+    """The title and body of a change, in the current language, with ``%(number)s`` and ``%(balance)s`` to fill."""
+    if change == BLOCKED:
+        return (
+            _("Services of contract %(number)s are blocked for debt"),
+            _("The balance is %(balance)s. Top up the account or take a promised payment to restore them."),
+        )
+    return _("Services of contract %(number)s are active again"), _("The balance is %(balance)s.")
+
+
+def _tell_many(tenant: Tenant, contracts: list[_Changed], change: str, now: datetime) -> None:
+    """:func:`_tell` for many contracts at once (one query for their users, a few for the notices; the words
+    once per language)."""
     if not contracts:
         return
     holders = users_of_accounts(contract.personal_account_id for contract in contracts)
-    notices = []
+    by_locale: dict[str, list[tuple[_Changed, User]]] = {}
     for contract in contracts:
         for user in holders[contract.personal_account_id]:
-            title, body = _words(tenant, contract, change, user.locale)
-            key = f"isp:{change}:{contract.id}:{now.isoformat(timespec='seconds')}"
-            notices.append(Notice(user, "isp_service_state", title, body, dedupe_key=key))
+            by_locale.setdefault(user.locale or tenant.locale, []).append((contract, user))
+    stamp = now.isoformat(timespec="seconds")
+    notices = []
+    for locale, pairs in by_locale.items():
+        with force_locale(locale):
+            title, body = _formats(change)
+            money: dict[int, str] = {}
+            for contract, user in pairs:
+                if contract.balance not in money:
+                    money[contract.balance] = format_money(contract.balance)
+                values = {"number": contract.number, "balance": money[contract.balance]}
+                key = f"isp:{change}:{contract.id}:{stamp}"
+                notices.append(Notice(user, "isp_service_state", title % values, body % values, dedupe_key=key))
     notify_each(notices, tenant=tenant)
 
 
 def _tell(tenant: Tenant, contract: Contract, change: str, now: datetime) -> None:
-    _tell_many(tenant, [contract], change, now)
+    changed = _Changed(contract.id, contract.number, contract.personal_account_id, contract.account.balance)
+    _tell_many(tenant, [changed], change, now)

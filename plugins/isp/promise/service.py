@@ -21,6 +21,7 @@ the ``active_slot`` unique index makes a second active promise impossible even s
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask_babel import format_datetime
@@ -29,7 +30,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.api import (
-    PersonalAccount,
     Refused,
     Tenant,
     TenantJob,
@@ -38,6 +38,7 @@ from core.api import (
     format_money,
     ledger,
     notify,
+    one_of,
     plugin_settings,
     recipient_language,
     session,
@@ -212,22 +213,23 @@ def expire(tenant: Tenant, promise_id: int, now: datetime | None = None) -> bool
     return True
 
 
-def settle_on_payments(tenant: Tenant, accounts: list[PersonalAccount], now: datetime | None = None) -> list[Promise]:
+def settle_on_payments(tenant: Tenant, account_ids: Iterable[int], now: datetime | None = None) -> list[Promise]:
     """Close the active promises the new balances cover; returns them. One query for a batch of payments.
 
-    Called by ``on_payments_posted`` in the payments' transaction, before ``blocking.refresh_paid``.
-    For a contract with no active promise, a payment that brings the balance back to ≥ 0 marks its
-    last ended promise repaid if it ended unpaid. Only contracts with such a promise are loaded.
+    ``account_ids`` are the paid personal accounts. Called by ``on_payments_posted`` in the payments'
+    transaction, before ``blocking.refresh_paid``. For a contract with no active promise, a payment
+    that brings the balance back to ≥ 0 marks its last ended promise repaid if it ended unpaid. Only
+    contracts with such a promise are loaded.
     """
     now = now or utcnow()
-    ids = sorted({account.id for account in accounts})
+    ids = sorted(set(account_ids))
     if not ids:
         return []
     candidates = session.scalars(
         select(Promise)
         .join(Contract, Contract.id == Promise.contract_id)
         .where(
-            Contract.personal_account_id.in_(ids),
+            one_of(Contract.personal_account_id, ids),
             Promise.active_slot.is_not(None) | (Promise.status.in_((REPAID, EXPIRED)) & Promise.repaid.is_(False)),
         )
         .order_by(Promise.contract_id, Promise.id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from core.api import session, tenant_scope
+from core.audit.models import AuditEvent
 from core.identity.models import User
 from core.mail.models import OutboxMessage
 from core.notify.models import Notification
@@ -46,6 +47,10 @@ def test_a_registry_unblocks_paid_contracts_and_tells_each_subscriber_once(app, 
         assert contracts["5001"].account.balance == 10_000
         assert contracts["5002"].blocked_since is not None and contracts["5002"].account.balance == -40_000
         assert contracts["5003"].blocked_since is None
+        unblocks = session.execute(
+            select(AuditEvent.object_id, AuditEvent.after).where(AuditEvent.action == "isp.unblock")
+        ).all()
+        assert [tuple(row) for row in unblocks] == [("5001", {"balance": 10_000})]  # in the audit log, once
 
         # the debtor: one notice for both payments, one that the services are back
         assert notices(debtor.user_id, "payment_received") == ["2 payments of 600.00\xa0₽ in total received"]
