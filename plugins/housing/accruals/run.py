@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from core.api import PersonalAccount, current_tenant_id, ledger, session, utcnow, young_collections_only
 from plugins.housing.accruals.lines import Line
@@ -219,29 +219,55 @@ def _chunk_flats(after: int) -> list[_Flat]:
     ]
 
 
-def _run_chunk(
-    flats: list[_Flat], bounds: tuple[int, int], services: list[_Service], period: date, moment: datetime
-) -> tuple[int, int]:
-    """Accrue the flats whose ids are in ``bounds`` (above the first, up to the second)."""
+def _accrued(bounds: tuple[int, int], period: date) -> set[tuple[int, str]]:
+    """(personal account, service) of the lines of ``period`` posted already for the flats in ``bounds``.
+
+    Driven by the chunk's accounts, each an index lookup: on PostgreSQL through a lateral subquery behind
+    ``OFFSET 0``, which the planner cannot turn round into a scan of all the month's lines (it would, when the
+    table's statistics are older than the run, and every chunk would read the lines of the chunks before it).
+    """
     low, high = bounds
     tenant = current_tenant_id()
-    done = {
-        (account, service)
-        for account, service in _rows(
+    in_chunk = (
+        AccountPremises.tenant_id == tenant,
+        AccountPremises.premises_id > low,
+        AccountPremises.premises_id <= high,
+    )
+    if session.get_bind().dialect.name != "postgresql":  # no LATERAL; SQLite's planner starts from the chunk
+        statement = (
             select(Accrual.personal_account_id, Accrual.service)
             .join(
                 AccountPremises,
                 (AccountPremises.tenant_id == tenant)
                 & (AccountPremises.personal_account_id == Accrual.personal_account_id),
             )
+            .where(Accrual.tenant_id == tenant, Accrual.period == period, *in_chunk)
+        )
+    else:
+        lines = (
+            select(Accrual.service)
             .where(
                 Accrual.tenant_id == tenant,
+                Accrual.personal_account_id == AccountPremises.personal_account_id,
                 Accrual.period == period,
-                AccountPremises.premises_id > low,
-                AccountPremises.premises_id <= high,
             )
+            .offset(0)
+            .lateral()
         )
-    }
+        statement = (
+            select(AccountPremises.personal_account_id, lines.c.service)
+            .select_from(AccountPremises)
+            .join(lines, true())
+            .where(*in_chunk)
+        )
+    return {(account, service) for account, service in _rows(statement)}
+
+
+def _run_chunk(
+    flats: list[_Flat], bounds: tuple[int, int], services: list[_Service], period: date, moment: datetime
+) -> tuple[int, int]:
+    """Accrue the flats whose ids are in ``bounds`` (above the first, up to the second)."""
+    done = _accrued(bounds, period)
     pending = [
         (flat, service)
         for flat in flats
