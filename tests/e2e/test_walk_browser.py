@@ -127,7 +127,8 @@ def log_in(page: Page, base: str, who: Login) -> None:
             page.goto(f"{base}/login?as={tab}")
             page.locator("input[name=login]").fill(who.login)
             page.locator("input[name=password]").fill(who.password)
-            page.locator("form:has(input[name=password]) button[type=submit]").click()
+            with page.expect_navigation():  # the answer must have arrived before the page is read
+                page.locator("form:has(input[name=password]) button[type=submit]").click()
             if page.locator("form.logout").count():
                 return
     page.locator("input[name=login]").fill(who.login)
