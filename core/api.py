@@ -29,7 +29,7 @@ from core.accounts.service import (
 from core.audit.service import record as audit
 from core.audit.service import record_many as audit_many
 from core.audit.wording import AuditAction
-from core.db import Base, TenantOwned, cross_tenant, current_tenant_id, session, tenant_scope, utcnow
+from core.db import Base, TenantOwned, cross_tenant, current_tenant_id, session, tenant_ref, tenant_scope, utcnow
 from core.db.config_version import invalidates_caches, process_cache  # per-process caches of configuration
 from core.db.keyset import KeysetPage, keyset_page  # pages of lists that can grow (the ``pager`` macro)
 from core.db.memo import request_memo
@@ -50,7 +50,13 @@ from core.jobs.batch import young_collections_only
 from core.ledger import service as ledger
 from core.ledger.service import Entry, IdempotencyConflict, LedgerError, TransactionSpec, Transfer
 from core.mail.outbox import queue_mail
-from core.migrate import disable_row_level_security, enable_row_level_security
+from core.migrate import (
+    disable_row_level_security,
+    downgrade_tenant_keys,
+    enable_row_level_security,
+    tenant_foreign_key,
+    upgrade_tenant_keys,
+)
 from core.money.current import account_or_404, current_account, my_accounts
 from core.money.fields import MoneyField
 from core.money.figures import (
@@ -201,6 +207,7 @@ __all__ = [
     "current_tenant_id",
     "day_title",
     "disable_row_level_security",
+    "downgrade_tenant_keys",
     "enable_row_level_security",
     "enabled_plugins",
     "external_url",
@@ -260,10 +267,13 @@ __all__ = [
     "store_file",
     "target_user",
     "task_url",
+    "tenant_foreign_key",
     "tenant_hooks",
+    "tenant_ref",
     "tenant_scope",
     "tenants_with_plugin",
     "throttle",
+    "upgrade_tenant_keys",
     "user_permissions",
     "users_of_account",
     "users_of_accounts",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db.base import Base, TenantOwned, utcnow
 from core.db.config_version import invalidates_caches
+from core.db.tenant_keys import tenant_ref
 
 
 @invalidates_caches  # a role's permissions are configuration (e.g. who staffs the support queue)
@@ -41,11 +42,9 @@ class RoleAssignment(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    role_id: Mapped[int] = mapped_column(ForeignKey("roles.id", ondelete="CASCADE"))
-    organization_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organizations.id", ondelete="CASCADE"), nullable=True
-    )
+    user_id: Mapped[int] = tenant_ref("users", ondelete="CASCADE")
+    role_id: Mapped[int] = tenant_ref("roles", ondelete="CASCADE")
+    organization_id: Mapped[int | None] = tenant_ref("organizations", ondelete="CASCADE", nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    role: Mapped[Role] = relationship(lazy="joined")
+    role: Mapped[Role] = relationship(foreign_keys=[role_id], lazy="joined")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, event
+from sqlalchemy import Index, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db.base import Base, TenantOwned, utcnow
+from core.db.tenant_keys import tenant_ref
 from core.ledger.models import LedgerAccount
 
 INDIVIDUAL = "individual"
@@ -31,12 +32,12 @@ class PersonalAccount(TenantOwned, Base):
     status: Mapped[str] = mapped_column(String(20), default=ACCOUNT_OPEN)
     opened_on: Mapped[date] = mapped_column(default=date.today)
     closed_on: Mapped[date | None] = mapped_column(nullable=True)
-    ledger_account_id: Mapped[int] = mapped_column(ForeignKey("ledger_accounts.id"))
+    ledger_account_id: Mapped[int] = tenant_ref("ledger_accounts")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Case-folded number, holder and address for search (SQLite's lower() does not fold Cyrillic).
     search_text: Mapped[str] = mapped_column(String(800), default="")
 
-    ledger_account: Mapped[LedgerAccount] = relationship(lazy="joined")
+    ledger_account: Mapped[LedgerAccount] = relationship(foreign_keys=[ledger_account_id], lazy="joined")
 
     @property
     def balance(self) -> int:
@@ -64,6 +65,6 @@ class AccountAccess(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    personal_account_id: Mapped[int] = mapped_column(ForeignKey("personal_accounts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = tenant_ref("users", ondelete="CASCADE")
+    personal_account_id: Mapped[int] = tenant_ref("personal_accounts", ondelete="CASCADE")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

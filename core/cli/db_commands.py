@@ -52,3 +52,21 @@ def revision_command(message: str, plugin: str | None, initial: bool) -> None:
         )
     else:
         command.revision(config, message=message, autogenerate=True, head=f"{label}@head", version_path=path)
+
+
+@db.command("citus-plan")
+def citus_plan_command() -> None:
+    """Print the SQL that distributes the tables on Citus (run it on the coordinator after `db upgrade`).
+
+    Tables without tenant_id become reference tables; every tenant-owned table is distributed by tenant_id,
+    colocated with the others. The list comes from the models of core and of every installed plugin.
+    """
+    from core.db.citus import citus_plan, key_violations
+
+    problems = key_violations()
+    if problems:
+        for problem in problems:
+            click.echo(f"not ready: {problem}", err=True)
+        raise click.exceptions.Exit(1)
+    for line in citus_plan():
+        click.echo(line)

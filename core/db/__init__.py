@@ -8,6 +8,7 @@ from core.db.tenancy import (
     current_tenant_id,
     tenant_scope,
 )
+from core.db.tenant_keys import tenant_ref
 
 __all__ = [
     "Base",
@@ -18,6 +19,7 @@ __all__ = [
     "current_tenant_id",
     "get_session",
     "session",
+    "tenant_ref",
     "tenant_scope",
     "utcnow",
 ]

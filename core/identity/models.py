@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, event
+from sqlalchemy import JSON, Index, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db.base import Base, TenantOwned, utcnow
+from core.db.tenant_keys import tenant_ref
 
 USER_ACTIVE = "active"
 USER_BLOCKED = "blocked"
@@ -77,7 +78,7 @@ class AuthSession(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = tenant_ref("users", ondelete="CASCADE")
     kind: Mapped[str] = mapped_column(String(10))  # "web" or "api"
     token_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -87,7 +88,7 @@ class AuthSession(TenantOwned, Base):
     ip: Mapped[str] = mapped_column(String(45), default="")
     user_agent: Mapped[str] = mapped_column(String(300), default="")
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
 class OneTimeToken(TenantOwned, Base):
@@ -97,7 +98,7 @@ class OneTimeToken(TenantOwned, Base):
     __table_args__ = (UniqueConstraint("tenant_id", "token_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = tenant_ref("users", ondelete="CASCADE")
     purpose: Mapped[str] = mapped_column(String(30))
     token_hash: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -136,7 +137,7 @@ class Organization(TenantOwned, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), nullable=True)
+    parent_id: Mapped[int | None] = tenant_ref("organizations", ondelete="CASCADE", nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

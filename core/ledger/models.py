@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint, event
+from sqlalchemy import JSON, BigInteger, Index, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db.base import Base, TenantOwned, utcnow
+from core.db.tenant_keys import tenant_ref
 
 # Ledger account kinds. Sign convention: a posting's amount is what it adds to the account's
 # balance; every transaction's postings sum to zero. A personal account's balance is the money the
@@ -51,12 +52,14 @@ class LedgerTransaction(TenantOwned, Base):
     payload_hash: Mapped[str] = mapped_column(String(64))
     memo: Mapped[str] = mapped_column(String(300), default="")
     meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_transactions.id"), nullable=True)
+    reverses_id: Mapped[int | None] = tenant_ref("ledger_transactions", nullable=True)
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     actor: Mapped[str] = mapped_column(String(260), default="")
 
-    postings: Mapped[list[Posting]] = relationship(back_populates="transaction", order_by="Posting.id")
+    postings: Mapped[list[Posting]] = relationship(
+        back_populates="transaction", foreign_keys="Posting.transaction_id", order_by="Posting.id"
+    )
 
 
 class Posting(TenantOwned, Base):
@@ -69,15 +72,15 @@ class Posting(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    transaction_id: Mapped[int] = mapped_column(ForeignKey("ledger_transactions.id"))
-    ledger_account_id: Mapped[int] = mapped_column(ForeignKey("ledger_accounts.id"))
+    transaction_id: Mapped[int] = tenant_ref("ledger_transactions")
+    ledger_account_id: Mapped[int] = tenant_ref("ledger_accounts")
     amount: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(30))
     service: Mapped[str | None] = mapped_column(String(60), nullable=True)
     period: Mapped[str | None] = mapped_column(String(7), nullable=True)  # "YYYY-MM" the line is for
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    transaction: Mapped[LedgerTransaction] = relationship(back_populates="postings")
+    transaction: Mapped[LedgerTransaction] = relationship(back_populates="postings", foreign_keys=[transaction_id])
 
 
 class ImmutablePostingError(RuntimeError):

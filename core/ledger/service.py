@@ -308,10 +308,16 @@ def _write(tenant_id: int, txns: list[_Txn], now: datetime) -> tuple[dict[str, i
             rows.append((txn_id, account_id, amount, kind, service, period, moment))
             deltas[account_id] = delta(account_id, 0) + amount
     if rows:
-        _insert_postings(tenant_id, rows, sqlite)
+        try:
+            _insert_postings(tenant_id, rows, sqlite)
+        except IntegrityError as refused:  # the key (tenant_id, ledger_account_id): another tenant's account, or none
+            raise LedgerError(_FOREIGN_ACCOUNT) from refused
         _apply_deltas(tenant_id, deltas, sqlite)
     observe_postings(len(txns) - len(existing))
     return ids, set(existing)
+
+
+_FOREIGN_ACCOUNT = "a posting names a ledger account that is not this tenant's; nothing may be posted"
 
 
 def _refuse_conflicts(txns: list[_Txn], existing: dict[str, tuple[int, str]]) -> None:
@@ -518,11 +524,11 @@ def _apply_deltas(tenant_id: int, deltas: dict[int, int], sqlite: bool) -> None:
                 {"ids": account_ids, "deltas": _ints(delta for _account_id, delta in changes), "t": tenant_id},
             )
         if updated != len(changes):
-            raise LedgerError("a posting names a ledger account that is not this tenant's; nothing may be posted")
+            raise LedgerError(_FOREIGN_ACCOUNT)
     if unchanged:
         found = session.scalar(select(func.count()).select_from(LedgerAccount).where(LedgerAccount.id.in_(unchanged)))
         if found != len(unchanged):
-            raise LedgerError("a posting names a ledger account that is not this tenant's; nothing may be posted")
+            raise LedgerError(_FOREIGN_ACCOUNT)
     for account in session.identity_map.values():
         if isinstance(account, LedgerAccount) and account.id in deltas:
             session.expire(account, ["balance"])

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base, TenantOwned, utcnow
+from core.db.tenant_keys import tenant_ref
 
 
 class NewsItem(TenantOwned, Base):
@@ -25,7 +26,7 @@ class NewsItem(TenantOwned, Base):
     expires_at: Mapped[datetime | None] = mapped_column(nullable=True)
     public: Mapped[bool] = mapped_column(default=True)
     audience: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    author_id: Mapped[int | None] = tenant_ref("users", nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -36,6 +37,6 @@ class NewsRead(TenantOwned, Base):
     __table_args__ = (UniqueConstraint("tenant_id", "user_id", "news_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    news_id: Mapped[int] = mapped_column(ForeignKey("news_items.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = tenant_ref("users", ondelete="CASCADE")
+    news_id: Mapped[int] = tenant_ref("news_items", ondelete="CASCADE")
     read_at: Mapped[datetime] = mapped_column(default=utcnow)

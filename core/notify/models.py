@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base, TenantOwned, utcnow
+from core.db.tenant_keys import tenant_ref
 
 
 class Notification(TenantOwned, Base):
@@ -20,7 +21,7 @@ class Notification(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = tenant_ref("users", ondelete="CASCADE")
     kind: Mapped[str] = mapped_column(String(60))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
@@ -37,7 +38,7 @@ class NotificationPreference(TenantOwned, Base):
     __table_args__ = (UniqueConstraint("tenant_id", "user_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = tenant_ref("users", ondelete="CASCADE")
     kind: Mapped[str] = mapped_column(String(60))
     in_app: Mapped[bool] = mapped_column(default=True)
     email: Mapped[bool] = mapped_column(default=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base, TenantOwned, utcnow
+from core.db.tenant_keys import tenant_ref
 
 CREATED = "created"  # a card order waiting for the gateway
 POSTED = "posted"  # money is on the personal account
@@ -36,7 +37,7 @@ class Payment(TenantOwned, Base):
     provider: Mapped[str] = mapped_column(String(40), default="")
     order_id: Mapped[str] = mapped_column(String(64))
     external_id: Mapped[str] = mapped_column(String(100), default="")
-    personal_account_id: Mapped[int | None] = mapped_column(ForeignKey("personal_accounts.id"), nullable=True)
+    personal_account_id: Mapped[int | None] = tenant_ref("personal_accounts", nullable=True)
     account_number: Mapped[str] = mapped_column(String(40), default="")
     amount: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(20), default=CREATED)
@@ -44,8 +45,8 @@ class Payment(TenantOwned, Base):
     paid_at: Mapped[datetime | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     posted_at: Mapped[datetime | None] = mapped_column(nullable=True)
-    transaction_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_transactions.id"), nullable=True)
-    registry_import_id: Mapped[int | None] = mapped_column(ForeignKey("registry_imports.id"), nullable=True)
+    transaction_id: Mapped[int | None] = tenant_ref("ledger_transactions", nullable=True)
+    registry_import_id: Mapped[int | None] = tenant_ref("registry_imports", nullable=True)
     meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
@@ -89,9 +90,7 @@ class RegistryImportLine(TenantOwned, Base):
 
     __tablename__ = "registry_import_lines"
 
-    registry_import_id: Mapped[int] = mapped_column(
-        ForeignKey("registry_imports.id", ondelete="CASCADE"), primary_key=True
-    )
+    registry_import_id: Mapped[int] = tenant_ref("registry_imports", ondelete="CASCADE", primary_key=True)
     seq: Mapped[int] = mapped_column(primary_key=True)  # 0-based posting order
     line: Mapped[int] = mapped_column()  # the file's line number
     paid_on: Mapped[date] = mapped_column()
@@ -127,9 +126,8 @@ class RegistryUpload(TenantOwned, Base):
     checked_lines: Mapped[int | None] = mapped_column(nullable=True)  # progress: the file is checked, being posted
     checked_total: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     problems: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    registry_import_id: Mapped[int | None] = mapped_column(
-        ForeignKey("registry_imports.id", ondelete="SET NULL"), nullable=True
-    )
+    # Set once the import is done; a done import is never deleted (no ON DELETE SET NULL: it would null tenant_id).
+    registry_import_id: Mapped[int | None] = tenant_ref("registry_imports", nullable=True)
 
 
 class GatewayNotification(TenantOwned, Base):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db.base import Base, TenantOwned, utcnow
+from core.db.tenant_keys import tenant_ref
 
 NEW = "new"
 IN_PROGRESS = "in_progress"
@@ -29,12 +30,12 @@ class Ticket(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    personal_account_id: Mapped[int | None] = mapped_column(ForeignKey("personal_accounts.id"), nullable=True)
+    author_id: Mapped[int] = tenant_ref("users")
+    personal_account_id: Mapped[int | None] = tenant_ref("personal_accounts", nullable=True)
     category: Mapped[str] = mapped_column(String(60))
     subject: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default=NEW)
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    assignee_id: Mapped[int | None] = tenant_ref("users", nullable=True)
     source: Mapped[str] = mapped_column(String(40), default="web")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -45,9 +46,11 @@ class Ticket(TenantOwned, Base):
     closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     rating: Mapped[int | None] = mapped_column(nullable=True)
     rating_comment: Mapped[str] = mapped_column(String(500), default="")
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
+    merged_into_id: Mapped[int | None] = tenant_ref("tickets", nullable=True)
 
-    messages: Mapped[list[TicketMessage]] = relationship(order_by="TicketMessage.id", back_populates="ticket")
+    messages: Mapped[list[TicketMessage]] = relationship(
+        order_by="TicketMessage.id", back_populates="ticket", foreign_keys="TicketMessage.ticket_id"
+    )
 
 
 class TicketMessage(TenantOwned, Base):
@@ -57,13 +60,13 @@ class TicketMessage(TenantOwned, Base):
     __table_args__ = (Index("ix_ticket_messages_ticket", "tenant_id", "ticket_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    ticket_id: Mapped[int] = tenant_ref("tickets")
+    author_id: Mapped[int | None] = tenant_ref("users", nullable=True)
     body: Mapped[str] = mapped_column(Text)
     internal: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    ticket: Mapped[Ticket] = relationship(back_populates="messages")
+    ticket: Mapped[Ticket] = relationship(back_populates="messages", foreign_keys=[ticket_id])
 
 
 class TicketStatusChange(TenantOwned, Base):
@@ -73,8 +76,8 @@ class TicketStatusChange(TenantOwned, Base):
     __table_args__ = (Index("ix_ticket_status_changes_ticket", "tenant_id", "ticket_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    ticket_id: Mapped[int] = tenant_ref("tickets")
     from_status: Mapped[str] = mapped_column(String(20), default="")
     to_status: Mapped[str] = mapped_column(String(20))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    actor_id: Mapped[int | None] = tenant_ref("users", nullable=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,6 +10,7 @@
 * :class:`TestCrossTenantProbe` opens every route that names an object with another tenant's id → 404.
 * :class:`TestHookimplsRegistered` finds every ``@hookimpl`` in core and each installed plugin's package and
   proves the plugin manager has it (a hook left out of the plugin module's imports is a silent no-op).
+* :class:`TestCitusReadyKeys` checks every tenant-owned model against the Citus rule (:mod:`core.db.tenant_keys`).
 
 The "world" of objects comes from :mod:`core.testing.world`: core's own objects, plus what each installed
 plugin's ``populate_test_world`` hook creates. Everything runs with the fixtures of the ``abonent`` pytest
@@ -219,6 +220,21 @@ class TestHookimplsRegistered:
         written, missing = hookimpls_not_registered(app)
         assert written, "no @hookimpl found: the scan is broken"
         assert missing == [], "these @hookimpl functions are never called: import them on the plugin module"
+
+
+class TestCitusReadyKeys:
+    """Every tenant-owned model of core and of each installed plugin keeps the Citus rule
+    (:func:`core.db.citus.key_violations`): keys and foreign keys between tenant tables include ``tenant_id``."""
+
+    def test_every_tenant_owned_model_keeps_the_citus_rule(self, app):
+        from sqlalchemy.orm import configure_mappers
+
+        from core.db.citus import key_violations, tenant_mappers
+
+        configure_mappers()
+        assert tenant_mappers(), "no tenant-owned model found"
+        problems = key_violations()
+        assert problems == [], "tables that cannot be distributed by tenant:\n" + "\n".join(problems)
 
 
 def hookimpls_not_registered(app) -> tuple[int, list[str]]:

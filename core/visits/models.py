@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base, TenantOwned, utcnow
+from core.db.tenant_keys import tenant_ref
 
 REQUESTED = "requested"
 SCHEDULED = "scheduled"
@@ -27,8 +28,8 @@ class VisitRequest(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    personal_account_id: Mapped[int | None] = mapped_column(ForeignKey("personal_accounts.id"), nullable=True)
+    author_id: Mapped[int] = tenant_ref("users")
+    personal_account_id: Mapped[int | None] = tenant_ref("personal_accounts", nullable=True)
     address: Mapped[str] = mapped_column(String(400))
     reason: Mapped[str] = mapped_column(String(60))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -36,7 +37,7 @@ class VisitRequest(TenantOwned, Base):
     status: Mapped[str] = mapped_column(String(20), default=REQUESTED)
     slot_date: Mapped[date | None] = mapped_column(nullable=True)
     slot_window: Mapped[str | None] = mapped_column(String(20), nullable=True)  # "09-12"
-    technician_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    technician_id: Mapped[int | None] = tenant_ref("users", nullable=True)
     result_comment: Mapped[str] = mapped_column(Text, default="")
     rating: Mapped[int | None] = mapped_column(nullable=True)
     rating_comment: Mapped[str] = mapped_column(String(500), default="")

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.api import Base, TenantOwned, utcnow
+from core.api import Base, TenantOwned, tenant_ref, utcnow
 
 
 class LoginNonce(TenantOwned, Base):
@@ -40,7 +40,7 @@ class CertificateHolder(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = tenant_ref("users", ondelete="CASCADE")
     snils: Mapped[str | None] = mapped_column(String(11), nullable=True)
     inn: Mapped[str | None] = mapped_column(String(12), nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -60,10 +60,8 @@ class OrganizationDraft(TenantOwned, Base):
     __table_args__ = (UniqueConstraint("tenant_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    organization_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organizations.id", ondelete="CASCADE"), nullable=True
-    )
+    user_id: Mapped[int] = tenant_ref("users", ondelete="CASCADE")
+    organization_id: Mapped[int | None] = tenant_ref("organizations", ondelete="CASCADE", nullable=True)
     steps: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -75,7 +73,7 @@ class OrganizationProfile(TenantOwned, Base):
     __table_args__ = (UniqueConstraint("tenant_id", "organization_id"), UniqueConstraint("tenant_id", "inn"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    organization_id: Mapped[int] = tenant_ref("organizations", ondelete="CASCADE")
     kind: Mapped[str] = mapped_column(String(20))  # "legal" or "entrepreneur"
     inn: Mapped[str] = mapped_column(String(12))
     ogrn: Mapped[str] = mapped_column(String(15))
@@ -97,8 +95,8 @@ class Subdivision(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
-    parent_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    organization_id: Mapped[int] = tenant_ref("organizations", ondelete="CASCADE")
+    parent_id: Mapped[int] = tenant_ref("organizations", ondelete="CASCADE")
     kpp: Mapped[str] = mapped_column(String(9))
     kind: Mapped[str] = mapped_column(String(20))  # "branch", "representative", "other"
     address: Mapped[str] = mapped_column(String(500))
@@ -117,8 +115,8 @@ class Employee(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = tenant_ref("users", ondelete="CASCADE")
+    organization_id: Mapped[int] = tenant_ref("organizations", ondelete="CASCADE")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -129,9 +127,10 @@ class RoleChange(TenantOwned, Base):
     __table_args__ = (Index("ix_dmdk_role_changes_user", "tenant_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = tenant_ref("users", ondelete="CASCADE")
+    organization_id: Mapped[int] = tenant_ref("organizations", ondelete="CASCADE")
     role_code: Mapped[str] = mapped_column(String(60))
     granted: Mapped[bool] = mapped_column()
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    # Users are never deleted (only marked so); no ON DELETE SET NULL, which would null tenant_id too.
+    actor_id: Mapped[int | None] = tenant_ref("users", nullable=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, BigInteger, Index, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.api import Base, PersonalAccount, TenantOwned, utcnow
+from core.api import Base, PersonalAccount, TenantOwned, tenant_ref, utcnow
 
 # Meter kinds and how many tariff zones each may have.
 COLD_WATER = "cold_water"
@@ -55,12 +55,12 @@ class Premises(TenantOwned, Base):
     __table_args__ = (UniqueConstraint("tenant_id", "building_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    building_id: Mapped[int] = mapped_column(ForeignKey("housing_buildings.id"))
+    building_id: Mapped[int] = tenant_ref("housing_buildings")
     number: Mapped[str] = mapped_column(String(20))
     area: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     residents: Mapped[int] = mapped_column(default=0)  # registered persons (for norms)
 
-    building: Mapped[Building] = relationship(lazy="joined")
+    building: Mapped[Building] = relationship(foreign_keys=[building_id], lazy="joined")
 
 
 class AccountPremises(TenantOwned, Base):
@@ -73,11 +73,11 @@ class AccountPremises(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    personal_account_id: Mapped[int] = mapped_column(ForeignKey("personal_accounts.id"))
-    premises_id: Mapped[int] = mapped_column(ForeignKey("housing_premises.id"))
+    personal_account_id: Mapped[int] = tenant_ref("personal_accounts")
+    premises_id: Mapped[int] = tenant_ref("housing_premises")
 
-    account: Mapped[PersonalAccount] = relationship(lazy="joined")
-    premises: Mapped[Premises] = relationship(lazy="joined")
+    account: Mapped[PersonalAccount] = relationship(foreign_keys=[personal_account_id], lazy="joined")
+    premises: Mapped[Premises] = relationship(foreign_keys=[premises_id], lazy="joined")
 
 
 class Meter(TenantOwned, Base):
@@ -90,7 +90,7 @@ class Meter(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    premises_id: Mapped[int] = mapped_column(ForeignKey("housing_premises.id"))
+    premises_id: Mapped[int] = tenant_ref("housing_premises")
     kind: Mapped[str] = mapped_column(String(20))
     serial: Mapped[str] = mapped_column(String(60))
     zones: Mapped[int] = mapped_column(default=1)
@@ -101,7 +101,7 @@ class Meter(TenantOwned, Base):
     initial_values: Mapped[list[str]] = mapped_column(JSON, default=list)
     archived_on: Mapped[date | None] = mapped_column(nullable=True)
 
-    premises: Mapped[Premises] = relationship(lazy="joined")
+    premises: Mapped[Premises] = relationship(foreign_keys=[premises_id], lazy="joined")
 
     def initial(self, zone: int) -> Decimal | None:
         """The installation value of ``zone`` (1-based), if known."""
@@ -120,7 +120,7 @@ class Reading(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meter_id: Mapped[int] = mapped_column(ForeignKey("housing_meters.id"))
+    meter_id: Mapped[int] = tenant_ref("housing_meters")
     zone: Mapped[int] = mapped_column(default=1)
     period: Mapped[date]  # the first day of the month it counts for
     value: Mapped[Decimal] = mapped_column(Numeric(14, 3))
@@ -128,13 +128,13 @@ class Reading(TenantOwned, Base):
     rollover: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), default=ACCEPTED)
     source: Mapped[str] = mapped_column(String(20), default=RESIDENT)
-    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    submitted_by: Mapped[int | None] = tenant_ref("users", nullable=True)
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str] = mapped_column(Text, default="")
     # The month was billed already when this value (or its use) changed: the next billing run recalculates it.
     revised: Mapped[bool] = mapped_column(default=False, server_default=false())
 
-    meter: Mapped[Meter] = relationship(lazy="joined")
+    meter: Mapped[Meter] = relationship(foreign_keys=[meter_id], lazy="joined")
 
 
 class BuildingReading(TenantOwned, Base):
@@ -145,7 +145,7 @@ class BuildingReading(TenantOwned, Base):
     __table_args__ = (UniqueConstraint("tenant_id", "building_id", "kind", "period"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    building_id: Mapped[int] = mapped_column(ForeignKey("housing_buildings.id"))
+    building_id: Mapped[int] = tenant_ref("housing_buildings")
     kind: Mapped[str] = mapped_column(String(20))
     period: Mapped[date]  # the first day of the month
     volume: Mapped[Decimal] = mapped_column(Numeric(14, 3))
@@ -196,7 +196,7 @@ class Accrual(TenantOwned, Base):
     __table_args__ = (UniqueConstraint("tenant_id", "personal_account_id", "service", "period"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    personal_account_id: Mapped[int] = mapped_column(ForeignKey("personal_accounts.id"))
+    personal_account_id: Mapped[int] = tenant_ref("personal_accounts")
     # The service's code; a recalculation of an earlier month is ``<code>:<YYYY-MM>`` (that month).
     service: Mapped[str] = mapped_column(String(60))
     period: Mapped[date]
@@ -216,10 +216,10 @@ class Report(TenantOwned, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
-    building_id: Mapped[int | None] = mapped_column(ForeignKey("housing_buildings.id"), nullable=True)
-    file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"), nullable=True)
+    building_id: Mapped[int | None] = tenant_ref("housing_buildings", nullable=True)
+    file_id: Mapped[int | None] = tenant_ref("stored_files", nullable=True)
     published_on: Mapped[date]
-    published_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    published_by: Mapped[int | None] = tenant_ref("users", nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    building: Mapped[Building | None] = relationship(lazy="joined")
+    building: Mapped[Building | None] = relationship(foreign_keys=[building_id], lazy="joined")

@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, event, select
+from sqlalchemy import JSON, BigInteger, Index, String, Text, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.api import Base, PersonalAccount, TenantOwned, invalidates_caches, utcnow
+from core.api import Base, PersonalAccount, TenantOwned, invalidates_caches, tenant_ref, utcnow
 
 # Product kinds: tariffs (one of each kind per contract) and add-ons (any number).
 INTERNET = "internet"
@@ -85,7 +85,7 @@ class Contract(TenantOwned, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(40))
-    personal_account_id: Mapped[int] = mapped_column(ForeignKey("personal_accounts.id"))
+    personal_account_id: Mapped[int] = tenant_ref("personal_accounts")
     category: Mapped[str] = mapped_column(String(10), default="cable")
     signed_on: Mapped[date] = mapped_column(default=date.today)
     # Blocked for debt since this moment (None = not blocked).
@@ -94,9 +94,9 @@ class Contract(TenantOwned, Base):
     negative_since: Mapped[date | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    account: Mapped[PersonalAccount] = relationship(lazy="joined")
+    account: Mapped[PersonalAccount] = relationship(foreign_keys=[personal_account_id], lazy="joined")
     subscriptions: Mapped[list[Subscription]] = relationship(
-        back_populates="contract", order_by="Subscription.id", lazy="selectin"
+        back_populates="contract", foreign_keys="Subscription.contract_id", order_by="Subscription.id", lazy="selectin"
     )
 
     @property
@@ -123,16 +123,16 @@ class Subscription(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contract_id: Mapped[int] = mapped_column(ForeignKey("isp_contracts.id"))
-    product_id: Mapped[int] = mapped_column(ForeignKey("isp_products.id"))
+    contract_id: Mapped[int] = tenant_ref("isp_contracts")
+    product_id: Mapped[int] = tenant_ref("isp_products")
     starts_on: Mapped[date]
     ends_on: Mapped[date | None] = mapped_column(nullable=True)
     charged_through: Mapped[date | None] = mapped_column(nullable=True)
-    bundled_with_id: Mapped[int | None] = mapped_column(ForeignKey("isp_subscriptions.id"), nullable=True)
+    bundled_with_id: Mapped[int | None] = tenant_ref("isp_subscriptions", nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    contract: Mapped[Contract] = relationship(back_populates="subscriptions")
-    product: Mapped[Product] = relationship(lazy="joined")
+    contract: Mapped[Contract] = relationship(back_populates="subscriptions", foreign_keys=[contract_id])
+    product: Mapped[Product] = relationship(foreign_keys=[product_id], lazy="joined")
 
     def covers(self, day: date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
@@ -148,20 +148,20 @@ class TariffChange(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contract_id: Mapped[int] = mapped_column(ForeignKey("isp_contracts.id"))
-    subscription_id: Mapped[int] = mapped_column(ForeignKey("isp_subscriptions.id"))
-    to_product_id: Mapped[int] = mapped_column(ForeignKey("isp_products.id"))
+    contract_id: Mapped[int] = tenant_ref("isp_contracts")
+    subscription_id: Mapped[int] = tenant_ref("isp_subscriptions")
+    to_product_id: Mapped[int] = tenant_ref("isp_products")
     effective_on: Mapped[date]
     fee: Mapped[int] = mapped_column(BigInteger, default=0)
     status: Mapped[str] = mapped_column(String(20), default=PENDING)
     pending_slot: Mapped[int | None] = mapped_column(nullable=True)
-    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    requested_by_id: Mapped[int | None] = tenant_ref("users", nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
-    contract: Mapped[Contract] = relationship()
-    subscription: Mapped[Subscription] = relationship()
-    to_product: Mapped[Product] = relationship(lazy="joined")
+    contract: Mapped[Contract] = relationship(foreign_keys=[contract_id])
+    subscription: Mapped[Subscription] = relationship(foreign_keys=[subscription_id])
+    to_product: Mapped[Product] = relationship(foreign_keys=[to_product_id], lazy="joined")
 
 
 class Promise(TenantOwned, Base):
@@ -175,7 +175,7 @@ class Promise(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contract_id: Mapped[int] = mapped_column(ForeignKey("isp_contracts.id"))
+    contract_id: Mapped[int] = tenant_ref("isp_contracts")
     amount: Mapped[int] = mapped_column(BigInteger)
     fee: Mapped[int] = mapped_column(BigInteger, default=0)
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -185,9 +185,9 @@ class Promise(TenantOwned, Base):
     closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     # Whether the balance covered the credit when it closed (drives "the last promise must be repaid").
     repaid: Mapped[bool | None] = mapped_column(nullable=True)
-    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    granted_by_id: Mapped[int | None] = tenant_ref("users", nullable=True)
 
-    contract: Mapped[Contract] = relationship()
+    contract: Mapped[Contract] = relationship(foreign_keys=[contract_id])
 
 
 class Freeze(TenantOwned, Base):
@@ -204,7 +204,7 @@ class Freeze(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contract_id: Mapped[int] = mapped_column(ForeignKey("isp_contracts.id"))
+    contract_id: Mapped[int] = tenant_ref("isp_contracts")
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     ended_on: Mapped[date | None] = mapped_column(nullable=True)
@@ -213,10 +213,10 @@ class Freeze(TenantOwned, Base):
     fee_kind: Mapped[str] = mapped_column(String(10), default="none")
     fee: Mapped[int] = mapped_column(BigInteger, default=0)
     by_staff: Mapped[bool] = mapped_column(default=False)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_by_id: Mapped[int | None] = tenant_ref("users", nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    contract: Mapped[Contract] = relationship()
+    contract: Mapped[Contract] = relationship(foreign_keys=[contract_id])
 
     @property
     def last_day(self) -> date:
@@ -257,7 +257,7 @@ class Termination(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contract_id: Mapped[int] = mapped_column(ForeignKey("isp_contracts.id"))
+    contract_id: Mapped[int] = tenant_ref("isp_contracts")
     ends_on: Mapped[date]
     reason: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default=SCHEDULED)
@@ -265,11 +265,11 @@ class Termination(TenantOwned, Base):
     # Subscription id → its ``ends_on`` before the termination cut it (ISO date or None), for a cancel.
     previous_ends: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     final_balance: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_by_id: Mapped[int | None] = tenant_ref("users", nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
-    contract: Mapped[Contract] = relationship()
+    contract: Mapped[Contract] = relationship(foreign_keys=[contract_id])
 
 
 @invalidates_caches  # the subscriber pages keep the titles per process
@@ -322,13 +322,13 @@ class OneTimeOrder(TenantOwned, Base):
     __table_args__ = (Index("ix_isp_onetime_orders_tenant_contract", "tenant_id", "contract_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contract_id: Mapped[int] = mapped_column(ForeignKey("isp_contracts.id"))
-    service_id: Mapped[int] = mapped_column(ForeignKey("isp_onetime_services.id"))
+    contract_id: Mapped[int] = tenant_ref("isp_contracts")
+    service_id: Mapped[int] = tenant_ref("isp_onetime_services")
     price: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(20), default=ORDERED)
-    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit_requests.id"), nullable=True)
-    ordered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    visit_id: Mapped[int | None] = tenant_ref("visit_requests", nullable=True)
+    ordered_by_id: Mapped[int | None] = tenant_ref("users", nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    contract: Mapped[Contract] = relationship()
-    service: Mapped[OneTimeService] = relationship(lazy="joined")
+    contract: Mapped[Contract] = relationship(foreign_keys=[contract_id])
+    service: Mapped[OneTimeService] = relationship(foreign_keys=[service_id], lazy="joined")

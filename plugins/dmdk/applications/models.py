@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.api import Base, TenantOwned, utcnow
+from core.api import Base, TenantOwned, tenant_ref, utcnow
 
 
 class Application(TenantOwned, Base):
@@ -24,9 +24,9 @@ class Application(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    organization_id: Mapped[int] = tenant_ref("organizations", ondelete="CASCADE")
     status: Mapped[str] = mapped_column(String(20), default="draft")
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_by: Mapped[int | None] = tenant_ref("users", nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(nullable=True)
@@ -45,8 +45,8 @@ class ApplicationDocument(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("dmdk_applications.id", ondelete="CASCADE"))
-    document_id: Mapped[int] = mapped_column(ForeignKey("dmdk_documents.id", ondelete="CASCADE"))
+    application_id: Mapped[int] = tenant_ref("dmdk_applications", ondelete="CASCADE")
+    document_id: Mapped[int] = tenant_ref("dmdk_documents", ondelete="CASCADE")
     attached_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -58,8 +58,8 @@ class ApplicationStatusChange(TenantOwned, Base):
     __table_args__ = (Index("ix_dmdk_application_status_changes_application", "tenant_id", "application_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("dmdk_applications.id", ondelete="CASCADE"))
+    application_id: Mapped[int] = tenant_ref("dmdk_applications", ondelete="CASCADE")
     status: Mapped[str] = mapped_column(String(20))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    actor_id: Mapped[int | None] = tenant_ref("users", nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.api import Base, TenantOwned, utcnow
+from core.api import Base, TenantOwned, tenant_ref, utcnow
 
 
 class Specification(TenantOwned, Base):
@@ -26,14 +26,14 @@ class Specification(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sender_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
-    receiver_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    sender_id: Mapped[int] = tenant_ref("organizations", ondelete="CASCADE")
+    receiver_id: Mapped[int] = tenant_ref("organizations", ondelete="CASCADE")
     status: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(String(500), default="")  # why the receiver returned it
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_by: Mapped[int | None] = tenant_ref("users", nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
-    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    decided_by: Mapped[int | None] = tenant_ref("users", nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
@@ -52,7 +52,7 @@ class Batch(TenantOwned, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uin: Mapped[str] = mapped_column(String(16))
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    organization_id: Mapped[int] = tenant_ref("organizations", ondelete="CASCADE")
     kind: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200))
     metal: Mapped[str] = mapped_column(String(20))
@@ -60,11 +60,9 @@ class Batch(TenantOwned, Base):
     weight_mg: Mapped[int] = mapped_column(BigInteger)
     count: Mapped[int] = mapped_column()
     status: Mapped[str] = mapped_column(String(20))
-    specification_id: Mapped[int | None] = mapped_column(
-        ForeignKey("dmdk_specifications.id", ondelete="SET NULL"), nullable=True
-    )
+    specification_id: Mapped[int | None] = tenant_ref("dmdk_specifications", nullable=True)
     write_off_reason: Mapped[str] = mapped_column(String(500), default="")
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_by: Mapped[int | None] = tenant_ref("users", nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     registered_at: Mapped[datetime | None] = mapped_column(nullable=True)
     written_off_at: Mapped[datetime | None] = mapped_column(nullable=True)
@@ -80,5 +78,5 @@ class SpecificationItem(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    specification_id: Mapped[int] = mapped_column(ForeignKey("dmdk_specifications.id", ondelete="CASCADE"))
-    batch_id: Mapped[int] = mapped_column(ForeignKey("dmdk_batches.id", ondelete="CASCADE"))
+    specification_id: Mapped[int] = tenant_ref("dmdk_specifications", ondelete="CASCADE")
+    batch_id: Mapped[int] = tenant_ref("dmdk_batches", ondelete="CASCADE")

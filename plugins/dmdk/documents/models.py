@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.api import Base, TenantOwned, utcnow
+from core.api import Base, TenantOwned, tenant_ref, utcnow
 
 
 class Document(TenantOwned, Base):
@@ -21,12 +21,12 @@ class Document(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    organization_id: Mapped[int] = tenant_ref("organizations", ondelete="CASCADE")
     type_code: Mapped[str] = mapped_column(String(40))
     number: Mapped[str] = mapped_column(String(100))
     issued_on: Mapped[date] = mapped_column()
     expires_on: Mapped[date] = mapped_column()
-    file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"), nullable=True)
-    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    file_id: Mapped[int | None] = tenant_ref("stored_files", nullable=True)
+    uploaded_by: Mapped[int | None] = tenant_ref("users", nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.api import Base, TenantOwned, utcnow
+from core.api import Base, TenantOwned, tenant_ref, utcnow
 
 
 class ExchangeProfile(TenantOwned, Base):
@@ -18,10 +18,8 @@ class ExchangeProfile(TenantOwned, Base):
     __table_args__ = (UniqueConstraint("tenant_id", "organization_id", "system_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
-    subdivision_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organizations.id", ondelete="CASCADE"), nullable=True
-    )
+    organization_id: Mapped[int] = tenant_ref("organizations", ondelete="CASCADE")
+    subdivision_id: Mapped[int | None] = tenant_ref("organizations", ondelete="CASCADE", nullable=True)
     system_name: Mapped[str] = mapped_column(String(200))
     system_code: Mapped[str] = mapped_column(String(50))
     certificate: Mapped[str] = mapped_column(Text)

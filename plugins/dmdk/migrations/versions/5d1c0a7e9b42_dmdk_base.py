@@ -8,7 +8,7 @@ Create Date: 2026-12-03 10:10:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-from core.api import disable_row_level_security, enable_row_level_security
+from core.api import disable_row_level_security, enable_row_level_security, tenant_foreign_key
 
 TABLES = ("dmdk_login_nonces", "dmdk_certificate_holders")
 
@@ -52,8 +52,8 @@ def upgrade() -> None:
             name=op.f("fk_dmdk_certificate_holders_tenant_id_tenants"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_dmdk_certificate_holders_user_id_users"), ondelete="CASCADE"
+        tenant_foreign_key(
+            op, "user_id", "users", name=op.f("fk_dmdk_certificate_holders_user_id_users"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_dmdk_certificate_holders")),
         sa.UniqueConstraint("tenant_id", "inn", name=op.f("uq_dmdk_certificate_holders_tenant_id_inn")),

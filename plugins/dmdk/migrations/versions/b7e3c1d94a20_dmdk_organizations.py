@@ -8,7 +8,7 @@ Create Date: 2026-12-03 10:30:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-from core.api import disable_row_level_security, enable_row_level_security
+from core.api import disable_row_level_security, enable_row_level_security, tenant_foreign_key
 
 TABLES = (
     "dmdk_organization_drafts",
@@ -34,9 +34,8 @@ def _tenant(table: str) -> list:
 
 
 def _fk(table: str, column: str, target: str, ondelete: str = "CASCADE") -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint(
-        [column], [f"{target}.id"], name=op.f(f"fk_{table}_{column}_{target}"), ondelete=ondelete
-    )
+    # By (tenant_id, id) when core's keys are Citus-ready already (a new database), see tenant_foreign_key.
+    return tenant_foreign_key(op, column, target, name=op.f(f"fk_{table}_{column}_{target}"), ondelete=ondelete)
 
 
 def upgrade() -> None:

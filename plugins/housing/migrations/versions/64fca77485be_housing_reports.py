@@ -8,7 +8,7 @@ Create Date: 2026-12-03 09:30:52.240212
 import sqlalchemy as sa
 from alembic import op
 
-from core.api import disable_row_level_security, enable_row_level_security
+from core.api import disable_row_level_security, enable_row_level_security, tenant_foreign_key
 
 
 revision = "64fca77485be"
@@ -32,8 +32,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["building_id"], ["housing_buildings.id"], name=op.f("fk_housing_reports_building_id_housing_buildings")
         ),
-        sa.ForeignKeyConstraint(["file_id"], ["stored_files.id"], name=op.f("fk_housing_reports_file_id_stored_files")),
-        sa.ForeignKeyConstraint(["published_by"], ["users.id"], name=op.f("fk_housing_reports_published_by_users")),
+        tenant_foreign_key(op, "file_id", "stored_files", name=op.f("fk_housing_reports_file_id_stored_files")),
+        tenant_foreign_key(op, "published_by", "users", name=op.f("fk_housing_reports_published_by_users")),
         sa.ForeignKeyConstraint(
             ["tenant_id"], ["tenants.id"], name=op.f("fk_housing_reports_tenant_id_tenants"), ondelete="CASCADE"
         ),

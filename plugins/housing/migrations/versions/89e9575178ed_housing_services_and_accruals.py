@@ -8,7 +8,7 @@ Create Date: 2026-12-03 06:40:37.867139
 import sqlalchemy as sa
 from alembic import op
 
-from core.api import disable_row_level_security, enable_row_level_security
+from core.api import disable_row_level_security, enable_row_level_security, tenant_foreign_key
 
 TABLES = ("housing_services", "housing_accruals")
 
@@ -55,9 +55,10 @@ def upgrade() -> None:
         sa.Column("ledger_key", sa.String(length=120), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["personal_account_id"],
-            ["personal_accounts.id"],
+        tenant_foreign_key(
+            op,
+            "personal_account_id",
+            "personal_accounts",
             name=op.f("fk_housing_accruals_personal_account_id_personal_accounts"),
         ),
         sa.ForeignKeyConstraint(

@@ -8,7 +8,7 @@ Create Date: 2026-12-03 06:31:46.531322
 import sqlalchemy as sa
 from alembic import op
 
-from core.api import disable_row_level_security, enable_row_level_security
+from core.api import disable_row_level_security, enable_row_level_security, tenant_foreign_key
 
 TABLES = (
     "housing_buildings",
@@ -74,9 +74,10 @@ def upgrade() -> None:
         sa.Column("personal_account_id", sa.Integer(), nullable=False),
         sa.Column("premises_id", sa.Integer(), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["personal_account_id"],
-            ["personal_accounts.id"],
+        tenant_foreign_key(
+            op,
+            "personal_account_id",
+            "personal_accounts",
             name=op.f("fk_housing_account_premises_personal_account_id_personal_accounts"),
         ),
         sa.ForeignKeyConstraint(
@@ -149,7 +150,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["meter_id"], ["housing_meters.id"], name=op.f("fk_housing_readings_meter_id_housing_meters")
         ),
-        sa.ForeignKeyConstraint(["submitted_by"], ["users.id"], name=op.f("fk_housing_readings_submitted_by_users")),
+        tenant_foreign_key(op, "submitted_by", "users", name=op.f("fk_housing_readings_submitted_by_users")),
         sa.ForeignKeyConstraint(
             ["tenant_id"], ["tenants.id"], name=op.f("fk_housing_readings_tenant_id_tenants"), ondelete="CASCADE"
         ),

@@ -11,7 +11,7 @@ Create Date: 2026-12-03 06:01:09.923635
 import sqlalchemy as sa
 from alembic import op
 
-from core.api import disable_row_level_security, enable_row_level_security
+from core.api import disable_row_level_security, enable_row_level_security, tenant_foreign_key
 
 TABLES = ("isp_categories", "isp_onetime_services", "isp_terminations", "isp_onetime_orders")
 KNOWN_TITLES = {"cable": "Кабельный интернет", "wifi": "Wi-Fi"}
@@ -76,9 +76,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["contract_id"], ["isp_contracts.id"], name=op.f("fk_isp_onetime_orders_contract_id_isp_contracts")
         ),
-        sa.ForeignKeyConstraint(
-            ["ordered_by_id"], ["users.id"], name=op.f("fk_isp_onetime_orders_ordered_by_id_users")
-        ),
+        tenant_foreign_key(op, "ordered_by_id", "users", name=op.f("fk_isp_onetime_orders_ordered_by_id_users")),
         sa.ForeignKeyConstraint(
             ["service_id"],
             ["isp_onetime_services.id"],
@@ -87,8 +85,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["tenant_id"], ["tenants.id"], name=op.f("fk_isp_onetime_orders_tenant_id_tenants"), ondelete="CASCADE"
         ),
-        sa.ForeignKeyConstraint(
-            ["visit_id"], ["visit_requests.id"], name=op.f("fk_isp_onetime_orders_visit_id_visit_requests")
+        tenant_foreign_key(
+            op, "visit_id", "visit_requests", name=op.f("fk_isp_onetime_orders_visit_id_visit_requests")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_isp_onetime_orders")),
     )
@@ -113,7 +111,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["contract_id"], ["isp_contracts.id"], name=op.f("fk_isp_terminations_contract_id_isp_contracts")
         ),
-        sa.ForeignKeyConstraint(["created_by_id"], ["users.id"], name=op.f("fk_isp_terminations_created_by_id_users")),
+        tenant_foreign_key(op, "created_by_id", "users", name=op.f("fk_isp_terminations_created_by_id_users")),
         sa.ForeignKeyConstraint(
             ["tenant_id"], ["tenants.id"], name=op.f("fk_isp_terminations_tenant_id_tenants"), ondelete="CASCADE"
         ),

@@ -8,7 +8,7 @@ Create Date: 2026-11-24 22:37:59.225316
 import sqlalchemy as sa
 from alembic import op
 
-from core.api import disable_row_level_security, enable_row_level_security
+from core.api import disable_row_level_security, enable_row_level_security, tenant_foreign_key
 
 TABLES = (
     "isp_products",
@@ -88,9 +88,10 @@ def upgrade() -> None:
         sa.Column("negative_since", sa.Date(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["personal_account_id"],
-            ["personal_accounts.id"],
+        tenant_foreign_key(
+            op,
+            "personal_account_id",
+            "personal_accounts",
             name=op.f("fk_isp_contracts_personal_account_id_personal_accounts"),
         ),
         sa.ForeignKeyConstraint(
@@ -123,7 +124,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["contract_id"], ["isp_contracts.id"], name=op.f("fk_isp_freezes_contract_id_isp_contracts")
         ),
-        sa.ForeignKeyConstraint(["created_by_id"], ["users.id"], name=op.f("fk_isp_freezes_created_by_id_users")),
+        tenant_foreign_key(op, "created_by_id", "users", name=op.f("fk_isp_freezes_created_by_id_users")),
         sa.ForeignKeyConstraint(
             ["tenant_id"], ["tenants.id"], name=op.f("fk_isp_freezes_tenant_id_tenants"), ondelete="CASCADE"
         ),
@@ -151,7 +152,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["contract_id"], ["isp_contracts.id"], name=op.f("fk_isp_promises_contract_id_isp_contracts")
         ),
-        sa.ForeignKeyConstraint(["granted_by_id"], ["users.id"], name=op.f("fk_isp_promises_granted_by_id_users")),
+        tenant_foreign_key(op, "granted_by_id", "users", name=op.f("fk_isp_promises_granted_by_id_users")),
         sa.ForeignKeyConstraint(
             ["tenant_id"], ["tenants.id"], name=op.f("fk_isp_promises_tenant_id_tenants"), ondelete="CASCADE"
         ),
@@ -212,9 +213,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["contract_id"], ["isp_contracts.id"], name=op.f("fk_isp_tariff_changes_contract_id_isp_contracts")
         ),
-        sa.ForeignKeyConstraint(
-            ["requested_by_id"], ["users.id"], name=op.f("fk_isp_tariff_changes_requested_by_id_users")
-        ),
+        tenant_foreign_key(op, "requested_by_id", "users", name=op.f("fk_isp_tariff_changes_requested_by_id_users")),
         sa.ForeignKeyConstraint(
             ["subscription_id"],
             ["isp_subscriptions.id"],
