@@ -18,6 +18,7 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
 from core.testing.fixtures import tenant_path
+from core.testing.suites import TestTranslationsAgree  # noqa: F401 - core's and the plugins' catalogues agree
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")
@@ -151,3 +152,41 @@ def test_plugin_pages_use_the_plugin_catalogue(make_tenant, make_user, login, en
     page = client.get(tenant_path(tenant, "/faq/manage")).get_data(as_text=True)
     assert _translation("faq", "Add a question") in page
     assert _translation("core", "Log out") in page  # core's catalogue is still there alongside the plugin's
+
+
+def _compiled(folder: Path, messages: dict) -> Path:
+    """A ``translations`` folder with a compiled Russian catalogue: ``{msgid or (context, msgid): text}``."""
+    catalogue = Catalog(locale="ru")
+    for key, text in messages.items():
+        context, msgid = key if isinstance(key, tuple) else (None, key)
+        catalogue.add(msgid, text, context=context)
+    target = folder / "ru" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    with (target / "messages.mo").open("wb") as file:
+        write_mo(file, catalogue)
+    return folder
+
+
+def test_a_message_translated_two_ways_is_found_and_a_context_keeps_two_meanings_apart(tmp_path):
+    from core.web.catalogues import catalogue_conflicts
+
+    core = _compiled(tmp_path / "core", {"To": "По", ("mail", "To"): "Кому", "Send": "Отправить"})
+    agreeing = _compiled(tmp_path / "agreeing", {"To": "По", "Send": "Отправить"})
+    disagreeing = _compiled(tmp_path / "disagreeing", {"Send": "Передать", ("mail", "To"): "Получатель"})
+
+    assert catalogue_conflicts([core, agreeing], "ru") == []
+    found = catalogue_conflicts([core, agreeing, disagreeing], "ru")
+    assert [(c.message, c.context) for c in found] == [("Send", None), ("To", "mail")]
+    assert found[0].translations == {str(core): "Отправить", str(agreeing): "Отправить", str(disagreeing): "Передать"}
+
+
+def test_core_pages_keep_their_words_beside_a_plugin_that_uses_the_same_english(app):
+    """The outgoing-mail "To" is the recipient (core), the voluntary block's "To" a date (isp); the news "Title" a
+    headline, a product's "Title" its name; readings are "passed on", a support message is "sent"."""
+    from flask_babel import force_locale, gettext, pgettext
+
+    with app.test_request_context(), force_locale("ru"):
+        assert pgettext("mail", "To") == "Кому" and gettext("To") == "По"
+        assert pgettext("news", "Title") == "Заголовок" and gettext("Title") == "Название"
+        assert pgettext("readings", "Send") == "Передать" and gettext("Send") == "Отправить"
+        assert pgettext("record", "Register") == "Зарегистрировать" and gettext("Register") == "Зарегистрироваться"

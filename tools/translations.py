@@ -31,7 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 MAPPING = ROOT / "babel.cfg"
 DOMAIN = "messages"
 LOCALES = ("ru",)  # the msgids are English; these are the languages we translate into
-KEYWORDS = ("_", "_l", "gettext", "lazy_gettext", "ngettext:1,2", "lazy_ngettext:1,2", "_ln:1,2")
+KEYWORDS = (
+    "_", "_l", "gettext", "lazy_gettext", "ngettext:1,2", "lazy_ngettext:1,2", "_ln:1,2",
+    "pgettext:1c,2", "lazy_pgettext:1c,2", "npgettext:1c,2,3",
+)  # fmt: skip
 PROJECT = "Abonent"
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
 _CREATION_DATE = re.compile(r'^"POT-Creation-Date: .*\\n"$', re.MULTILINE)

@@ -11,6 +11,9 @@
 * :class:`TestHookimplsRegistered` finds every ``@hookimpl`` in core and each installed plugin's package and
   proves the plugin manager has it (a hook left out of the plugin module's imports is a silent no-op).
 * :class:`TestCitusReadyKeys` checks every tenant-owned model against the Citus rule (:mod:`core.db.tenant_keys`).
+* :class:`TestTranslationsAgree` finds a message the plugin translates differently from core or another
+  installed plugin (the catalogues are merged into one: the last would win on every page; see
+  :mod:`core.web.catalogues`).
 
 The "world" of objects comes from :mod:`core.testing.world`: core's own objects, plus what each installed
 plugin's ``populate_test_world`` hook creates. Everything runs with the fixtures of the ``abonent`` pytest
@@ -235,6 +238,17 @@ class TestCitusReadyKeys:
         assert tenant_mappers(), "no tenant-owned model found"
         problems = key_violations()
         assert problems == [], "tables that cannot be distributed by tenant:\n" + "\n".join(problems)
+
+
+class TestTranslationsAgree:
+    """Core's and every installed plugin's catalogues translate each message the same way; a word with two
+    meanings carries a context (``pgettext``), see :mod:`core.web.catalogues`."""
+
+    def test_no_message_is_translated_two_ways(self, app):
+        from core.web.catalogues import app_catalogue_conflicts
+
+        conflicts = app_catalogue_conflicts(app)
+        assert conflicts == [], "messages translated two ways (give one a context):\n" + "\n".join(map(str, conflicts))
 
 
 def hookimpls_not_registered(app) -> tuple[int, list[str]]:

@@ -8,7 +8,10 @@ import pytest
 
 from core.api import session, tenant_scope, utcnow
 from core.testing.fixtures import tenant_path
-from core.testing.suites import TestHookimplsRegistered  # noqa: F401 - every @hookimpl of the plugin is registered
+from core.testing.suites import (
+    TestHookimplsRegistered,  # noqa: F401 - every @hookimpl of the plugin is registered
+    TestTranslationsAgree,  # noqa: F401 - its messages are translated as core and the other plugins translate them
+)
 
 from acme_guard import demo, jobs, service
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from plugins.dmdk.identifiers.okved import okved_title
 
@@ -121,7 +122,7 @@ def bic_problem(value: str) -> str | None:
 
 def account_problem(account: str, bic: str) -> str | None:
     """A bank account (20 digits) whose key digit matches the bank's БИК (the Bank of Russia's method)."""
-    digits, reason = _digits(account, (20,), _("account number"))
+    digits, reason = _digits(account, (20,), pgettext("bank", "account number"))
     if digits is None:
         return reason
     bic_reason = bic_problem(bic)

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import redirect, render_template
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
@@ -81,7 +82,8 @@ def _page(form: FormInput, preview: ChargeResult | None = None, status: int = 20
 def admin_charges_csv():
     """Every charge run as a spreadsheet, newest first."""
     runs = session.scalars(select(ChargeRun).order_by(ChargeRun.id.desc()).limit(CSV_LIMIT))
-    header = [_("Day"), _("Charges"), _("Total, ₽"), _("Blocked for debt"), _("Started by"), _("Duration")]
+    started_by = pgettext("charge run", "Started by")
+    header = [_("Day"), _("Charges"), _("Total, ₽"), _("Blocked for debt"), started_by, _("Duration")]
     return csv_response(
         "charge-runs.csv",
         header,

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from flask import render_template
-from flask_babel import format_date
+from flask_babel import format_date, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -44,7 +44,7 @@ STATUS_TITLES = {
     state.S_ACTIVE: _l("Active"),
     state.S_BLOCKED: _l("Blocked for debt"),
     state.S_FROZEN: _l("Voluntarily blocked"),
-    state.S_SCHEDULED: _l("Scheduled"),
+    state.S_SCHEDULED: lazy_pgettext("service", "Scheduled"),
     state.S_CHANGING: _l("Active, tariff change scheduled"),
 }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from flask_babel import format_date
+from flask_babel import format_date, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -45,7 +45,7 @@ STATUS_TITLES = {
     ACTIVE: _l("In force"),
     REPAID: _l("Repaid"),
     EXPIRED: _l("Ended"),
-    SCHEDULED: _l("Scheduled"),
+    SCHEDULED: lazy_pgettext("service", "Scheduled"),
     FINISHED: _l("Finished"),
     "ended": _l("Switched off"),
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -21,7 +22,7 @@ PAGE_SIZE = 100
 FILTERS = {
     "open": _l("Active and overdue"),
     "active": _l("Active"),
-    "overdue": _l("Overdue"),
+    "overdue": lazy_pgettext("promises", "Overdue"),
     "all": _l("All"),
 }
 
