@@ -39,6 +39,7 @@ from core.files.access import register_owner as register_file_owner
 from core.files.models import StoredFile
 from core.files.storage import UploadRejected, check_upload
 from core.files.storage import store as store_file
+from core.files.views import file_response
 from core.i18n import N_
 from core.identity import throttle
 from core.identity.models import Organization, User
@@ -211,6 +212,7 @@ __all__ = [
     "enable_row_level_security",
     "enabled_plugins",
     "external_url",
+    "file_response",
     "find_account",
     "format_money",
     "format_rub",

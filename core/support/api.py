@@ -6,16 +6,14 @@ Internal notes never appear here. Another subscriber's or another tenant's ticke
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from flask import Response, g
+from flask import g
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
 from core.access.guard import current_principal, require
 from core.accounts.service import user_may_use
 from core.db import session
-from core.files.storage import storage
+from core.files.views import file_response
 from core.rest.lookup import BEARER, found_first
 from core.support import service
 from core.support.access import USE_PERMISSION, authored_or_404, visible_or_404
@@ -250,8 +248,4 @@ def attachment(ticket_id: int, file_id: int):
     stored = next((f for files in service.attachments_of(messages).values() for f in files if f.id == file_id), None)
     if stored is None:
         abort(404)
-    response = Response(storage().read(stored.storage_key), mimetype=stored.mime)
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(stored.filename, safe='')}"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(stored, inline=False)

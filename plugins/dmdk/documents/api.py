@@ -3,7 +3,8 @@
 ``GET`` lists them; ``POST`` (``multipart/form-data``: ``type``, ``number``, ``issued_on``, ``expires_on`` and the
 ``file``) uploads one — a file whose content is not a PDF, JPEG or PNG answers 422 whatever its name; ``POST
 …/<id>`` (JSON) changes the details and ``DELETE …/<id>`` deletes it, both 409 ``locked`` while a submitted
-application relies on the document. Another organization's (or tenant's) document answers 404.
+application relies on the document; ``GET …/<id>/file`` downloads its file (the document's ``file.url``).
+Another organization's (or tenant's) document answers 404.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from core.api import (
     UploadRejected,
     current_principal,
     current_tenant,
+    external_url,
+    file_response,
     refused_response,
     require,
     session,
@@ -45,6 +48,7 @@ NOT_FOUND = "not your organization, or no such document in it"
 
 class DmdkFileSchema(Schema):
     filename = fields.String()
+    url = fields.String(metadata={"description": "where to download it (GET, the same bearer token)"})
     mime = fields.String(metadata={"description": "application/pdf, image/jpeg or image/png"})
     size = fields.Integer(metadata={"description": "bytes"})
 
@@ -84,7 +88,7 @@ def dump_document(document: Document, lock: Lock | None, today: date) -> dict[st
         "issued_on": document.issued_on,
         "expires_on": document.expires_on,
         "state": service.state_of(document, today),
-        "file": {"filename": stored.filename, "mime": stored.mime, "size": stored.size} if stored else None,
+        "file": _dump_file(document, stored) if stored else None,
         "locked": lock is not None,
         "locked_reason": lock.message if lock is not None else None,
     }
@@ -127,6 +131,29 @@ def upload_document(values: dict, organization: Organization):
         abort(422, messages={UPLOAD_FIELD: [_(str(rejected))]})
     session.commit()
     return dump_document(document, None, current_tenant().today())
+
+
+def _dump_file(document: Document, stored: StoredFile) -> dict[str, Any]:
+    url = external_url(
+        current_tenant(),
+        "api_dmdk.download_document",
+        organization_id=document.organization_id,
+        document_id=document.id,
+    )
+    return {"filename": stored.filename, "mime": stored.mime, "size": stored.size, "url": url}
+
+
+@api.get(ONE + "/file", parameters=organization_parameter())
+@require()
+@organization_scope(WORK_APPLICATIONS, document=Document)
+@api.alt_response(404, description=NOT_FOUND + ", or the document has no file")
+@api.doc(security=BEARER, responses={"200": {"description": "the file: a PDF, JPEG or PNG"}})
+def download_document(organization: Organization, document: Document):
+    """The document's file (the ``file.url`` given with the document)."""
+    stored = session.get(StoredFile, document.file_id) if document.file_id else None
+    if stored is None:
+        abort(404, message=_("This document has no file."))
+    return file_response(stored, inline=False)
 
 
 @api.get(ONE, parameters=organization_parameter())

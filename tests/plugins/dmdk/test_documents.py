@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
@@ -188,6 +189,14 @@ def test_an_upload_through_the_api(app, participants):
     body = answer.get_json()
     assert body["type"] == "power_of_attorney" and body["file"]["mime"] == "application/pdf"
     assert body["state"] == "expired" and body["locked"] is False
+    # the mobile app downloads it with the same token, from the url the document gives
+    url = body["file"]["url"]
+    assert url.endswith(f"/documents/{body['id']}/file")
+    download = app.test_client().get(urlsplit(url).path, headers={"Authorization": f"Bearer {world.token(user)}"})
+    assert download.status_code == 200 and download.data == PDF
+    assert download.mimetype == "application/pdf"
+    assert "dov.pdf" in download.headers["Content-Disposition"]
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_expiry_reminders_reach_the_applications_roles_once(app, participants):
@@ -246,6 +255,7 @@ def test_roles_reach_documents_and_other_organizations_get_404(app, participants
     base = world.url("/documents").replace("/dmdk/", "/api/v1/dmdk/")
     assert api.get(base, headers=headers).status_code == 404
     assert api.delete(f"{base}/{document_id}", headers=headers).status_code == 404
+    assert api.get(f"{base}/{document_id}/file", headers=headers).status_code == 404
     assert _count(app, world.tenant, Document, Document.id == document_id) == 1
 
 
