@@ -18,6 +18,9 @@ from core.news import service
 from core.news.audiences import describe, offered_audiences
 from core.tenants.current import current_tenant
 from core.web.input import FormInput, read_form
+from core.web.pagination import requested_page
+
+PAGE_SIZE = 50  # news items per page of the operators' list
 
 #: How a ``datetime-local`` input shows a time (and what it posts back).
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -103,10 +106,13 @@ def _news_page(form: FormInput, item, choices: list[tuple[str, str]]):
 @require(service.MANAGE)
 def news():
     offered = offered_audiences(g.tenant)
-    items = service.all_items()
+    wanted = requested_page()
+    page = service.items_page(after=wanted.after, before=wanted.before, size=PAGE_SIZE)
+    items = page.rows
     return render_template(
         "admin/news.html",
         items=items,
+        page=page,
         now=utcnow(),
         audiences={item.id: describe(item.audience or {}, offered) for item in items},
     )

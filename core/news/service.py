@@ -29,6 +29,7 @@ from core.access.models import Role, RoleAssignment
 from core.access.service import _role_permissions, has_permission
 from core.audit.service import record as audit
 from core.db import session, tenant_scope, utcnow
+from core.db.keyset import KeysetPage, keyset_page
 from core.identity.models import USER_ACTIVE, User
 from core.jobs.background import Progress
 from core.news.audiences import Membership, belongs, offered_audiences
@@ -203,10 +204,18 @@ def public_item(news_id: int) -> NewsItem | None:
 # -- the operator's side ---------------------------------------------------------------------------
 
 
-def all_items(limit: int = 200) -> list[NewsItem]:
-    """Every item of the tenant (scheduled, live, expired), newest publication first."""
-    stmt = select(NewsItem).order_by(NewsItem.published_at.desc(), NewsItem.id.desc()).limit(limit)
-    return list(session.scalars(stmt))
+def items_page(*, after: str | None = None, before: str | None = None, size: int = 50) -> KeysetPage[NewsItem]:
+    """One keyset page of the tenant's items (scheduled, live, expired), newest publication first, with how many
+    there are (two statements)."""
+    page = keyset_page(
+        select(NewsItem),
+        (NewsItem.published_at.desc(), NewsItem.id.desc()),
+        lambda row: (row[0].published_at, row[0].id),
+        size=size,
+        after=after,
+        before=before,
+    )
+    return page.map(lambda row: row[0])
 
 
 def get_item(news_id: int) -> NewsItem | None:

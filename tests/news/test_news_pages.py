@@ -275,3 +275,22 @@ def test_announcing_goes_through_the_readers_in_chunks(app, isp, operator, make_
         assert announce(g.tenant, session.merge(item), Recorder(), chunk_size=3) == 7
         assert announce(g.tenant, session.merge(item), Recorder(), chunk_size=3) == 0  # idempotent
     assert reports[:3] == [(3, 7), (6, 7), (7, 7)]
+
+
+def test_the_operators_news_list_pages_and_says_how_many_there_are(app, isp, operator, login):
+    """55 items: the newest 50 on the first page with "1–50 of 55", the oldest five on the next; none is lost."""
+    now = utcnow()
+    with app.app_context(), tenant_scope(isp.id):
+        session.add_all(
+            NewsItem(title=f"Item {n:02d}", body="B", published_at=now - timedelta(hours=n)) for n in range(55)
+        )
+        session.commit()
+    staff = login(isp, operator)
+    first = _page(staff, isp, "/admin/news")
+    titles = re.findall(r"Item (\d\d)</a>", first)
+    assert titles == [f"{n:02d}" for n in range(50)]  # newest publication first
+    assert re.search(r"1–50\D+55", first)
+    following = re.search(r'href="([^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
+    second = staff.get(following).get_data(as_text=True)
+    assert re.findall(r"Item (\d\d)</a>", second) == ["50", "51", "52", "53", "54"]
+    assert 'rel="next"' not in second and 'rel="prev"' in second
