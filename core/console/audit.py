@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from flask import render_template, request
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from core.access.guard import require
 from core.audit.models import AuditEvent
 from core.audit.wording import actor_name, change_lines, describe
 from core.console.blueprint import blueprint
-from core.db import session
+from core.db.keyset import KeysetPage, keyset_page
 from core.db.queries import get_or_404
 from core.mail.models import OutboxMessage
+from core.web.pagination import requested_page
 
 PAGE_SIZE = 100
 
@@ -20,12 +22,14 @@ PAGE_SIZE = 100
 @require("audit.view")
 def audit():
     action = request.args.get("action", "").strip()
-    stmt = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(PAGE_SIZE)
+    stmt = select(AuditEvent)
     if action:
         stmt = stmt.where(AuditEvent.action.startswith(action))
+    page = _newest_first(stmt, AuditEvent.id)
     return render_template(
         "admin/audit.html",
-        events=list(session.scalars(stmt)),
+        events=page.rows,
+        page=page,
         action=action,
         describe=describe,
         actor_name=actor_name,
@@ -36,8 +40,15 @@ def audit():
 @blueprint.get("/outbox")
 @require("outbox.view")
 def outbox():
-    messages = list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(PAGE_SIZE)))
-    return render_template("admin/outbox.html", messages=messages)
+    page = _newest_first(select(OutboxMessage), OutboxMessage.id)
+    return render_template("admin/outbox.html", messages=page.rows, page=page)
+
+
+def _newest_first(stmt: Select, id_column: InstrumentedAttribute) -> KeysetPage:
+    """The requested keyset page of ``stmt``'s rows, newest (highest id) first, with how many there are."""
+    wanted = requested_page()
+    page = keyset_page(stmt, (id_column.desc(),), size=PAGE_SIZE, after=wanted.after, before=wanted.before)
+    return page.map(lambda row: row[0])
 
 
 @blueprint.get("/outbox/<int:message_id>")

@@ -234,3 +234,31 @@ def test_a_contact_link_without_its_title_is_a_form_error(app, isp, admin):
     response = admin.submit(tenant_path(isp, "/admin/settings"), _settings_form(**{"contacts.links": "isp.example"}))
     assert response.status_code == 400
     assert "ссылка записывается так: название | адрес" in response.get_data(as_text=True)
+
+
+def test_the_audit_log_and_the_outbox_page_back_to_the_first_entry(app, isp, admin):
+    """Both lists grew past one page: the total is shown, the next page continues where the first stopped, and
+    the audit filter stays on while paging."""
+    from core.audit.models import AuditEvent
+    from core.db import session, tenant_scope
+    from core.mail.models import OutboxMessage
+
+    with app.app_context(), tenant_scope(isp.id):
+        session.add_all(AuditEvent(action=f"demo.step{n:03d}", object_type="demo") for n in range(130))
+        session.add_all(AuditEvent(action="other.thing") for _ in range(5))
+        session.add_all(OutboxMessage(to=f"r{n:03d}@example.com", subject="S", body_text="B") for n in range(105))
+        session.commit()
+
+    def steps(page: str) -> list[str]:
+        return re.findall(r'title="demo\.step(\d{3})"', page)
+
+    first = admin.get(tenant_path(isp, "/admin/audit?action=demo.")).get_data(as_text=True)
+    assert steps(first) == [f"{n:03d}" for n in range(129, 29, -1)] and re.search(r"1–100\D+130", first)
+    following = re.search(r'href="([^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
+    second = admin.get(following).get_data(as_text=True)
+    assert steps(second) == [f"{n:03d}" for n in range(29, -1, -1)] and "other.thing" not in second
+
+    mail = admin.get(tenant_path(isp, "/admin/outbox")).get_data(as_text=True)
+    assert "r104@example.com" in mail and "r004@example.com" not in mail and re.search(r"1–100\D+105", mail)
+    following = re.search(r'href="([^"]+)" rel="next"', mail).group(1).replace("&amp;", "&")
+    assert "r004@example.com" in admin.get(following).get_data(as_text=True)
