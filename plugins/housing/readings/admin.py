@@ -14,7 +14,18 @@ from flask_babel import ngettext
 from marshmallow import Schema
 from sqlalchemy import select
 
-from core.api import Id, Text, csv_response, current_principal, find_account, read_form, require, session
+from core.api import (
+    Id,
+    Text,
+    csv_response,
+    current_principal,
+    find_account,
+    keyset_page,
+    read_form,
+    requested_page,
+    require,
+    session,
+)
 from plugins.housing.common import clock
 from plugins.housing.common.blueprints import web
 from plugins.housing.common.csvimport import month, titles
@@ -25,7 +36,7 @@ from plugins.housing.readings import building, bulk
 from plugins.housing.readings.rules import period_for
 from plugins.housing.readings.service import DEFAULT_WINDOW, submit, window_of
 
-LIMIT = 300
+PAGE_SIZE = 100  # readings per page of the review queue
 
 
 class PhoneReadingForm(Schema):
@@ -42,12 +53,22 @@ class PhoneReadingForm(Schema):
 @require("housing.readings.manage")
 def admin_readings():
     """The readings waiting for a staff member's check, oldest first."""
-    waiting = list(
-        session.scalars(select(Reading).where(Reading.status == REVIEW).order_by(Reading.submitted_at).limit(LIMIT))
-    )
+    wanted = requested_page()
+    page = keyset_page(
+        select(Reading).where(Reading.status == REVIEW),
+        (Reading.submitted_at, Reading.id),
+        lambda row: (row[0].submitted_at, row[0].id),
+        size=PAGE_SIZE,
+        after=wanted.after,
+        before=wanted.before,
+    ).map(lambda row: row[0])
     this_month = clock.today().replace(day=1)
     return render_template(
-        "housing/readings/admin/review.html", waiting=waiting, kind_labels=KIND_LABELS, this_month=this_month
+        "housing/readings/admin/review.html",
+        waiting=page.rows,
+        page=page,
+        kind_labels=KIND_LABELS,
+        this_month=this_month,
     )
 
 

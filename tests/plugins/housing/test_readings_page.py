@@ -132,3 +132,36 @@ def test_the_operator_checks_a_flagged_reading_and_enters_one_by_phone(app, resi
     assert staff.get(tenant_path(tenant, "/housing/admin/readings/phone?account=0000")).status_code == 200
     subscriber_client = login(tenant, user)
     assert subscriber_client.get(tenant_path(tenant, "/housing/admin/readings")).status_code == 403
+
+
+def test_a_long_review_queue_says_how_many_wait_and_pages_oldest_first(app, resident, login, make_user):
+    """After a month of readings, 130 wait for a check: the oldest 100 first with "1–100 of 130", then the rest."""
+    from datetime import UTC, datetime, timedelta
+
+    from plugins.housing.models import REVIEW, Reading
+
+    def months_back(n: int) -> date:
+        year, month = divmod(2026 * 12 + 10 - n, 12)  # November 2026, then the months before it
+        return date(year, month + 1, 1)
+
+    tenant, _user, meter_id, _ = resident("busy-office")
+    start = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    with app.app_context(), tenant_scope(tenant.id):
+        session.add_all(
+            Reading(
+                meter_id=meter_id,
+                period=months_back(n),  # one reading per month: a meter has one per month
+                value=Decimal(1000 + n),
+                status=REVIEW,
+                submitted_at=start + timedelta(minutes=n),
+            )
+            for n in range(130)
+        )
+        session.commit()
+    staff = login(tenant, make_user(tenant, "operator", roles=("operator",)))
+    queue = staff.get(tenant_path(tenant, "/housing/admin/readings")).get_data(as_text=True)
+    values = [int(v) for v in re.findall(r'<td class="num">(\d{4})[.,]?0*</td>', queue)]
+    assert values == list(range(1000, 1100)) and re.search(r"1–100\D+130", queue)
+    following = re.search(r'href="([^"]+)" rel="next"', queue).group(1).replace("&amp;", "&")
+    rest = staff.get(following).get_data(as_text=True)
+    assert [int(v) for v in re.findall(r'<td class="num">(\d{4})[.,]?0*</td>', rest)] == list(range(1100, 1130))
