@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.support import Translations
+from flask import Flask
 
 DOMAIN = "messages"
 _CONTEXT_SEPARATOR = "\x04"
@@ -55,7 +56,7 @@ def catalogue_conflicts(folders: Iterable[str | Path], locale: str) -> list[Conf
     return sorted(conflicts, key=lambda conflict: (conflict.message, conflict.context or ""))
 
 
-def app_catalogue_conflicts(app) -> list[Conflict]:
+def app_catalogue_conflicts(app: Flask) -> list[Conflict]:
     """:func:`catalogue_conflicts` for every language the app speaks, over core's and its plugins' catalogues."""
     folders = app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")
     return [conflict for locale in app.config["LANGUAGES"] for conflict in catalogue_conflicts(folders, locale)]
