@@ -26,6 +26,7 @@ from core.api import (
     require,
     session,
     throttle,
+    writes_on_get,
 )
 from plugins.dmdk.batches import service, terms, transfers
 from plugins.dmdk.batches.access import batch_or_404, batches_organization_or_404, specification_or_404
@@ -429,6 +430,7 @@ def return_specification(body: dict, organization, spec: Specification):
 
 @api.get("/uin")
 @public
+@writes_on_get  # an unknown number counts against the address
 @api.arguments(LookupForm, location="query")
 @api.response(200, LookupSchema)
 @api.alt_response(404, description="no batch with this UIN is in circulation (or ever was)")

@@ -135,6 +135,6 @@ class LookupForm(Schema):
 
     uin = fields.String(
         required=True,
-        validate=[validate.Length(max=40), _uin],
+        validate=[validate.Length(min=1, max=40, error=N_("Enter the UIN: 16 digits.")), _uin],
         error_messages={"required": N_("Enter the UIN: 16 digits.")},
     )

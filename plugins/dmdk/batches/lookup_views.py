@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import gettext as _
 
-from core.api import FormInput, public, read_form, session, throttle
+from core.api import FormInput, public, read_form, session, throttle, writes_on_get
 from plugins.dmdk.batches import terms
 from plugins.dmdk.batches.forms import LookupForm
 from plugins.dmdk.batches.lookup import look_up
@@ -17,6 +17,7 @@ from plugins.dmdk.common.blueprints import web
 
 @web.route("/uin")
 @public
+@writes_on_get  # an unknown number counts against the address
 def uin_lookup():
     """The lookup form, and the batch of the УИН in the query (``?uin=``)."""
 

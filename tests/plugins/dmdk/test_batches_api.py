@@ -136,6 +136,8 @@ def test_the_public_lookup_in_the_api(app, market):
     assert missing.status_code == 404 and "No batch with this UIN" in missing.get_json()["message"]
     malformed = client.get(tenant_path(tenant, "/api/v1/dmdk/uin?uin=123"))
     assert malformed.status_code == 422 and "uin" in malformed.get_json()["errors"]
+    empty = client.get(tenant_path(tenant, "/api/v1/dmdk/uin?uin="))  # not "no such batch": there is no number
+    assert empty.status_code == 422 and empty.get_json()["errors"]["uin"] == ["Enter the UIN: 16 digits."]
 
 
 ENDPOINTS = {
