@@ -19,6 +19,12 @@ def json_message(code: int, message: str, errors: dict | None = None):
     return jsonify(body)
 
 
+def protocol_headers(error: HTTPException) -> list[tuple[str, str]]:
+    """The headers the status itself calls for — ``Allow`` on a 405, ``Retry-After`` on a 429 or 503 — which an
+    answer written by hand (JSON, a branded page) must keep; the body's ``Content-Type`` is the answer's own."""
+    return [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+
+
 def json_error(error: HTTPException):
     """The JSON answer for ``error`` under ``/api``: its code, a message and the invalid fields, if any.
 
@@ -37,6 +43,7 @@ def json_error(error: HTTPException):
         message = "the request has invalid fields"
     response = json_message(error.code or 500, message, errors)
     response.status_code = error.code or 500
+    response.headers.extend(protocol_headers(error))
     if error.code == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="abonent"'
     return response

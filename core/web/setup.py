@@ -142,8 +142,10 @@ def handle_http_error(error: HTTPException):
         return render_template("errors/unknown_tenant.html"), 404
     if isinstance(error, TenantSuspended):
         return render_template("errors/suspended.html"), 503
+    from core.rest.errors import protocol_headers
+
     template = {403: "errors/403.html", 404: "errors/404.html"}.get(error.code or 500, "errors/generic.html")
-    return render_template(template, error=error), error.code
+    return render_template(template, error=error), error.code, protocol_headers(error)
 
 
 def handle_unexpected(error: Exception):

@@ -72,3 +72,13 @@ def test_openapi_document_lists_the_endpoints(app, tenant):
 def test_unknown_api_path_is_json_404(app, tenant):
     response = app.test_client().get(tenant_path(tenant, "/api/v1/nothing"))
     assert response.status_code == 404 and response.get_json()["code"] == 404
+
+
+def test_a_method_an_address_does_not_take_is_405_with_the_methods_it_takes(app, tenant, make_user):
+    """RFC 9110: a 405 names the allowed methods in ``Allow`` — in the API's JSON answer and on a web page."""
+    client = app.test_client()
+    api = client.delete(tenant_path(tenant, "/api/v1/auth/login"))
+    assert api.status_code == 405 and api.get_json()["code"] == 405
+    assert "POST" in api.headers["Allow"] and "DELETE" not in api.headers["Allow"]
+    page = client.put(tenant_path(tenant, "/login"))
+    assert page.status_code == 405 and {"GET", "POST"} <= set(page.headers["Allow"].split(", "))
