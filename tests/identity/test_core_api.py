@@ -45,9 +45,16 @@ def test_tenant_info_is_public(app, tenant):
     assert info["login_identifier"] == "contract"
 
 
-def test_openapi_document_lists_the_endpoints(app, tenant):
+def test_openapi_document_lists_the_endpoints(app, tenant, enable_plugin):
+    """A site's document lists core's operations and its enabled plugins' — what the site answers."""
+    spec = app.test_client().get(tenant_path(tenant, "/api/v1/openapi.json")).get_json()
+    assert "/api/v1/faq" not in spec["paths"] and "/api/v1/dmdk/uin" not in spec["paths"]  # not enabled here
+    assert "api_faq" not in {tag["name"] for tag in spec["tags"]} and "api_me" in {tag["name"] for tag in spec["tags"]}
+    assert app.test_client().get(tenant_path(tenant, "/api/v1/faq")).status_code == 404  # as the site answers
+    enable_plugin(tenant, "faq")
     spec = app.test_client().get(tenant_path(tenant, "/api/v1/openapi.json")).get_json()
     paths = spec["paths"]
+    assert "/api/v1/dmdk/uin" not in paths and "api_faq" in {tag["name"] for tag in spec["tags"]}
     expected = (
         "/api/v1/auth/login",
         "/api/v1/auth/logout",
