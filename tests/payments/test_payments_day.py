@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from core.accounts.service import open_account
@@ -42,3 +43,24 @@ def test_payments_of_the_day_sort_and_download(app, make_tenant, make_user, logi
 def test_a_subscriber_cannot_see_the_payments_of_the_day(app, make_tenant, make_user, login):
     tenant = make_tenant("cash", login_identifier="contract", locale="en")
     assert login(tenant, make_user(tenant, "5001")).get(tenant_path(tenant, "/admin/payments")).status_code == 403
+
+
+def test_a_billing_day_of_payments_pages_and_the_summary_and_csv_cover_all_of_it(app, make_tenant, make_user, login):
+    """130 payments: the summary counts and sums all of them, the page shows 100 and the next page the other 30
+    (largest first across both), and the CSV holds all 130."""
+    tenant = make_tenant("cash", login_identifier="contract", locale="en")
+    for n in range(130):
+        _pay(app, tenant, f"6{n:03d}", 10000 + n)
+    client = login(tenant, make_user(tenant, "operator", roles=("operator",)))
+    first = client.get(tenant_path(tenant, "/admin/payments?sort=amount")).get_data(as_text=True)
+    total = sum(10000 + n for n in range(130)) // 100
+    summary = re.search(r"Payments: [^<]*", first).group(0)
+    assert summary.startswith("Payments: 130,") and re.sub(r"\D", "", summary).startswith(f"130{total}"), summary
+    numbers = re.findall(r'data-label="Personal account">(6\d{3})<', first)
+    assert numbers == [f"6{n:03d}" for n in range(129, 29, -1)]
+    following = re.search(r'href="([^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
+    assert "sort=amount" in following
+    rest = re.findall(r'data-label="Personal account">(6\d{3})<', client.get(following).get_data(as_text=True))
+    assert rest == [f"6{n:03d}" for n in range(29, -1, -1)]
+    csv = client.get(tenant_path(tenant, "/admin/payments?format=csv")).get_data(as_text=True)
+    assert len(csv.lstrip("\ufeff").splitlines()) == 131
