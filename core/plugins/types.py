@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -214,10 +216,17 @@ class ChargeOutlook:
     @cached_property
     def _steps(self) -> tuple[tuple[date, ...], tuple[int, ...]]:
         """The days on which the cost per day changes, and the cost from each of them on (it is constant between)."""
-        starts = {span.first_day for span in self.spans}
-        starts |= {span.last_day + timedelta(days=1) for span in self.spans if span.last_day is not None}
-        days = tuple(sorted(starts))
-        return days, tuple(sum(span.per_day for span in self.spans if span.covers(day)) for day in days)
+        # One sweep over the spans' edges: a span adds its cost from its first day and takes it back the day after
+        # its last (many spans — one per day of a voluntary block, say — stay linear, not spans × edges).
+        changes: dict[date, int] = defaultdict(int)
+        for span in self.spans:
+            if span.last_day is not None and span.last_day < span.first_day:
+                continue  # covers no day
+            changes[span.first_day] += span.per_day
+            if span.last_day is not None:
+                changes[span.last_day + timedelta(days=1)] -= span.per_day
+        days = tuple(sorted(changes))
+        return days, tuple(accumulate(changes[day] for day in days))
 
     def cost_on(self, day: date) -> int:
         days, costs = self._steps
