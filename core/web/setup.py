@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import Conflict, HTTPException
 
 from core.access.guard import can, current_principal, is_api_request
 from core.db import session
@@ -19,6 +19,7 @@ from core.tenants.urls import external_url
 from core.web.input import join_messages
 from core.web.labels import status_label
 from core.web.pagination import page_url
+from core.web.refusals import Refused, refused_response
 from core.web.session_cookie import bind_session_to_tenant
 from core.web.validation_messages import translate_errors
 
@@ -148,6 +149,23 @@ def handle_http_error(error: HTTPException):
     return render_template(template, error=error), error.code, protocol_headers(error)
 
 
+def handle_refused(refused: Refused):
+    """A :class:`Refused` a view lets through: nothing of the request is kept; the API answers 409
+    (:class:`~core.web.refusals.RefusedSchema`), a page says why. An API view need not catch it::
+
+        @api.post(...)
+        @api.alt_response(409, schema=RefusedSchema)
+        def register(batch):
+            service.register(batch)  # raises Refused: 409 with the reasons
+            session.commit()
+            return dump(batch)
+    """
+    session.rollback()
+    if is_api_request():
+        return refused_response(refused)
+    return render_template("errors/generic.html", error=Conflict(" ".join(refused.messages))), 409
+
+
 def handle_unexpected(error: Exception):
     current_app.logger.exception("unhandled error", exc_info=error)
     session.rollback()
@@ -185,6 +203,7 @@ def init_web(app: Flask) -> None:
     app.context_processor(layout_context)
     app.after_request(security_headers)
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Refused, handle_refused)
     if not app.testing and not app.debug:
         app.register_error_handler(Exception, handle_unexpected)
     add_template_names(app)

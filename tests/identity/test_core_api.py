@@ -89,3 +89,25 @@ def test_a_method_an_address_does_not_take_is_405_with_the_methods_it_takes(app,
     assert "POST" in api.headers["Allow"] and "DELETE" not in api.headers["Allow"]
     page = client.put(tenant_path(tenant, "/login"))
     assert page.status_code == 405 and {"GET", "POST"} <= set(page.headers["Allow"].split(", "))
+
+
+def test_a_refusal_a_view_lets_through_is_409_with_its_reasons_and_nothing_is_kept(app, tenant):
+    """The API answers RefusedSchema; a page shows the reasons; the request's writes are rolled back."""
+    from core.api import Refusal, Refused
+    from core.db import session, tenant_scope
+    from core.news.models import NewsItem
+    from core.web.setup import handle_refused
+
+    refused = Refused([Refusal("too_often", "Next possible tomorrow.")])
+    for path, is_api in (("/api/v1/anything", True), ("/anything", False)):
+        with app.test_request_context(path), tenant_scope(tenant.id):  # the site prefix is the middleware's
+            session.add(NewsItem(title=f"written-{is_api}", body="B"))
+            session.flush()
+            answer = handle_refused(refused)
+            response = app.make_response(answer)
+            assert response.status_code == 409
+            if is_api:
+                assert response.get_json()["reasons"] == [{"code": "too_often", "message": "Next possible tomorrow."}]
+            else:
+                assert "Next possible tomorrow." in response.get_data(as_text=True)
+            assert session.query(NewsItem).filter(NewsItem.title.like("written-%")).count() == 0

@@ -18,11 +18,9 @@ from core.api import (
     BEARER,
     Id,
     Organization,
-    Refused,
     RefusedSchema,
     current_principal,
     current_tenant,
-    refused_response,
     require,
     session,
 )
@@ -131,11 +129,7 @@ def dump_application(application: Application) -> dict[str, Any]:
 
 
 def _step(application: Application, action) -> Any:
-    try:
-        action()
-    except Refused as refused:
-        session.rollback()
-        return refused_response(refused)
+    action()
     session.commit()
     return dump_application(application)
 
@@ -160,11 +154,7 @@ def list_applications(organization: Organization):
 @api.doc(security=BEARER)
 def start_application(organization: Organization):
     """Start a draft application (one at a time; none once the organization is registered)."""
-    try:
-        application = service.start(organization, current_principal())
-    except Refused as refused:
-        session.rollback()
-        return refused_response(refused)
+    application = service.start(organization, current_principal())
     session.commit()
     return dump_application(application)
 

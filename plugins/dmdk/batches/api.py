@@ -17,12 +17,10 @@ from marshmallow import Schema, fields, validate
 
 from core.api import (
     BEARER,
-    Refused,
     RefusedSchema,
     current_principal,
     keyset_page,
     public,
-    refused_response,
     require,
     session,
     throttle,
@@ -260,11 +258,7 @@ def list_batches(query: dict, organization):
 @api.doc(security=BEARER)
 def create_batch(body: dict, organization):
     """A new batch of the organization, as a draft; without ``uin`` a new УИН is generated."""
-    try:
-        batch = service.create(current_principal(), organization.id, batch_input(body))
-    except Refused as refused:
-        session.rollback()
-        return refused_response(refused)
+    batch = service.create(current_principal(), organization.id, batch_input(body))
     return _done(_batch(batch))
 
 
@@ -288,11 +282,7 @@ def get_batch(organization, batch: Batch):
 @api.doc(security=BEARER)
 def register_batch(organization, batch: Batch):
     """Register a draft: the batch is in circulation (and may be transferred) from now on."""
-    try:
-        batch = service.register(batch)
-    except Refused as refused:
-        session.rollback()
-        return refused_response(refused)
+    batch = service.register(batch)
     return _done(_batch(batch))
 
 
@@ -306,11 +296,7 @@ def register_batch(organization, batch: Batch):
 @api.doc(security=BEARER)
 def write_off_batch(body: dict, organization, batch: Batch):
     """Write a registered batch (in no specification) off, with the reason."""
-    try:
-        batch = service.write_off(batch, body["reason"])
-    except Refused as refused:
-        session.rollback()
-        return refused_response(refused)
+    batch = service.write_off(batch, body["reason"])
     return _done(_batch(batch))
 
 
@@ -354,11 +340,7 @@ def list_specifications(query: dict, organization):
 @api.doc(security=BEARER)
 def create_specification(body: dict, organization):
     """A draft specification of the organization's registered batches for another registered organization."""
-    try:
-        spec = transfers.create(current_principal(), organization.id, body["receiver_inn"], body["batch_ids"])
-    except Refused as refused:
-        session.rollback()
-        return refused_response(refused)
+    spec = transfers.create(current_principal(), organization.id, body["receiver_inn"], body["batch_ids"])
     return _done(_specification(spec))
 
 
@@ -374,11 +356,7 @@ def get_specification(organization, spec: Specification):
 
 
 def _transition(action, spec: Specification):
-    try:
-        spec = action(spec)
-    except Refused as refused:
-        session.rollback()
-        return refused_response(refused)
+    spec = action(spec)
     return _done(_specification(spec))
 
 

@@ -20,7 +20,6 @@ from marshmallow import Schema, fields
 from core.api import (
     BEARER,
     Organization,
-    Refused,
     RefusedSchema,
     StoredFile,
     UploadRejected,
@@ -28,7 +27,6 @@ from core.api import (
     current_tenant,
     external_url,
     file_response,
-    refused_response,
     require,
     session,
 )
@@ -177,11 +175,7 @@ def get_document(organization: Organization, document: Document):
 @api.doc(security=BEARER)
 def change_document(values: dict, organization: Organization, document: Document):
     """Change the document's type, number and dates (the file stays); 409 ``locked`` while it is held."""
-    try:
-        service.change(document, values, current_principal())
-    except Refused as refused:
-        session.rollback()
-        return refused_response(refused)
+    service.change(document, values, current_principal())
     session.commit()
     return dump_document(document, None, current_tenant().today())
 
@@ -195,10 +189,6 @@ def change_document(values: dict, organization: Organization, document: Document
 @api.doc(security=BEARER)
 def delete_document(organization: Organization, document: Document):
     """Delete the document and its file; 409 ``locked`` while a submitted application relies on it."""
-    try:
-        service.remove(document)
-    except Refused as refused:
-        session.rollback()
-        return refused_response(refused)
+    service.remove(document)
     session.commit()
     return "", 204

@@ -18,9 +18,7 @@ from marshmallow import Schema, fields
 from core.api import (
     BEARER,
     Organization,
-    Refused,
     RefusedSchema,
-    refused_response,
     require,
     session,
     utcnow,
@@ -96,11 +94,7 @@ def _certificate(organization: Organization, values: dict, required: bool) -> se
 
 def _save(organization: Organization, profile: ExchangeProfile | None, values: dict):
     facts = _certificate(organization, values, required=profile is None)
-    try:
-        saved = service.save(organization, profile, values, facts)
-    except Refused as refused:
-        session.rollback()
-        return refused_response(refused)
+    saved = service.save(organization, profile, values, facts)
     session.commit()
     return dump_profile(saved, dict(service.places(organization)))
 

@@ -15,11 +15,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from core.api import (
     BEARER,
     RefusalSchema,
-    Refused,
     RefusedSchema,
     current_principal,
     current_tenant,
-    refused_response,
     require,
     session,
 )
@@ -190,13 +188,9 @@ def start_freeze(period: dict, contract: Contract):
     The rules are checked again: 409 with the reasons if refused (e.g. ``already_frozen``).
     """
     today = tenant_today(current_tenant())
-    try:
-        started = freezes.start(
-            current_tenant(), contract, current_principal(), period["starts_on"], _ends_on(period), today
-        )
-    except Refused as refused:
-        session.rollback()
-        return refused_response(refused)
+    started = freezes.start(
+        current_tenant(), contract, current_principal(), period["starts_on"], _ends_on(period), today
+    )
     session.commit()
     return _dump_freeze(started, today)
 
@@ -214,10 +208,6 @@ def end_freeze(contract: Contract):
     409 with the reasons when there is none (``not_frozen``) or the rules forbid ending it yet.
     """
     today = tenant_today(current_tenant())
-    try:
-        ended = freezes.end(current_tenant(), contract, current_principal(), today)
-    except Refused as refused:
-        session.rollback()
-        return refused_response(refused)
+    ended = freezes.end(current_tenant(), contract, current_principal(), today)
     session.commit()
     return _dump_freeze(ended, today)

@@ -11,11 +11,9 @@ from marshmallow import Schema, fields
 
 from core.api import (
     BEARER,
-    Refused,
     RefusedSchema,
     current_principal,
     current_tenant,
-    refused_response,
     require,
     session,
     utcnow,
@@ -109,10 +107,6 @@ def take_promise(contract: Contract):
     The rules are checked again (409 with the reasons if they now refuse it); the credit is posted
     at once and services blocked for debt unblock.
     """
-    try:
-        granted = promises.grant(current_tenant(), contract, current_principal(), utcnow())
-    except Refused as refused:
-        session.rollback()
-        return refused_response(refused)
+    granted = promises.grant(current_tenant(), contract, current_principal(), utcnow())
     session.commit()
     return _dump(granted)

@@ -17,7 +17,6 @@ from core.api import (
     BEARER,
     Refusal,
     RefusalSchema,
-    Refused,
     RefusedSchema,
     current_principal,
     current_tenant,
@@ -239,11 +238,7 @@ def quote_tariff(body, contract):
 def change_tariff(body, contract):
     """Order the change to ``tariff`` as quoted (takes the change fee). At most one pending change."""
     target = _target(body["tariff"])
-    try:
-        change = changes.confirm_change(current_tenant(), contract, target, current_principal(), utcnow())
-    except Refused as refused:
-        session.rollback()
-        return refused_response(refused)
+    change = changes.confirm_change(current_tenant(), contract, target, current_principal(), utcnow())
     session.commit()
     return change
 
@@ -259,11 +254,7 @@ def cancel_tariff_change(contract):
     """Cancel the pending change before it starts (its fee is returned)."""
     if contract.is_legal:
         return refused_response([changes.legal_refusal()])
-    try:
-        change = changes.cancel_change(current_tenant(), contract, current_principal(), utcnow())
-    except Refused as refused:
-        session.rollback()
-        return refused_response(refused)
+    change = changes.cancel_change(current_tenant(), contract, current_principal(), utcnow())
     session.commit()
     return change
 
@@ -351,11 +342,7 @@ def connect_addon(body, contract):
     now = utcnow()
     today = tenant_today(tenant, now)
     quote = addons.quote_addon(contract, product, addons.CONNECT, today)
-    try:
-        addons.connect(tenant, contract, product, current_principal(), now)
-    except Refused as refused:
-        session.rollback()
-        return refused_response(refused)
+    addons.connect(tenant, contract, product, current_principal(), now)
     session.commit()
     return _addon_quote_json(quote)
 
@@ -371,11 +358,7 @@ def connect_addon(body, contract):
 def disconnect_addon(body, contract):
     """Disconnect ``product`` from tomorrow, or remove an order that has not started."""
     product = _addon(body["product"])
-    try:
-        quote = addons.disconnect(current_tenant(), contract, product, current_principal(), utcnow())
-    except Refused as refused:
-        session.rollback()
-        return refused_response(refused)
+    quote = addons.disconnect(current_tenant(), contract, product, current_principal(), utcnow())
     session.commit()
     return _addon_quote_json(quote)
 
