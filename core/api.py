@@ -34,7 +34,11 @@ from core.db.config_version import invalidates_caches, process_cache  # per-proc
 from core.db.keyset import KeysetPage, keyset_page  # pages of lists that can grow (the ``pager`` macro)
 from core.db.memo import request_memo
 from core.db.queries import get_or_404, one_of
-from core.db.session import writes_on_get  # a GET view that writes: SQLite transactions begin IMMEDIATE
+from core.db.session import (
+    begin_writing,  # ``reads_before_writing``'s view: the checks are done, the writes follow
+    reads_before_writing,  # a POST that reads and checks slowly, then writes: no write lock while it reads
+    writes_on_get,  # a GET view that writes: SQLite transactions begin IMMEDIATE
+)
 from core.files.access import register_owner as register_file_owner
 from core.files.models import StoredFile
 from core.files.storage import UploadRejected, check_upload
@@ -191,6 +195,7 @@ __all__ = [
     "audit",
     "audit_many",
     "balance_view",
+    "begin_writing",
     "build_receipt",
     "can",
     "can_assign",
@@ -251,6 +256,7 @@ __all__ = [
     "queue_mail",
     "read_csv_rows",
     "read_form",
+    "reads_before_writing",
     "recipient_language",
     "recipient_locale",
     "refused_response",

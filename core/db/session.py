@@ -62,6 +62,33 @@ def view_writes_on_get(view: Callable[..., Any] | None) -> bool:
     return bool(getattr(view, "writes_on_get", False))
 
 
+def reads_before_writing(view: V) -> V:
+    """Mark a view that changes data only after reading first (a login: the throttle and the user, then a slow
+    password check, then the writes).
+
+    A POST's transactions begin IMMEDIATE on SQLite, holding the database's one write lock from their first
+    statement. The transactions of a view marked so begin DEFERRED (as a GET's) until its code calls
+    :func:`begin_writing`, so every other worker may write while it reads. Code after ``begin_writing``
+    must not read before its first write in the same transaction (the transaction it then starts is
+    IMMEDIATE, so this holds by itself). Put it under the guard. No effect on PostgreSQL.
+    """
+    view.reads_before_writing = True  # type: ignore[attr-defined]
+    return view
+
+
+def view_reads_before_writing(view: Callable[..., Any] | None) -> bool:
+    """Whether ``view`` was marked with :func:`reads_before_writing`."""
+    return bool(getattr(view, "reads_before_writing", False))
+
+
+def begin_writing() -> None:
+    """From here on, this request's SQLite transactions begin IMMEDIATE (see :func:`reads_before_writing`).
+
+    Call it with no transaction open; the request's end restores the hint it started with.
+    """
+    _read_only.set(False)
+
+
 def mark_read_only(value: bool):
     """Set the read-only hint for the rest of the current request; returns a token for :func:`reset_read_only`."""
     return _read_only.set(value)

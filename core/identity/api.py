@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from core.access.guard import current_principal, public, require
 from core.access.service import user_permissions, user_roles
 from core.db import session
+from core.db.session import reads_before_writing
 from core.identity import service, throttle
 from core.identity.api_schemas import LoginRequestSchema, MeSchema, TenantInfoSchema, TokenSchema
 from core.identity.sessions import API, open_session, revoke
@@ -23,6 +24,7 @@ tenant_blp = Blueprint("api_tenant", __name__, url_prefix="/api/v1/tenant", desc
 
 @auth.post("/login")
 @public
+@reads_before_writing  # the throttle and the user are read, the password checked, and only then written
 @auth.arguments(LoginRequestSchema)
 @auth.response(200, TokenSchema)
 @auth.alt_response(401, description="wrong login or password, account locked or blocked")

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from core.access.service import assign_role, user_roles
 from core.audit.service import record as audit
 from core.db import session, utcnow
-from core.db.session import read_only_transactions
+from core.db.session import begin_writing, read_only_transactions
 from core.identity import throttle
 from core.identity.identifiers import LOGIN_EMAIL, MAX_LOGIN_LENGTH, is_valid_email, normalize_email, normalize_login
 from core.identity.models import USER_ACTIVE, USER_DELETED, USER_STATUSES, PasswordResetRequest, User
@@ -78,7 +78,9 @@ def authenticate(tenant: Tenant, raw_login: str, password: str, ip: str) -> Logi
     * An overlong login or password is a failure without a database lookup.
     * A blocked user learns it only after giving the right password.
     * The password is checked with no transaction open (the request's is committed first), and a hash made
-      with other argon2 parameters than the app's is replaced.
+      with other argon2 parameters than the app's is replaced. A view calling this is best marked
+      :func:`~core.db.session.reads_before_writing`: on SQLite it then holds the write lock only for the
+      few writes at the end (no counter to clear on a good login with no earlier failures).
 
     ``LoginResult.locked_until`` tells a refused caller how long to wait.
     """
@@ -95,6 +97,7 @@ def authenticate(tenant: Tenant, raw_login: str, password: str, ip: str) -> Logi
         live = throttle.counters([account_key, ip_key], per_account.memory)
         user = None if overlong else find_user(tenant, raw_login)
         session.commit()
+    begin_writing()  # what follows writes first (a counter, the last login, a session): no stale read to upgrade
     ip_wait = throttle.waiting_until(live.get(ip_key))
     if ip_wait is not None:
         return LoginResult(None, "locked", ip_wait)
@@ -112,7 +115,8 @@ def authenticate(tenant: Tenant, raw_login: str, password: str, ip: str) -> Logi
     assert user is not None
     if user.status != USER_ACTIVE:
         return LoginResult(None, "blocked")
-    throttle.clear(account_key)
+    if account_key in live:  # a counter older than its memory is started afresh by the next failure anyway
+        throttle.clear(account_key)
     if new_hash is not None:
         user.password_hash = new_hash  # the app's hashing parameters changed since this hash was made
     user.last_login_at = utcnow()

@@ -24,7 +24,8 @@ def token_hash(token: str) -> str:
 
 
 def open_session(user: User, kind: str, ttl: timedelta) -> tuple[str, AuthSession]:
-    """Create a session or API token for ``user``; returns the secret (shown once) and the row."""
+    """Create a session or API token for ``user``; returns the secret (shown once) and the row (written at the
+    next flush, so a login's writes go out together at its commit)."""
     token = secrets.token_urlsafe(32)
     row = AuthSession(
         user_id=user.id,
@@ -35,7 +36,6 @@ def open_session(user: User, kind: str, ttl: timedelta) -> tuple[str, AuthSessio
         user_agent=(request.user_agent.string or "")[:300] if has_request_context() else "",
     )
     session.add(row)
-    session.flush()
     return token, row
 
 

@@ -8,6 +8,7 @@ from flask_login import logout_user
 
 from core.access.guard import current_principal, public, require
 from core.db import session
+from core.db.session import reads_before_writing
 from core.identity import service, throttle
 from core.identity.forms import (
     EMAIL_PREFIX,
@@ -51,6 +52,7 @@ def _login_variants() -> tuple[list, object | None]:
 
 @blueprint.route("/login", methods=["GET", "POST"])
 @public
+@reads_before_writing  # the throttle and the user are read, the password checked, and only then written
 def login():
     form = read_form(LoginInput()) if request.method == "POST" else FormInput.blank()
     label = login_label(g.tenant.login_identifier)

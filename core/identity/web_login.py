@@ -26,7 +26,7 @@ def log_in(user: User) -> None:
     if user.status != USER_ACTIVE:
         raise IdentityError("login", _("Your account is blocked. Please contact the provider."))
     ttl = timedelta(hours=current_app.config["SESSION_TTL_HOURS"])
+    user.last_login_at = utcnow()
     token, _row = open_session(user, WEB, ttl)
     user.session_token = token
-    user.last_login_at = utcnow()
     login_user(user)

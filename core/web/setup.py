@@ -9,7 +9,7 @@ from werkzeug.exceptions import Conflict, HTTPException
 
 from core.access.guard import can, current_principal, is_api_request
 from core.db import session
-from core.db.session import mark_read_only, reset_read_only, view_writes_on_get
+from core.db.session import mark_read_only, reset_read_only, view_reads_before_writing, view_writes_on_get
 from core.db.tenancy import enter_tenant, leave_tenant
 from core.extensions import login_manager
 from core.plugins.manager import PluginError, flatten
@@ -53,7 +53,8 @@ def resolve_tenant() -> None:
     # Tokens go on the request (not on g): a request made from inside another one shares its app
     # context, and each must restore exactly what it changed.
     view = current_app.view_functions.get(request.endpoint or "")
-    read_only = request.method in READ_ONLY_METHODS and not view_writes_on_get(view)
+    reads = request.method in READ_ONLY_METHODS and not view_writes_on_get(view)
+    read_only = reads or view_reads_before_writing(view)
     request.environ["abonent.read_only_token"] = mark_read_only(read_only)
     if request.endpoint in TENANTLESS_ENDPOINTS:
         return

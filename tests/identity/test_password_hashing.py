@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 import core.identity.service as identity_service
 from core.db import session, tenant_scope
@@ -83,6 +83,50 @@ def test_another_writer_commits_while_a_login_checks_the_password(app, isp, make
     with app.app_context(), tenant_scope(isp.id):
         stored = session.get(User, user.id)
         assert stored.full_name == "Written meanwhile" and stored.last_login_at is not None
+
+
+def test_on_sqlite_a_login_holds_the_write_lock_only_for_its_writes(app, isp, make_user, abonent_database, client):
+    """SQLite has one write lock for the whole database: a login takes it only once it has read and checked, and
+    writes at once (no read waits inside its write transaction), through the page and through the API."""
+    if abonent_database.dialect != "sqlite":
+        pytest.skip("SQLite's write lock")
+    make_user(isp, "100200")
+    in_write: list[list[str]] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        verb = statement.split(None, 1)[0].upper()
+        if statement.strip().upper() == "BEGIN IMMEDIATE":
+            in_write.append([])
+        elif verb in ("COMMIT", "ROLLBACK", "BEGIN"):
+            return
+        elif in_write and in_write[-1][-1:] != ["end"]:
+            in_write[-1].append(verb)
+
+    def ended(_conn) -> None:
+        if in_write and in_write[-1][-1:] != ["end"]:
+            in_write[-1].append("end")
+
+    engine = app.extensions["abonent.db"].engine
+    event.listen(engine, "before_cursor_execute", record)
+    event.listen(engine, "commit", ended)
+    event.listen(engine, "rollback", ended)
+    try:
+        assert _log_in(app, isp, "100200") == 302
+        good_page = list(in_write)
+        in_write.clear()
+        answer = client.post(tenant_path(isp, "/api/v1/auth/login"), json={"login": "100200", "password": PASSWORD})
+        assert answer.status_code == 200
+        good_api = list(in_write)
+        in_write.clear()
+        assert _log_in(app, isp, "100200", "Wrong-pass-1") == 401
+        failed = list(in_write)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+        event.remove(engine, "commit", ended)
+        event.remove(engine, "rollback", ended)
+    assert good_page == [["UPDATE", "INSERT", "end"]]  # the last login, the session
+    assert good_api == [["UPDATE", "INSERT", "end"]]
+    assert len(failed) == 1 and failed[0][0] == "INSERT"  # the failure counted: a write first
 
 
 def _another_writer_commits(database, user_id: int) -> bool:

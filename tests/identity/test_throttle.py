@@ -92,3 +92,11 @@ def test_old_counters_are_pruned(app, isp, make_user):
     assert run_job(app, "core.identity.housekeeping", now=throttle.utcnow() + timedelta(days=1))["pruned"] == 2
     with app.app_context():
         assert session.query(LoginThrottle).count() == 0
+
+
+def test_a_good_login_forgets_the_accounts_failures(app, isp, make_user):
+    user = make_user(isp, "555")
+    _fail(app, isp, "555", 2)
+    assert _login(app, isp, "555", user.password, ATTACKER).status_code == 302  # the owner, from the same address
+    _fail(app, isp, "555", 2)  # two more mistakes: two in a row, not four
+    assert _login(app, isp, "555", user.password, ATTACKER).status_code == 302
