@@ -39,6 +39,7 @@ from core.db.session import (
     reads_before_writing,  # a POST that reads and checks slowly, then writes: no write lock while it reads
     writes_on_get,  # a GET view that writes: SQLite transactions begin IMMEDIATE
 )
+from core.db.tenancy import built_once  # a hot query built once per process, its tenant filter kept per tenant
 from core.files.access import register_owner as register_file_owner
 from core.files.models import StoredFile
 from core.files.storage import UploadRejected, check_upload
@@ -197,6 +198,7 @@ __all__ = [
     "balance_view",
     "begin_writing",
     "build_receipt",
+    "built_once",
     "can",
     "can_assign",
     "check_upload",

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, bindparam, delete, select
 
 from core.accounts.models import ACCOUNT_CLOSED, ACCOUNT_OPEN, INDIVIDUAL, AccountAccess, PersonalAccount
 from core.audit.service import record as audit
@@ -14,6 +14,7 @@ from core.db import session
 from core.db.keyset import KeysetPage, keyset_page
 from core.db.memo import request_memo
 from core.db.queries import one_of
+from core.db.tenancy import built_once
 from core.identity.models import User
 from core.ledger.models import PERSONAL, LedgerAccount
 
@@ -111,17 +112,19 @@ def revoke_access(user: User, account: PersonalAccount) -> bool:
     return True
 
 
+_ACCOUNTS_OF = built_once(  # every subscriber page asks it
+    select(PersonalAccount)
+    .join(AccountAccess, AccountAccess.personal_account_id == PersonalAccount.id)
+    .where(AccountAccess.user_id == bindparam("user_id"))
+    .order_by(PersonalAccount.number)
+)
+
+
 def accounts_of(user: User) -> list[PersonalAccount]:
     """The accounts ``user`` may use, in a stable order (read once per request until it writes)."""
 
     def read() -> tuple[PersonalAccount, ...]:
-        stmt = (
-            select(PersonalAccount)
-            .join(AccountAccess, AccountAccess.personal_account_id == PersonalAccount.id)
-            .where(AccountAccess.user_id == user.id)
-            .order_by(PersonalAccount.number)
-        )
-        return tuple(session.scalars(stmt))
+        return tuple(session.scalars(_ACCOUNTS_OF, {"user_id": user.id}))
 
     return list(request_memo(("accounts_of", user.id), read))
 

@@ -74,6 +74,9 @@ def install_version_watch(factory: sessionmaker) -> None:
     event.listen(factory, "after_rollback", _forget_change)
 
 
+_READ_VERSION = select(ConfigVersion.value).where(ConfigVersion.id == ROW_ID)  # built once: every request reads it
+
+
 def config_version() -> int | None:
     """The counter as this request sees it (read once per request); ``None`` where caches must not be used.
 
@@ -90,7 +93,7 @@ def config_version() -> int | None:
     store = g._get_current_object()
     version = getattr(store, "config_version", None)
     if version is None:
-        version = store.config_version = db.scalar(select(ConfigVersion.value).where(ConfigVersion.id == ROW_ID)) or 0
+        version = store.config_version = db.scalar(_READ_VERSION) or 0
     return version
 
 

@@ -17,8 +17,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
+from threading import Lock
+from typing import TypeVar
 
-from sqlalchemy import Alias, Join, TableClause, and_, event, text
+from sqlalchemy import Alias, Executable, Join, TableClause, and_, event, text
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
 from sqlalchemy.sql import visitors
 
@@ -153,6 +155,39 @@ def _tenant_criteria(tenant_id: int):
     return with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
 
 
+#: Statements built once (module constants with bound parameters), by ``id``: the statement (kept alive, so the
+#: id stays its own) and its tenant-scoped copy per tenant.
+_REUSED: dict[int, tuple[Executable, dict[int, Executable]]] = {}
+_REUSED_LOCK = Lock()
+S = TypeVar("S", bound=Executable)
+
+
+def built_once(statement: S) -> S:
+    r"""Mark ``statement`` as built once and executed many times (a module constant; values go in as
+    ``bindparam``\ s given to ``session.execute``). Returns it.
+
+    Each execution of an ORM statement on a tenant-owned entity gets the tenant filter added as an option, which
+    makes a new statement whose SQL cache key SQLAlchemy must compute again; for a statement marked so, the scoped
+    copy is made once per tenant and kept, so a hot query of every page skips building itself, its scoping and
+    its cache key. Statements built per call (the usual way) need nothing.
+    """
+    with _REUSED_LOCK:
+        _REUSED.setdefault(id(statement), (statement, {}))
+    return statement
+
+
+def _scoped(statement: Executable, tenant_id: int) -> Executable:
+    reused = _REUSED.get(id(statement))
+    if reused is None or reused[0] is not statement:
+        return statement.options(_tenant_criteria(tenant_id))
+    scoped = reused[1].get(tenant_id)
+    if scoped is None:
+        scoped = statement.options(_tenant_criteria(tenant_id))
+        with _REUSED_LOCK:
+            scoped = reused[1].setdefault(tenant_id, scoped)
+    return scoped
+
+
 def _scope_statement(state: ORMExecuteState) -> None:
     _sync_postgres_scope(state.session)
     if _cross_tenant.get():
@@ -172,8 +207,10 @@ def _scope_statement(state: ORMExecuteState) -> None:
         raise TenantScopeError(f"query on tenant-owned {', '.join(names)} with no tenant set")
     if state.is_insert:
         return  # bulk inserts carry tenant_id explicitly; RLS checks it on PostgreSQL
-    statement = _scope_bare_tables(state.statement, tenant_id) if bare else state.statement
-    state.statement = statement.options(_tenant_criteria(tenant_id))
+    if bare:
+        state.statement = _scope_bare_tables(state.statement, tenant_id).options(_tenant_criteria(tenant_id))
+    else:
+        state.statement = _scoped(state.statement, tenant_id)
 
 
 def _stamp_on_add(_session: Session, obj) -> None:

@@ -7,12 +7,13 @@ import secrets
 from datetime import timedelta
 
 from flask import has_request_context, request
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from core.access.models import RoleAssignment
 from core.access.service import remember_assignments
 from core.db import session, utcnow
+from core.db.tenancy import built_once
 from core.identity.models import AuthSession, User
 
 WEB = "web"
@@ -39,6 +40,15 @@ def open_session(user: User, kind: str, ttl: timedelta) -> tuple[str, AuthSessio
     return token, row
 
 
+_FIND_SESSION = built_once(  # every request of a logged-in user
+    select(AuthSession, RoleAssignment)
+    .options(joinedload(AuthSession.user))
+    .outerjoin(RoleAssignment, RoleAssignment.user_id == AuthSession.user_id)
+    .where(AuthSession.token_hash == bindparam("token_hash"), AuthSession.kind == bindparam("kind"))
+    .order_by(RoleAssignment.id)
+)
+
+
 def find_session(token: str, kind: str) -> AuthSession | None:
     """The live session for ``token`` in the current tenant, or ``None`` (expired, revoked, unknown).
 
@@ -47,13 +57,7 @@ def find_session(token: str, kind: str) -> AuthSession | None:
     """
     if not token:
         return None
-    rows = session.execute(
-        select(AuthSession, RoleAssignment)
-        .options(joinedload(AuthSession.user))
-        .outerjoin(RoleAssignment, RoleAssignment.user_id == AuthSession.user_id)
-        .where(AuthSession.token_hash == token_hash(token), AuthSession.kind == kind)
-        .order_by(RoleAssignment.id)
-    ).all()
+    rows = session.execute(_FIND_SESSION, {"token_hash": token_hash(token), "kind": kind}).all()
     if not rows:
         return None
     row = rows[0][0]

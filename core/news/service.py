@@ -15,12 +15,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from flask import current_app, g
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func, literal, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +31,7 @@ from core.access.service import _role_permissions, has_permission
 from core.audit.service import record as audit
 from core.db import session, tenant_scope, utcnow
 from core.db.keyset import KeysetPage, keyset_page
+from core.db.tenancy import built_once
 from core.identity.models import USER_ACTIVE, User
 from core.jobs.background import Progress
 from core.news.audiences import Membership, belongs, offered_audiences
@@ -146,6 +148,21 @@ def has_read(user: User, item: NewsItem) -> bool:
     )
 
 
+@cache
+def _banner_statement() -> Select:
+    """Every page's banner and unread count (built once: see ``built_once``)."""
+    user_id, now = bindparam("user_id"), bindparam("now")
+    unread = ~exists().where(NewsRead.news_id == NewsItem.id, NewsRead.user_id == user_id)
+    one_row = select(literal(1).label("one")).subquery("one_row")
+    return built_once(
+        select(unread_count_query(user_id).scalar_subquery(), NewsItem)
+        .select_from(one_row)
+        .outerjoin(NewsItem, and_(NewsItem.important.is_(True), _live(now), unread))
+        .order_by(NewsItem.published_at.desc(), NewsItem.id.desc())
+        .limit(4 * BANNER_LIMIT)
+    )
+
+
 def banner_and_unread_notices(user: User) -> tuple[list[NewsItem], int]:
     """Important live items ``user`` has not read or dismissed (for the banner), and how many notices ``user``
     has unread: one statement (plus plugins' audience answers).
@@ -153,17 +170,7 @@ def banner_and_unread_notices(user: User) -> tuple[list[NewsItem], int]:
     Every page's layout shows both; the count rides along as a scalar subquery on a one-row table the
     candidate items are outer-joined to, so it comes back even when there is no banner.
     """
-    now = utcnow()
-    unread = ~exists().where(NewsRead.news_id == NewsItem.id, NewsRead.user_id == user.id)
-    one_row = select(literal(1).label("one")).subquery("one_row")
-    stmt = (
-        select(unread_count_query(user).scalar_subquery(), NewsItem)
-        .select_from(one_row)
-        .outerjoin(NewsItem, and_(NewsItem.important.is_(True), _live(now), unread))
-        .order_by(NewsItem.published_at.desc(), NewsItem.id.desc())
-        .limit(4 * BANNER_LIMIT)
-    )
-    found = session.execute(stmt).all()
+    found = session.execute(_banner_statement(), {"user_id": user.id, "now": utcnow()}).all()
     rows = [(item, None) for _count, item in found if item is not None]
     notices = found[0][0] if found else 0
     return [entry.item for entry in _for_reader(user, rows, BANNER_LIMIT)], notices or 0

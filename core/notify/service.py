@@ -14,7 +14,7 @@ from typing import NamedTuple
 from flask import current_app
 from flask_babel import LazyString, force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import ColumnElement, Select, func, select, update
 
 from core.db import session, utcnow
 from core.db.bulk import insert_rows
@@ -380,9 +380,11 @@ def find(user: User, notification_id: int) -> Notification | None:
     )
 
 
-def unread_count_query(user: User) -> Select:
-    """``SELECT count(*)`` of ``user``'s unread notices (for a page that reads it with something else)."""
-    return select(func.count(Notification.id)).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+def unread_count_query(user: User | ColumnElement[int]) -> Select:
+    """``SELECT count(*)`` of ``user``'s unread notices (for a page that reads it with something else); a user, or
+    an expression for the user's id (a ``bindparam`` in a statement built once)."""
+    user_id = user.id if isinstance(user, User) else user
+    return select(func.count(Notification.id)).where(Notification.user_id == user_id, Notification.read_at.is_(None))
 
 
 def unread_count(user: User) -> int:

@@ -1,9 +1,10 @@
 """Layer 1 of isolation: the ORM guard filters, stamps and fails closed."""
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from core.db import TenantScopeError, cross_tenant, session, tenant_scope
+from core.db.tenancy import built_once
 from core.identity.models import User
 from core.tenants.models import Tenant
 
@@ -30,6 +31,24 @@ def test_queries_see_only_the_current_tenant(app, two_tenants):
             assert [u.full_name for u in session.scalars(select(User))] == ["Beta user"]
         with cross_tenant():
             assert len(session.scalars(select(User)).all()) == 2
+
+
+BY_LOGIN = built_once(select(User).where(User.login == bindparam("login")))
+
+
+def test_a_statement_built_once_is_filtered_to_each_tenant_in_turn(app, two_tenants):
+    a, b = two_tenants
+    with app.app_context():
+        for _ in range(2):  # the second round uses the scoped copies kept from the first
+            for tenant, name in ((a, "Alpha user"), (b, "Beta user")):
+                with tenant_scope(tenant.id):
+                    found = session.scalars(BY_LOGIN, {"login": "same@example.com"}).all()
+                    assert [user.full_name for user in found] == [name]
+                session.expunge_all()
+        with cross_tenant():
+            assert len(session.scalars(BY_LOGIN, {"login": "same@example.com"}).all()) == 2
+        with pytest.raises(TenantScopeError, match="User"):
+            session.scalars(BY_LOGIN, {"login": "same@example.com"}).all()
 
 
 def test_counts_over_a_tenant_table_see_only_the_current_tenant(app, two_tenants):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, lazyload
 
 from core.api import (
@@ -20,6 +20,7 @@ from core.api import (
     Tenant,
     User,
     audit,
+    built_once,
     create_user,
     find_account,
     grant_access,
@@ -41,19 +42,21 @@ class ContractError(ValueError):
         self.message = message
 
 
+_CONTRACT_OF = built_once(  # every isp page asks it
+    select(Contract)
+    # its services in the same statement; its account is the one given (already in the session)
+    .options(joinedload(Contract.subscriptions), lazyload(Contract.account))
+    .where(Contract.personal_account_id == bindparam("account_id"))
+)
+
+
 def contract_of(account: PersonalAccount | None) -> Contract | None:
     """The contract of a personal account (``None`` for an account that is not an ISP contract)."""
     if account is None:
         return None
 
     def read() -> Contract | None:
-        stmt = (
-            select(Contract)
-            # its services in the same statement; its account is the one given (already in the session)
-            .options(joinedload(Contract.subscriptions), lazyload(Contract.account))
-            .where(Contract.personal_account_id == account.id)
-        )
-        return session.scalars(stmt).unique().one_or_none()
+        return session.scalars(_CONTRACT_OF, {"account_id": account.id}).unique().one_or_none()
 
     return request_memo(("isp.contract_of", account.id), read)
 

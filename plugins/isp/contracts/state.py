@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 
-from core.api import request_memo, session
+from core.api import built_once, request_memo, session
 from plugins.isp.models import (
     CANCELLED,
     Contract,
@@ -45,6 +45,28 @@ class _State:
     freezes: tuple[Freeze, ...]
 
 
+def _state_statement() -> Select:
+    newest = (
+        select(func.max(Termination.id))
+        .where(Termination.contract_id == Contract.id, Termination.status != CANCELLED)
+        .correlate(Contract)
+        .scalar_subquery()
+    )
+    return (
+        select(TariffChange, Promise, Termination, Freeze)
+        .select_from(Contract)
+        .outerjoin(TariffChange, TariffChange.pending_slot == Contract.id)
+        .outerjoin(Promise, Promise.active_slot == Contract.id)
+        .outerjoin(Termination, Termination.id == newest)
+        .outerjoin(Freeze, Freeze.contract_id == Contract.id)
+        .where(Contract.id == bindparam("contract_id"))
+        .order_by(Freeze.starts_on, Freeze.id)
+    )
+
+
+_STATE = built_once(_state_statement())  # read on every page that shows a contract
+
+
 def _state(contract: Contract) -> _State:
     """The contract's slots and all its voluntary blocks in one statement, once per request.
 
@@ -53,23 +75,7 @@ def _state(contract: Contract) -> _State:
     """
 
     def read() -> _State:
-        newest = (
-            select(func.max(Termination.id))
-            .where(Termination.contract_id == Contract.id, Termination.status != CANCELLED)
-            .correlate(Contract)
-            .scalar_subquery()
-        )
-        stmt = (
-            select(TariffChange, Promise, Termination, Freeze)
-            .select_from(Contract)
-            .outerjoin(TariffChange, TariffChange.pending_slot == Contract.id)
-            .outerjoin(Promise, Promise.active_slot == Contract.id)
-            .outerjoin(Termination, Termination.id == newest)
-            .outerjoin(Freeze, Freeze.contract_id == Contract.id)
-            .where(Contract.id == contract.id)
-            .order_by(Freeze.starts_on, Freeze.id)
-        )
-        rows = session.execute(stmt).all()
+        rows = session.execute(_STATE, {"contract_id": contract.id}).all()
         if not rows:
             return _State(Slots(None, None, None), ())
         change, promise, termination, _freeze = rows[0]
