@@ -75,13 +75,14 @@ def _make_tenant(app: Flask) -> int:
 
 def _create_postgres(server_url: str) -> tuple[str, str, str]:
     url = make_url(server_url)
+    from core.migrate import create_login_role
+
     name = f"abonent_bench_{uuid.uuid4().hex[:10]}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-            if not conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": APP_ROLE}).scalar():
-                conn.execute(text(f"CREATE ROLE {APP_ROLE} LOGIN"))
+            create_login_role(conn, APP_ROLE)
     except Exception as error:
         raise Unavailable(f"PostgreSQL at {url.render_as_string()} is unreachable: {error}") from error
     finally:

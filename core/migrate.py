@@ -50,6 +50,21 @@ def upgrade(app: Flask, revision: str = "heads") -> list[str]:
     return list(config.attributes.get("applied", []))
 
 
+def create_login_role(connection, role: str) -> None:
+    """Create the PostgreSQL login role ``role`` unless it exists (an autocommit connection of a superuser).
+
+    Safe when several processes do it at once (test workers, benchmarks): the loser of the race finds it made.
+    """
+    if not role.isidentifier():
+        raise ValueError(f"bad role name {role!r}")
+    connection.execute(
+        text(
+            f"DO $$ BEGIN CREATE ROLE {role} LOGIN; "
+            "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        )
+    )
+
+
 def grant_app_role(app: Flask, role: str) -> None:
     """Let the (non-owner) application role read and write every table, so row-level security binds it."""
     grant_role(app.extensions["abonent.db"].engine, role)

@@ -44,14 +44,14 @@ class TestDatabase:
 
 
 def _create_postgres_database(server_url: str) -> tuple[str, str, str]:
+    from core.migrate import create_login_role
+
     url = make_url(server_url)
     name = f"abonent_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-        exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": APP_ROLE}).scalar()
-        if not exists:
-            conn.execute(text(f"CREATE ROLE {APP_ROLE} LOGIN"))
+        create_login_role(conn, APP_ROLE)
     admin.dispose()
     owner_url = url.set(database=name)
     app_url = owner_url.set(username=APP_ROLE, password=None)

@@ -59,25 +59,13 @@ def register_permissions() -> list[Permission]:
 def dashboard_widgets(tenant, user):
     """The subscriber's scheduled technician visits from today on, on the dashboard."""
     from flask import render_template
-    from sqlalchemy import select
 
-    from core.db import session
     from core.plugins.types import Widget
-    from core.visits.models import SCHEDULED, VisitRequest
+    from core.visits.service import scheduled_visits
 
     if user is None:
         return []
-    visits = list(
-        session.scalars(
-            select(VisitRequest)
-            .where(
-                VisitRequest.author_id == user.id,
-                VisitRequest.status == SCHEDULED,
-                VisitRequest.slot_date >= tenant.today(),
-            )
-            .order_by(VisitRequest.slot_date, VisitRequest.slot_window)
-        )
-    )
+    visits = scheduled_visits(user, tenant.today())
     if not visits:
         return []
     return [Widget(str(_l("Technician visits")), render_template("visits/_widget.html", visits=visits), order=20)]

@@ -13,13 +13,14 @@ from datetime import date
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from core.access.models import Role, RoleAssignment
 from core.access.service import has_permission
 from core.accounts.service import user_may_use
 from core.audit.service import record as audit
 from core.db import session, utcnow
+from core.db.tenancy import built_once
 from core.files.access import register_owner
 from core.files.models import StoredFile
 from core.files.storage import MAX_BYTES, Upload, UploadRejected, check_upload, store
@@ -412,3 +413,19 @@ def _tell_author(tenant, visit: VisitRequest, technician: User) -> None:
         dedupe_key=f"visit:{visit.id}:{visit.slot_date.isoformat()}:{visit.slot_window}:{technician.id}",
         tenant=tenant,
     )
+
+
+_SCHEDULED = built_once(  # the dashboard asks it
+    select(VisitRequest)
+    .where(
+        VisitRequest.author_id == bindparam("user_id"),
+        VisitRequest.status == SCHEDULED,
+        VisitRequest.slot_date >= bindparam("today"),
+    )
+    .order_by(VisitRequest.slot_date, VisitRequest.slot_window)
+)
+
+
+def scheduled_visits(user: User, today: date) -> list[VisitRequest]:
+    """``user``'s technician visits scheduled for ``today`` or later, soonest first."""
+    return list(session.scalars(_SCHEDULED, {"user_id": user.id, "today": today}))
