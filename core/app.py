@@ -143,7 +143,7 @@ def _init_extensions(app: Flask, host: PluginHost) -> None:
     directories += [str(info.translations) for info in host.infos.values() if info.translations]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(directories)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    speed_up_babel()
+    speed_up_babel(app)
     csrf.init_app(app)
     login_manager.init_app(app)
 

@@ -155,10 +155,21 @@ def _tenant_criteria(tenant_id: int):
     return with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
 
 
-#: Statements built once (module constants with bound parameters), by ``id``: the statement (kept alive, so the
-#: id stays its own) and its tenant-scoped copy per tenant.
-_REUSED: dict[int, tuple[Executable, dict[int, Executable]]] = {}
-_REUSED_LOCK = Lock()
+class _BuiltOnce:
+    """A statement marked with :func:`built_once`: what scoping it needs, learnt at its first run, and its
+    tenant-scoped copy per tenant."""
+
+    __slots__ = ("owned", "scoped", "statement")
+
+    def __init__(self, statement: Executable) -> None:
+        self.statement = statement  # kept alive, so its id stays its own
+        self.owned: tuple[str, ...] | None = None  # the tenant-owned entities it reads; None: not known yet
+        self.scoped: dict[int, Executable] = {}
+
+
+#: Statements built once (module constants with bound parameters), by ``id``.
+_BUILT_ONCE: dict[int, _BuiltOnce] = {}
+_BUILT_ONCE_LOCK = Lock()
 S = TypeVar("S", bound=Executable)
 
 
@@ -171,21 +182,17 @@ def built_once(statement: S) -> S:
     copy is made once per tenant and kept, so a hot query of every page skips building itself, its scoping and
     its cache key. Statements built per call (the usual way) need nothing.
     """
-    with _REUSED_LOCK:
-        _REUSED.setdefault(id(statement), (statement, {}))
+    with _BUILT_ONCE_LOCK:
+        _BUILT_ONCE.setdefault(id(statement), _BuiltOnce(statement))
     return statement
 
 
-def _scoped(statement: Executable, tenant_id: int) -> Executable:
-    reused = _REUSED.get(id(statement))
-    if reused is None or reused[0] is not statement:
-        return statement.options(_tenant_criteria(tenant_id))
-    scoped = reused[1].get(tenant_id)
-    if scoped is None:
-        scoped = statement.options(_tenant_criteria(tenant_id))
-        with _REUSED_LOCK:
-            scoped = reused[1].setdefault(tenant_id, scoped)
-    return scoped
+def _owned_entities(state: ORMExecuteState) -> tuple[tuple[str, ...], list]:
+    """The tenant-owned entities ``state``'s statement reads, and its tenant tables read bare (no entity)."""
+    mappers = state.all_mappers
+    bare = [] if mappers else _bare_tenant_froms(state)
+    owned = tuple(sorted(m.class_.__name__ for m in mappers if issubclass(m.class_, TenantOwned)))
+    return owned, bare
 
 
 def _scope_statement(state: ORMExecuteState) -> None:
@@ -196,21 +203,34 @@ def _scope_statement(state: ORMExecuteState) -> None:
         return
     if state.is_column_load or state.is_relationship_load:
         return  # criteria added to the parent statement propagate to these loads
-    mappers = state.all_mappers
-    bare = [] if mappers else _bare_tenant_froms(state)
-    if not bare and not any(issubclass(m.class_, TenantOwned) for m in mappers):
+    statement = state.statement
+    once = _BUILT_ONCE.get(id(statement))
+    if once is not None and once.statement is not statement:
+        once = None
+    if once is not None and once.owned is not None:
+        owned, bare = once.owned, []
+    else:
+        owned, bare = _owned_entities(state)
+        if once is not None and not bare:
+            once.owned = owned
+    if not bare and not owned:
         return
     tenant_id = _tenant_id.get()
     if tenant_id is None:
-        names = sorted(m.class_.__name__ for m in mappers if issubclass(m.class_, TenantOwned))
-        names += sorted(f.name for f in bare)
+        names = [*owned, *sorted(f.name for f in bare)]
         raise TenantScopeError(f"query on tenant-owned {', '.join(names)} with no tenant set")
     if state.is_insert:
         return  # bulk inserts carry tenant_id explicitly; RLS checks it on PostgreSQL
     if bare:
-        state.statement = _scope_bare_tables(state.statement, tenant_id).options(_tenant_criteria(tenant_id))
+        state.statement = _scope_bare_tables(statement, tenant_id).options(_tenant_criteria(tenant_id))
+    elif once is None:
+        state.statement = statement.options(_tenant_criteria(tenant_id))
     else:
-        state.statement = _scoped(state.statement, tenant_id)
+        scoped = once.scoped.get(tenant_id)
+        if scoped is None:
+            with _BUILT_ONCE_LOCK:
+                scoped = once.scoped.setdefault(tenant_id, statement.options(_tenant_criteria(tenant_id)))
+        state.statement = scoped
 
 
 def _stamp_on_add(_session: Session, obj) -> None:

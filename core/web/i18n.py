@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import flask_babel
-from flask import current_app, g, has_app_context, has_request_context, request
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 
 LANG_COOKIE = "abonent_lang"
 
@@ -47,7 +47,33 @@ def _babel_context() -> SimpleNamespace | None:
         return store._flask_babel
 
 
-def speed_up_babel() -> None:
-    """Give Flask-Babel :func:`_babel_context` (once per process; left alone if a release renamed its helper)."""
+def _translations():
+    """The request's catalogue, found once per request and language (``force_locale`` switches it for a while).
+
+    Flask-Babel finds it anew for every ``_()`` of a template (the domain, the locale's name, a cache lookup);
+    a page has a hundred of them.
+    """
+    ctx = _babel_context()
+    if ctx is None:
+        return flask_babel.get_translations()
+    locale = getattr(ctx, "babel_locale", None)
+    cached = getattr(ctx, "abonent_translations", None)
+    if cached is not None and locale is not None and cached[0] is locale:
+        return cached[1]
+    translations = flask_babel.get_translations()
+    ctx.abonent_translations = (getattr(ctx, "babel_locale", None), translations)
+    return translations
+
+
+def speed_up_babel(app: Flask) -> None:
+    """Give Flask-Babel :func:`_babel_context` (once per process; left alone if a release renamed its helper), and
+    the templates' ``_``/``ngettext``/``pgettext`` the request's catalogue through :func:`_translations`."""
     if hasattr(flask_babel, "_get_current_context"):
         flask_babel._get_current_context = _babel_context
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
