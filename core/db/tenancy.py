@@ -20,7 +20,7 @@ from functools import lru_cache
 from threading import Lock
 from typing import TypeVar
 
-from sqlalchemy import Alias, Executable, Join, TableClause, and_, event, text
+from sqlalchemy import Alias, Executable, Join, TableClause, and_, event
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
 from sqlalchemy.sql import visitors
 
@@ -280,11 +280,12 @@ def _scope_value() -> tuple[str, str]:
     return ("" if tenant_id is None else str(tenant_id), "on" if _cross_tenant.get() else "off")
 
 
+_SET_SCOPE = "SELECT set_config('app.tenant_id', %(t)s, true), set_config('app.cross_tenant', %(c)s, true)"
+
+
 def _apply_postgres_scope(connection, scope: tuple[str, str]) -> None:
-    connection.execute(
-        text("SELECT set_config('app.tenant_id', :t, true), set_config('app.cross_tenant', :c, true)"),
-        {"t": scope[0], "c": scope[1]},
-    )
+    # Sent as the driver's own SQL (psycopg's placeholders): once per transaction, nothing to compile.
+    connection.exec_driver_sql(_SET_SCOPE, {"t": scope[0], "c": scope[1]})
     connection.info[PG_SCOPE_KEY] = scope
 
 
