@@ -22,11 +22,9 @@ This module is the run's orchestration and public API; the names other modules u
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select
@@ -39,6 +37,7 @@ from core.api import (
     plugin_settings,
     session,
     utcnow,
+    young_collections_only,
 )
 from plugins.isp.charging.chunk import build_chunk, post_chunk
 from plugins.isp.charging.plan import JOB_TRIGGER, ChargeResult, charge_key, freeze_key, make_plan, start_of_day
@@ -128,25 +127,6 @@ def _record(run: ChargeRun | None, result: ChargeResult, finished: datetime | No
     return run
 
 
-@contextmanager
-def _young_collections_only() -> Iterator[Callable[[], None]]:
-    """Pause automatic garbage collection for the chunk loop; yields the per-chunk collection.
-
-    A chunk holds tens of thousands of tuples (rows, transfers, postings) while it is posted. With
-    the collector on, they outlive young collections, are promoted to the oldest generation and set
-    off full collections of the whole heap (about 0.1 s each, several per 100,000 subscribers, a
-    seventh of the run). Reference counting frees them when the chunk is done; collecting the
-    youngest generation after each chunk frees any reference cycles, so memory stays flat.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield lambda: gc.collect(0)
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def charge_day(
     tenant: Tenant,
     day: date,
@@ -175,7 +155,7 @@ def charge_day(
     product_ids = sorted(plan.prices)
     if on_chunk is not None:
         result.due = count_due(day, product_ids)
-    with _young_collections_only() as collect:
+    with young_collections_only() as collect:
         for rows in due_chunks(day, product_ids, chunk_size) if product_ids else ():
             chunk = build_chunk(plan, rows, result)
             result.chunks += 1

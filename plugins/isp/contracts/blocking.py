@@ -29,6 +29,7 @@ from core.api import (
     notify_each,
     one_of,
     plugin_settings,
+    recipient_locale,
     session,
     users_of_accounts,
     utcnow,
@@ -155,7 +156,7 @@ def _tell_many(tenant: Tenant, contracts: list[_Changed], change: str, now: date
     by_locale: dict[str, list[tuple[_Changed, User]]] = {}
     for contract in contracts:
         for user in holders[contract.personal_account_id]:
-            by_locale.setdefault(user.locale or tenant.locale, []).append((contract, user))
+            by_locale.setdefault(recipient_locale(user, tenant), []).append((contract, user))
     stamp = now.isoformat(timespec="seconds")
     notices = []
     for locale, pairs in by_locale.items():
