@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, TypeDecorator, and_, func, inspect, literal, or_, tuple_
+from sqlalchemy import Select, TypeDecorator, and_, func, literal, or_, tuple_
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 
@@ -154,11 +154,11 @@ def _count_of(stmt: Select) -> Select:
     tenant filter). Where it selects an entity first, the count names that entity's key, so the statement stays
     an ORM one and gets the tenant filter as its page does; a bare ``count(*)`` has its tables rewritten, which
     costs more than the count on a small list."""
-    first = stmt.column_descriptions[0]["entity"] if stmt.column_descriptions else None
-    mapper = inspect(first, raiseerr=False) if isinstance(first, type) else None
-    if mapper is not None and getattr(mapper, "is_mapper", False):  # the rows' own entity: its key is never NULL
-        key = mapper.get_property_by_column(mapper.primary_key[-1]).key
-        counted = func.count(getattr(first, key))
+    # the first thing selected, read off its annotation (``column_descriptions`` would describe every column)
+    first = stmt._raw_columns[0]._annotations.get("parententity") if stmt._raw_columns else None
+    if first is not None and first.is_mapper:  # the rows' own entity (not an alias): its key is never NULL
+        key = first.get_property_by_column(first.primary_key[-1]).key
+        counted = func.count(getattr(first.class_, key))
     else:
         counted = func.count()
     return stmt.with_only_columns(counted, maintain_column_froms=True).order_by(None)

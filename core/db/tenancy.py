@@ -20,9 +20,10 @@ from functools import lru_cache
 from threading import Lock
 from typing import TypeVar
 
-from sqlalchemy import Alias, Executable, Join, TableClause, and_, event
+from sqlalchemy import Alias, Executable, Join, Select, TableClause, and_, event
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
 from sqlalchemy.sql import visitors
+from sqlalchemy.sql.util import extract_first_column_annotation
 
 from core.db.base import Base, TenantOwned
 
@@ -187,9 +188,23 @@ def built_once(statement: S) -> S:
     return statement
 
 
+def _top_mappers(state: ORMExecuteState) -> list:
+    """``state.all_mappers``, read off a SELECT's columns' annotations (``all_mappers`` builds the statement's full
+    column descriptions first, a good part of a small query's cost)."""
+    statement = state.statement
+    if not isinstance(statement, Select):
+        return list(state.all_mappers)
+    found: list = []
+    for column in statement._raw_columns:
+        entity = column._annotations.get("parententity") or extract_first_column_annotation(column, "parententity")
+        if entity is not None and entity.mapper not in found:
+            found.append(entity.mapper)
+    return found
+
+
 def _owned_entities(state: ORMExecuteState) -> tuple[tuple[str, ...], list]:
     """The tenant-owned entities ``state``'s statement reads, and its tenant tables read bare (no entity)."""
-    mappers = state.all_mappers
+    mappers = _top_mappers(state)
     bare = [] if mappers else _bare_tenant_froms(state)
     owned = tuple(sorted(m.class_.__name__ for m in mappers if issubclass(m.class_, TenantOwned)))
     return owned, bare

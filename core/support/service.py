@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from flask import g, has_app_context
 from flask_babel import gettext, lazy_gettext
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
 from core.access.models import Role, RoleAssignment
@@ -25,6 +25,7 @@ from core.access.service import registry
 from core.audit.service import record as audit
 from core.db import current_tenant_id, session, utcnow
 from core.db.keyset import KeysetPage, keyset_page
+from core.db.tenancy import built_once
 from core.files.models import StoredFile
 from core.files.storage import MAX_BYTES, Upload, check_upload, sniff, storage, store
 from core.identity.models import USER_ACTIVE, User
@@ -173,6 +174,21 @@ def get_deadline_settings() -> Mapping[str, Mapping[str, int]]:
     return get_settings(DEADLINES).categories
 
 
+_QUEUE_STAFF = built_once(  # the queue's "assigned to" choices, on every queue page
+    select(User)
+    .where(
+        User.status == USER_ACTIVE,
+        User.id.in_(
+            select(RoleAssignment.user_id).where(
+                RoleAssignment.role_id.in_(bindparam("role_ids", expanding=True)),
+                RoleAssignment.organization_id.is_(None),
+            )
+        ),
+    )
+    .order_by(User.full_name, User.login)
+)
+
+
 def queue_staff() -> list[User]:
     """Active users holding ``support.queue`` tenant-wide (operators and administrators by default)."""
     from core.db.config_version import process_cache
@@ -191,20 +207,7 @@ def queue_staff() -> list[User]:
     role_ids = process_cache().get(("support.queue_roles", _tenant().id), read)  # roles invalidate the caches
     if not role_ids:
         return []
-    return list(
-        session.scalars(
-            select(User)
-            .where(
-                User.status == USER_ACTIVE,
-                User.id.in_(
-                    select(RoleAssignment.user_id).where(
-                        RoleAssignment.role_id.in_(role_ids), RoleAssignment.organization_id.is_(None)
-                    )
-                ),
-            )
-            .order_by(User.full_name, User.login)
-        )
-    )
+    return list(session.scalars(_QUEUE_STAFF, {"role_ids": list(role_ids)}))
 
 
 # -- opening ---------------------------------------------------------------------------------------
